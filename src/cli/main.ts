@@ -1,0 +1,53 @@
+// `meshgate <command>`: dispatches to one module per command. Each command parses its own
+// flags, prints `--help`, and returns an exit code (0 ok, 1 denied/invalid, 2 usage).
+import { EXIT, processIO, type CliIO, type Command } from './io.js';
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  serve: { summary: 'run the HTTPS admission webhook server', load: async () => (await import('./serve.js')).serve },
+  inject: { summary: 'inject sidecars into Pods and workloads from files, like istioctl kube-inject', load: async () => (await import('./inject.js')).inject },
+  validate: { summary: 'validate Istio and Gateway API resources in files or directories', load: async () => (await import('./validate.js')).validate },
+  explain: { summary: 'explain why a Pod would or would not be injected', load: async () => (await import('./explain.js')).explain },
+  certs: { summary: 'generate a CA and a serving certificate for the webhook', load: async () => (await import('./certs.js')).certs },
+  manifests: { summary: 'render the webhook configurations for a given endpoint and CA', load: async () => (await import('./manifests.js')).manifests },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'meshgate — admission webhook for Istio-style service meshes',
+    '',
+    'Usage: meshgate <command> [flags]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `meshgate <command> --help` for the flags of a command.',
+    'Exit codes: 0 success, 1 denied or invalid, 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout('meshgate 0.1.0\n');
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`meshgate: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  return command(rest, io);
+}

@@ -1,0 +1,46 @@
+// The contract between the injection core and the shells (webhook route, CLI). The core is
+// pure: everything it needs arrives in InjectorSettings (once) and InjectInput (per Pod).
+import type { Operation } from 'fast-json-patch';
+
+/** Why a Pod was not injected; used as the metrics label, in warnings and by `explain`. */
+export type SkipReason =
+  | 'host_network'
+  | 'ignored_namespace'
+  | 'explicitly_disabled'
+  | 'never_inject_selector'
+  | 'policy_disabled'
+  | 'policy_invalid'
+  | 'namespace_disabled'
+  | 'namespace_not_enabled'
+  | 'revision_mismatch'
+  | 'already_injected';
+
+/** Why a Pod was denied; used as the failure metrics label. */
+export type DenyReason =
+  | 'invalid_annotation'
+  | 'unknown_template'
+  | 'invalid_overrides'
+  | 'invalid_prometheus'
+  | 'template_error'
+  | 'invalid_pod';
+
+export interface InjectInput {
+  /** The raw Pod as the API server sent it (`request.object`); never mutated. */
+  readonly pod: Readonly<Record<string, unknown>>;
+  /** `request.namespace`, used when the Pod's metadata has none. */
+  readonly namespace?: string;
+  /** Extra proxy env from the webhook path (`/inject/cluster/c1/net/n1`). */
+  readonly pathEnv?: Readonly<Record<string, string>>;
+}
+
+export type InjectOutcome =
+  | { readonly kind: 'skip'; readonly reason: SkipReason; readonly message: string }
+  | {
+      readonly kind: 'inject';
+      /** The mutated Pod. */
+      readonly pod: Record<string, unknown>;
+      /** RFC 6902 operations from the raw Pod (managedFields removed) to `pod`; empty when nothing changed. */
+      readonly patch: Operation[];
+      readonly warnings: string[];
+    }
+  | { readonly kind: 'deny'; readonly reason: DenyReason; readonly message: string };
