@@ -1,6 +1,6 @@
 // `meshgate <command>`: dispatches to one module per command. Each command parses its own
 // flags, prints `--help`, and returns an exit code (0 ok, 1 denied/invalid, 2 usage).
-import { EXIT, processIO, type CliIO, type Command } from './io.js';
+import { EXIT, type CliIO, type Command } from './io.js';
 
 interface CommandEntry {
   readonly summary: string;
@@ -33,7 +33,7 @@ export function usage(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());

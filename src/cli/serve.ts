@@ -1,7 +1,82 @@
-// Placeholder until the serve command lands in this session.
-import type { Command } from './io.js';
+// `meshgate serve`: the HTTPS admission webhook server. Settings come from flags, MESHGATE_*
+// environment variables and an optional --config file (config.ts lists them all).
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config } from '../config.js';
+import { runServer } from '../server/run.js';
+import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
+import { EXIT, type CliIO, type Command } from './io.js';
 
-export const serve: Command = async (_argv, io) => {
-  io.stderr('meshgate serve: not built yet\n');
-  return 2;
-};
+const BOOLEAN_FLAGS = new Set(['dev']);
+
+function flagOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' } };
+  for (const s of Object.values(SETTINGS)) options[s.flag] = { type: BOOLEAN_FLAGS.has(s.flag) ? 'boolean' : 'string' };
+  return options;
+}
+
+function help(): string {
+  const rows = Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(24)} ${s.help}\n  ${''.padEnd(26)} env ${s.env}`);
+  return [
+    'Usage: meshgate serve [flags]',
+    '',
+    'Runs the admission webhook over HTTPS: POST /inject (and /inject/...), POST /validate,',
+    'GET /healthz, /readyz and /metrics. The serving certificate is reloaded when its files',
+    'change. SIGTERM stops accepting, finishes in-flight requests and exits 0.',
+    '',
+    'Flags (flag > environment > --config file > default):',
+    `  --${'config'.padEnd(24)} YAML or JSON file whose keys are the setting names below (camelCase)`,
+    `  ${''.padEnd(26)} env MESHGATE_CONFIG`,
+    ...rows,
+    '',
+    'Example (development certificates in ./certs, 127.0.0.1:9443):',
+    '  meshgate serve --dev',
+    '',
+  ].join('\n');
+}
+
+async function loadConfig(argv: string[], io: CliIO): Promise<Config | 'help'> {
+  const parsed = parseFlags(argv, flagOptions());
+  if (wantsHelp(parsed)) return 'help';
+  const configFile = str(parsed, 'config') ?? io.env['MESHGATE_CONFIG'];
+  const file = configFile ? await readConfigFile(configFile) : undefined;
+  return buildConfig({ flags: parsed.values as Record<string, string | boolean | undefined>, env: io.env, ...(file ? { file } : {}) });
+}
+
+function curlHint(config: Config, url: string): string {
+  const base = url.replace('0.0.0.0', '127.0.0.1');
+  const ca = config.tlsCertFile.replace(/[^/]+$/, 'ca.crt');
+  return [
+    `meshgate is serving on ${base}. Try:`,
+    `  curl --cacert ${ca} ${base}/healthz`,
+    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admissionreview-pod.json ${base}/inject`,
+    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admissionreview-virtualservice.json ${base}/validate`,
+    '',
+  ].join('\n');
+}
+
+export const serve: Command = (argv, io) =>
+  runCommand('serve', io, async () => {
+    let config: Config | 'help';
+    try {
+      config = await loadConfig(argv, io);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      io.stderr(`meshgate serve: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (config === 'help') {
+      io.stdout(help());
+      return EXIT.ok;
+    }
+    const server = await runServer({ config });
+    if (config.dev) io.stderr(curlHint(config, server.url));
+    await new Promise<void>((resolve) => {
+      closeWithGrace({ delay: config.shutdownGraceMs + config.shutdownDelayMs, logger: false }, async ({ signal, err }) => {
+        if (err) server.log.error({ err }, 'fatal error; shutting down');
+        else server.log.info({ signal }, 'shutting down');
+        await server.stop();
+        resolve();
+      });
+    });
+    return EXIT.ok;
+  });

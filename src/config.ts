@@ -1,0 +1,139 @@
+// The one place configuration is defined: every setting with its flag, environment variable,
+// default and meaning. Config is built once at start-up from (lowest to highest precedence)
+// defaults, a config file, environment variables and flags, validated with zod and frozen.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const int = (min: number, max: number): z.ZodType<number> =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+
+const listen = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:9443 or :9443');
+
+export const configSchema = z.strictObject({
+  listen: listen.default('0.0.0.0:9443'),
+  tlsCertFile: z.string().min(1).default('/etc/meshgate/certs/tls.crt'),
+  tlsKeyFile: z.string().min(1).default('/etc/meshgate/certs/tls.key'),
+  tlsMinVersion: z
+    .enum(['1.2', '1.3', 'TLSv1.2', 'TLSv1.3'], { error: 'must be 1.2 or 1.3' })
+    .transform((v) => (v.startsWith('TLS') ? v : `TLSv${v}`) as 'TLSv1.2' | 'TLSv1.3')
+    .default('TLSv1.2'),
+  bodyLimitBytes: int(1024, 64 * 1024 * 1024).default(7 * 1024 * 1024),
+  requestTimeoutMs: int(100, 300_000).default(15_000),
+  headersTimeoutMs: int(100, 300_000).default(10_000),
+  keepAliveTimeoutMs: int(100, 600_000).default(90_000),
+  shutdownDelayMs: int(0, 120_000).default(0),
+  shutdownGraceMs: int(0, 300_000).default(25_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  valuesFile: z.string().optional(),
+  meshFile: z.string().optional(),
+  templatesDir: z.string().optional(),
+  extraTemplatesDir: z.string().optional(),
+  nativeSidecars: bool.default(true),
+  revision: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a DNS label such as canary').default(''),
+  dev: bool.default(false),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type SettingName = keyof z.input<typeof configSchema>;
+
+interface Setting {
+  readonly flag: string;
+  readonly env: string;
+  readonly help: string;
+}
+
+/** Flag and environment names of every setting, and what it means (used by `serve --help`). */
+export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
+  listen: { flag: 'listen', env: 'MESHGATE_LISTEN', help: 'address to serve HTTPS on, HOST:PORT (default 0.0.0.0:9443)' },
+  tlsCertFile: { flag: 'tls-cert', env: 'MESHGATE_TLS_CERT', help: 'serving certificate (PEM); reloaded when the file changes' },
+  tlsKeyFile: { flag: 'tls-key', env: 'MESHGATE_TLS_KEY', help: 'private key of the serving certificate (PEM); reloaded with it' },
+  tlsMinVersion: { flag: 'tls-min-version', env: 'MESHGATE_TLS_MIN_VERSION', help: 'lowest TLS version accepted: 1.2 (default) or 1.3' },
+  bodyLimitBytes: { flag: 'body-limit', env: 'MESHGATE_BODY_LIMIT', help: 'largest request body in bytes (default 7340032 = 7 MiB)' },
+  requestTimeoutMs: { flag: 'request-timeout-ms', env: 'MESHGATE_REQUEST_TIMEOUT_MS', help: 'time allowed to receive a whole request (default 15000)' },
+  headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'MESHGATE_HEADERS_TIMEOUT_MS', help: 'time allowed to receive request headers (default 10000)' },
+  keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'MESHGATE_KEEP_ALIVE_TIMEOUT_MS', help: 'idle keep-alive connection lifetime (default 90000)' },
+  shutdownDelayMs: { flag: 'shutdown-delay-ms', env: 'MESHGATE_SHUTDOWN_DELAY_MS', help: 'on SIGTERM, time between readiness going false and the listener closing (default 0)' },
+  shutdownGraceMs: { flag: 'shutdown-grace-ms', env: 'MESHGATE_SHUTDOWN_GRACE_MS', help: 'on SIGTERM, longest wait for in-flight requests (default 25000)' },
+  logLevel: { flag: 'log-level', env: 'MESHGATE_LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent' },
+  valuesFile: { flag: 'values', env: 'MESHGATE_VALUES', help: "Istio injector `values` (JSON or YAML), merged over Istio's chart defaults" },
+  meshFile: { flag: 'mesh', env: 'MESHGATE_MESH', help: 'Istio MeshConfig (JSON or YAML), merged over the defaults' },
+  templatesDir: { flag: 'templates', env: 'MESHGATE_TEMPLATES', help: "directory of the built-in injection templates (default: the package's templates/)" },
+  extraTemplatesDir: { flag: 'extra-templates', env: 'MESHGATE_EXTRA_TEMPLATES', help: 'directory of additional named templates (<name>.yaml); a built-in name is replaced' },
+  nativeSidecars: { flag: 'native-sidecars', env: 'MESHGATE_NATIVE_SIDECARS', help: 'put istio-proxy in initContainers with restartPolicy Always: true (default) or false' },
+  revision: { flag: 'revision', env: 'MESHGATE_REVISION', help: 'the control-plane revision this injector serves ("" = default)' },
+  dev: { flag: 'dev', env: 'MESHGATE_DEV', help: 'development mode: 127.0.0.1:9443 and certificates generated into ./certs when absent' },
+};
+
+/** A configuration that cannot be used; the message names the setting and its sources. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface ConfigSources {
+  /** Parsed flags, keyed by flag name (`tls-cert`), as strings or booleans. */
+  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Contents of --config / MESHGATE_CONFIG, keyed by setting name. */
+  readonly file?: Readonly<Record<string, unknown>>;
+}
+
+function layer(sources: ConfigSources): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...(sources.file ?? {}) };
+  for (const [name, s] of Object.entries(SETTINGS)) {
+    const fromEnv = sources.env[s.env];
+    if (fromEnv !== undefined && fromEnv !== '') raw[name] = fromEnv;
+    const fromFlag = sources.flags[s.flag];
+    if (fromFlag !== undefined) raw[name] = fromFlag;
+  }
+  if (raw['dev'] === true || raw['dev'] === 'true') {
+    raw['listen'] ??= '127.0.0.1:9443';
+    raw['tlsCertFile'] ??= 'certs/tls.crt';
+    raw['tlsKeyFile'] ??= 'certs/tls.key';
+  }
+  return raw;
+}
+
+function describe(name: string): string {
+  const s = SETTINGS[name as SettingName];
+  return s ? `${name} (--${s.flag} / ${s.env})` : name;
+}
+
+export function buildConfig(sources: ConfigSources): Config {
+  const result = configSchema.safeParse(layer(sources));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      const message = i.code === 'unrecognized_keys' ? `unknown setting(s) ${i.keys.join(', ')}` : i.message;
+      return name ? `${describe(name)}: ${message}` : message;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Reads a config file (YAML or JSON) whose keys are setting names. */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config file ${path}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${path} must hold a mapping of setting names to values`);
+  return doc as Record<string, unknown>;
+}
+
+export function splitListen(value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  const host = value.slice(0, i).replace(/^\[|\]$/g, '');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(value.slice(i + 1)) };
+}

@@ -1,0 +1,71 @@
+// Builds the fastify application: routes, error mapping and limits. It never listens; the
+// process (cli/serve.ts) or a test (app.inject()) decides what to do with it.
+import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { SecureContextOptions } from 'node:tls';
+import type { Logger } from 'pino';
+import { mapError } from '../admission/errors.js';
+import type { InjectorRef } from './engines.js';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+import { healthRoutes } from './routes/health.js';
+import { injectRoutes } from './routes/inject.js';
+import { validateRoutes } from './routes/validate.js';
+
+export interface AppLimits {
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly injector: InjectorRef;
+  readonly limits: AppLimits;
+  /** TLS for the listener; absent only in tests that use app.inject(). */
+  readonly tls?: SecureContextOptions & { minVersion: 'TLSv1.2' | 'TLSv1.3' };
+}
+
+function routeOf(url: string): string {
+  if (url.startsWith('/inject')) return 'inject';
+  if (url.startsWith('/validate')) return 'validate';
+  return 'other';
+}
+
+function errorHandler(deps: AppDeps) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const mapped = mapError(error);
+    const route = routeOf(request.url);
+    deps.metrics.httpError(route, mapped.code);
+    if (route === 'inject') deps.metrics.injectionFailure(mapped.reason);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: mapped.code, status: mapped.status, detail: mapped.message }, 'request rejected');
+    return reply.code(mapped.status).send({ error: mapped.code, message: mapped.message, statusCode: mapped.status });
+  };
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: deps.limits.bodyLimitBytes,
+    requestTimeout: deps.limits.requestTimeoutMs,
+    keepAliveTimeout: deps.limits.keepAliveTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(deps.tls ? { https: { ...deps.tls } } : {}),
+  }) as unknown as FastifyInstance;
+  app.server.headersTimeout = deps.limits.headersTimeoutMs;
+  // Admission reviews are JSON only; anything else is answered 415 by fastify.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(errorHandler(deps));
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
+  });
+  app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics }));
+  app.register(validateRoutes({ metrics: deps.metrics }));
+  app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
+  return app;
+}
