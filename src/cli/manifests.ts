@@ -1,7 +1,108 @@
-// Placeholder until the manifests command lands in this session.
-import type { Command } from './io.js';
+// `meshgate manifests`: the webhook configurations of manifests/, rendered for a meshgate
+// that runs outside the cluster (clientConfig.url) or under another Service, with a CA
+// bundle, and for another revision. The e2e suite uses it, and so can users.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { packagePath } from '../paths.js';
+import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
+import { EXIT, UsageError, type Command } from './io.js';
 
-export const manifests: Command = async (_argv, io) => {
-  io.stderr('meshgate manifests: not built yet\n');
-  return 2;
-};
+const HELP = `Usage: meshgate manifests (--url URL | --service NAMESPACE/NAME) [--ca-bundle FILE]
+                          [--revision REV] [--only mutating|validating]
+                          [--validating-failure-policy Ignore|Fail]
+
+Prints the MutatingWebhookConfiguration and ValidatingWebhookConfiguration that
+manifests/ defines, with the client config pointed where meshgate actually runs:
+
+  --url URL          base URL of a meshgate outside the cluster, e.g. https://10.0.0.5:9443;
+                     the webhooks call URL/inject and URL/validate
+  --service NS/NAME  a Service in the cluster instead (port 443)
+  --ca-bundle FILE   PEM CA that signed meshgate's serving certificate (e.g. certs/ca.crt)
+  --revision REV     render the injector for revision REV: only the istio.io/rev entries,
+                     selecting REV, in a configuration named meshgate-sidecar-injector-REV
+                     (the validating configuration is not rendered for a revision)
+  --only KIND        print only the mutating or only the validating configuration
+  --validating-failure-policy P
+                     Ignore (default, as shipped) or Fail
+
+Example:
+  meshgate manifests --url https://127.0.0.1:9443 --ca-bundle certs/ca.crt | kubectl apply -f -
+`;
+
+type Doc = Record<string, unknown> & { metadata: Record<string, unknown>; webhooks: Record<string, unknown>[] };
+
+interface RenderOptions {
+  readonly url?: string;
+  readonly service?: { namespace: string; name: string };
+  readonly caBundle?: string;
+  readonly revision: string;
+}
+
+function clientConfig(path: string, opts: RenderOptions): Record<string, unknown> {
+  const base = opts.url ? { url: `${opts.url.replace(/\/+$/, '')}${path}` } : { service: { ...opts.service, path, port: 443 } };
+  return opts.caBundle ? { ...base, caBundle: opts.caBundle } : base;
+}
+
+function forRevision(doc: Doc, revision: string): Doc {
+  const swap = (selector: unknown): unknown =>
+    JSON.parse(JSON.stringify(selector ?? null).replace(/"default"/g, JSON.stringify(revision)));
+  const webhooks = doc.webhooks
+    .filter((w) => String(w['name']).startsWith('rev.'))
+    .map((w) => ({ ...w, namespaceSelector: swap(w['namespaceSelector']), objectSelector: swap(w['objectSelector']) }));
+  const labels = { ...(doc.metadata['labels'] as Record<string, string>), 'istio.io/rev': revision };
+  return { ...doc, metadata: { ...doc.metadata, name: `${String(doc.metadata['name'])}-${revision}`, labels }, webhooks };
+}
+
+export function renderWebhooks(doc: Doc, path: string, opts: RenderOptions): Doc {
+  const chosen = opts.revision ? forRevision(doc, opts.revision) : doc;
+  return { ...chosen, webhooks: chosen.webhooks.map((w) => ({ ...w, clientConfig: clientConfig(path, opts) })) };
+}
+
+async function load(file: string): Promise<Doc> {
+  return parseYaml(await readFile(packagePath('manifests', file), 'utf8')) as Doc;
+}
+
+function parseTarget(url: string | undefined, service: string | undefined): Pick<RenderOptions, 'url' | 'service'> {
+  if ((url === undefined) === (service === undefined)) throw new UsageError('give exactly one of --url or --service');
+  if (url !== undefined) {
+    if (!/^https:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an https:// URL, got "${url}"`);
+    return { url };
+  }
+  const [namespace, name, ...rest] = (service as string).split('/');
+  if (!namespace || !name || rest.length > 0) throw new UsageError('--service must be NAMESPACE/NAME');
+  return { service: { namespace, name } };
+}
+
+export const manifests: Command = (argv, io) =>
+  runCommand('manifests', io, async () => {
+    const p = parseFlags(argv, {
+      url: { type: 'string' },
+      service: { type: 'string' },
+      'ca-bundle': { type: 'string' },
+      revision: { type: 'string' },
+      only: { type: 'string' },
+      'validating-failure-policy': { type: 'string' },
+    });
+    if (wantsHelp(p)) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const only = str(p, 'only');
+    if (only !== undefined && only !== 'mutating' && only !== 'validating') throw new UsageError('--only must be mutating or validating');
+    const policy = str(p, 'validating-failure-policy') ?? 'Ignore';
+    if (policy !== 'Ignore' && policy !== 'Fail') throw new UsageError('--validating-failure-policy must be Ignore or Fail');
+    const revision = str(p, 'revision') ?? '';
+    if (revision !== '' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(revision)) throw new UsageError(`--revision must be a DNS label, got "${revision}"`);
+    const caFile = str(p, 'ca-bundle');
+    const caBundle = caFile ? Buffer.from(await readFile(resolve(io.cwd, caFile))).toString('base64') : undefined;
+    const opts: RenderOptions = { ...parseTarget(str(p, 'url'), str(p, 'service')), revision, ...(caBundle ? { caBundle } : {}) };
+    const docs: Doc[] = [];
+    if (only !== 'validating') docs.push(renderWebhooks(await load('mutatingwebhook.yaml'), '/inject', opts));
+    if (only !== 'mutating' && revision === '') {
+      const v = renderWebhooks(await load('validatingwebhook.yaml'), '/validate', opts);
+      docs.push({ ...v, webhooks: v.webhooks.map((w) => ({ ...w, failurePolicy: policy })) });
+    }
+    io.stdout(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+    return EXIT.ok;
+  });
