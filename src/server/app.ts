@@ -1,6 +1,6 @@
 // Builds the fastify application: routes, error mapping and limits. It never listens; the
 // process (cli/serve.ts) or a test (app.inject()) decides what to do with it.
-import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { mapError } from '../admission/errors.js';
@@ -49,7 +49,8 @@ function errorHandler(deps: AppDeps) {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One log line per admission request is written by the routes themselves.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.bodyLimitBytes,
     requestTimeout: deps.limits.requestTimeoutMs,
     keepAliveTimeout: deps.limits.keepAliveTimeoutMs,
