@@ -1,0 +1,32 @@
+// Pinned versions and well-known paths of the end-to-end harness. The Kubernetes release is
+// read from test/e2e/k8s/go.mod, so bumping it is a go.mod change (`go get` + `go mod tidy`).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_ROOT = join(E2E_DIR, '..', '..');
+export const K8S_MODULE_DIR = join(E2E_DIR, 'k8s');
+
+/** CRD sources, fetched at test time with `go mod download -json` (never committed). */
+export const CRD_MODULES = {
+  istio: { module: 'istio.io/api', version: 'v1.31.1', files: ['kubernetes/customresourcedefinitions.gen.yaml'] },
+  gatewayApi: { module: 'sigs.k8s.io/gateway-api', version: 'v1.6.3' },
+} as const;
+
+export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): string {
+  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(readFileSync(goMod, 'utf8'));
+  if (!m?.[1]) throw new Error(`${goMod}: no "require k8s.io/kubernetes vX.Y.Z" line`);
+  return m[1];
+}
+
+/** ~/.cache/meshgate-e2e unless MESHGATE_E2E_CACHE says otherwise; binaries live below it. */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env['MESHGATE_E2E_CACHE'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'meshgate-e2e');
+}
+
+/** The environment for `go` commands: no toolchain downloads, no workspace, no cgo. */
+export function goEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' };
+}

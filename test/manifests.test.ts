@@ -1,0 +1,84 @@
+// The install in manifests/: it builds with kustomize, and it has the properties the README
+// promises (replicas, hardening, probes, webhook selectors, excluded namespaces).
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+
+type Obj = Record<string, any>;
+
+function build(): Obj[] {
+  const out = execFileSync('kubectl', ['kustomize', 'manifests/'], { encoding: 'utf8' });
+  return parseAllDocuments(out).map((d) => d.toJS() as Obj);
+}
+
+const docs = build();
+const byKind = (kind: string): Obj[] => docs.filter((d) => d.kind === kind);
+const one = (kind: string): Obj => {
+  const found = byKind(kind);
+  expect(found).toHaveLength(1);
+  return found[0] as Obj;
+};
+
+describe('manifests/ (kubectl kustomize)', () => {
+  it('has every object of the install', () => {
+    expect(docs.map((d) => d.kind).sort()).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
+    );
+    for (const d of docs.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(x.kind))) {
+      expect(d.metadata.namespace, d.kind).toBe('meshgate-system');
+    }
+  });
+
+  it('runs two hardened replicas with probes and resources', () => {
+    const deploy = one('Deployment');
+    expect(deploy.spec.replicas).toBe(2);
+    const pod = deploy.spec.template.spec;
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    const c = pod.containers[0];
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', scheme: 'HTTPS' });
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', scheme: 'HTTPS' });
+    expect(c.resources.requests).toBeDefined();
+    expect(c.resources.limits).toBeDefined();
+    expect(c.image).toMatch(/meshgate:/);
+  });
+
+  it('exposes 443 → the container port and protects availability', () => {
+    const svc = one('Service');
+    expect(svc.spec.ports[0]).toMatchObject({ port: 443, targetPort: 'https' });
+    expect(one('PodDisruptionBudget').spec.minAvailable).toBe(1);
+  });
+
+  it('declares the mutating webhook with Istio\'s selector scheme', () => {
+    const mwc = one('MutatingWebhookConfiguration');
+    expect(mwc.webhooks.map((w: Obj) => w.name.replace('.sidecar-injector.meshgate.io', ''))).toEqual(['rev.namespace', 'rev.object', 'namespace', 'object']);
+    for (const w of mwc.webhooks) {
+      expect(w).toMatchObject({ sideEffects: 'None', admissionReviewVersions: ['v1', 'v1beta1'], failurePolicy: 'Fail', timeoutSeconds: 10 });
+      expect(w.clientConfig.service).toMatchObject({ name: 'meshgate', namespace: 'meshgate-system', path: '/inject', port: 443 });
+      const excluded = w.namespaceSelector.matchExpressions.find((e: Obj) => e.key === 'kubernetes.io/metadata.name');
+      expect(excluded.operator).toBe('NotIn');
+      expect(excluded.values).toEqual(expect.arrayContaining(['kube-system', 'meshgate-system']));
+    }
+    const ns = mwc.webhooks[2];
+    expect(ns.namespaceSelector.matchExpressions[0]).toEqual({ key: 'istio-injection', operator: 'In', values: ['enabled'] });
+    const obj = mwc.webhooks[3];
+    expect(obj.objectSelector.matchExpressions[0]).toEqual({ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] });
+  });
+
+  it('declares the validating webhook for the Istio and Gateway API groups, failing open', () => {
+    const vwc = one('ValidatingWebhookConfiguration');
+    const w = vwc.webhooks[0];
+    expect(w.failurePolicy).toBe('Ignore');
+    expect(w.rules[0].apiGroups).toEqual(expect.arrayContaining(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'gateway.networking.k8s.io']));
+    expect(w.rules[0].operations).toEqual(['CREATE', 'UPDATE']);
+    expect(w.namespaceSelector.matchExpressions[0].values).toEqual(['kube-system', 'meshgate-system']);
+  });
+
+  it('grants webhook-configuration access only by name', () => {
+    const role = one('ClusterRole');
+    const rule = role.rules.find((r: Obj) => r.apiGroups.includes('admissionregistration.k8s.io'));
+    expect(rule.resourceNames).toEqual(['meshgate-sidecar-injector', 'meshgate-validator']);
+    expect(rule.verbs).not.toContain('delete');
+    expect(rule.verbs).not.toContain('create');
+  });
+});
