@@ -1,0 +1,44 @@
+// PeerAuthentication (security.istio.io): the mTLS mode of the selected workloads, optionally
+// per port. Port-level settings only make sense for a policy that selects specific workloads.
+import { z } from 'zod';
+import { at, type Collector } from '../issues.js';
+import { checkPolicyAttachment, selectorSchema } from '../common/policy-attachment.js';
+import { asObject, type JsonObject } from '../common/values.js';
+import { istioKind } from './istio-kind.js';
+
+const MODES = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT'] as const;
+const mtlsSchema = z.strictObject({ mode: z.enum(MODES).optional() });
+
+const schema = z.strictObject({
+  selector: selectorSchema.optional(),
+  mtls: mtlsSchema.optional(),
+  portLevelMtls: z.record(z.string(), mtlsSchema).optional(),
+});
+
+function rules(spec: JsonObject, c: Collector): void {
+  checkPolicyAttachment(spec, c, { targetRefs: false });
+  checkPortLevelMtls(spec, c);
+}
+
+function checkPortLevelMtls(spec: JsonObject, c: Collector): void {
+  const ports = asObject(spec['portLevelMtls']);
+  if (!ports) return;
+  const path = 'spec.portLevelMtls';
+  const keys = Object.keys(ports);
+  if (keys.length === 0) c.error(path, 'must list at least one port when present; remove it to use the workload-wide mode');
+  if (keys.length > 0 && !hasLabels(spec)) {
+    c.error(path, 'port-level mTLS needs a selector with matchLabels; a namespace- or mesh-wide policy cannot set it');
+  }
+  for (const key of keys) {
+    const port = /^\d+$/.test(key) ? Number(key) : NaN;
+    if (Number.isNaN(port)) c.error(at(path, key), `port "${key}" is not a number`);
+    else if (port < 1 || port > 65535) c.error(at(path, key), `port ${port} is outside 1-65535`);
+  }
+}
+
+function hasLabels(spec: JsonObject): boolean {
+  const labels = asObject(asObject(spec['selector'])?.['matchLabels']);
+  return labels !== undefined && Object.keys(labels).length > 0;
+}
+
+export const validatePeerAuthentication = istioKind({ schema, rules });

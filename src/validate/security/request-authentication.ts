@@ -1,0 +1,90 @@
+// RequestAuthentication (security.istio.io): which JWTs the selected workloads accept, where to
+// find them in the request, and how to verify them (a JWKS URL or an inline key set).
+import { z } from 'zod';
+import { at, type Collector } from '../issues.js';
+import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
+import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { istioKind } from './istio-kind.js';
+import { checkDuration } from './durations.js';
+import { checkJwks } from './jwks.js';
+import { listOf, nullableBool, strings, text } from './structure.js';
+import { parseRequestURI } from './urls.js';
+
+/** Empty names are reported by min(1); the pattern only judges the characters. */
+const CLAIM_HEADER = /^[-_A-Za-z0-9]*$/;
+
+const claimToHeader = z.strictObject({
+  claim: text(),
+  header: text().regex(CLAIM_HEADER, { error: 'must be a header name of letters, digits, "-" and "_"' }),
+});
+
+const jwksUri = z.string().min(1).max(2048);
+
+const jwtRule = z.strictObject({
+  issuer: text().optional(),
+  audiences: strings(true).optional(),
+  jwksUri: jwksUri.optional(),
+  jwks_uri: jwksUri.optional(),
+  jwks: z.string().optional(),
+  fromHeaders: listOf(z.strictObject({ name: text(), prefix: z.string().optional() })).optional(),
+  fromParams: strings(true).optional(),
+  fromCookies: strings(true).optional(),
+  outputPayloadToHeader: z.string().optional(),
+  forwardOriginalToken: nullableBool(),
+  outputClaimToHeaders: listOf(claimToHeader).optional(),
+  timeout: z.string().optional(),
+  spaceDelimitedClaims: strings(true).optional(),
+  presence: z.enum(['OPTIONAL', 'REQUIRED']).optional(),
+});
+
+const schema = z.strictObject({
+  selector: selectorSchema.optional(),
+  targetRef: targetRefSchema.optional(),
+  targetRefs: listOf(targetRefSchema).optional(),
+  jwtRules: listOf(jwtRule, 4096).optional(),
+});
+
+function rules(spec: JsonObject, c: Collector): void {
+  checkPolicyAttachment(spec, c, { targetRefs: true });
+  asArray(spec['jwtRules']).forEach((r, i) => {
+    const rule = asObject(r);
+    if (rule) checkJwtRule(rule, at('spec.jwtRules', i), c);
+  });
+}
+
+function checkJwtRule(rule: JsonObject, path: string, c: Collector): void {
+  const uris = ['jwksUri', 'jwks_uri'].filter((f) => rule[f] !== undefined);
+  const keySources = [...uris, ...(rule['jwks'] !== undefined ? ['jwks'] : [])];
+  if (keySources.length > 1) {
+    c.error(at(path, keySources[1] as string), `set only one of jwksUri and jwks; this rule sets ${keySources.join(' and ')}`);
+  }
+  if (!asString(rule['issuer']) && !uris.some((f) => asString(rule[f]))) {
+    c.error(at(path, 'issuer'), 'set the issuer, or a jwksUri to fetch the keys from (the issuer is then not checked)');
+  }
+  for (const f of uris) checkJwksUri(rule[f], at(path, f), c);
+  checkInlineJwks(rule['jwks'], at(path, 'jwks'), c);
+  checkDuration(rule['timeout'], at(path, 'timeout'), c, true);
+}
+
+function checkJwksUri(value: unknown, path: string, c: Collector): void {
+  const uri = asString(value);
+  if (!uri) return;
+  const parsed = parseRequestURI(uri);
+  if (!parsed || (parsed.scheme !== 'http' && parsed.scheme !== 'https')) {
+    c.error(path, `"${uri}" must be an http:// or https:// URL`);
+  } else if (parsed.host === '') {
+    c.error(path, `"${uri}" has no host to fetch the keys from`);
+  }
+}
+
+function checkInlineJwks(value: unknown, path: string, c: Collector): void {
+  const jwks = asString(value);
+  if (!jwks) return;
+  const verdict = checkJwks(jwks);
+  if (verdict.problem) c.error(path, `is not a usable JSON Web Key Set: ${verdict.problem}`);
+  for (const i of verdict.privateKeys) {
+    c.warn(`${path}: key ${i} contains private key material; only the public part is used, so remove it`);
+  }
+}
+
+export const validateRequestAuthentication = istioKind({ schema, rules });

@@ -1,0 +1,112 @@
+// Telemetry (telemetry.istio.io): tracing, metrics and access logging for the selected
+// workloads. Access-log filters are CEL expressions, checked here for syntax only (which
+// attributes exist is decided by the proxy at runtime).
+import { z } from 'zod';
+import { at, type Collector } from '../issues.js';
+import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
+import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { celSyntaxProblem } from './cel.js';
+import { checkDuration } from './durations.js';
+import { istioKind } from './istio-kind.js';
+import { listOf, nullableBool, text } from './structure.js';
+
+const METRICS = [
+  'ALL_METRICS', 'REQUEST_COUNT', 'REQUEST_DURATION', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'TCP_OPENED_CONNECTIONS',
+  'TCP_CLOSED_CONNECTIONS', 'TCP_SENT_BYTES', 'TCP_RECEIVED_BYTES', 'GRPC_REQUEST_MESSAGES', 'GRPC_RESPONSE_MESSAGES',
+] as const;
+const mode = z.enum(['CLIENT_AND_SERVER', 'CLIENT', 'SERVER']);
+const match = z.strictObject({ mode: mode.optional() });
+const providers = listOf(z.strictObject({ name: text() }));
+const namedValue = z.strictObject({ name: text(), defaultValue: z.string().optional() });
+
+const tracing = z.strictObject({
+  match: match.optional(),
+  providers: providers.optional(),
+  customTags: z
+    .record(z.string(), z.strictObject({ literal: z.strictObject({ value: text() }).optional(), environment: namedValue.optional(), header: namedValue.optional() }))
+    .optional(),
+  disableSpanReporting: nullableBool(),
+  enableIstioTags: nullableBool(),
+  randomSamplingPercentage: z.number().min(0).max(100).nullable().optional(),
+  useRequestIdForTraceSampling: nullableBool(),
+});
+
+const override = z.strictObject({
+  match: z.strictObject({ metric: z.enum(METRICS).optional(), customMetric: text().optional(), mode: mode.optional() }).optional(),
+  disabled: nullableBool(),
+  tagOverrides: z.record(z.string(), z.strictObject({ operation: z.enum(['UPSERT', 'REMOVE']).optional(), value: z.string().optional() })).optional(),
+});
+
+const schema = z.strictObject({
+  selector: selectorSchema.optional(),
+  targetRef: targetRefSchema.optional(),
+  targetRefs: listOf(targetRefSchema).optional(),
+  tracing: listOf(tracing).optional(),
+  metrics: listOf(z.strictObject({ providers: providers.optional(), overrides: listOf(override).optional(), reportingInterval: z.string().optional() })).optional(),
+  accessLogging: listOf(
+    z.strictObject({ match: match.optional(), providers: providers.optional(), disabled: nullableBool(), filter: z.strictObject({ expression: z.string().optional() }).optional() }),
+  ).optional(),
+});
+
+function rules(spec: JsonObject, c: Collector): void {
+  checkPolicyAttachment(spec, c, { targetRefs: true });
+  checkTracing(spec['tracing'], c);
+  asArray(spec['metrics']).forEach((m, i) => checkMetrics(asObject(m), at('spec.metrics', i), c));
+  asArray(spec['accessLogging']).forEach((l, i) => checkFilter(asObject(asObject(l)?.['filter']), at(at('spec.accessLogging', i), 'filter'), c));
+}
+
+function checkTracing(value: unknown, c: Collector): void {
+  const list = asArray(value);
+  if (list.length > 1) c.warn('spec.tracing: only one tracing entry is supported; the others may be ignored');
+  list.forEach((t, i) => {
+    const path = at('spec.tracing', i);
+    const entry = asObject(t) ?? {};
+    if (asArray(entry['providers']).length > 1) c.warn(`${path}.providers: only one tracing provider is supported; the others may be ignored`);
+    const tags = asObject(entry['customTags']) ?? {};
+    for (const [name, tag] of Object.entries(tags)) checkCustomTag(name, asObject(tag), at(at(path, 'customTags'), name), c);
+  });
+}
+
+function checkCustomTag(name: string, tag: JsonObject | undefined, path: string, c: Collector): void {
+  if (name === '') c.error(path, 'tag name must not be empty');
+  const kinds = ['literal', 'environment', 'header'].filter((k) => tag?.[k] != null);
+  if (kinds.length > 1) c.error(path, `set only one of literal, environment and header; this tag sets ${kinds.join(' and ')}`);
+}
+
+function checkMetrics(metrics: JsonObject | undefined, path: string, c: Collector): void {
+  if (!metrics) return;
+  checkDuration(metrics['reportingInterval'], at(path, 'reportingInterval'), c);
+  asArray(metrics['overrides']).forEach((o, i) => {
+    const override = asObject(o);
+    if (!override) return;
+    const p = at(at(path, 'overrides'), i);
+    const sel = asObject(override['match']);
+    if (sel && sel['metric'] !== undefined && sel['customMetric'] !== undefined) {
+      c.error(at(p, 'match'), 'set metric or customMetric, not both');
+    }
+    const tags = asObject(override['tagOverrides']) ?? {};
+    for (const [name, tag] of Object.entries(tags)) checkTagOverride(name, asObject(tag), at(at(p, 'tagOverrides'), name), c);
+  });
+}
+
+function checkTagOverride(name: string, tag: JsonObject | undefined, path: string, c: Collector): void {
+  if (name === '') c.warn(`${path}: the tag name is empty`);
+  if (!tag) return;
+  const operation = asString(tag['operation']) ?? 'UPSERT';
+  if (operation === 'UPSERT' && (tag['value'] === undefined || tag['value'] === '')) {
+    c.error(at(path, 'value'), 'is required when the operation is UPSERT (the default): it is the expression that computes the tag');
+  }
+  if (operation === 'REMOVE' && tag['value'] !== undefined) {
+    c.error(at(path, 'value'), 'must not be set when the operation is REMOVE');
+  }
+}
+
+function checkFilter(filter: JsonObject | undefined, path: string, c: Collector): void {
+  if (!filter) return;
+  const expression = filter['expression'];
+  if (expression !== undefined && typeof expression !== 'string') return;
+  const problem = celSyntaxProblem(expression ?? '');
+  if (problem) c.error(at(path, 'expression'), `is not a valid CEL expression: ${problem}`);
+}
+
+export const validateTelemetry = istioKind({ schema, rules });
