@@ -1,0 +1,101 @@
+// Runs a zod schema over raw input and reports in our words: zod's own messages are generic
+// ("Invalid input: expected string, received number"), while a platform engineer needs to be
+// told which field is wrong and what it should look like. Unknown keys inside the checked
+// value are warnings, not errors: a newer CRD may add fields this release does not know, and
+// the API server silently drops fields its schema lacks.
+import { z } from 'zod';
+import { at, type Collector } from '../issues.js';
+
+type ZodIssue = z.core.$ZodIssue;
+type PathKey = PropertyKey;
+
+/** Parses `value` with `schema` and records every structural problem under `base`. */
+export function reportStructure(schema: z.ZodType, value: unknown, base: string, c: Collector): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    const path = joinPath(base, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) c.warn(`${at(path, key)}: unknown field; the API server will drop it`);
+      continue;
+    }
+    c.error(path || base, describeIssue(issue, valueAt(value, issue.path)));
+  }
+}
+
+export function joinPath(base: string, keys: readonly PathKey[]): string {
+  return keys.reduce<string>((p, k) => at(p, typeof k === 'number' ? k : String(k)), base);
+}
+
+function valueAt(root: unknown, keys: readonly PathKey[]): unknown {
+  let v: unknown = root;
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** What a JSON value is, in words: `a string`, `a list`, `null` … */
+export function jsonKind(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the fraction ${v}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object (a map of fields)',
+  array: 'a list',
+  record: 'a map of string keys to values',
+};
+
+function describeIssue(issue: ZodIssue, value: unknown): string {
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'required field is missing';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${jsonKind(value)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${jsonKind(value)}`;
+    case 'too_big':
+      return sizeMessage('at most', issue.origin, Number(issue.maximum), value);
+    case 'too_small':
+      return sizeMessage('at least', issue.origin, Number(issue.minimum), value);
+    case 'invalid_union':
+      return `does not match any of the allowed shapes (got ${jsonKind(value)})`;
+    default:
+      return issue.message;
+  }
+}
+
+function sizeMessage(bound: string, origin: string, limit: number, value: unknown): string {
+  if (origin === 'string' && typeof value === 'string') {
+    if (limit === 1 && value.length === 0) return 'must not be empty';
+    return `must be ${bound} ${limit} characters long; this one has ${value.length}`;
+  }
+  if (origin === 'array' && Array.isArray(value)) return `must have ${bound} ${limit} entries; it has ${value.length}`;
+  return `must be ${bound} ${limit}; got ${jsonKind(value)}`;
+}
+
+/**
+ * A list with size bounds whose elements are still checked when the size is wrong (zod's own
+ * `.min()`/`.max()` on arrays stop at the size and hide every problem inside the entries).
+ */
+export function boundedList<T extends z.ZodType>(element: T, max: number, min = 0): z.ZodType<z.output<T>[], z.input<T>[]> {
+  const always = { when: (): boolean => true };
+  return z
+    .array(element)
+    .refine((list) => !Array.isArray(list) || list.length <= max, { ...always, error: (iss) => `must have at most ${max} entries; it has ${lengthOf(iss.input)}` })
+    .refine((list) => !Array.isArray(list) || list.length >= min, { ...always, error: (iss) => (min === 1 ? 'must have at least one entry' : `must have at least ${min} entries; it has ${lengthOf(iss.input)}`) });
+}
+
+function lengthOf(v: unknown): number {
+  return Array.isArray(v) ? v.length : 0;
+}
