@@ -9,6 +9,7 @@ export interface Metrics {
   injectionSkip(reason: string): void;
   injectionFailure(reason: string): void;
   injectionTime(seconds: number): void;
+  validationTime(seconds: number): void;
   validationPassed(group: string, version: string, resource: string): void;
   validationFailed(group: string, version: string, resource: string, reason: string): void;
   httpError(route: string, code: string): void;
@@ -46,6 +47,12 @@ export function createMetrics(registry: Registry): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 1, 3, 5, 10, 20, 30, 60],
     registers: [registry],
   });
+  const validationTime = new Histogram({
+    name: 'meshgate_validation_time_seconds',
+    help: 'Time spent handling a validation request.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
   const passed = counter(registry, 'galley_validation_passed', 'Resources that passed validation.', ['group', 'version', 'resource']);
   const failed = counter(registry, 'galley_validation_failed', 'Resources that failed validation, by reason.', ['group', 'version', 'resource', 'reason']);
   const httpErrors = counter(registry, 'meshgate_http_errors_total', 'Requests rejected before admission (4xx/5xx), by route and error code.', ['route', 'code']);
@@ -64,6 +71,7 @@ export function createMetrics(registry: Registry): Metrics {
     injectionSkip: (reason) => skipOf({ reason }).inc(),
     injectionFailure: (reason) => failureOf({ reason }).inc(),
     injectionTime: (seconds) => time.observe(seconds),
+    validationTime: (seconds) => validationTime.observe(seconds),
     validationPassed: (group, version, resource) => passedOf({ group, version, resource }).inc(),
     validationFailed: (group, version, resource, reason) => failedOf({ group, version, resource, reason }).inc(),
     httpError: (route, code) => httpErrors.labels({ route, code }).inc(),

@@ -60,7 +60,9 @@ export function validateRoutes(deps: ValidateRouteDeps) {
     const start = process.hrtime.bigint();
     const d = decode(request);
     const v = verdict(d, deps);
-    d.log.info({ decision: v.decision, durationMs: Math.round(elapsed(start) * 1e6) / 1e3, dryRun: d.review.request.dryRun === true }, 'validate');
+    const seconds = elapsed(start);
+    deps.metrics.validationTime(seconds);
+    d.log.info({ decision: v.decision, durationMs: Math.round(seconds * 1e6) / 1e3, dryRun: d.review.request.dryRun === true }, 'validate');
     return v.body;
   };
   return async (app: FastifyInstance): Promise<void> => {

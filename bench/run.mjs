@@ -1,0 +1,237 @@
+// `npm run bench`: drives `meshgate serve` (production build) and a do-nothing ceiling server
+// with the same fastify + TLS set-up, over HTTPS keep-alive connections, with autocannon;
+// reports each workload's throughput as a ratio to the ceiling, latency percentiles, the
+// server-side time per request, a size sweep for /inject, and RSS at the end. Writes
+// bench/results/<date>.json. Nothing here is asserted: machines are noisy (bench/README.md).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { WORKLOADS, podOfSize } from './data/make.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    only: { type: 'string' },
+    'no-sweep': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (opts.help) {
+  console.log(`Usage: npm run bench -- [--duration S] [--connections N] [--only NAME[,NAME]] [--no-sweep] [--cpu-prof]
+
+Workloads (bodies in bench/data/): ${Object.keys(WORKLOADS).join(', ')}.
+--cpu-prof starts meshgate with --cpu-prof and leaves the profile in bench/results/.`);
+  process.exit(0);
+}
+const DURATION = Number(opts.duration);
+const CONNECTIONS = Number(opts.connections);
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function post(port, path, body, workload) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', 'x-bench-workload': workload } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function get(port, path) {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(text));
+    }).on('error', reject).end();
+  });
+}
+
+async function waitReady(port, path) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await get(port, path);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`server on ${port} did not come up`);
+}
+
+function start(args, name) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  child.on('exit', (code, signal) => {
+    if (code && !child.stopping) log(`${name} exited ${code}: ${err.slice(-2000)}`);
+    if (signal && !child.stopping) log(`${name} killed by ${signal}`);
+  });
+  return child;
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.stopping = true;
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Sum and count of a Prometheus histogram, from /metrics text. */
+function histogram(text, name) {
+  const num = (suffix) => Number(text.match(new RegExp(`^${name}_${suffix} (\\S+)$`, 'm'))?.[1] ?? 0);
+  return { sum: num('sum'), count: num('count') };
+}
+
+function gauge(text, name) {
+  return Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+}
+
+function cannon(port, path, body, workload, connections, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `https://127.0.0.1:${port}${path}`, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-bench-workload': workload }, connections, duration, pipelining: 1 },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+function summarize(r) {
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts + (r.non2xx ?? 0),
+  };
+}
+
+function routeOf(name) {
+  return name.startsWith('inject') ? '/inject' : '/validate';
+}
+
+async function serverSeconds(port, metric, fn) {
+  const before = histogram(await get(port, '/metrics'), metric);
+  await fn();
+  const after = histogram(await get(port, '/metrics'), metric);
+  const n = after.count - before.count;
+  return n > 0 ? (after.sum - before.sum) / n : NaN;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'meshgate-bench-'));
+  const outDir = join(root, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  execFileSync(process.execPath, [join(root, 'bin', 'meshgate.js'), 'certs', '--out', dir, '--dns', 'localhost', '--ip', '127.0.0.1'], { stdio: 'ignore' });
+  const names = Object.keys(WORKLOADS).filter((n) => !opts.only || opts.only.split(',').includes(n));
+  const bodies = Object.fromEntries(names.map((n) => [n, readFileSync(join(root, 'bench', 'data', `${n}.json`))]));
+
+  const meshPort = await freePort();
+  const profArgs = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : [];
+  log(`starting meshgate serve on 127.0.0.1:${meshPort}`);
+  const mesh = start([...profArgs, join(root, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${meshPort}`, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--log-level', 'info'], 'meshgate');
+  await waitReady(meshPort, '/readyz');
+
+  const canned = {};
+  for (const n of names) {
+    const res = await post(meshPort, routeOf(n), bodies[n], n);
+    if (res.status !== 200) throw new Error(`${n}: meshgate answered HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    const response = JSON.parse(res.body).response;
+    log(`${n}: request ${(bodies[n].length / 1024).toFixed(1)} KB → response ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''}${response.status ? `, ${response.status.message.slice(0, 80)}` : ''})`);
+    canned[n] = res.body;
+  }
+  writeFileSync(join(dir, 'canned.json'), JSON.stringify(canned));
+  const ceilPort = await freePort();
+  const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', join(dir, 'canned.json')], 'ceiling');
+  await waitReady(ceilPort, '/');
+
+  const rows = [];
+  try {
+    for (const n of names) {
+      const path = routeOf(n);
+      log(`${n}: warm-up`);
+      await cannon(meshPort, path, bodies[n], n, CONNECTIONS, 2);
+      await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, 2);
+      log(`${n}: ceiling ${DURATION}s × ${CONNECTIONS} connections`);
+      const ceil = summarize(await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, DURATION));
+      log(`${n}: meshgate ${DURATION}s × ${CONNECTIONS} connections`);
+      let mg;
+      const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
+      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION))));
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3) });
+    }
+
+    const sweep = [];
+    if (!opts['no-sweep']) {
+      for (const kb of [5, 20, 50, 100, 200]) {
+        const body = Buffer.from(JSON.stringify(podOfSize(kb)));
+        log(`sweep ${kb} KB: 1 connection, ${Math.max(3, DURATION / 2)}s`);
+        await cannon(meshPort, '/inject', body, 'sweep', 1, 1);
+        let r;
+        const s = await serverSeconds(meshPort, 'sidecar_injection_time_seconds', async () => (r = summarize(await cannon(meshPort, '/inject', body, 'sweep', 1, Math.max(3, DURATION / 2)))));
+        sweep.push({ sizeKB: +(body.length / 1024).toFixed(1), handlerMs: +(s * 1000).toFixed(3), p50Ms: r.p50Ms, p99Ms: r.p99Ms, reqPerSec: r.reqPerSec, errors: r.errors });
+      }
+    }
+    const metrics = await get(meshPort, '/metrics');
+    const rssMB = +(gauge(metrics, 'process_resident_memory_bytes') / 2 ** 20).toFixed(1);
+    report({ rows, sweep, rssMB, outDir });
+  } finally {
+    await stop(ceiling);
+    await stop(mesh);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function pad(s, n) {
+  return String(s).padStart(n);
+}
+
+function report({ rows, sweep, rssMB, outDir }) {
+  const lines = [];
+  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('errors', 8)}`);
+  for (const r of rows) {
+    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
+  }
+  if (sweep.length > 0) {
+    const base = sweep[0].handlerMs;
+    lines.push('', `/inject size sweep (1 connection): ${'KB'.padStart(6)}${pad('handler ms', 12)}${pad('× 5 KB', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('r/s', 8)}`);
+    for (const s of sweep) lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
+  }
+  lines.push('', `meshgate RSS after the run: ${rssMB} MB`);
+  console.log(lines.join('\n'));
+  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
+  const file = join(outDir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, rssMB }, null, 2));
+  console.log(`results written to ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
