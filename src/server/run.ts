@@ -15,6 +15,7 @@ import { engineRef, type InjectorRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsWatcher } from './tls.js';
+import { swapEngine, watchPaths } from './reload.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -73,6 +74,10 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     apply: (next) => (app.server as unknown as HttpsServer).setSecureContext({ ...next, ...tlsOptions }),
     onResult: (ok) => metrics.certReload(ok),
   });
+  const configFiles = [config.valuesFile, config.meshFile, config.extraTemplatesDir].filter((f): f is string => f !== undefined);
+  const configWatch = configFiles.length > 0
+    ? watchPaths(configFiles, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log)
+    : undefined;
   const { host, port } = splitListen(config.listen);
   const address = await app.listen({ host, port });
   readiness.unblock('listening');
@@ -81,6 +86,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     readiness.block('shutdown');
     if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     tls.close();
+    configWatch?.close();
     await app.close();
     log.info('meshgate stopped');
   };
