@@ -56,10 +56,10 @@ function checkListener(l: Entry, c: Collector): void {
   const tls = asObject(l.o['tls']);
   const hostnameValue = str(l.o, 'hostname');
   if (NO_TLS.has(protocol) && has(l.o, 'tls')) {
-    c.error(at(l.path, 'tls'), `a ${protocol} listener does not handle TLS; remove tls (only HTTPS and TLS listeners take it)`);
+    c.error(at(l.path, 'tls'), `${protocol} listeners do not handle TLS; remove tls (only HTTPS and TLS listeners take it)`);
   }
   if (NO_HOSTNAME.has(protocol) && hostnameValue) {
-    c.error(at(l.path, 'hostname'), `a ${protocol} listener cannot match on hostname (there is no SNI or Host header); remove it`);
+    c.error(at(l.path, 'hostname'), `${protocol} listeners cannot match on hostname (there is no SNI or Host header); remove it`);
   }
   if (hostnameValue !== undefined && isIP(hostnameValue)) {
     c.warn(`${at(l.path, 'hostname')}: "${hostnameValue}" is an IP address; listener hostnames match DNS names only`);
@@ -78,7 +78,8 @@ function checkHTTPS(l: Entry, tls: JsonObject | undefined, c: Collector): void {
     return;
   }
   const mode = str(tls, 'mode');
-  if (mode !== undefined && mode !== '' && mode !== 'Terminate') {
+  // Values outside the enum are reported by the structure layer.
+  if (mode === 'Passthrough') {
     c.error(at(at(l.path, 'tls'), 'mode'), `an HTTPS listener always terminates TLS, so mode must be Terminate; for ${mode} use protocol TLS`);
   }
 }

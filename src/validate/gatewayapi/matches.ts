@@ -61,8 +61,10 @@ function checkPath(match: JsonObject, path: string, c: Collector): void {
   for (const [broken, message] of PATH_RULES) {
     if (broken(value)) c.error(where, `${type} path "${value}" ${message}`);
   }
-  if (value !== '' && !URL_PATH_RE.test(value)) {
-    const bad = [...new Set([...value].filter((ch) => !/[-A-Za-z0-9/._~!$&'()*+,;=:@%]/.test(ch)))].join('');
+  // "#" has its own rule above; do not report it twice.
+  const rest = value.replaceAll('#', '');
+  if (rest !== '' && !URL_PATH_RE.test(rest)) {
+    const bad = [...new Set([...rest].filter((ch) => !/[-A-Za-z0-9/._~!$&'()*+,;=:@%]/.test(ch)))].join('');
     const what = bad === '' ? 'a "%" that is not followed by two hex digits' : `characters not allowed in a URL path (${JSON.stringify(bad)})`;
     c.error(where, `${type} path "${value}" contains ${what}; percent-encode them`);
   }
