@@ -13,11 +13,21 @@ export function checkStructure(schema: z.ZodType, value: unknown, base: string, 
   for (const issue of result.error.issues) {
     const path = issue.path.reduce<string>((p, k) => at(p, typeof k === 'number' ? k : String(k)), base);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) c.warn(`${at(path, key)}: unknown field (the API server will drop it)`);
+      for (const key of issue.keys) c.warn(fieldWarning(at(path, key), 'unknown field (the API server will drop it)'));
     } else {
       c.error(path, issue.message);
     }
   }
+}
+
+const WARNING_LIMIT = 119;
+
+/** `path: text`, with the middle of a long path elided so the warning stays under 120 characters. */
+export function fieldWarning(path: string, text: string): string {
+  const room = WARNING_LIMIT - text.length - 2;
+  if (path.length <= room) return `${path}: ${text}`;
+  const keep = Math.max(room - 3, 0);
+  return `${path.slice(0, Math.ceil(keep / 2))}...${path.slice(path.length - Math.floor(keep / 2))}: ${text}`;
 }
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -74,9 +84,10 @@ export function describeValue(v: unknown): string {
 export function listOf<T extends z.ZodType>(item: T, maxItems?: number): z.ZodType<unknown> {
   const list = z.array(item);
   if (maxItems === undefined) return list;
-  return list.refine((items) => items.length <= maxItems, {
+  // `when` lets the limit be checked even when some items are wrong; the predicate then sees raw input.
+  return list.refine((items: unknown) => !Array.isArray(items) || items.length <= maxItems, {
     when: () => true,
-    error: (iss) => `may have at most ${maxItems} entries; it has ${Array.isArray(iss.input) ? iss.input.length : '?'}`,
+    error: (iss) => `may have at most ${maxItems} entries; it has ${Array.isArray(iss.input) ? iss.input.length : 'more'}`,
   });
 }
 
