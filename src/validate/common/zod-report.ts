@@ -92,7 +92,7 @@ export function boundedList<T extends z.ZodType>(element: T, max: number, min = 
   const always = { when: (): boolean => true };
   return z
     .array(element)
-    .refine((list) => !Array.isArray(list) || list.length <= max, { ...always, error: (iss) => `must have at most ${max} entries; it has ${lengthOf(iss.input)}` })
+    .refine((list) => !Array.isArray(list) || list.length <= max, { ...always, error: (iss) => `must have at most ${max} ${max === 1 ? 'entry' : 'entries'}; it has ${lengthOf(iss.input)}` })
     .refine((list) => !Array.isArray(list) || list.length >= min, { ...always, error: (iss) => (min === 1 ? 'must have at least one entry' : `must have at least ${min} entries; it has ${lengthOf(iss.input)}`) });
 }
 
