@@ -17,7 +17,7 @@ const USERINFO_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:%]*$/;
  * or an absolute path. Returns undefined when Go would refuse it.
  */
 export function parseRequestURI(text: string): ParsedUrl | undefined {
-  if (text === '' || /[\s\x00-\x1f\x7f]/.test(text) || BAD_ESCAPE.test(text)) return undefined;
+  if (text === '' || /[\x00-\x1f\x7f]/.test(text) || BAD_ESCAPE.test(text)) return undefined;
   const m = SCHEME.exec(text);
   const scheme = m ? (m[1] as string).toLowerCase() : '';
   const rest = m ? text.slice(m[0].length) : text;
