@@ -18,7 +18,8 @@ const VALUES_FILE = join(E2E_DIR, 'data', 'values.yaml');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const progress = stderrProgress();
-  const cluster = await startCluster({ progress });
+  const keepDir = process.env['MESHGATE_E2E_KEEP'] === '1';
+  const cluster = await startCluster({ progress, keepDir });
   const meshgates: Meshgate[] = [];
   const teardown = async (): Promise<void> => {
     for (const mg of meshgates) await mg.stop();
@@ -27,11 +28,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     project.provide('e2e', await startMesh(cluster, meshgates, progress));
   } catch (e) {
-    progress(`setup failed; logs were in ${cluster.dir}`);
+    progress(`setup failed; logs are in ${cluster.dir}${keepDir ? '' : ' (removed: set MESHGATE_E2E_KEEP=1 to keep them)'}`);
     await teardown();
     throw e;
   }
-  return teardown;
+  return async () => {
+    await teardown();
+    if (keepDir) progress(`kept ${cluster.dir}`);
+  };
 }
 
 async function startMesh(cluster: Cluster, meshgates: Meshgate[], progress: Progress): Promise<E2EContext> {

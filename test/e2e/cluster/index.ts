@@ -55,7 +55,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const binaries = await ensureKubeBinaries(opts.cacheRoot ?? defaultCacheRoot(), progress);
   const etcdBin = await resolveEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-e2e-'));
-  const untrack = trackTempDir(dir);
+  const untrack = opts.keepDir ? (): void => undefined : trackTempDir(dir);
   const daemons: Daemon[] = [];
   let stopped = false;
   const stop = async (): Promise<void> => {

@@ -39,13 +39,14 @@ export interface MeshgateOptions {
   readonly meshFile?: string;
   readonly port?: number;
   readonly extraArgs?: readonly string[];
+  /** Added to the environment (MESHGATE_* variables of the caller's are dropped: flags rule). */
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: Progress;
 }
 
 /** Runs `meshgate <args>` from the repository and returns its stdout. */
 export async function meshgateCli(args: readonly string[]): Promise<string> {
-  return (await runOk(process.execPath, [MESHGATE_BIN, ...args], { cwd: REPO_ROOT, timeoutMs: 60_000 })).stdout;
+  return (await runOk(process.execPath, [MESHGATE_BIN, ...args], { cwd: REPO_ROOT, env: cleanEnv(), timeoutMs: 60_000 })).stdout;
 }
 
 /** `meshgate certs` for 127.0.0.1 and localhost, unless dir already holds a certificate. */
@@ -79,7 +80,7 @@ export async function startMeshgate(opts: MeshgateOptions): Promise<Meshgate> {
   ];
   progress(`starting ${name} on ${url}`);
   const logFile = join(opts.dir, `${name}.log`);
-  const daemon = startDaemon({ name, cmd: process.execPath, args, logFile, cwd: REPO_ROOT, env: opts.env });
+  const daemon = startDaemon({ name, cmd: process.execPath, args, logFile, cwd: REPO_ROOT, env: { ...cleanEnv(), ...opts.env } });
   try {
     await waitForHttps(`${url}/readyz`, { ca: readFileSync(certs.caFile, 'utf8') }, {
       what: name,
@@ -92,6 +93,11 @@ export async function startMeshgate(opts: MeshgateOptions): Promise<Meshgate> {
   }
   const info = { url, caFile: certs.caFile, logFile, revision: opts.revision ?? '', nativeSidecars };
   return { ...info, daemon, stop: () => daemon.stop() };
+}
+
+// meshgate also reads MESHGATE_* settings from the environment: only the flags above count here.
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_')));
 }
 
 /** `meshgate manifests` for this process: the webhook configurations as YAML. */

@@ -16,7 +16,7 @@ export const CRD_MODULES = {
 } as const;
 
 export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): string {
-  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(readFileSync(goMod, 'utf8'));
+  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\b/m.exec(readFileSync(goMod, 'utf8'));
   if (!m?.[1]) throw new Error(`${goMod}: no "require k8s.io/kubernetes vX.Y.Z" line`);
   return m[1];
 }
