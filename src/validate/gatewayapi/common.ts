@@ -167,7 +167,7 @@ export function checkBackendRefs(list: unknown, path: string, c: Collector): Ent
   for (const r of refs) checkBackendPort(r.o, r.path, c);
   const weights = refs.map((r) => asNumber(r.o['weight']) ?? 1);
   if (weights.length > 0 && weights.every((w) => w === 0)) {
-    c.warn(`${path}: every backend has weight 0, so this rule sends no traffic anywhere`);
+    c.warn(`${path}: every weight is 0, so the rule sends no traffic`);
   }
   return refs;
 }
@@ -196,9 +196,9 @@ export function checkTotalMatches(rules: unknown, path: string, c: Collector): v
 export function checkRouteHostnames(list: unknown, path: string, c: Collector): void {
   const names = asArray(list).map((h, i) => ({ h: asString(h), i }));
   for (const { h, i } of names) {
-    if (h !== undefined && isIP(h)) c.warn(`${at(path, i)}: "${h}" is an IP address; route hostnames match DNS names only`);
+    if (h !== undefined && isIP(h)) c.warn(`${at(path, i)}: an IP address never matches; route hostnames are DNS names`);
   }
-  eachDuplicate(names, (n) => n.h, (later) => c.warn(`${at(path, later.i)}: "${later.h}" is listed twice`));
+  eachDuplicate(names, (n) => n.h, (later) => c.warn(`${at(path, later.i)}: duplicates an earlier hostname`));
 }
 
 // ---- session persistence (experimental) ----------------------------------------------------

@@ -167,7 +167,7 @@ function checkHeaderModifier(m: JsonObject | undefined, path: string, c: Collect
     const name = asString(v);
     const where = at(at(path, 'remove'), i);
     if (name === undefined) return;
-    if (!HEADER_NAME_RE.test(name)) c.warn(`${where}: "${name}" is not a valid HTTP header name, so there is nothing to remove`);
+    if (!HEADER_NAME_RE.test(name)) c.warn(`${where}: not a valid HTTP header name, so nothing is removed`);
     actions.push({ name, path: where, where: rel(where) });
   });
   eachDuplicate(actions, (a) => a.name.toLowerCase(), (later, first) => {
@@ -201,7 +201,7 @@ function checkPathModifier(p: JsonObject | undefined, path: string, c: Collector
     if (type !== owner && has(p, field)) c.error(at(path, field), `only allowed when type is ${owner}; this path modifier has type ${type}`);
   }
   const full = str(p, 'replaceFullPath');
-  if (full !== undefined && !full.startsWith('/')) c.warn(`${at(path, 'replaceFullPath')}: "${full}" does not start with "/"`);
+  if (full !== undefined && !full.startsWith('/')) c.warn(`${at(path, 'replaceFullPath')}: does not start with "/"`);
 }
 
 const CORS_WILDCARD_LISTS: ReadonlyArray<readonly [string, string]> = [

@@ -62,7 +62,7 @@ function checkListener(l: Entry, c: Collector): void {
     c.error(at(l.path, 'hostname'), `${protocol} listeners cannot match on hostname (there is no SNI or Host header); remove it`);
   }
   if (hostnameValue !== undefined && isIP(hostnameValue)) {
-    c.warn(`${at(l.path, 'hostname')}: "${hostnameValue}" is an IP address; listener hostnames match DNS names only`);
+    c.warn(`${at(l.path, 'hostname')}: an IP address never matches; listener hostnames are DNS names`);
   }
   if (protocol === 'HTTPS') checkHTTPS(l, tls, c);
   if (protocol === 'TLS' && (!tls || str(tls, 'mode') === '')) {
@@ -74,7 +74,7 @@ function checkListener(l: Entry, c: Collector): void {
 
 function checkHTTPS(l: Entry, tls: JsonObject | undefined, c: Collector): void {
   if (!tls) {
-    c.warn(`${at(l.path, 'tls')}: HTTPS listener without tls; it works only if certificates come from spec.tls or the implementation`);
+    c.warn(`${at(l.path, 'tls')}: HTTPS without tls works only if the implementation supplies certificates`);
     return;
   }
   const mode = str(tls, 'mode');
@@ -99,7 +99,7 @@ function checkAllowedRoutes(ar: JsonObject | undefined, path: string, c: Collect
   if (!ns) return;
   const from = str(ns, 'from') ?? 'Same';
   if (from === 'Selector' && !has(ns, 'selector')) {
-    c.warn(`${at(at(path, 'namespaces'), 'selector')}: from is Selector but no selector is given, so no namespace is selected`);
+    c.warn(`${at(at(path, 'namespaces'), 'selector')}: from is Selector but no selector is set`);
   }
   if (from !== 'Selector' && has(ns, 'selector')) {
     c.warn(`${at(at(path, 'namespaces'), 'selector')}: ignored because from is ${from}, not Selector`);

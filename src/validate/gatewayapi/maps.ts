@@ -26,8 +26,8 @@ export function checkAnnotationKeys(map: unknown, path: string, what: string, c:
   for (const key of Object.keys(asObject(map) ?? {})) {
     const why = qualifiedKeyProblem(key);
     if (!why) continue;
-    if (severity === 'error') c.error(at(path, key), `${what} key ${why}`);
-    else c.warn(`${at(path, key)}: ${what} key ${why}`);
+    if (severity === 'error') c.error(at(path, key), `${what} key: ${why}`);
+    else c.warn(`${at(path, key)}: not a valid ${what} key ([dns-prefix/]name)`);
   }
 }
 

@@ -80,7 +80,7 @@ function checkHeaderMatches(list: unknown, path: string, c: Collector): void {
     checkRegexValue(h, 'value', c);
     const value = str(h.o, 'value');
     if (value && !/^[!-~]+([\t ]?[!-~]+)*$/.test(value)) {
-      c.warn(`${at(h.path, 'value')}: header values should be printable ASCII without leading, trailing or doubled spaces`);
+      c.warn(`${at(h.path, 'value')}: should be printable ASCII, no leading/trailing/double spaces`);
     }
   }
 }

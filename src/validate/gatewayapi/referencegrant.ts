@@ -14,7 +14,7 @@ const spec = z.strictObject({
 function rules(s: JsonObject, ctx: Context, c: Collector): void {
   for (const f of entries(s['from'], 'spec.from')) {
     if (ctx.namespace !== '' && str(f.o, 'namespace') === ctx.namespace) {
-      c.warn(`${at(f.path, 'namespace')}: references within one namespace need no ReferenceGrant; this entry has no effect`);
+      c.warn(`${at(f.path, 'namespace')}: same-namespace references need no grant; this entry has no effect`);
     }
   }
 }

@@ -51,9 +51,9 @@ describe('Gateway', () => {
     ['a hostname address with a port', gw({ addresses: [{ type: 'Hostname', value: 'lb.example.com:80' }] }), 'spec.addresses[0].value', '"lb.example.com:80" is not a valid hostname: lower-case DNS labels, optionally starting with "*.", and no port'],
     ['the same IP twice', gw({ addresses: [{ value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.1' }] }), 'spec.addresses[1].value', 'addresses[0] already requests "10.0.0.1"; addresses must be unique'],
     ['an unknown address type', gw({ addresses: [{ type: 'DNS', value: 'x' }] }), 'spec.addresses[0].type', 'must be IPAddress, Hostname, NamedAddress or a domain-prefixed type such as example.com/my-type'],
-    ['a malformed infrastructure label key', gw({ infrastructure: { labels: { 'team~': 'shop' } } }), 'spec.infrastructure.labels["team~"]', 'label key must be an optional DNS prefix and "/" followed by a name of 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'],
+    ['a malformed infrastructure label key', gw({ infrastructure: { labels: { 'team~': 'shop' } } }), 'spec.infrastructure.labels["team~"]', 'label key: must be an optional DNS prefix and "/" followed by a name of 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'],
     ['a malformed infrastructure label value', gw({ infrastructure: { labels: { team: '-shop' } } }), 'spec.infrastructure.labels.team', 'label value must be empty or letters, digits, "-", "_" or ".", starting and ending with a letter or digit'],
-    ['an annotation key with a bad prefix', gw({ infrastructure: { annotations: { 'Example.com/x': 'y' } } }), 'spec.infrastructure.annotations["Example.com/x"]', 'annotation key the prefix "Example.com" must be a lower-case DNS subdomain shorter than 253 characters'],
+    ['an annotation key with a bad prefix', gw({ infrastructure: { annotations: { 'Example.com/x': 'y' } } }), 'spec.infrastructure.annotations["Example.com/x"]', 'annotation key: the prefix "Example.com" must be a lower-case DNS subdomain shorter than 253 characters'],
     ['too many infrastructure labels', gw({ infrastructure: { labels: Object.fromEntries([...'abcdefghi'].map((k) => [k, 'v'])) } }), 'spec.infrastructure.labels', 'must have at most 8 entries; it has 9'],
     ['a port configured twice for client validation', gw({ tls: { frontend: { default: {}, perPort: [{ port: 443, tls: {} }, { port: 443, tls: {} }] } } }), 'spec.tls.frontend.perPort[1].port', 'tls.frontend.perPort[0] already configures port 443; each port may appear once'],
     ['an unknown namespaces.from', gw({ listeners: [{ ...http, allowedRoutes: { namespaces: { from: 'None' } } }] }), 'spec.listeners[0].allowedRoutes.namespaces.from', 'must be one of "All", "Selector", "Same"; got the string "None"'],
@@ -72,7 +72,7 @@ describe('Gateway', () => {
 
   it.each<[string, unknown, string]>([
     ['an unknown field inside spec', gw({ listners: [] }), 'spec.listners: unknown field; the API server will drop it'],
-    ['HTTPS without tls (allowed since v1.1, but certificates must come from elsewhere)', gw({ listeners: [{ name: 'https', protocol: 'HTTPS', port: 443 }] }), 'spec.listeners[0].tls: HTTPS listener without tls; it works only if certificates come from spec.tls or the implementation'],
+    ['HTTPS without tls (allowed since v1.1, but certificates must come from elsewhere)', gw({ listeners: [{ name: 'https', protocol: 'HTTPS', port: 443 }] }), 'spec.listeners[0].tls: HTTPS without tls works only if the implementation supplies certificates'],
     ['a selector that is ignored', gw({ listeners: [{ ...http, allowedRoutes: { namespaces: { from: 'All', selector: {} } } }] }), 'spec.listeners[0].allowedRoutes.namespaces.selector: ignored because from is All, not Selector'],
     ['a deprecated address type', gw({ addresses: [{ type: 'NamedAddress', value: 'my-ip' }] }), 'spec.addresses[0].type: NamedAddress is deprecated; use an implementation-specific domain-prefixed type'],
   ])('warns about %s', (_name, spec, warning) => {

@@ -114,10 +114,10 @@ describe('HTTPRoute', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['an IP as a hostname', route({}, { hostnames: ['10.0.0.1'] }), 'spec.hostnames[0]: "10.0.0.1" is an IP address; route hostnames match DNS names only'],
-    ['a hostname listed twice', route({}, { hostnames: ['a.example.com', 'a.example.com'] }), 'spec.hostnames[1]: "a.example.com" is listed twice'],
-    ['backends that all weigh 0', route({ backendRefs: [{ ...backend, weight: 0 }] }), 'spec.rules[0].backendRefs: every backend has weight 0, so this rule sends no traffic anywhere'],
-    ['a header value with a trailing space', route({ matches: [{ headers: [{ name: 'x', value: 'a ' }] }] }), 'spec.rules[0].matches[0].headers[0].value: header values should be printable ASCII without leading, trailing or doubled spaces'],
+    ['an IP as a hostname', route({}, { hostnames: ['10.0.0.1'] }), 'spec.hostnames[0]: an IP address never matches; route hostnames are DNS names'],
+    ['a hostname listed twice', route({}, { hostnames: ['a.example.com', 'a.example.com'] }), 'spec.hostnames[1]: duplicates an earlier hostname'],
+    ['backends that all weigh 0', route({ backendRefs: [{ ...backend, weight: 0 }] }), 'spec.rules[0].backendRefs: every weight is 0, so the rule sends no traffic'],
+    ['a header value with a trailing space', route({ matches: [{ headers: [{ name: 'x', value: 'a ' }] }] }), 'spec.rules[0].matches[0].headers[0].value: should be printable ASCII, no leading/trailing/double spaces'],
     ['a field this release does not know', route({ matches: [{ path: { type: 'Exact', value: '/', ignoreCase: true } }] }), 'spec.rules[0].matches[0].path.ignoreCase: unknown field; the API server will drop it'],
   ])('warns about %s', (_name, spec, warning) => {
     const r = report(spec);

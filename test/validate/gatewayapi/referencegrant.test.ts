@@ -28,7 +28,7 @@ describe('ReferenceGrant', () => {
   it('warns about a grant from its own namespace, which has no effect', () => {
     const r = report({ from: [{ ...from, namespace: 'default' }], to: [to] });
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual(['spec.from[0].namespace: references within one namespace need no ReferenceGrant; this entry has no effect']);
+    expect(r.warnings).toEqual(['spec.from[0].namespace: same-namespace references need no grant; this entry has no effect']);
   });
 
   it('never throws and always names a field', () => {
