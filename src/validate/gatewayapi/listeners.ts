@@ -6,7 +6,7 @@ import { isIP } from '../common/net.js';
 import { asObject, type JsonObject } from '../common/values.js';
 import { boundedList } from '../common/zod-report.js';
 import { annotationValue, boundedMap, group, hostname, kind, labelSelector, portNumber, protocolType, secretObjectRef, sectionName } from './types.js';
-import { eachDuplicate, entries, has, rel, str, type Entry } from './common.js';
+import { eachDuplicate, entries, GATEWAY_GROUP, has, rel, str, type Entry } from './common.js';
 import { checkAnnotationKeys } from './maps.js';
 
 const listenerTLS = z.strictObject({
@@ -69,7 +69,7 @@ function checkListener(l: Entry, c: Collector): void {
     c.error(at(l.path, 'tls'), 'a TLS listener needs tls with a mode: Passthrough to forward the encrypted stream, Terminate to decrypt it');
   }
   if (tls && !NO_TLS.has(protocol)) checkTLS(tls, at(l.path, 'tls'), c);
-  checkAllowedRoutes(asObject(l.o['allowedRoutes']), at(l.path, 'allowedRoutes'), c);
+  checkAllowedRoutes(asObject(l.o['allowedRoutes']), at(l.path, 'allowedRoutes'), protocol, c);
 }
 
 function checkHTTPS(l: Entry, tls: JsonObject | undefined, c: Collector): void {
@@ -94,7 +94,30 @@ function checkTLS(tls: JsonObject, path: string, c: Collector): void {
   checkAnnotationKeys(tls['options'], at(path, 'options'), 'option', c);
 }
 
-function checkAllowedRoutes(ar: JsonObject | undefined, path: string, c: Collector): void {
+// Which of the Gateway API's own route kinds each core protocol can serve.
+const ROUTE_KINDS: Readonly<Record<string, readonly string[]>> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute', 'TCPRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+const ALL_ROUTE_KINDS = new Set(Object.values(ROUTE_KINDS).flat());
+
+function checkRouteKinds(list: unknown, path: string, protocol: string, c: Collector): void {
+  const served = ROUTE_KINDS[protocol];
+  if (!served) return;
+  for (const k of entries(list, path)) {
+    const kindName = str(k.o, 'kind') ?? '';
+    const own = (str(k.o, 'group') ?? GATEWAY_GROUP) === GATEWAY_GROUP;
+    if (own && ALL_ROUTE_KINDS.has(kindName) && !served.includes(kindName)) {
+      c.warn(`${at(k.path, 'kind')}: ${kindName}s cannot attach to ${protocol} listeners`);
+    }
+  }
+}
+
+function checkAllowedRoutes(ar: JsonObject | undefined, path: string, protocol: string, c: Collector): void {
+  checkRouteKinds(ar?.['kinds'], at(path, 'kinds'), protocol, c);
   const ns = asObject(ar?.['namespaces']);
   if (!ns) return;
   const from = str(ns, 'from') ?? 'Same';

@@ -74,6 +74,7 @@ describe('Gateway', () => {
     ['an unknown field inside spec', gw({ listners: [] }), 'spec.listners: unknown field; the API server will drop it'],
     ['HTTPS without tls (allowed since v1.1, but certificates must come from elsewhere)', gw({ listeners: [{ name: 'https', protocol: 'HTTPS', port: 443 }] }), 'spec.listeners[0].tls: HTTPS without tls works only if the implementation supplies certificates'],
     ['a selector that is ignored', gw({ listeners: [{ ...http, allowedRoutes: { namespaces: { from: 'All', selector: {} } } }] }), 'spec.listeners[0].allowedRoutes.namespaces.selector: ignored because from is All, not Selector'],
+    ['a route kind the protocol cannot serve', gw({ listeners: [{ ...http, allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }, { kind: 'TCPRoute' }] } }] }), 'spec.listeners[0].allowedRoutes.kinds[1].kind: TCPRoutes cannot attach to HTTP listeners'],
     ['a deprecated address type', gw({ addresses: [{ type: 'NamedAddress', value: 'my-ip' }] }), 'spec.addresses[0].type: NamedAddress is deprecated; use an implementation-specific domain-prefixed type'],
   ])('warns about %s', (_name, spec, warning) => {
     const report = validateGateway(resource('Gateway', spec));
