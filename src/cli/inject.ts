@@ -1,7 +1,192 @@
-// Placeholder until the inject command lands in this session.
-import type { Command } from './io.js';
+// `meshgate inject`: injects sidecars into Pods and workloads read from a file, like
+// `istioctl kube-inject`, and prints them as YAML in input order. Objects of other kinds pass
+// through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
+import { loadInjectorSettings } from '../injection-settings.js';
+import { bool, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
-export const inject: Command = async (_argv, io) => {
-  io.stderr('meshgate inject: not built yet\n');
-  return 2;
+const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=true|false]
+                       [--revision REV] [--namespace NS] [--templates DIR] [--extra-templates DIR]
+                       [-o FILE]
+
+Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
+in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
+DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and DeploymentConfig (their Pod
+template is injected); a List and several \`---\` documents are read too. Objects of other
+kinds are printed unchanged. Pods that must not be injected (host network, the
+sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
+
+  -f, --filename FILE     manifest to read; "-" reads standard input (required)
+  --values FILE           Istio injector values (JSON or YAML), merged over Istio's chart
+                          defaults; an explicit null removes a default
+  --mesh FILE             Istio MeshConfig (JSON or YAML) applied over the default mesh config
+  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
+                          init container with restartPolicy Always); false: a classic container.
+                          The Pod annotation sidecar.istio.io/nativeSidecar overrides it
+  --revision REV          the control-plane revision to inject for ("" = default)
+  --namespace NS          namespace of objects that do not name one
+  --templates DIR         directory of the built-in templates (default: the package's templates/)
+  --extra-templates DIR   directory of additional <name>.yaml templates; a built-in name is replaced
+  -o, --output FILE       write the result to FILE instead of standard output
+  -h, --help              show this help
+
+Exit codes: 0 success, 1 a Pod was denied (the reason is printed on stderr), 2 usage error.
+
+Example:
+  meshgate inject -f deployment.yaml | kubectl apply -f -
+`;
+
+const FLAGS = {
+  filename: { type: 'string', short: 'f' },
+  values: { type: 'string' },
+  mesh: { type: 'string' },
+  'native-sidecars': { type: 'string' },
+  revision: { type: 'string' },
+  namespace: { type: 'string' },
+  templates: { type: 'string' },
+  'extra-templates': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where each workload kind keeps its Pod template: metadata path and spec path. */
+const POD_TEMPLATES: Readonly<Record<string, { readonly metadata: readonly string[]; readonly spec: readonly string[] }>> = {
+  Pod: { metadata: ['metadata'], spec: ['spec'] },
+  Deployment: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  StatefulSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  DaemonSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  ReplicaSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  ReplicationController: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  Job: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  DeploymentConfig: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
+  // As istioctl does, a CronJob's Pod metadata is read from and written to jobTemplate.metadata.
+  CronJob: { metadata: ['spec', 'jobTemplate', 'metadata'], spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
 };
+
+function getPath(o: Obj, path: readonly string[]): unknown {
+  let cur: unknown = o;
+  for (const p of path) cur = isObj(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+function setPath(o: Obj, path: readonly string[], value: unknown): void {
+  let cur = o;
+  for (const p of path.slice(0, -1)) {
+    if (!isObj(cur[p])) cur[p] = {};
+    cur = cur[p] as Obj;
+  }
+  cur[path[path.length - 1] as string] = value;
+}
+
+interface Context {
+  readonly injector: Injector;
+  readonly namespace: string;
+  readonly io: CliIO;
+}
+
+/** A denial stops the command: nothing is printed and the exit code is 1. */
+class Denied extends Error {}
+
+function injectObject(doc: Obj, cx: Context): Obj {
+  const kind = String(doc['kind'] ?? '');
+  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(doc['items']))) {
+    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isObj(item) ? injectObject(item, cx) : item)) };
+  }
+  const where = POD_TEMPLATES[kind];
+  const spec = where ? getPath(doc, where.spec) : undefined;
+  if (!where || !isObj(spec)) return doc;
+  const meta = isObj(doc['metadata']) ? doc['metadata'] : {};
+  const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : cx.namespace;
+  const podMeta = getPath(doc, where.metadata);
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: isObj(podMeta) ? podMeta : {}, spec };
+  const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+  const workload = kind === 'Pod' ? undefined : { name, namespace, kind, apiVersion: String(doc['apiVersion'] ?? '') };
+  const outcome = cx.injector.inject({ pod, namespace, policy: 'enabled', ...(workload ? { workload } : {}) });
+  const label = `${kind} "${namespace ? `${namespace}/` : ''}${name}"`;
+  if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
+  if (outcome.kind === 'skip') {
+    cx.io.stderr(`meshgate inject: not injecting ${label}: ${outcome.message}\n`);
+    return doc;
+  }
+  for (const w of outcome.warnings) cx.io.stderr(`meshgate inject: warning: ${label}: ${w}\n`);
+  const out = structuredClone(doc);
+  setPath(out, where.metadata, outcome.pod['metadata'] ?? {});
+  setPath(out, where.spec, outcome.pod['spec']);
+  return out;
+}
+
+async function readInput(file: string, io: CliIO): Promise<string> {
+  if (file === '-') return io.readStdin();
+  return readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+}
+
+/** Documents in input order; null documents (a trailing `---`) are dropped. */
+function parseDocuments(file: string, text: string): unknown[] {
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  const out: unknown[] = [];
+  for (const d of Array.isArray(docs) ? docs : [docs]) {
+    if (d.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${d.errors[0]?.message.split('\n')[0] ?? ''}`);
+    const v: unknown = d.toJS({ maxAliasCount: 100 });
+    if (v !== null && v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+export function renderDocuments(docs: readonly unknown[]): string {
+  return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}
+
+async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
+  const path = (name: string): string | undefined => {
+    const v = str(p, name);
+    return v === undefined ? undefined : resolve(io.cwd, v);
+  };
+  const opts = { valuesFile: path('values'), meshFile: path('mesh'), templatesDir: path('templates'), extraTemplatesDir: path('extra-templates') };
+  try {
+    const settings = await loadInjectorSettings({
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+      nativeSidecars: bool(p, 'native-sidecars', true),
+      revision: str(p, 'revision') ?? '',
+    });
+    return createInjector(settings);
+  } catch (e) {
+    if (e instanceof InjectorConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export const inject: Command = (argv, io) =>
+  runCommand('inject', io, async () => {
+    const p = parseFlags(argv, FLAGS);
+    if (wantsHelp(p)) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const file = str(p, 'filename');
+    if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
+    const injector = await buildInjector(p, io);
+    const docs = parseDocuments(file, await readInput(file, io));
+    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
+    let out: unknown[];
+    try {
+      out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));
+    } catch (e) {
+      if (!(e instanceof Denied)) throw e;
+      io.stderr(e.message);
+      return EXIT.denied;
+    }
+    const text = renderDocuments(out);
+    const target = str(p, 'output');
+    if (target === undefined) io.stdout(text);
+    else await writeFile(resolve(io.cwd, target), text);
+    return EXIT.ok;
+  });

@@ -31,6 +31,13 @@ export interface InjectInput {
   readonly namespace?: string;
   /** Extra proxy env from the webhook path (`/inject/cluster/c1/net/n1`). */
   readonly pathEnv?: Readonly<Record<string, string>>;
+  /**
+   * The workload the Pod is the template of, when the caller knows it (`meshgate inject` on a
+   * Deployment); otherwise it is derived from the Pod's owner references and labels.
+   */
+  readonly workload?: Readonly<{ name: string; namespace: string; kind: string; apiVersion: string }>;
+  /** Overrides the configured injection policy (Istio's kube-inject forces `enabled`). */
+  readonly policy?: 'enabled' | 'disabled';
 }
 
 export type InjectOutcome =

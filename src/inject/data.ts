@@ -1,0 +1,257 @@
+// TemplateData: the one object every selected template is rendered from (docs/templates.md).
+// Raw inputs (pod, values, meshConfig, proxyConfig…) plus `istio`, the values Istio's rules
+// derive from them, computed here once per Pod so templates stay declarative.
+import type { InjectorConfig } from './config.js';
+import { InjectionDenied } from './errors.js';
+import { resolveImages } from './images.js';
+import { arrayAt, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { proxyConfigEnv } from './proxyconfig.js';
+import { excludeInboundPort } from './traffic.js';
+import { ownerURI, type WorkloadMeta } from './workload.js';
+
+export const PROXY = 'istio-proxy';
+
+export interface TemplateData {
+  readonly pod: JsonObject;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly deploymentMeta: { readonly name: string; readonly namespace: string };
+  readonly typeMeta: { readonly kind: string; readonly apiVersion: string };
+  readonly proxyConfig: JsonObject;
+  readonly meshConfig: JsonObject;
+  readonly values: JsonObject;
+  readonly revision: string;
+  readonly nativeSidecar: boolean;
+  readonly proxyImage: string;
+  readonly proxyInitImage: string;
+  readonly proxyUID: number;
+  readonly proxyGID: number;
+  readonly inboundTrafficPolicyMode: 'passthrough' | 'localhost';
+  readonly compliancePolicy: string;
+  readonly istio: Derived;
+}
+
+export interface Derived {
+  readonly interceptionMode: string;
+  readonly statusPort: string;
+  readonly excludeInboundPorts: string;
+  readonly capNetBindService: boolean;
+  readonly proxyRunsAsRoot: boolean;
+  readonly appContainers: readonly string[];
+  readonly defaultContainer: string;
+  readonly canonicalName: string;
+  readonly canonicalRevision: string;
+  readonly hbone: boolean;
+  readonly holdApplication: boolean;
+  readonly proxyConfigJSON: string;
+  readonly podPortsJSON: string;
+  readonly resources: JsonObject;
+  readonly workloadName: string;
+  readonly owner: string;
+  readonly meshID: string;
+  readonly trustDomain: string;
+  readonly caAddress: string;
+  readonly clusterID: string;
+  readonly otelResourceAttributes: string;
+  readonly userVolumes: readonly JsonObject[];
+  readonly userVolumeMounts: readonly JsonObject[];
+  readonly datadogEnv: readonly JsonObject[];
+  readonly lightstepCertDir: string;
+}
+
+/** Names of variables that depend only on configuration (templates fold them at load time). */
+export const STATIC_VARIABLES = ['values', 'meshConfig', 'revision', 'compliancePolicy', 'proxyUID', 'proxyGID', 'inboundTrafficPolicyMode'] as const;
+
+export function staticScope(config: InjectorConfig): Record<string, unknown> {
+  return {
+    values: config.values,
+    meshConfig: config.mesh,
+    revision: config.revision,
+    compliancePolicy: config.compliancePolicy,
+    proxyUID: 1337,
+    proxyGID: 1337,
+    inboundTrafficPolicyMode: trafficPolicyMode(config.mesh),
+  };
+}
+
+function trafficPolicyMode(mesh: JsonObject): 'passthrough' | 'localhost' {
+  return objectAt(mesh, 'inboundTrafficPolicy')['mode'] === 'LOCALHOST' ? 'localhost' : 'passthrough';
+}
+
+/** Canonical service name: label, app.kubernetes.io/name, app, workload; at most 63 characters. */
+function canonicalName(labels: Readonly<Record<string, string>>, workload: string): string {
+  const raw = labels['service.istio.io/canonical-name'] || labels['app.kubernetes.io/name'] || labels['app'] || workload;
+  return raw.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, '');
+}
+
+function canonicalRevision(labels: Readonly<Record<string, string>>): string {
+  return labels['service.istio.io/canonical-revision'] || labels['app.kubernetes.io/version'] || labels['version'] || 'latest';
+}
+
+const PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'];
+
+/** ISTIO_META_POD_PORTS: every container port, one JSON object per line, as Istio prints it. */
+function podPortsJSON(containers: readonly Json[]): string {
+  const ports: string[] = [];
+  for (const c of containers) {
+    for (const p of arrayAt(c, 'ports')) {
+      if (!isObject(p)) continue;
+      const entry: JsonObject = {};
+      for (const f of PORT_FIELDS) if (p[f] !== undefined && !isEmptyValue(p[f]) || f === 'containerPort') entry[f] = p[f] ?? 0;
+      ports.push(JSON.stringify(entry));
+    }
+  }
+  return ports.length === 0 ? '[\n]' : `[\n    ${ports.join('\n    ,')}\n]`;
+}
+
+const RESOURCE_ANNOTATIONS: ReadonlyArray<readonly [string, 'requests' | 'limits', 'cpu' | 'memory']> = [
+  ['sidecar.istio.io/proxyCPU', 'requests', 'cpu'],
+  ['sidecar.istio.io/proxyMemory', 'requests', 'memory'],
+  ['sidecar.istio.io/proxyCPULimit', 'limits', 'cpu'],
+  ['sidecar.istio.io/proxyMemoryLimit', 'limits', 'memory'],
+];
+
+/** Recursively drops nulls (Istio's omitNil). */
+function omitNil(v: Json): Json {
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = omitNil(x);
+  return out;
+}
+
+/** Proxy resources: only the annotated fields when any resource annotation is set, else the values. */
+function proxyResources(annotations: Readonly<Record<string, string>>, values: JsonObject): JsonObject {
+  const set = RESOURCE_ANNOTATIONS.filter(([a]) => a in annotations);
+  if (set.length === 0) return omitNil(objectAt(values, 'global', 'proxy', 'resources')) as JsonObject;
+  const out: Record<string, JsonObject> = {};
+  for (const [a, group, resource] of set) (out[group] ??= {})[resource] = annotations[a] as string;
+  return out;
+}
+
+function jsonMapAnnotation(annotations: Readonly<Record<string, string>>, name: string): JsonObject {
+  const text = annotations[name];
+  if (text === undefined) return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    if (isObject(v)) return v;
+  } catch {
+    // reported below
+  }
+  throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is not a JSON object`);
+}
+
+function namedEntries(map: JsonObject): JsonObject[] {
+  return Object.keys(map)
+    .sort()
+    .map((name) => ({ name, ...(isObject(map[name]) ? (map[name] as JsonObject) : {}) }));
+}
+
+function datadogEnv(values: JsonObject, annotations: Readonly<Record<string, string>>): JsonObject[] {
+  if (objectAt(values, 'global', 'proxy')['tracer'] !== 'datadog') return [];
+  const env = jsonMapAnnotation(annotations, 'apm.datadoghq.com/env');
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: sprint(env[name]) }));
+}
+
+/** OTEL_RESOURCE_ATTRIBUTES, when an OpenTelemetry provider asks for semantic-convention enrichment. */
+function otelAttributes(mesh: JsonObject, annotations: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>, ns: string, container: string): string {
+  const wanted = arrayAt(mesh, 'extensionProviders').some((p) => objectAt(p, 'opentelemetry')['serviceAttributeEnrichment'] === 'OTEL_SEMANTIC_CONVENTIONS');
+  if (!wanted) return '';
+  const attr = (k: string): string | undefined => annotations[`resource.opentelemetry.io/${k}`];
+  const pairs: [string, string | undefined][] = [
+    ['service.namespace', attr('service.namespace') ?? ns],
+    ['service.version', attr('service.version') ?? labels['app.kubernetes.io/version']],
+    ['service.instance.id', attr('service.instance.id') ?? `${ns}.$(POD_NAME).${container}`],
+  ];
+  return pairs.filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+function caAddress(values: JsonObject): string {
+  const global = objectAt(values, 'global');
+  if (global['caAddress']) return sprint(global['caAddress']);
+  const rev = sprint(values['revision']);
+  return `istiod${rev ? `-${rev}` : ''}.${sprint(global['istioNamespace'])}.svc:15012`;
+}
+
+function lightstepCertDir(values: JsonObject, proxyConfig: JsonObject): string {
+  const ca = sprint(objectAt(proxyConfig, 'tracing', 'tlsSettings')['caCertificates']);
+  if (objectAt(values, 'global', 'proxy')['tracer'] !== 'lightstep' || !ca) return '';
+  return ca.includes('/') ? ca.slice(0, ca.lastIndexOf('/')) || '/' : '.';
+}
+
+export interface DataInput {
+  readonly config: InjectorConfig;
+  /** The Pod as templates see it: previous injection stripped, namespace filled. */
+  readonly pod: JsonObject;
+  readonly workload: WorkloadMeta;
+  readonly proxyConfig: JsonObject;
+  readonly nativeSidecar: boolean;
+}
+
+function derive(input: DataInput, labels: Record<string, string>, annotations: Record<string, string>, containers: Json[]): Derived {
+  const { config, workload, proxyConfig } = input;
+  const values = config.values;
+  const proxyValues = objectAt(values, 'global', 'proxy');
+  const appContainers = containers.map((c) => sprint(objectAt(c)['name'])).filter((n) => n !== PROXY);
+  const trustDomain = sprint(config.mesh['trustDomain']);
+  const interceptionMode = annotations['sidecar.istio.io/interceptionMode'] ?? (sprint(proxyConfig['interceptionMode']) || 'REDIRECT');
+  const statusPort = annotations['status.sidecar.istio.io/port'] ?? sprint(proxyValues['statusPort']);
+  const capNetBindService = (annotations['sidecar.istio.io/capNetBindService'] ?? sprint(proxyValues['capNetBindService'])) === 'true';
+  return {
+    interceptionMode,
+    statusPort,
+    excludeInboundPorts: excludeInboundPort(statusPort, annotations['traffic.sidecar.istio.io/excludeInboundPorts'] ?? sprint(proxyValues['excludeInboundPorts'])),
+    capNetBindService,
+    proxyRunsAsRoot: interceptionMode === 'TPROXY' || capNetBindService,
+    appContainers,
+    defaultContainer: appContainers[0] ?? '',
+    canonicalName: canonicalName(labels, workload.name),
+    canonicalRevision: canonicalRevision(labels),
+    hbone: stringMap(proxyConfig['proxyMetadata'])['ISTIO_META_ENABLE_HBONE'] === 'true',
+    holdApplication: proxyConfig['holdApplicationUntilProxyStarts'] === true || proxyValues['holdApplicationUntilProxyStarts'] === true,
+    proxyConfigJSON: proxyConfigEnv(proxyConfig),
+    podPortsJSON: podPortsJSON(containers),
+    resources: proxyResources(annotations, values),
+    workloadName: labels['service.istio.io/workload-name'] || workload.name,
+    owner: ownerURI(workload),
+    meshID: sprint(objectAt(values, 'global')['meshID']) || trustDomain,
+    trustDomain,
+    caAddress: caAddress(values),
+    clusterID: sprint(objectAt(values, 'global', 'multiCluster')['clusterName']) || 'Kubernetes',
+    otelResourceAttributes: otelAttributes(config.mesh, annotations, labels, workload.namespace || 'default', appContainers[0] ?? ''),
+    userVolumes: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolume')),
+    userVolumeMounts: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolumeMount')),
+    datadogEnv: datadogEnv(values, annotations),
+    lightstepCertDir: lightstepCertDir(values, proxyConfig),
+  };
+}
+
+/** Builds the TemplateData of one Pod. Throws InjectionDenied for unparseable JSON annotations. */
+export function templateData(input: DataInput): TemplateData {
+  const { config, pod, workload, proxyConfig } = input;
+  const metadata = objectAt(pod, 'metadata');
+  const labels = stringMap(metadata['labels']);
+  const annotations = stringMap(metadata['annotations']);
+  const spec = objectAt(pod, 'spec');
+  const containers = arrayAt(spec, 'containers');
+  const images = resolveImages(config.values, proxyConfig, annotations);
+  const view: JsonObject = {
+    ...pod,
+    metadata: { ...metadata, name: sprint(metadata['name']), namespace: workload.namespace, labels, annotations },
+    spec: { ...spec, containers, initContainers: arrayAt(spec, 'initContainers'), volumes: arrayAt(spec, 'volumes') },
+  };
+  return {
+    ...(staticScope(config) as Pick<TemplateData, (typeof STATIC_VARIABLES)[number]>),
+    pod: view,
+    labels,
+    annotations,
+    deploymentMeta: { name: workload.name, namespace: workload.namespace },
+    typeMeta: { kind: workload.kind, apiVersion: workload.apiVersion },
+    proxyConfig,
+    nativeSidecar: input.nativeSidecar,
+    proxyImage: images.proxy,
+    proxyInitImage: images.init,
+    istio: derive(input, labels, annotations, containers),
+  };
+}

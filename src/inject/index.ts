@@ -1,0 +1,28 @@
+// The injection core's entry points: build settings once (pure, all-or-nothing), create an
+// injector from them, and call inject/explain per Pod. No I/O anywhere below this directory.
+import { explain, type ExplainInput, type Explanation } from './explain.js';
+import { runInjection } from './pipeline.js';
+import { buildInjectorSettings, type InjectorSettings, type InjectorSettingsInput } from './settings.js';
+import type { InjectInput, InjectOutcome } from './types.js';
+
+export interface Injector {
+  /** Names of the templates Pods may request with `inject.istio.io/templates`. */
+  readonly templateNames: readonly string[];
+  inject(input: InjectInput): InjectOutcome;
+  explain(input: ExplainInput): Explanation;
+}
+
+export function createInjector(settings: InjectorSettings): Injector {
+  return Object.freeze({
+    templateNames: settings.templateNames,
+    inject: (input: InjectInput): InjectOutcome => runInjection(settings, input),
+    explain: (input: ExplainInput): Explanation => explain(settings, input),
+  });
+}
+
+export { buildInjectorSettings };
+export type { ExplainInput, Explanation, InjectorSettings, InjectorSettingsInput };
+export type { DecisionStep } from './decide.js';
+export type { EntryMatch } from './webhooks.js';
+export { InjectorConfigError } from './errors.js';
+export type { DenyReason, InjectInput, InjectOutcome, SkipReason } from './types.js';

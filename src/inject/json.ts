@@ -1,0 +1,83 @@
+// JSON value helpers shared by the injection core: the pipeline works on plain JSON trees (the
+// Pod as the API server sent it), never on class instances.
+
+export type Json = string | number | boolean | null | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A fresh copy of a JSON tree (faster than structuredClone for plain data). */
+export function clone<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k in v) out[k] = clone(v[k] as Json);
+  return out as T;
+}
+
+/** Structural equality of two JSON trees. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
+  return true;
+}
+
+/** Go's `omitempty` notion of an empty value: null, "", 0, false, [] or {}. */
+export function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === '' || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return isObject(v) && Object.keys(v).length === 0;
+}
+
+/** Reads a nested string-keyed object, returning {} when absent or not an object. */
+export function objectAt(v: unknown, ...path: string[]): JsonObject {
+  let cur: unknown = v;
+  for (const p of path) cur = isObject(cur) ? cur[p] : undefined;
+  return isObject(cur) ? cur : {};
+}
+
+/** Reads a nested array, returning [] when absent or not an array. */
+export function arrayAt(v: unknown, ...path: string[]): Json[] {
+  let cur: unknown = v;
+  for (const p of path) cur = isObject(cur) ? cur[p] : undefined;
+  return Array.isArray(cur) ? (cur as Json[]) : [];
+}
+
+/** Reads a string map (labels, annotations), keeping only string values. */
+export function stringMap(v: unknown): Record<string, string> {
+  if (!isObject(v)) return {};
+  const out: Record<string, string> = {};
+  for (const k in v) {
+    const x = v[k];
+    if (typeof x === 'string') out[k] = x;
+    else if (typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+  }
+  return out;
+}
+
+/** Go's fmt.Sprint for the scalar values that appear in Istio values files. */
+export function sprint(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Go's strconv.ParseBool. */
+export function parseBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
+}

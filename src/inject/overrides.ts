@@ -1,0 +1,112 @@
+// User overrides of injected containers (§3.4): a container the user declared under a name a
+// template produces (istio-proxy with `image: auto`, or an app container a template extends)
+// is merged back on top, so the user's fields win; on first injection the user's originals are
+// recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
+import { arrayAt, clone, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
+import { mergeInto, POD_SCHEMA } from './smp.js';
+import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';
+
+/** corev1.Container fields in Go's order, so the annotation reads like Istio's. */
+const CONTAINER_FIELDS = [
+  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
+  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
+  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
+];
+
+function goOrder(c: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const f of CONTAINER_FIELDS) if (c[f] !== undefined) out[f] = c[f] as Json;
+  out['resources'] ??= {};
+  for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+const byName = (list: readonly Json[], name: string): JsonObject | undefined => list.find((c): c is JsonObject => isObject(c) && c['name'] === name);
+
+type ListName = 'containers' | 'initContainers';
+
+interface Lookup {
+  readonly list: ListName;
+  /** Where a user's container of that name may be found on the original Pod. */
+  readonly searchIn: readonly ListName[];
+}
+
+const LOOKUPS: readonly Lookup[] = [
+  { list: 'containers', searchIn: ['containers'] },
+  { list: 'initContainers', searchIn: ['initContainers', 'containers'] },
+];
+
+export interface OverrideInput {
+  readonly pod: JsonObject;
+  readonly original: JsonObject;
+  readonly templatePod: JsonObject;
+  readonly status: InjectionStatus | undefined;
+  readonly overrides: ParsedContainers;
+}
+
+/**
+ * Re-applies user containers over the merged Pod. On re-injection a container the previous
+ * injection added is taken from the recorded overrides only, so the new template wins unless the
+ * user had overridden it (which keeps re-injection a no-op).
+ */
+export function reapplyOverrides(input: OverrideInput): void {
+  const { pod, original, templatePod, status, overrides } = input;
+  const found: Record<ListName, JsonObject[]> = { containers: [], initContainers: [] };
+  for (const { list, searchIn } of LOOKUPS) {
+    for (const t of arrayAt(templatePod, 'spec', list)) {
+      const name = sprint(objectAt(t)['name']);
+      const recorded = byName(overrides[list], name);
+      const previous = status?.[list].includes(name) ?? false;
+      const match = previous ? recorded : (recorded ?? searchIn.map((l) => byName(arrayAt(original, 'spec', l), name)).find((c) => c));
+      if (!match) continue;
+      const overlay = clone(match);
+      if (overlay['image'] === 'auto') delete overlay['image'];
+      found[list].push(overlay);
+      mergeInto(pod, { spec: { [list]: [overlay] } }, POD_SCHEMA);
+    }
+  }
+  if (!status && (found.containers.length > 0 || found.initContainers.length > 0)) {
+    const record: JsonObject = {};
+    if (found.containers.length > 0) record['containers'] = found.containers.map(goOrder);
+    if (found.initContainers.length > 0) record['initContainers'] = found.initContainers.map(goOrder);
+    const metadata = objectAt(pod, 'metadata');
+    metadata['annotations'] = { ...objectAt(metadata, 'annotations'), [OVERRIDES_ANNOTATION]: JSON.stringify(record) };
+    pod['metadata'] = metadata;
+  }
+}
+
+function findContainer(pod: JsonObject, name: string): JsonObject | undefined {
+  return byName(arrayAt(pod, 'spec', 'containers'), name) ?? byName(arrayAt(pod, 'spec', 'initContainers'), name);
+}
+
+function securityContextOf(c: JsonObject): JsonObject {
+  if (!isObject(c['securityContext'])) c['securityContext'] = {};
+  return c['securityContext'] as JsonObject;
+}
+
+/** When the user's istio-proxy sets its user or group, the init containers follow it (§3.4). */
+export function adjustInitContainerUser(pod: JsonObject, original: JsonObject, interceptionMode: string): void {
+  const user = findContainer(original, 'istio-proxy');
+  const sc = user ? objectAt(user, 'securityContext') : {};
+  const runAsUser = sc['runAsUser'];
+  const runAsGroup = sc['runAsGroup'];
+  if (runAsUser === undefined && runAsGroup === undefined) return;
+  if (interceptionMode === 'TPROXY') {
+    const proxy = findContainer(pod, 'istio-proxy');
+    if (proxy) securityContextOf(proxy)['runAsUser'] = 0;
+    return;
+  }
+  const inits = arrayAt(pod, 'spec', 'initContainers');
+  const validation = byName(inits, 'istio-validation');
+  if (validation) {
+    if (runAsUser !== undefined) securityContextOf(validation)['runAsUser'] = runAsUser;
+    if (runAsGroup !== undefined) securityContextOf(validation)['runAsGroup'] = runAsGroup;
+  }
+  if (typeof runAsUser !== 'number' || runAsUser === 0) return;
+  for (const c of [byName(inits, 'istio-init'), validation]) {
+    const args = c ? c['args'] : undefined;
+    if (!Array.isArray(args)) continue;
+    const i = args.indexOf('-u');
+    if (i >= 0 && i + 1 < args.length) args[i + 1] = String(runAsUser);
+  }
+}

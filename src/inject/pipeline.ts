@@ -1,0 +1,167 @@
+// One injection: decide → render → merge → overrides → postprocess → patch. Pure: the raw Pod
+// comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
+import jsonpatch from 'fast-json-patch';
+import { validateAnnotations } from './annotations.js';
+import { decide, type Decision } from './decide.js';
+import { PROXY, templateData, type TemplateData } from './data.js';
+import { InjectionDenied } from './errors.js';
+import { arrayAt, clone, isObject, objectAt, sprint, stringMap, type JsonObject } from './json.js';
+import { adjustInitContainerUser, reapplyOverrides } from './overrides.js';
+import { applyClusterEnv, applyMetadata, clusterEnv, reorder } from './postprocess.js';
+import { rewriteProbes } from './probes.js';
+import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
+import { effectiveProxyConfig, parseProxyConfig } from './proxyconfig.js';
+import type { InjectorSettings } from './settings.js';
+import { mergeInto, POD_SCHEMA } from './smp.js';
+import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './status.js';
+import { TemplateRenderError, type CompiledTemplate } from './template/compile.js';
+import type { InjectInput, InjectOutcome } from './types.js';
+import { workloadOf } from './workload.js';
+
+/** The Pod as received, without managedFields (large, and never ours to change). */
+export function withoutManagedFields(raw: Readonly<Record<string, unknown>>): JsonObject {
+  const base = { ...raw } as JsonObject;
+  if (isObject(base['metadata']) && 'managedFields' in base['metadata']) {
+    const metadata = { ...base['metadata'] };
+    delete metadata['managedFields'];
+    base['metadata'] = metadata;
+  }
+  return base;
+}
+
+function checkPodShape(pod: JsonObject): void {
+  const spec = pod['spec'];
+  if (!isObject(spec) || !Array.isArray(spec['containers'])) throw new InjectionDenied('invalid_pod', 'the object is not a Pod: spec.containers is missing');
+  if (pod['metadata'] !== undefined && !isObject(pod['metadata'])) throw new InjectionDenied('invalid_pod', 'the object is not a Pod: metadata is not an object');
+}
+
+/** The templates a Pod asks for (annotation, else the defaults), aliases expanded. */
+export function selectTemplates(settings: InjectorSettings, annotations: Readonly<Record<string, string>>): CompiledTemplate[] {
+  const requested = annotations['inject.istio.io/templates'];
+  const names = requested === undefined ? settings.config.defaultTemplates : requested.split(',').map((n) => n.trim());
+  const expanded = names.flatMap((n) => settings.config.aliases[n] ?? [n]);
+  const unknown = expanded.filter((n) => !settings.templates.has(n));
+  if (unknown.length > 0) {
+    const list = unknown.map((n) => `"${n}"`).join(', ');
+    throw new InjectionDenied('unknown_template', `inject.istio.io/templates asks for ${list}, which ${unknown.length > 1 ? 'are' : 'is'} not a known template (known: ${settings.templateNames.join(', ')})`);
+  }
+  return expanded.map((n) => settings.templates.get(n) as CompiledTemplate);
+}
+
+function nativeFor(annotations: Readonly<Record<string, string>>, global: boolean): boolean {
+  const a = annotations['sidecar.istio.io/nativeSidecar'];
+  return (a === undefined || a === '' ? String(global) : a) !== 'false';
+}
+
+const hasProxy = (list: unknown): boolean => Array.isArray(list) && list.some((c) => isObject(c) && c['name'] === PROXY);
+
+/** Native sidecars: a user istio-proxy declared in containers moves to the end of initContainers. */
+function moveUserProxy(pod: JsonObject, overlay: Record<string, unknown>): void {
+  const spec = objectAt(pod, 'spec');
+  if (!hasProxy(objectAt(overlay, 'spec')['initContainers']) || !hasProxy(spec['containers'])) return;
+  const containers = arrayAt(spec, 'containers');
+  const proxy = containers.find((c) => isObject(c) && c['name'] === PROXY);
+  spec['containers'] = containers.filter((c) => c !== proxy);
+  spec['initContainers'] = [...arrayAt(spec, 'initContainers'), proxy as JsonObject];
+}
+
+function mergeTemplates(pod: JsonObject, templates: readonly CompiledTemplate[], data: TemplateData): JsonObject {
+  const templatePod: JsonObject = {};
+  for (const t of templates) {
+    const overlay = t.render(data as unknown as Record<string, unknown>) as JsonObject;
+    if (data.nativeSidecar) moveUserProxy(pod, overlay);
+    mergeInto(templatePod, overlay, POD_SCHEMA);
+    mergeInto(pod, overlay, POD_SCHEMA);
+  }
+  return templatePod;
+}
+
+interface Prepared {
+  readonly base: JsonObject;
+  readonly pod: JsonObject;
+  readonly namespace: string;
+  readonly annotations: Record<string, string>;
+  readonly decision: Decision;
+}
+
+/** Decodes and decides; the inject step runs only for Pods the decision accepts. */
+export function prepare(settings: InjectorSettings, input: InjectInput): Prepared {
+  if (!isObject(input.pod)) throw new InjectionDenied('invalid_pod', 'the object is not a Pod');
+  const base = withoutManagedFields(input.pod);
+  checkPodShape(base);
+  const pod = clone(base);
+  const metadata = objectAt(pod, 'metadata');
+  const namespace = sprint(metadata['namespace']) || input.namespace || '';
+  const decision = decide(settings.config, pod, namespace, input.policy ? { policy: input.policy } : {});
+  return { base, pod, namespace, annotations: stringMap(metadata['annotations']), decision };
+}
+
+interface Previous {
+  readonly status: InjectionStatus | undefined;
+  readonly overrides: ParsedContainers;
+}
+
+function previousInjection(annotations: Readonly<Record<string, string>>): Previous {
+  const overrides = parseOverrides(annotations);
+  if (typeof overrides === 'string') throw new InjectionDenied('invalid_overrides', overrides);
+  return { status: parseStatus(annotations), overrides };
+}
+
+function checkAnnotations(annotations: Readonly<Record<string, string>>): void {
+  const problems = validateAnnotations(annotations);
+  if (problems.length > 0) throw new InjectionDenied('invalid_annotation', `invalid annotation value${problems.length > 1 ? 's' : ''}: ${problems.map((p) => p.message).join('; ')}`);
+}
+
+function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, previous: Previous): TemplateData {
+  const { config } = settings;
+  const pcAnnotation = p.annotations['proxy.istio.io/config'];
+  const parsed = pcAnnotation === undefined ? undefined : (parseProxyConfig(pcAnnotation) as JsonObject);
+  const proxyConfig = effectiveProxyConfig(objectAt(config.mesh, 'defaultConfig'), parsed);
+  const meshStatusPort = sprint(objectAt(config.mesh, 'defaultConfig')['statusPort'] ?? 15020);
+  const view = previous.status ? stripInjection(p.pod, previous.status, previous.overrides, meshStatusPort) : p.pod;
+  const workload = input.workload ? { ...input.workload, namespace: input.workload.namespace || p.namespace } : workloadOf(p.pod, p.namespace);
+  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, config.nativeSidecars) });
+}
+
+function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput, data: TemplateData, templatePod: JsonObject, reinjection: boolean): void {
+  const { config } = settings;
+  const env = clusterEnv(config.values, input.pathEnv ?? {}, stringMap(objectAt(p.pod, 'metadata')['labels']));
+  applyClusterEnv(p.pod, env);
+  applyPrometheusMerge(p.pod, config.mesh);
+  applySecurePort(p.pod);
+  rewriteProbes(p.pod, config, reinjection);
+  applyMetadata(p.pod, env['ISTIO_META_NETWORK'] ?? '', statusAnnotation(templatePod, config.revision), config.injectedAnnotations);
+  reorder(p.pod, data.istio.holdApplication);
+}
+
+/** Renders, merges and post-processes an accepted Pod; throws InjectionDenied or TemplateRenderError. */
+export function injectAccepted(settings: InjectorSettings, p: Prepared, input: InjectInput): InjectOutcome {
+  checkAnnotations(p.annotations);
+  const templates = selectTemplates(settings, p.annotations);
+  const previous = previousInjection(p.annotations);
+  const data = buildData(settings, p, input, previous);
+  const templatePod = mergeTemplates(p.pod, templates, data);
+  reapplyOverrides({ pod: p.pod, original: p.base, templatePod, ...previous });
+  adjustInitContainerUser(p.pod, p.base, data.istio.interceptionMode);
+  postprocess(settings, p, input, data, templatePod, previous.status !== undefined);
+  return { kind: 'inject', pod: p.pod, patch: jsonpatch.compare(p.base, p.pod), warnings: [...p.decision.warnings] };
+}
+
+/** Turns the core's typed failures into deny outcomes; anything else is a bug and propagates. */
+export function denyOnError(run: () => InjectOutcome): InjectOutcome {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InjectionDenied) return { kind: 'deny', reason: e.reason, message: e.message };
+    if (e instanceof TemplateRenderError) return { kind: 'deny', reason: 'template_error', message: `failed to render the injection template: ${e.message}` };
+    throw e;
+  }
+}
+
+export function runInjection(settings: InjectorSettings, input: InjectInput): InjectOutcome {
+  return denyOnError(() => {
+    const p = prepare(settings, input);
+    if (!p.decision.inject) return { kind: 'skip', reason: p.decision.reason ?? 'policy_disabled', message: p.decision.message };
+    return injectAccepted(settings, p, input);
+  });
+}

@@ -1,0 +1,64 @@
+// InjectorSettings: everything an injector needs, built once (and again on each configuration
+// reload) from values, mesh and template sources. Building is pure and all-or-nothing: it
+// returns a complete, frozen settings object or throws InjectorConfigError.
+import { buildConfig, type InjectorConfig } from './config.js';
+import { staticScope } from './data.js';
+import { InjectorConfigError } from './errors.js';
+import { objectAt } from './json.js';
+import { compileTemplate, type CompiledTemplate } from './template/compile.js';
+
+export interface InjectorSettingsInput {
+  /** Istio injector `values` (the chart's values document), merged over the defaults. */
+  readonly values?: unknown;
+  /** MeshConfig, applied over the default mesh config. */
+  readonly mesh?: unknown;
+  /** The built-in templates: name → template source. */
+  readonly templates: Readonly<Record<string, string>>;
+  /** Additional or replacement templates (a directory of extra templates); these win over all others. */
+  readonly userTemplates?: Readonly<Record<string, string>>;
+  /** Put istio-proxy in initContainers with restartPolicy Always (Kubernetes native sidecars). */
+  readonly nativeSidecars: boolean;
+  /** The control-plane revision this injector serves; "" is the default revision. */
+  readonly revision: string;
+  /** Istio's COMPLIANCE_POLICY (e.g. fips-140-3); "" by default. */
+  readonly compliancePolicy?: string;
+  /** Namespaces never injected; Istio's list by default. */
+  readonly ignoredNamespaces?: readonly string[];
+}
+
+export interface InjectorSettings {
+  readonly config: InjectorConfig;
+  readonly templates: ReadonlyMap<string, CompiledTemplate>;
+  readonly templateNames: readonly string[];
+}
+
+/** Template sources in increasing precedence: built-in, values key, extra templates. */
+function templateSources(input: InjectorSettingsInput, config: InjectorConfig): Record<string, string> {
+  const fromValues = objectAt(config.values, 'sidecarInjectorWebhook', 'templates') as Record<string, string>;
+  return { ...input.templates, ...fromValues, ...input.userTemplates };
+}
+
+function checkReferences(config: InjectorConfig, names: ReadonlySet<string>): void {
+  const known = [...names].sort().join(', ');
+  for (const t of config.defaultTemplates) {
+    if (!names.has(t)) throw new InjectorConfigError('values.sidecarInjectorWebhook.defaultTemplates', `template "${t}" does not exist (known: ${known})`);
+  }
+  for (const [alias, targets] of Object.entries(config.aliases)) {
+    const missing = targets.find((t) => !names.has(t));
+    if (missing) throw new InjectorConfigError(`values.sidecarInjectorWebhook.aliases.${alias}`, `template "${missing}" does not exist (known: ${known})`);
+  }
+}
+
+/** Builds settings; throws InjectorConfigError naming the bad setting or template. */
+export function buildInjectorSettings(input: InjectorSettingsInput): InjectorSettings {
+  const config = buildConfig(input);
+  const scope = staticScope(config);
+  const templates = new Map<string, CompiledTemplate>();
+  for (const [name, source] of Object.entries(templateSources(input, config))) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new InjectorConfigError(`template "${name}"`, 'template names use letters, digits, ".", "_" and "-"');
+    templates.set(name, compileTemplate(name, source, scope));
+  }
+  checkReferences(config, new Set(templates.keys()));
+  return Object.freeze({ config, templates, templateNames: Object.freeze([...templates.keys()].sort()) });
+}
+

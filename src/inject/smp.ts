@@ -1,0 +1,146 @@
+// Kubernetes strategic merge patch for Pods, as apimachinery applies it: lists with a merge key
+// are merged item by item (patch items in patch order, items only on the Pod interleaved by
+// their original position, new items before the remaining Pod-only items), other lists are
+// replaced, maps merge key by key, null deletes, and `$patch: replace|delete` directives work.
+// The Pod is changed in place; the patch is never changed (values are copied in).
+import { isObject, type Json, type JsonObject } from './json.js';
+
+export interface Schema {
+  readonly fields?: Readonly<Record<string, Schema>>;
+  /** For lists merged item by item: the key that identifies an item. */
+  readonly mergeKey?: string;
+  /** For lists of scalars merged as a set (metadata.finalizers). */
+  readonly setMerge?: boolean;
+  /** Schema of the items of a merged list. */
+  readonly item?: Schema;
+}
+
+const CONTAINER: Schema = {
+  fields: {
+    ports: { mergeKey: 'containerPort' },
+    env: { mergeKey: 'name' },
+    volumeMounts: { mergeKey: 'mountPath' },
+    volumeDevices: { mergeKey: 'devicePath' },
+  },
+};
+
+/** The patch strategies of corev1.Pod that matter when overlaying templates. */
+export const POD_SCHEMA: Schema = {
+  fields: {
+    metadata: { fields: { ownerReferences: { mergeKey: 'uid' }, finalizers: { setMerge: true } } },
+    spec: {
+      fields: {
+        containers: { mergeKey: 'name', item: CONTAINER },
+        initContainers: { mergeKey: 'name', item: CONTAINER },
+        ephemeralContainers: { mergeKey: 'name', item: CONTAINER },
+        volumes: { mergeKey: 'name' },
+        imagePullSecrets: { mergeKey: 'name' },
+        hostAliases: { mergeKey: 'ip' },
+        topologySpreadConstraints: { mergeKey: 'topologyKey' },
+        resourceClaims: { mergeKey: 'name' },
+        schedulingGates: { mergeKey: 'name' },
+      },
+    },
+  },
+};
+
+export const CONTAINER_SCHEMA = CONTAINER;
+
+const isDirective = (k: string): boolean => k.charCodeAt(0) === 36; /* '$' */
+
+/** A copy of a patch value as it lands on the Pod: no nulls, no directives, no empty lists. */
+export function landed(v: Json): Json {
+  if (Array.isArray(v)) return v.filter((x) => !(isObject(x) && '$patch' in x)).map(landed);
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k in v) {
+    const x = v[k] as Json;
+    if (x === null || isDirective(k) || (Array.isArray(x) && x.length === 0)) continue;
+    out[k] = landed(x);
+  }
+  return out;
+}
+
+/** Strategic-merges `patch` into `target` (changed in place). */
+export function mergeInto(target: JsonObject, patch: JsonObject, schema: Schema | undefined): void {
+  if (patch['$patch'] === 'replace') {
+    for (const k of Object.keys(target)) delete target[k];
+    Object.assign(target, landed(patch));
+    return;
+  }
+  for (const k in patch) {
+    if (isDirective(k)) continue;
+    const pv = patch[k] as Json;
+    const child = schema?.fields?.[k];
+    const ov = target[k];
+    if (pv === null || (isObject(pv) && pv['$patch'] === 'delete')) delete target[k];
+    else if (ov === undefined || ov === null) {
+      if (!(Array.isArray(pv) && pv.length === 0)) target[k] = landed(pv);
+    } else if (Array.isArray(pv) && Array.isArray(ov)) target[k] = mergeList(ov, pv, child);
+    else if (isObject(pv) && isObject(ov) && pv['$patch'] !== 'replace') mergeInto(ov, pv, child);
+    else target[k] = landed(pv);
+  }
+}
+
+function mergeList(target: Json[], patch: Json[], schema: Schema | undefined): Json[] {
+  if (schema?.setMerge) return [...new Set([...target, ...patch.map(landed)])];
+  const key = schema?.mergeKey;
+  if (!key) return landed(patch) as Json[];
+  if (patch.some((p) => isObject(p) && p['$patch'] === 'replace')) return landed(patch) as Json[];
+  const deleted = new Set(patch.filter((p) => isObject(p) && p['$patch'] === 'delete').map((p) => (p as JsonObject)[key]));
+  const base = deleted.size > 0 ? target.filter((t) => !(isObject(t) && deleted.has(t[key] as Json))) : target;
+  const items = patch.filter((p) => !(isObject(p) && '$patch' in p));
+  return mergeByKey(base, items, key, schema.item);
+}
+
+interface Slot {
+  item: Json;
+  /** Position on the Pod before the merge, -1 for new items. */
+  readonly origin: number;
+  /** Position of the first patch item with this key, -1 when the patch does not name it. */
+  order: number;
+}
+
+function mergeByKey(base: Json[], patch: Json[], key: string, itemSchema: Schema | undefined): Json[] {
+  const slots: Slot[] = base.map((item, i) => ({ item, origin: i, order: -1 }));
+  const byKey = new Map<unknown, Slot>();
+  for (const s of slots) {
+    const k = isObject(s.item) ? s.item[key] : undefined;
+    if (k !== undefined && !byKey.has(k)) byKey.set(k, s);
+  }
+  patch.forEach((p, j) => {
+    if (!isObject(p)) return;
+    const k = p[key];
+    const found = k === undefined ? undefined : byKey.get(k);
+    if (found) {
+      mergeInto(found.item as JsonObject, p, itemSchema);
+      if (found.order < 0) found.order = j;
+    } else {
+      const s: Slot = { item: landed(p), origin: -1, order: j };
+      slots.push(s);
+      if (k !== undefined) byKey.set(k, s);
+    }
+  });
+  const named = slots.filter((s) => s.order >= 0).sort((a, b) => a.order - b.order);
+  const podOnly = slots.filter((s) => s.order < 0);
+  return interleave(podOnly, named);
+}
+
+/** apimachinery's mergeSortedSlice: Pod-only items go first only when they came earlier on the Pod. */
+function interleave(podOnly: Slot[], named: Slot[]): Json[] {
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < podOnly.length || j < named.length) {
+    const l = podOnly[i];
+    const r = named[j];
+    if (l && (!r || (r.origin >= 0 && l.origin < r.origin))) {
+      out.push(l.item);
+      i++;
+    } else if (r) {
+      out.push(r.item);
+      j++;
+    }
+  }
+  return out;
+}

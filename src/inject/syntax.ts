@@ -1,0 +1,128 @@
+// Parsers for the small value syntaxes Istio accepts in annotations and values: port lists,
+// CIDR lists, interface names, Kubernetes quantities, durations. Each returns an error message
+// (in our own words) or undefined when the value is acceptable.
+
+const DIGITS = /^[0-9]+$/;
+
+function parseUint(text: string, max: number): number | undefined {
+  if (!DIGITS.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+}
+
+/** A port number 0-65535 (Go ParseUint base 10, 16 bits). */
+export function checkPort(text: string): string | undefined {
+  return parseUint(text.trim(), 65535) === undefined ? `"${text}" is not a port number (0-65535)` : undefined;
+}
+
+export function checkUint32(text: string): string | undefined {
+  return parseUint(text, 4294967295) === undefined ? `"${text}" is not a non-negative 32-bit integer` : undefined;
+}
+
+/** A comma-separated port list; empty is allowed. */
+export function checkPortList(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  for (const p of t.split(',')) {
+    const e = checkPort(p);
+    if (e) return `${e} in port list "${text}"`;
+  }
+  return undefined;
+}
+
+export function checkPortListOrStar(text: string): string | undefined {
+  return text === '*' ? undefined : checkPortList(text);
+}
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+const HEXTET = /^[0-9a-fA-F]{1,4}$/;
+
+function isIPv6(text: string): boolean {
+  let s = text;
+  const lastColon = s.lastIndexOf(':');
+  if (lastColon < 0) return false;
+  const tail = s.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!IPV4.test(tail)) return false;
+    s = `${s.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = s.split('::');
+  const groups = (h: string): string[] => (h === '' ? [] : h.split(':'));
+  if (halves.length > 2) return false;
+  const all = halves.flatMap(groups);
+  if (!all.every((g) => HEXTET.test(g))) return false;
+  return halves.length === 2 ? all.length < 8 : all.length === 8;
+}
+
+/** One CIDR prefix as Go's netip.ParsePrefix accepts it (host bits may be set). */
+export function checkCidr(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  const bad = `"${text}" is not a CIDR range (address/prefix-length)`;
+  if (slash < 0) return bad;
+  const addr = text.slice(0, slash);
+  const bits = text.slice(slash + 1);
+  const max = IPV4.test(addr) ? 32 : isIPv6(addr) ? 128 : -1;
+  if (max < 0 || !/^(0|[1-9][0-9]*)$/.test(bits) || Number(bits) > max) return bad;
+  return undefined;
+}
+
+/** A comma-separated CIDR list (entries are not trimmed, as in Istio); empty is allowed. */
+export function checkCidrList(text: string): string | undefined {
+  if (text === '') return undefined;
+  for (const c of text.split(',')) {
+    const e = checkCidr(c);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+export function checkCidrListOrStar(text: string): string | undefined {
+  return text === '*' ? undefined : checkCidrList(text);
+}
+
+/** Comma-separated network interface names (Linux: 1-15 characters, no spaces, "/" or ":"). */
+export function checkInterfaces(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  for (const raw of text.split(',')) {
+    const name = raw.trim();
+    if (!/^[^\s/:]{1,15}$/.test(name) || name === '.' || name === '..') {
+      return `"${raw}" is not a network interface name`;
+    }
+  }
+  return undefined;
+}
+
+const QUANTITY = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+/** A Kubernetes resource quantity such as 100m, 1.5, 128Mi or 1e3. */
+export function checkQuantity(text: string): string | undefined {
+  return QUANTITY.test(text) ? undefined : `"${text}" is not a Kubernetes quantity (like 100m, 2 or 128Mi)`;
+}
+
+export function checkBool(text: string): string | undefined {
+  return ['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)
+    ? undefined
+    : `"${text}" is not a boolean (true or false)`;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Seconds in a Go duration string ("1m30s", "45s", "1.5h"), or undefined when unparseable. */
+export function parseDuration(text: string): number | undefined {
+  if (text === '0') return 0;
+  const re = /([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
+    matched = re.lastIndex;
+  }
+  return matched === text.length && matched > 0 ? total : undefined;
+}
+
+/** A duration in protobuf JSON form ("45s", "0.500s"). */
+export function protoDuration(seconds: number): string {
+  const fixed = seconds.toFixed(9).replace(/\.?0+$/, '');
+  return `${fixed}s`;
+}
