@@ -27,3 +27,11 @@ export function isIPOrCIDR(text: string): boolean {
 export function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
+
+/** A unix socket path (after `unix://`): absolute and not a directory, or abstract (`@name`). */
+export function unixSocketProblem(addr: string): string | undefined {
+  if (addr === '') return 'the unix socket path must not be empty';
+  if (addr.startsWith('@')) return undefined;
+  if (!addr.startsWith('/') || addr.endsWith('/')) return `"${addr}" must be an absolute path to a socket file (or @name for an abstract socket)`;
+  return undefined;
+}

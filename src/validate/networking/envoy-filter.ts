@@ -1,0 +1,160 @@
+// EnvoyFilter: each config patch needs a target (applyTo), a patch operation and, unless it
+// removes, a value; the match must fit the target. The patch value itself is Envoy
+// configuration, which meshgate cannot check without Envoy's protobuf registry.
+import { regexProblem } from '../common/regex.js';
+import { anyObject, int32, list, obj, oneOf, port, str, strMap, uint32 } from '../common/schema.js';
+import { checkWorkloadSelector } from '../common/selectors.js';
+import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { at, type Collector } from '../issues.js';
+import { istioKind, type SpecContext } from './kind.js';
+import { isSet, nonEmptyList } from './route-parts.js';
+import { networkingSelector, policyTargetRef } from './schema-parts.js';
+
+const filterMatch = obj({ name: str(), subFilter: obj({ name: str() }) });
+
+const match = obj({
+  context: oneOf(['ANY', 'SIDECAR_INBOUND', 'SIDECAR_OUTBOUND', 'GATEWAY', 'WAYPOINT']),
+  proxy: obj({ proxyVersion: str(), metadata: strMap() }),
+  listener: obj({
+    portNumber: uint32(), portName: str(), listenerFilter: str(), name: str(),
+    filterChain: obj({
+      name: str(), sni: str(), transportProtocol: str(), applicationProtocols: str(), filter: filterMatch, destinationPort: uint32(),
+    }),
+  }),
+  routeConfiguration: obj({
+    portNumber: uint32(), portName: str(), gateway: str(), name: str(),
+    vhost: obj({ name: str(), domainName: str(), route: obj({ name: str(), action: oneOf(['ANY', 'ROUTE', 'REDIRECT', 'DIRECT_RESPONSE']) }) }),
+  }),
+  cluster: obj({ portNumber: uint32(), service: str(), subset: str(), name: str() }),
+  waypoint: obj({ filter: filterMatch, route: obj({ name: str() }), portNumber: port() }),
+});
+
+const APPLY_TO = ['INVALID', 'LISTENER', 'FILTER_CHAIN', 'NETWORK_FILTER', 'HTTP_FILTER', 'ROUTE_CONFIGURATION',
+  'VIRTUAL_HOST', 'HTTP_ROUTE', 'CLUSTER', 'EXTENSION_CONFIG', 'BOOTSTRAP', 'LISTENER_FILTER'] as const;
+
+const configPatch = obj({
+  applyTo: oneOf(APPLY_TO),
+  match,
+  patch: obj({
+    operation: oneOf(['INVALID', 'MERGE', 'ADD', 'REMOVE', 'INSERT_BEFORE', 'INSERT_AFTER', 'INSERT_FIRST', 'REPLACE', 'MERGE_AND_REPLACE_LIST']),
+    value: anyObject(),
+    filterClass: oneOf(['UNSPECIFIED', 'AUTHN', 'AUTHZ', 'STATS']),
+  }),
+});
+
+const schema = obj({
+  workloadSelector: networkingSelector,
+  targetRefs: list(policyTargetRef, 16),
+  configPatches: list(configPatch.nullable()),
+  priority: int32(),
+});
+
+const HCM = ['envoy.filters.network.http_connection_manager', 'envoy.http_connection_manager'];
+
+// Old filter names Envoy still resolves, with their current names.
+const DEPRECATED_FILTERS: Readonly<Record<string, string>> = {
+  'envoy.http_connection_manager': 'envoy.filters.network.http_connection_manager',
+  'envoy.tcp_proxy': 'envoy.filters.network.tcp_proxy',
+  'envoy.router': 'envoy.filters.http.router',
+  'envoy.cors': 'envoy.filters.http.cors',
+  'envoy.fault': 'envoy.filters.http.fault',
+  'envoy.lua': 'envoy.filters.http.lua',
+  'envoy.ext_authz': 'envoy.filters.http.ext_authz',
+  'envoy.rate_limit': 'envoy.filters.http.ratelimit',
+  'envoy.grpc_web': 'envoy.filters.http.grpc_web',
+  'envoy.health_check': 'envoy.filters.http.health_check',
+  'envoy.listener.tls_inspector': 'envoy.filters.listener.tls_inspector',
+  'envoy.listener.original_dst': 'envoy.filters.listener.original_dst',
+  'envoy.listener.http_inspector': 'envoy.filters.listener.http_inspector',
+};
+
+const OBJECT_TYPES = ['listener', 'routeConfiguration', 'cluster', 'waypoint'];
+const LISTENER_CLASS = new Set(['LISTENER', 'FILTER_CHAIN', 'NETWORK_FILTER', 'HTTP_FILTER']);
+const ROUTE_CLASS = new Set(['ROUTE_CONFIGURATION', 'VIRTUAL_HOST', 'HTTP_ROUTE']);
+
+function warnDeprecatedName(c: Collector, path: string, name: string): void {
+  const current = DEPRECATED_FILTERS[name];
+  if (current) c.warn(`${path}: filter name "${name}" is deprecated; use "${current}"`);
+}
+
+/** Filter and sub-filter matches inside a listener match. Returns false when the patch is unusable. */
+function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: JsonObject): boolean {
+  const name = asString(filter['name']) ?? '';
+  if (applyTo === 'LISTENER' || applyTo === 'FILTER_CHAIN') c.warn(`${path}: a filter match has no effect when applyTo is ${applyTo}`);
+  if (name === '') {
+    c.error(at(path, 'name'), 'a filter match needs the name of the filter');
+    return false;
+  }
+  const sub = asObject(filter['subFilter']);
+  if (sub) {
+    const subName = asString(sub['name']) ?? '';
+    if (applyTo !== 'HTTP_FILTER') c.error(at(path, 'subFilter'), 'a subFilter match works only with applyTo HTTP_FILTER');
+    else if (!HCM.includes(name)) c.error(at(path, 'name'), `a subFilter match needs the filter to be ${HCM[0]}`);
+    else if (subName === '') c.error(at(at(path, 'subFilter'), 'name'), 'a subFilter match needs the name of the HTTP filter');
+    else warnDeprecatedName(c, at(at(path, 'subFilter'), 'name'), subName);
+    if (applyTo !== 'HTTP_FILTER' || !HCM.includes(name) || subName === '') return false;
+  }
+  warnDeprecatedName(c, at(path, 'name'), name);
+  return true;
+}
+
+function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: JsonObject): void {
+  const kind = OBJECT_TYPES.find((k) => isSet(m[k]));
+  if (kind === undefined) return;
+  if (LISTENER_CLASS.has(applyTo)) {
+    if (kind !== 'listener') return c.error(path, `applyTo ${applyTo} patches listeners, so the match must be a listener match, not ${kind}`);
+    const filter = asObject(asObject(asObject(m['listener'])?.['filterChain'])?.['filter']);
+    if (filter) checkFilterMatch(c, at(at(at(path, 'listener'), 'filterChain'), 'filter'), applyTo, filter);
+  } else if (ROUTE_CLASS.has(applyTo) && kind !== 'routeConfiguration') {
+    c.error(path, `applyTo ${applyTo} patches route configuration, so the match must be a routeConfiguration match, not ${kind}`);
+  } else if (applyTo === 'CLUSTER' && kind !== 'cluster') {
+    c.error(path, `applyTo CLUSTER patches clusters, so the match must be a cluster match, not ${kind}`);
+  }
+}
+
+/** The CRD's rule: waypoint matches go with context WAYPOINT, and WAYPOINT uses only them. */
+function checkWaypoint(c: Collector, path: string, m: JsonObject): boolean {
+  const waypoint = asString(m['context']) === 'WAYPOINT';
+  if (waypoint && ['listener', 'routeConfiguration', 'cluster'].some((k) => isSet(m[k]))) {
+    c.error(path, 'context WAYPOINT uses a waypoint match; listener, routeConfiguration and cluster matches do not apply');
+  }
+  if (!waypoint && isSet(m['waypoint'])) c.error(at(path, 'waypoint'), 'a waypoint match needs context WAYPOINT');
+  return waypoint;
+}
+
+function checkPatch(c: Collector, path: string, cp: JsonObject): void {
+  const m = asObject(cp['match']) ?? {};
+  if (checkWaypoint(c, at(path, 'match'), m)) return;
+  const applyTo = asString(cp['applyTo']) ?? 'INVALID';
+  if (applyTo === 'INVALID') return c.error(at(path, 'applyTo'), 'applyTo is required: say which kind of Envoy object the patch changes');
+  const patch = asObject(cp['patch']);
+  if (!patch) return c.error(at(path, 'patch'), 'a config patch needs a patch (operation and value)');
+  const op = asString(patch['operation']) ?? 'INVALID';
+  if (op === 'INVALID') return c.error(at(at(path, 'patch'), 'operation'), 'patch.operation is required, such as MERGE, ADD or REMOVE');
+  if (op !== 'REMOVE' && !isSet(patch['value'])) return c.error(at(at(path, 'patch'), 'value'), `operation ${op} needs a patch value`);
+  const version = asString(asObject(m['proxy'])?.['proxyVersion']) ?? '';
+  if (version.length > 1024) c.warn(`${path}.match.proxy.proxyVersion is over 1024 characters and will be ignored`);
+  else if (version !== '') {
+    const problem = regexProblem(version);
+    if (problem) return c.error(at(at(at(path, 'match'), 'proxy'), 'proxyVersion'), problem);
+  }
+  checkMatchForTarget(c, at(path, 'match'), applyTo, m);
+}
+
+function rules({ c, spec }: SpecContext): void {
+  c.warn('EnvoyFilter patches Envoy internals, which change between releases; prefer other APIs and retest on upgrades');
+  checkWorkloadSelector(c, 'spec.workloadSelector', spec['workloadSelector'], { field: 'labels', kindWord: 'workload' });
+  if (isSet(spec['workloadSelector']) && nonEmptyList(spec['targetRefs'])) {
+    c.error('spec.targetRefs', 'set either targetRefs or workloadSelector, not both');
+  }
+  asArray(spec['targetRefs']).forEach((raw, i) => {
+    if ((asString(asObject(raw)?.['namespace']) ?? '') !== '') c.error(`spec.targetRefs[${i}].namespace`, 'targetRefs can only refer to objects in the same namespace; remove namespace');
+  });
+  asArray(spec['configPatches']).forEach((raw, i) => {
+    const cp = asObject(raw);
+    if (cp) checkPatch(c, `spec.configPatches[${i}]`, cp);
+    else c.error(`spec.configPatches[${i}]`, 'a config patch may not be null');
+  });
+}
+
+export const validateEnvoyFilter = istioKind({ schema, rules });

@@ -1,0 +1,124 @@
+// Warnings about VirtualService rules that can never be used: a match that an earlier rule
+// already takes (identical, or a shorter URI prefix with the same other conditions), or a rule
+// whose every match is taken. These are warnings: the object is still accepted.
+import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { at, type Collector } from '../issues.js';
+
+/** A stable rendering of a match without its name, so equal conditions compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const o = asObject(value);
+  if (!o) return JSON.stringify(value ?? null);
+  const keys = Object.keys(o).filter((k) => k !== 'name' && !isEmpty(o[k])).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === '' || v === 0) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  const o = asObject(v);
+  return o !== undefined && Object.keys(o).length === 0;
+}
+
+interface PrefixMatch {
+  readonly rule: string;
+  readonly match: string;
+  readonly prefix: string;
+  readonly port: unknown;
+  readonly method: string;
+  readonly authority: string;
+  readonly headers: Record<string, string>;
+  readonly query: Record<string, string>;
+  readonly without: Record<string, string>;
+}
+
+function exactOrPrefix(value: unknown): string {
+  const sm = asObject(value);
+  const exact = asString(sm?.['exact']) ?? '';
+  if (exact !== '') return `exact:${exact}`;
+  const prefix = asString(sm?.['prefix']) ?? '';
+  return prefix !== '' ? `prefix:${prefix}` : '';
+}
+
+function conditionMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asObject(value) ?? {})) out[k] = exactOrPrefix(v);
+  return out;
+}
+
+function prefixMatch(rule: string, match: string, m: JsonObject): PrefixMatch | undefined {
+  const prefix = asString(asObject(m['uri'])?.['prefix']) ?? '';
+  if (prefix === '') return undefined;
+  return {
+    rule, match, prefix, port: m['port'] ?? 0,
+    method: exactOrPrefix(m['method']) || 'exact:GET',
+    authority: exactOrPrefix(m['authority']),
+    headers: conditionMap(m['headers']),
+    query: conditionMap(m['queryParams']),
+    without: conditionMap(m['withoutHeaders']),
+  };
+}
+
+const narrower = (earlier: string, later: string): boolean => earlier === later || earlier.startsWith(later);
+
+function mapCovered(earlier: Record<string, string>, later: Record<string, string>): boolean {
+  const keys = Object.keys(earlier);
+  if (keys.length !== Object.keys(later).length) return false;
+  return keys.every((k) => k in later && narrower(earlier[k] as string, later[k] as string));
+}
+
+/** Istio's rule: the earlier prefix match takes every request the later one would. */
+function covers(a: PrefixMatch, b: PrefixMatch): boolean {
+  return b.prefix.startsWith(a.prefix) && a.port === b.port && narrower(a.method, b.method)
+    && narrower(a.authority, b.authority) && mapCovered(a.headers, b.headers)
+    && mapCovered(a.query, b.query) && mapCovered(a.without, b.without);
+}
+
+function label(base: string, i: number, named: unknown): string {
+  const name = asString(named) ?? '';
+  return name === '' ? at(base, i) : `${at(base, i)} ("${name}")`;
+}
+
+/** Warns about unreachable rules in spec.http, spec.tcp or spec.tls. */
+export function analyzeRules(c: Collector, base: string, routes: unknown, withPrefixes: boolean): void {
+  const seen = new Map<string, number>();
+  const prefixes: PrefixMatch[] = [];
+  let catchAll = -1;
+  asArray(routes).forEach((raw, i) => {
+    const route = asObject(raw);
+    if (!route) return;
+    const rule = label(base, i, route['name']);
+    const matches = asArray(route['match']);
+    if (matches.length === 0) {
+      if (catchAll >= 0) c.warn(`${rule} is never used: ${at(base, catchAll)} already matches every request`);
+      catchAll = i;
+      return;
+    }
+    let taken = 0;
+    matches.forEach((m, j) => {
+      const key = canonical(m);
+      const earlier = seen.get(key);
+      const matchName = label(`${rule}.match`, j, asObject(m)?.['name']);
+      if (earlier !== undefined) {
+        c.warn(`${matchName} is never used: ${at(base, earlier)} has the same match`);
+        taken++;
+        return;
+      }
+      seen.set(key, i);
+      const pm = withPrefixes && asObject(m) ? prefixMatch(rule, matchName, asObject(m) as JsonObject) : undefined;
+      if (pm) prefixes.push(pm);
+    });
+    if (taken === matches.length) c.warn(`${rule} is never used: earlier rules take all of its matches`);
+  });
+  warnCoveredPrefixes(c, prefixes);
+}
+
+function warnCoveredPrefixes(c: Collector, prefixes: readonly PrefixMatch[]): void {
+  prefixes.forEach((a, i) => {
+    for (const b of prefixes.slice(i + 1)) {
+      if (b.prefix !== a.prefix && covers(a, b)) {
+        c.warn(`${b.match} (prefix ${b.prefix}) is never used: ${a.match} (prefix ${a.prefix}) comes first`);
+      }
+    }
+  });
+}

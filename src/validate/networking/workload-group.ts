@@ -1,0 +1,80 @@
+// WorkloadGroup: the template for the WorkloadEntries of VMs joining the mesh, their metadata,
+// and the readiness probe the agent on each VM runs.
+import { headerNameProblem } from '../common/headers.js';
+import { portNumberProblem } from '../common/ports.js';
+import { int32, list, obj, str, strList, strMap, uint32 } from '../common/schema.js';
+import { checkLabelMap } from '../common/selectors.js';
+import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { at, type Collector } from '../issues.js';
+import { istioKind, type SpecContext } from './kind.js';
+import { isSet } from './route-parts.js';
+import { workloadEntry } from './schema-parts.js';
+import { checkEntryShape } from './workload-entry.js';
+
+const probe = obj({
+  initialDelaySeconds: int32(), timeoutSeconds: int32(), periodSeconds: int32(),
+  successThreshold: int32(), failureThreshold: int32(),
+  httpGet: obj({
+    path: str(), port: uint32(), host: str(), scheme: str(),
+    httpHeaders: list(obj({ name: str(), value: str() }).nullable()),
+  }, ['port']),
+  tcpSocket: obj({ host: str(), port: uint32() }, ['port']),
+  exec: obj({ command: strList() }),
+  grpc: obj({ port: uint32(), service: str() }),
+});
+
+const schema = obj({ metadata: obj({ labels: strMap(), annotations: strMap() }), template: workloadEntry, probe }, ['template']);
+
+const COUNTERS = ['periodSeconds', 'initialDelaySeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'];
+const METHODS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
+
+function checkPort(c: Collector, path: string, method: JsonObject): void {
+  const n = asNumber(method['port']) ?? 0;
+  const problem = portNumberProblem(n);
+  if (problem) c.error(at(path, 'port'), problem);
+}
+
+function checkHttpGet(c: Collector, path: string, get: JsonObject): void {
+  checkPort(c, path, get);
+  const scheme = asString(get['scheme']) ?? '';
+  if (scheme !== '' && scheme !== 'HTTP' && scheme !== 'HTTPS') c.error(at(path, 'scheme'), `scheme must be HTTP or HTTPS, not "${scheme}"`);
+  asArray(get['httpHeaders']).forEach((raw, i) => {
+    const where = at(at(path, 'httpHeaders'), i);
+    const header = asObject(raw);
+    if (!header) return c.error(where, 'a probe header may not be null');
+    const problem = headerNameProblem(asString(header['name']) ?? '', { strict: true });
+    if (problem) c.error(at(where, 'name'), problem);
+  });
+}
+
+function checkProbe(c: Collector, path: string, value: unknown): void {
+  const p = asObject(value);
+  if (!p) return;
+  for (const key of COUNTERS) {
+    if ((asNumber(p[key]) ?? 0) < 0) c.error(at(path, key), `${key} must not be negative`);
+  }
+  const methods = METHODS.filter((m) => isSet(p[m]));
+  if (methods.length === 0) return c.error(path, 'the probe needs a method: httpGet, tcpSocket or exec');
+  if (methods.length > 1) c.error(path, `set only one probe method; ${methods.join(' and ')} are set`);
+  const method = methods[0] as string;
+  const body = asObject(p[method]) ?? {};
+  const where = at(path, method);
+  if (method === 'httpGet') checkHttpGet(c, where, body);
+  else if (method === 'tcpSocket') checkPort(c, where, body);
+  else if (method === 'exec') {
+    if (asArray(body['command']).length === 0) c.error(at(where, 'command'), 'an exec probe needs a command');
+  } else {
+    checkPort(c, where, body);
+    c.error(where, 'Istio does not run grpc readiness probes for WorkloadGroups; use httpGet, tcpSocket or exec');
+  }
+}
+
+function rules({ c, spec }: SpecContext): void {
+  const template = asObject(spec['template']);
+  if (!template) return;
+  checkEntryShape(c, 'spec.template', template);
+  checkLabelMap(c, 'spec.metadata.labels', asObject(spec['metadata'])?.['labels']);
+  checkProbe(c, 'spec.probe', spec['probe']);
+}
+
+export const validateWorkloadGroup = istioKind({ schema, rules });
