@@ -14,6 +14,32 @@ const listen = z
   .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:9443 or :9443')
   .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'the port must be at most 65535');
 
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration such as `90s`, `15m`, `8760h`, `365d` or `1h30m`; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+  return Math.round(total);
+}
+
+const duration = (min: string, max: string): z.ZodType<number, string> =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration such as 90s, 15m, 720h or 365d, got "${v}"` });
+      else if (ms < (parseDuration(min) as number) || ms > (parseDuration(max) as number)) ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` });
+      return ms ?? 0;
+    });
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lower-case letters, digits, - and .)').max(253);
+const sanList = z
+  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9*.:-]+$/, 'must be DNS names or IP addresses, separated by commas')));
+
 export const configSchema = z.strictObject({
   listen: listen.default('0.0.0.0:9443'),
   tlsCertFile: z.string().min(1).default('/etc/meshgate/certs/tls.crt'),
@@ -36,6 +62,22 @@ export const configSchema = z.strictObject({
   nativeSidecars: bool.default(true),
   revision: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a DNS label such as canary').default(''),
   dev: bool.default(false),
+  cluster: bool.default(false),
+  namespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('meshgate-system'),
+  kubeconfig: z.string().min(1).optional(),
+  secretName: objectName.default('meshgate-certs'),
+  serviceName: z.string().regex(dnsLabel, 'must be a Service name (a DNS label)').default('meshgate'),
+  certExtraSans: sanList.default([]),
+  certDir: z.string().min(1).default('/var/run/meshgate/certs'),
+  certValidity: duration('1m', '87600h').prefault('8760h'),
+  caValidity: duration('1m', '876000h').prefault('87600h'),
+  rotateAt: z.coerce.number({ error: 'must be a number' }).gt(0, 'must be above 0').max(0.95, 'must be at most 0.95').default(2 / 3),
+  mutatingWebhookName: objectName.default('meshgate-sidecar-injector'),
+  validatingWebhookName: z.union([z.literal(''), objectName]).default('meshgate-validator'),
+  probeNamespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('default'),
+  injectorConfigMap: objectName.default('istio-sidecar-injector'),
+  meshConfigMap: objectName.default('istio'),
+  leaseName: objectName.default('meshgate-leader'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -67,6 +109,22 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   nativeSidecars: { flag: 'native-sidecars', env: 'MESHGATE_NATIVE_SIDECARS', help: 'put istio-proxy in initContainers with restartPolicy Always: true (default) or false' },
   revision: { flag: 'revision', env: 'MESHGATE_REVISION', help: 'the control-plane revision this injector serves ("" = default)' },
   dev: { flag: 'dev', env: 'MESHGATE_DEV', help: 'development mode: 127.0.0.1:9443 and certificates generated into ./certs when absent' },
+  cluster: { flag: 'cluster', env: 'MESHGATE_CLUSTER', help: 'cluster mode: certificates, webhook CA bundles and injection configuration managed through the Kubernetes API' },
+  namespace: { flag: 'namespace', env: 'MESHGATE_NAMESPACE', help: "cluster mode: meshgate's namespace (default: the pod's, else meshgate-system)" },
+  kubeconfig: { flag: 'kubeconfig', env: 'MESHGATE_KUBECONFIG', help: 'cluster mode: kubeconfig file (default: the in-cluster service account)' },
+  secretName: { flag: 'secret-name', env: 'MESHGATE_SECRET_NAME', help: 'cluster mode: Secret holding the CA and serving certificate (default meshgate-certs)' },
+  serviceName: { flag: 'service-name', env: 'MESHGATE_SERVICE_NAME', help: 'cluster mode: Service the certificate is issued for, <name>.<namespace>.svc (default meshgate)' },
+  certExtraSans: { flag: 'cert-extra-sans', env: 'MESHGATE_CERT_EXTRA_SANS', help: 'cluster mode: more DNS names or IP addresses for the serving certificate, comma-separated' },
+  certDir: { flag: 'cert-dir', env: 'MESHGATE_CERT_DIR', help: 'cluster mode: writable directory the serving certificate is written to and reloaded from' },
+  certValidity: { flag: 'cert-validity', env: 'MESHGATE_CERT_VALIDITY', help: 'cluster mode: lifetime of serving certificates (default 8760h)' },
+  caValidity: { flag: 'ca-validity', env: 'MESHGATE_CA_VALIDITY', help: 'cluster mode: lifetime of the CA (default 87600h)' },
+  rotateAt: { flag: 'rotate-at', env: 'MESHGATE_ROTATE_AT', help: 'cluster mode: fraction of a certificate\'s lifetime after which it is renewed (default 0.667)' },
+  mutatingWebhookName: { flag: 'mutating-webhook-name', env: 'MESHGATE_MUTATING_WEBHOOK_NAME', help: 'cluster mode: MutatingWebhookConfiguration whose CA bundle meshgate keeps (default meshgate-sidecar-injector)' },
+  validatingWebhookName: { flag: 'validating-webhook-name', env: 'MESHGATE_VALIDATING_WEBHOOK_NAME', help: 'cluster mode: ValidatingWebhookConfiguration whose CA bundle and failure policy meshgate keeps ("" = none)' },
+  probeNamespace: { flag: 'probe-namespace', env: 'MESHGATE_PROBE_NAMESPACE', help: 'cluster mode: namespace of the dry-run probe that proves the validating webhook (default default)' },
+  injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
+  meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
+  leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
 };
 
 /** A configuration that cannot be used; the message names the setting and its sources. */
@@ -80,6 +138,8 @@ export interface ConfigSources {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Contents of --config / MESHGATE_CONFIG, keyed by setting name. */
   readonly file?: Readonly<Record<string, unknown>>;
+  /** The pod's namespace (service-account namespace file), the default of `namespace`. */
+  readonly podNamespace?: string;
 }
 
 function layer(sources: ConfigSources): Record<string, unknown> {
@@ -90,6 +150,7 @@ function layer(sources: ConfigSources): Record<string, unknown> {
     const fromFlag = sources.flags[s.flag];
     if (fromFlag !== undefined) raw[name] = fromFlag;
   }
+  if (sources.podNamespace) raw['namespace'] ??= sources.podNamespace;
   if (raw['dev'] === true || raw['dev'] === 'true') {
     raw['listen'] ??= '127.0.0.1:9443';
     raw['tlsCertFile'] ??= 'certs/tls.crt';
