@@ -68,6 +68,7 @@ describe('invalid routing resources are denied with the field path (scenario 8)'
     const res = await kubectl().run(['apply', '-n', ns, '-f', path]);
     expect(res.code, `kubectl apply was expected to fail:\n${res.stdout}${res.stderr}`).not.toBe(0);
     expect(res.stderr).toContain('denied the request');
+    expect(res.stderr).toContain(`${kind} ${ns}/${name}`);
     expect(res.stderr).toContain(expectPath);
     const stored = await kubectl().run(['get', kind, name, '-n', ns]);
     expect(stored.code, `${kind} ${name} was stored`).not.toBe(0);
