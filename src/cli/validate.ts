@@ -1,7 +1,180 @@
-// Placeholder until the validate command lands in this session.
-import type { Command } from './io.js';
+// `meshgate validate`: checks every object in files, directories or standard input against the
+// same rules as the admission webhook, offline. Reads YAML (several documents, Lists) and JSON.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseAllDocuments, type Tags } from 'yaml';
+import { validateObject, type KubeObject } from '../validate/index.js';
+import { expandPaths } from './documents.js';
+import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
+import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
-export const validate: Command = async (_argv, io) => {
-  io.stderr('meshgate validate: not built yet\n');
-  return 2;
-};
+export const HELP = `Usage: meshgate validate -f PATH... [-o text|json] [--quiet]
+
+Checks Istio (networking, security, telemetry, extensions) and Gateway API resources with the
+same rules the meshgate admission webhook applies, without a cluster.
+
+  -f, --filename PATH   a file, a directory (searched recursively for .yaml, .yml and .json
+                        files) or "-" for standard input. Repeat -f, or list several paths
+                        after one -f.
+  -o, --output FORMAT   text (default) or json
+  -q, --quiet           text output: print only invalid objects and the summary
+  -h, --help            show this help
+
+Every object is reported, in input order: YAML files may hold several "---" documents, and
+List objects are expanded. Kinds meshgate does not know are reported as not checked (and do
+not fail the run). Warnings never fail the run.
+
+Text output, one line per object, then its problems:
+  <file>[#index] <Kind> <namespace>/<name>: valid | invalid | not checked (unknown kind)
+      <field path>: <message>
+      warning: <message>
+  N objects: X valid, Y invalid, Z not checked
+
+JSON output (-o json) is an array with one entry per object:
+  {"file", "index", "apiVersion", "kind", "namespace", "name", "checked", "valid",
+   "errors": [{"path", "message"}], "warnings": ["..."]}
+A document that is not valid YAML yields an entry with valid: false and one error whose path
+is empty and whose message says where the syntax error is.
+
+Exit codes: 0 all objects are valid, 1 at least one is invalid or unreadable, 2 usage error
+(no -f, a path that does not exist, an unknown -o).
+
+Example:
+  meshgate validate -f manifests/ -f extra/gateway.yaml
+  kubectl kustomize overlays/prod | meshgate validate -f - -o json
+`;
+
+export interface Entry {
+  readonly file: string;
+  readonly index: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly checked: boolean;
+  readonly valid: boolean;
+  readonly errors: { readonly path: string; readonly message: string }[];
+  readonly warnings: string[];
+}
+
+interface Document {
+  readonly file: string;
+  readonly index: number;
+  readonly object?: unknown;
+  readonly error?: string;
+}
+
+// The yaml package's YAML 1.1 float pattern also matches a lone "." (read as NaN); Go's reader,
+// which kubectl uses, keeps "." a string, as in `exportTo: [.]`.
+const LOOSE_FLOAT = String.raw`^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$`;
+const FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+
+/** YAML 1.1 as kubectl reads it: yes/no are booleans, "." is a string, "1:30" is not base 60. */
+function kubectlTags(tags: Tags): Tags {
+  return tags
+    .filter((t) => !(typeof t === 'object' && 'format' in t && t.format === 'TIME'))
+    .map((t) => (typeof t === 'object' && 'test' in t && t.test?.source === LOOSE_FLOAT ? ({ ...t, test: FLOAT } as typeof t) : t));
+}
+
+function flatten(value: unknown): unknown[] {
+  if (value === null || value === undefined) return [];
+  const obj = value as Record<string, unknown>;
+  if (typeof value === 'object' && !Array.isArray(value) && typeof obj['kind'] === 'string'
+    && obj['kind'].endsWith('List') && Array.isArray(obj['items'])) {
+    return obj['items'].flatMap((item) => flatten(item));
+  }
+  return [value];
+}
+
+function syntaxMessage(errors: readonly { message: string }[]): string {
+  return `not valid YAML: ${errors.map((e) => (e.message.split('\n')[0] ?? '').replace(/:\s*$/, '')).join('; ')}`;
+}
+
+/** Every object of one file's text, in order; a broken document becomes an error entry. */
+export function parseText(file: string, text: string): Document[] {
+  const out: Document[] = [];
+  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags })) {
+    if (doc.errors.length > 0) {
+      out.push({ file, index: out.length, error: syntaxMessage(doc.errors) });
+      continue;
+    }
+    for (const object of flatten(doc.toJS({ maxAliasCount: 100 }))) out.push({ file, index: out.length, object });
+  }
+  return out;
+}
+
+async function readText(file: string, io: CliIO): Promise<string> {
+  if (file === '-') return io.readStdin();
+  return readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function identity(doc: Document): Pick<Entry, 'file' | 'index' | 'apiVersion' | 'kind' | 'namespace' | 'name'> {
+  const o = (doc.object ?? {}) as Record<string, unknown>;
+  const md = (typeof o['metadata'] === 'object' && o['metadata'] !== null ? o['metadata'] : {}) as Record<string, unknown>;
+  return { file: doc.file, index: doc.index, apiVersion: text(o['apiVersion']), kind: text(o['kind']), namespace: text(md['namespace']), name: text(md['name']) };
+}
+
+/** Validates one document into its report entry. */
+export function check(doc: Document): Entry {
+  const id = identity(doc);
+  const fail = (message: string): Entry => ({ ...id, checked: true, valid: false, errors: [{ path: '', message }], warnings: [] });
+  if (doc.error !== undefined) return fail(doc.error);
+  const o = doc.object;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('not a Kubernetes object: expected a mapping with apiVersion, kind and metadata');
+  const outcome = validateObject(o as KubeObject);
+  if (!outcome.checked) return { ...id, checked: false, valid: true, errors: [], warnings: [] };
+  return { ...id, checked: true, valid: outcome.errors.length === 0, errors: outcome.errors, warnings: outcome.warnings };
+}
+
+function heading(e: Entry, many: boolean): string {
+  const where = many ? `${e.file}#${e.index}` : e.file;
+  const who = e.namespace ? `${e.namespace}/${e.name}` : e.name || '(unnamed)';
+  const verdict = !e.checked ? 'not checked (unknown kind)' : e.valid ? 'valid' : 'invalid';
+  return `${where} ${e.kind || '(no kind)'} ${who}: ${verdict}`;
+}
+
+export function renderText(entries: readonly Entry[], quiet: boolean): string {
+  const perFile = new Map<string, number>();
+  for (const e of entries) perFile.set(e.file, (perFile.get(e.file) ?? 0) + 1);
+  const lines: string[] = [];
+  for (const e of entries) {
+    if (quiet && e.valid) continue;
+    lines.push(heading(e, (perFile.get(e.file) ?? 0) > 1));
+    for (const err of e.errors) lines.push(`    ${err.path ? `${err.path}: ` : ''}${err.message}`);
+    if (!quiet) for (const w of e.warnings) lines.push(`    warning: ${w}`);
+  }
+  const invalid = entries.filter((e) => !e.valid).length;
+  const unchecked = entries.filter((e) => !e.checked).length;
+  lines.push(`${entries.length} objects: ${entries.length - invalid - unchecked} valid, ${invalid} invalid, ${unchecked} not checked`);
+  return `${lines.join('\n')}\n`;
+}
+
+const OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  output: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(argv, OPTIONS, true);
+  if (wantsHelp(flags)) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const output = str(flags, 'output') ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
+  const named = strs(flags, 'filename');
+  if (named.length === 0) throw new UsageError('no input: give files or directories with -f (or -f - for standard input)');
+  const files: string[] = [];
+  for (const p of [...named, ...flags.positionals]) files.push(...(p === '-' ? ['-'] : await expandPaths([p], io.cwd)));
+  const entries: Entry[] = [];
+  for (const file of files) entries.push(...parseText(file, await readText(file, io)).map(check));
+  io.stdout(output === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderText(entries, flags.values['quiet'] === true));
+  return entries.every((e) => e.valid) ? EXIT.ok : EXIT.denied;
+}
+
+export const validate: Command = (argv, io) => runCommand('validate', io, () => run(argv, io));
