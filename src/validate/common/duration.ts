@@ -42,6 +42,8 @@ export interface DurationRules {
   readonly allowZero?: boolean;
   /** Require whole seconds (CORS maxAge). */
   readonly seconds?: boolean;
+  /** Only the syntax matters (fields neither the CRD nor the webhook bound, like a cookie TTL). */
+  readonly syntaxOnly?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface DurationRules {
 export function durationProblem(text: string, rules: DurationRules = {}): string | undefined {
   const nanos = parseDuration(text);
   if (nanos === undefined) return `"${text}" is not a duration; write it like "500ms", "10s", "1m30s" or "1h"`;
-  if (rules.allowZero && nanos === 0) return undefined;
+  if (rules.syntaxOnly || (rules.allowZero && nanos === 0)) return undefined;
   if (nanos < MILLISECOND) return `"${text}" is too short; durations must be at least 1ms`;
   if (Math.round(nanos) % MILLISECOND !== 0) return `"${text}" is more precise than a millisecond; Istio supports whole milliseconds only`;
   if (rules.seconds && Math.round(nanos) % SECOND !== 0) return `"${text}" must be a whole number of seconds`;

@@ -72,18 +72,19 @@ const OBJECT_TYPES = ['listener', 'routeConfiguration', 'cluster', 'waypoint'];
 const LISTENER_CLASS = new Set(['LISTENER', 'FILTER_CHAIN', 'NETWORK_FILTER', 'HTTP_FILTER']);
 const ROUTE_CLASS = new Set(['ROUTE_CONFIGURATION', 'VIRTUAL_HOST', 'HTTP_ROUTE']);
 
+/** `path` is the config patch's path: field paths this deep would not fit a warning line. */
 function warnDeprecatedName(c: Collector, path: string, name: string): void {
   const current = DEPRECATED_FILTERS[name];
-  if (current) c.warn(`${path}: filter name "${name}" is deprecated; use "${current}"`);
+  if (current) c.warn(`${path}: rename filter ${name} to ${current}`);
 }
 
-/** Filter and sub-filter matches inside a listener match. Returns false when the patch is unusable. */
-function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: JsonObject): boolean {
+/** Filter and sub-filter matches inside a listener match. */
+function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: JsonObject): void {
   const name = asString(filter['name']) ?? '';
   if (applyTo === 'LISTENER' || applyTo === 'FILTER_CHAIN') c.warn(`${path}: a filter match has no effect when applyTo is ${applyTo}`);
   if (name === '') {
     c.error(at(path, 'name'), 'a filter match needs the name of the filter');
-    return false;
+    return;
   }
   const sub = asObject(filter['subFilter']);
   if (sub) {
@@ -91,11 +92,15 @@ function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: J
     if (applyTo !== 'HTTP_FILTER') c.error(at(path, 'subFilter'), 'a subFilter match works only with applyTo HTTP_FILTER');
     else if (!HCM.includes(name)) c.error(at(path, 'name'), `a subFilter match needs the filter to be ${HCM[0]}`);
     else if (subName === '') c.error(at(at(path, 'subFilter'), 'name'), 'a subFilter match needs the name of the HTTP filter');
-    else warnDeprecatedName(c, at(at(path, 'subFilter'), 'name'), subName);
-    if (applyTo !== 'HTTP_FILTER' || !HCM.includes(name) || subName === '') return false;
+    else warnDeprecatedName(c, patchOf(path), subName);
+    if (applyTo !== 'HTTP_FILTER' || !HCM.includes(name) || subName === '') return;
   }
-  warnDeprecatedName(c, at(path, 'name'), name);
-  return true;
+  warnDeprecatedName(c, patchOf(path), name);
+}
+
+/** `spec.configPatches[2].match.listener…` → `spec.configPatches[2]`. */
+function patchOf(path: string): string {
+  return path.replace(/^(spec\.configPatches\[\d+\]).*$/, '$1');
 }
 
 function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: JsonObject): void {
@@ -113,7 +118,7 @@ function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: Jso
 }
 
 /** The CRD's rule: waypoint matches go with context WAYPOINT, and WAYPOINT uses only them. */
-function checkWaypoint(c: Collector, path: string, m: JsonObject): boolean {
+function checkWaypointMatch(c: Collector, path: string, m: JsonObject): boolean {
   const waypoint = asString(m['context']) === 'WAYPOINT';
   if (waypoint && ['listener', 'routeConfiguration', 'cluster'].some((k) => isSet(m[k]))) {
     c.error(path, 'context WAYPOINT uses a waypoint match; listener, routeConfiguration and cluster matches do not apply');
@@ -122,10 +127,46 @@ function checkWaypoint(c: Collector, path: string, m: JsonObject): boolean {
   return waypoint;
 }
 
+const NOT_ON_WAYPOINTS = new Set(['LISTENER', 'LISTENER_FILTER', 'BOOTSTRAP', 'EXTENSION_CONFIG']);
+
+/** Waypoints expose only HTTP filters, routes and clusters, each with its own kind of match. */
+function checkWaypointPatch(c: Collector, path: string, applyTo: string, m: JsonObject): void {
+  const where = at(at(path, 'match'), 'waypoint');
+  const wp = asObject(m['waypoint']) ?? {};
+  const filter = asObject(wp['filter']);
+  if (NOT_ON_WAYPOINTS.has(applyTo)) c.error(at(path, 'applyTo'), `applyTo ${applyTo} cannot be used with waypoints`);
+  if ((applyTo === 'ROUTE_CONFIGURATION' || applyTo === 'CLUSTER') && filter) c.error(at(where, 'filter'), `applyTo ${applyTo} on a waypoint cannot use a filter match`);
+  if ((applyTo === 'CLUSTER' || applyTo === 'FILTER_CHAIN') && isSet(wp['route'])) c.error(at(where, 'route'), `applyTo ${applyTo} on a waypoint cannot use a route match`);
+  if (applyTo !== 'HTTP_FILTER') return;
+  if (!filter) return c.error(at(where, 'filter'), `applyTo HTTP_FILTER on a waypoint needs a filter match on ${HCM[0]}`);
+  if (!HCM.includes(asString(filter['name']) ?? '')) c.error(at(at(where, 'filter'), 'name'), `applyTo HTTP_FILTER on a waypoint needs the filter name ${HCM[0]}`);
+  if ((asString(asObject(filter['subFilter'])?.['name']) ?? '') === '') c.error(at(at(where, 'filter'), 'subFilter'), 'applyTo HTTP_FILTER on a waypoint needs subFilter.name (the HTTP filter to patch)');
+}
+
+/** Type URLs of the v2 xDS API, which Envoy no longer understands. */
+function v2Types(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => v2Types(v, found));
+  const o = asObject(value);
+  if (!o) return found;
+  for (const [k, v] of Object.entries(o)) {
+    if (k === '@type' && typeof v === 'string' && /\.v2(?:alpha\d*)?\./.test(v)) found.push(v);
+    else v2Types(v, found);
+  }
+  return found;
+}
+
+/** What can be said about an Envoy patch value without Envoy's protobuf registry. */
+function checkPatchValue(c: Collector, path: string, applyTo: string, value: unknown): void {
+  const v = asObject(value);
+  if (!v) return;
+  if (applyTo !== 'BOOTSTRAP' && isSet(v['name']) && typeof v['name'] !== 'string') c.error(at(path, 'name'), 'the name of an Envoy object must be a string');
+  for (const type of v2Types(v)) c.error(path, `"${type}" is a v2 xDS type, which Envoy no longer supports; use the v3 type`);
+}
+
 function checkPatch(c: Collector, path: string, cp: JsonObject): void {
   const m = asObject(cp['match']) ?? {};
-  if (checkWaypoint(c, at(path, 'match'), m)) return;
   const applyTo = asString(cp['applyTo']) ?? 'INVALID';
+  if (checkWaypointMatch(c, at(path, 'match'), m)) return checkWaypointPatch(c, path, applyTo, m);
   if (applyTo === 'INVALID') return c.error(at(path, 'applyTo'), 'applyTo is required: say which kind of Envoy object the patch changes');
   const patch = asObject(cp['patch']);
   if (!patch) return c.error(at(path, 'patch'), 'a config patch needs a patch (operation and value)');
@@ -139,6 +180,7 @@ function checkPatch(c: Collector, path: string, cp: JsonObject): void {
     if (problem) return c.error(at(at(at(path, 'match'), 'proxy'), 'proxyVersion'), problem);
   }
   checkMatchForTarget(c, at(path, 'match'), applyTo, m);
+  checkPatchValue(c, at(at(path, 'patch'), 'value'), applyTo, patch['value']);
 }
 
 function rules({ c, spec }: SpecContext): void {

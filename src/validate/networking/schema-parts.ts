@@ -88,7 +88,7 @@ const localityLb = obj({
 
 const zoneAwareLb = obj({ enabled: bool(), failover: list(failover), failoverPriority: strList(), minClusterSize: uint32() });
 
-const httpCookie = obj({ name: str(), path: str(), ttl: dur(), attributes: list(obj({ name: str(), value: str() }, ['name'])) }, ['name']);
+const httpCookie = obj({ name: str(), path: str(), ttl: dur({ syntaxOnly: true }), attributes: list(obj({ name: str(), value: str() }, ['name'])) }, ['name']);
 
 const consistentHash = obj({
   httpHeaderName: str(),

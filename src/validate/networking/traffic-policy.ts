@@ -42,7 +42,7 @@ export function checkOutlierDetection(c: Collector, path: string, value: unknown
   const od = asObject(value);
   if (!od) return;
   if ((asNumber(od['consecutiveErrors']) ?? 0) !== 0) {
-    c.warn(`${path}.consecutiveErrors is deprecated; use consecutive5xxErrors or consecutiveGatewayErrors`);
+    c.warn(`${path}.consecutiveErrors is deprecated; use consecutive5xxErrors`);
   }
   if (od['splitExternalLocalOriginErrors'] !== true && (asNumber(od['consecutiveLocalOriginFailures']) ?? 0) > 0) {
     c.error(at(path, 'consecutiveLocalOriginFailures'), 'counting local-origin failures needs splitExternalLocalOriginErrors: true');

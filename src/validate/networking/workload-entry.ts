@@ -2,9 +2,8 @@
 // template: an address (IP, host name or unix socket), named ports, labels.
 import { fqdnProblem, isLabel } from '../common/hosts.js';
 import { isIP, unixSocketProblem } from '../common/net.js';
-import { portNumberProblem } from '../common/ports.js';
 import { checkLabelMap } from '../common/selectors.js';
-import { asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { workloadEntry } from './schema-parts.js';
@@ -20,11 +19,9 @@ export function checkEntryShape(c: Collector, path: string, we: JsonObject): voi
     if (problem) c.error(at(path, 'address'), problem);
     if (Object.keys(ports).length > 0) c.error(at(path, 'ports'), 'an endpoint on a unix socket has no ports; remove ports');
   }
-  for (const [name, raw] of Object.entries(ports)) {
+  // Port numbers are bounded by the schema (1-65535); names must be DNS labels.
+  for (const name of Object.keys(ports)) {
     if (!isLabel(name)) c.error(at(at(path, 'ports'), name), `port name "${name}" must be a DNS label (letters, digits and inner dashes)`);
-    const n = asNumber(raw);
-    const problem = n === undefined ? undefined : portNumberProblem(n);
-    if (problem) c.error(at(at(path, 'ports'), name), problem);
   }
 }
 
