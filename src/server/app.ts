@@ -46,6 +46,18 @@ function errorHandler(deps: AppDeps) {
   };
 }
 
+/**
+ * Node checks header and request timeouts only every `connectionsCheckingInterval` (30 s by
+ * default); check often enough that a slow or half-open client is cut off on time.
+ */
+function socketTimeouts(limits: AppLimits): Record<string, number> {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
+
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = fastify({
     loggerInstance: deps.logger,
@@ -54,9 +66,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: deps.limits.bodyLimitBytes,
     requestTimeout: deps.limits.requestTimeoutMs,
     keepAliveTimeout: deps.limits.keepAliveTimeoutMs,
-    return503OnClosing: true,
+    // While closing, requests already on an open connection are still answered (503 would
+    // make the API server apply the failure policy); idle keep-alive connections are closed.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ...(deps.tls ? { https: { ...deps.tls } } : {}),
+    ...(deps.tls ? { https: { ...deps.tls, ...socketTimeouts(deps.limits) } } : {}),
   }) as unknown as FastifyInstance;
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   // Admission reviews are JSON only; anything else is answered 415 by fastify.
