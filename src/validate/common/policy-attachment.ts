@@ -4,6 +4,7 @@
 // RequestAuthentication, PeerAuthentication, Telemetry, ProxyConfig and WasmPlugin.
 import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
+import { checkWorkloadSelector } from './selectors.js';
 import { asArray, asObject, asString, type JsonObject } from './values.js';
 
 /** Zod shape of `selector`: only matchLabels, every value a string. */
@@ -42,7 +43,8 @@ export interface AttachmentOptions {
 
 /** Checks selector, targetRef and targetRefs of `spec`, and that at most one of them is set. */
 export function checkPolicyAttachment(spec: JsonObject, c: Collector, opts: AttachmentOptions): void {
-  checkWorkloadSelector(spec['selector'], 'spec.selector', c);
+  checkWorkloadSelector(c, 'spec.selector', spec['selector'], { field: 'matchLabels', kindWord: 'workload' });
+  checkLabelLimits(spec['selector'], 'spec.selector', c);
   if (!opts.targetRefs) return;
   checkTargetRef(spec['targetRef'], 'spec.targetRef', c);
   asArray(spec['targetRefs']).forEach((ref, i) => checkTargetRef(ref, at('spec.targetRefs', i), c));
@@ -65,28 +67,19 @@ function checkOneOf(spec: JsonObject, c: Collector): void {
   c.error(at('spec', last), `set only one of selector, targetRef and targetRefs; this policy sets ${set.join(' and ')}`);
 }
 
-/** matchLabels: no empty keys, no wildcards, values of at most 63 characters. */
-export function checkWorkloadSelector(selector: unknown, path: string, c: Collector): void {
-  const sel = asObject(selector);
-  if (!sel) return;
-  const labels = asObject(sel['matchLabels']);
-  if (!labels || Object.keys(labels).length === 0) {
-    c.warn(`${path}: no matchLabels, so it selects every workload in the namespace`);
-    return;
-  }
+/** The CRD's size limits on matchLabels; empty keys and wildcards are checked in selectors.ts. */
+function checkLabelLimits(selector: unknown, path: string, c: Collector): void {
+  const labels = asObject(asObject(selector)?.['matchLabels']);
+  if (!labels) return;
   const base = at(path, 'matchLabels');
   const keys = Object.keys(labels);
   if (keys.length > MAX_LABELS) c.error(base, `may have at most ${MAX_LABELS} labels; it has ${keys.length}`);
-  for (const key of keys) checkLabel(key, labels[key], at(base, key), c);
-}
-
-function checkLabel(key: string, value: unknown, path: string, c: Collector): void {
-  if (key === '') c.error(path, 'label key must not be empty');
-  if (key.includes('*')) c.error(path, 'wildcards are not allowed in label keys; the selector matches labels exactly');
-  const text = asString(value);
-  if (text === undefined) return;
-  if (text.includes('*')) c.error(path, `wildcards are not allowed in label values ("${text}"); the selector matches labels exactly`);
-  if (text.length > MAX_LABEL_VALUE) c.error(path, `label value is ${text.length} characters long; at most ${MAX_LABEL_VALUE} are allowed`);
+  for (const key of keys) {
+    const value = asString(labels[key]);
+    if (value !== undefined && value.length > MAX_LABEL_VALUE) {
+      c.error(at(base, key), `label value is ${value.length} characters long; at most ${MAX_LABEL_VALUE} are allowed`);
+    }
+  }
 }
 
 /** One policy target reference: pattern, length and same-namespace rules, and a targetable kind. */

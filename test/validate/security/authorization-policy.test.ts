@@ -149,7 +149,7 @@ describe('AuthorizationPolicy: conditions', () => {
 
 describe('AuthorizationPolicy: selector and targets', () => {
   it.each<[string, unknown, Issue[]]>([
-    ['a wildcard label key', { selector: { matchLabels: { 'app*': 'x' } } }, [issue('spec.selector.matchLabels["app*"]', 'wildcards are not allowed in label keys; the selector matches labels exactly')]],
+    ['a wildcard label key', { selector: { matchLabels: { 'app*': 'x' } } }, [issue('spec.selector.matchLabels["app*"]', 'selector label key "app*" contains "*"; selectors match exact labels, wildcards are not supported')]],
     ['a long label value', { selector: { matchLabels: { app: 'x'.repeat(64) } } }, [issue('spec.selector.matchLabels.app', 'label value is 64 characters long; at most 63 are allowed')]],
     ['a numeric label value', { selector: { matchLabels: { version: 1 } } }, [issue('spec.selector.matchLabels.version', 'must be a string, not the number 1')]],
     [

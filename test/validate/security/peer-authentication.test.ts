@@ -34,8 +34,8 @@ describe('PeerAuthentication', () => {
     ['port 0', { selector: app, portLevelMtls: { '0': { mode: 'STRICT' } } }, [issue('spec.portLevelMtls["0"]', 'port 0 is outside 1-65535')]],
     ['port 70000', { selector: app, portLevelMtls: { '70000': { mode: 'STRICT' } } }, [issue('spec.portLevelMtls["70000"]', 'port 70000 is outside 1-65535')]],
     ['a named port', { selector: app, portLevelMtls: { http: { mode: 'STRICT' } } }, [issue('spec.portLevelMtls.http', 'port "http" is not a number')]],
-    ['a wildcard label value', { selector: { matchLabels: { app: 'rev*' } } }, [issue('spec.selector.matchLabels.app', 'wildcards are not allowed in label values ("rev*"); the selector matches labels exactly')]],
-    ['an empty label key', { selector: { matchLabels: { '': 'x' } } }, [issue('spec.selector.matchLabels[""]', 'label key must not be empty')]],
+    ['a wildcard label value', { selector: { matchLabels: { app: 'rev*' } } }, [issue('spec.selector.matchLabels.app', 'selector label value "rev*" contains "*"; selectors match exact labels, wildcards are not supported')]],
+    ['an empty label key', { selector: { matchLabels: { '': 'x' } } }, [issue('spec.selector.matchLabels', 'selector label keys must not be empty')]],
     ['mtls as a string', { mtls: 'STRICT' }, [issue('spec.mtls', 'must be an object (a map of fields), not "STRICT"')]],
     ['spec as a list', [], [issue('spec', 'must be an object, not a list')]],
   ])('rejects %s', (_name, spec, expected) => {
@@ -53,7 +53,7 @@ describe('PeerAuthentication', () => {
     expect(report.errors).toEqual([]);
     expect(report.warnings).toEqual([
       'spec.mtlsMode: unknown field (the API server will drop it)',
-      'spec.selector: no matchLabels, so it selects every workload in the namespace',
+      'spec.selector: workload selector has no labels, so it applies to every workload in the namespace',
     ]);
   });
 

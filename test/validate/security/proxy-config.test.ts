@@ -19,7 +19,7 @@ describe('ProxyConfig', () => {
     ['fractional concurrency', { concurrency: 1.5 }, [issue('spec.concurrency', 'must be a whole number, not the number 1.5')]],
     ['concurrency as a string', { concurrency: '2' }, [issue('spec.concurrency', 'must be a number, not "2"')]],
     ['a numeric environment value', { environmentVariables: { A: 1 } }, [issue('spec.environmentVariables.A', 'must be a string, not the number 1')]],
-    ['an empty selector key', { selector: { matchLabels: { '': 'bar' } } }, [issue('spec.selector.matchLabels[""]', 'label key must not be empty')]],
+    ['an empty selector key', { selector: { matchLabels: { '': 'bar' } } }, [issue('spec.selector.matchLabels', 'selector label keys must not be empty')]],
   ])('rejects %s', (_name, spec, expected) => {
     expect(validateProxyConfig(pc(spec)).errors).toEqual(expected);
   });

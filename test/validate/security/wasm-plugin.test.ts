@@ -56,7 +56,7 @@ describe('WasmPlugin', () => {
       withUrl({ selector: { matchLabels: { a: 'b' } }, targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'g' }] }),
       [issue('spec.targetRefs', 'set only one of selector, targetRef and targetRefs; this policy sets selector and targetRefs')],
     ],
-    ['a wildcard selector key', withUrl({ selector: { matchLabels: { 'istio*': 'bar' } } }), [issue('spec.selector.matchLabels["istio*"]', 'wildcards are not allowed in label keys; the selector matches labels exactly')]],
+    ['a wildcard selector key', withUrl({ selector: { matchLabels: { 'istio*': 'bar' } } }), [issue('spec.selector.matchLabels["istio*"]', 'selector label key "istio*" contains "*"; selectors match exact labels, wildcards are not supported')]],
   ])('rejects %s', (_name, spec, expected) => {
     expect(validateWasmPlugin(wasm(spec)).errors).toEqual(expected);
   });
