@@ -5,9 +5,8 @@ import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
 import { istioKind } from './istio-kind.js';
-import { checkDuration } from './durations.js';
 import { checkJwks } from './jwks.js';
-import { listOf, nullableBool, strings, text } from './structure.js';
+import { checkDuration, listOf, nullableBool, strings, text } from './structure.js';
 import { parseRequestURI } from './urls.js';
 
 /** Empty names are reported by min(1); the pattern only judges the characters. */
@@ -63,7 +62,7 @@ function checkJwtRule(rule: JsonObject, path: string, c: Collector): void {
   }
   for (const f of uris) checkJwksUri(rule[f], at(path, f), c);
   checkInlineJwks(rule['jwks'], at(path, 'jwks'), c);
-  checkDuration(rule['timeout'], at(path, 'timeout'), c, true);
+  checkDuration(rule['timeout'], at(path, 'timeout'), c);
 }
 
 function checkJwksUri(value: unknown, path: string, c: Collector): void {

@@ -3,6 +3,7 @@
 // (a newer CRD may know them; the API server drops fields it does not know).
 import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
+import { durationProblem } from '../common/duration.js';
 
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -104,4 +105,10 @@ export function strings(nonEmptyItems = false, maxItems?: number): z.ZodType<unk
 /** Optional booleans the CRDs mark nullable (wrapper types such as BoolValue). */
 export function nullableBool(): z.ZodType<unknown> {
   return z.boolean().nullable().optional();
+}
+
+/** A duration field: Go syntax, at least 1ms, whole milliseconds (common/duration.ts). */
+export function checkDuration(value: unknown, path: string, c: Collector): void {
+  const problem = typeof value === 'string' ? durationProblem(value) : undefined;
+  if (problem) c.error(path, problem);
 }

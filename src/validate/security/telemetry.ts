@@ -6,9 +6,8 @@ import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
 import { celSyntaxProblem } from './cel.js';
-import { checkDuration } from './durations.js';
 import { istioKind } from './istio-kind.js';
-import { listOf, nullableBool, text } from './structure.js';
+import { checkDuration, listOf, nullableBool, text } from './structure.js';
 
 const METRICS = [
   'ALL_METRICS', 'REQUEST_COUNT', 'REQUEST_DURATION', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'TCP_OPENED_CONNECTIONS',
