@@ -81,7 +81,7 @@ function checkTlsForProtocol(c: Collector, path: string, protocol: string, tls: 
 
 function checkServer(c: Collector, path: string, s: JsonObject, semantics: boolean): void {
   const hosts = asArray(s['hosts']);
-  if (hosts.length === 0) c.error(at(path, 'hosts'), 'a server needs at least one host (use "*" for all)');
+  if (Array.isArray(s['hosts']) && hosts.length === 0) c.error(at(path, 'hosts'), 'a server needs at least one host (use "*" for all)');
   hosts.forEach((raw, i) => {
     const host = asString(raw);
     if (host === undefined) return;

@@ -38,7 +38,8 @@ interface SeContext {
 
 function checkHosts(ctx: SeContext): void {
   const { c, spec, resolution } = ctx;
-  if (asArray(spec['hosts']).length === 0) c.error('spec.hosts', 'a ServiceEntry needs at least one host');
+  // An absent list is reported by the schema (a required field); an empty one here.
+  if (Array.isArray(spec['hosts']) && spec['hosts'].length === 0) c.error('spec.hosts', 'a ServiceEntry needs at least one host');
   asArray(spec['hosts']).forEach((raw, i) => {
     const host = asString(raw);
     if (host === undefined) return;

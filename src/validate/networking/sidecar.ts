@@ -75,7 +75,7 @@ function checkIngressTls(c: Collector, path: string, tls: JsonObject, protocol: 
 
 function checkIngress(c: Collector, path: string, ing: JsonObject, ports: Set<number>): void {
   const port = asObject(ing['port']);
-  if (!port) return c.error(at(path, 'port'), 'an inbound listener needs a port');
+  if (!port) return; // required by the schema
   checkPortFields(c, at(path, 'port'), port, false);
   const bind = asString(ing['bind']) ?? '';
   if (bind !== '' && !isIP(bind)) c.error(at(path, 'bind'), `"${bind}" is not an IP address`);

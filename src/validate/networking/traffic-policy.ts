@@ -68,7 +68,7 @@ function exclusive(c: Collector, path: string, o: JsonObject, keys: readonly str
 }
 
 function checkCookie(c: Collector, path: string, cookie: JsonObject): void {
-  if ((asString(cookie['name']) ?? '') === '') c.error(at(path, 'name'), 'the hashing cookie needs a name');
+  if (asString(cookie['name']) === '') c.error(at(path, 'name'), 'the hashing cookie needs a name');
   const names = new Set<string>();
   asArray(cookie['attributes']).forEach((raw, i) => {
     const name = asString(asObject(raw)?.['name']) ?? '';

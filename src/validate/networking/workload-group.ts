@@ -29,6 +29,7 @@ const COUNTERS = ['periodSeconds', 'initialDelaySeconds', 'timeoutSeconds', 'suc
 const METHODS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
 function checkPort(c: Collector, path: string, method: JsonObject): void {
+  if (method['port'] === undefined) return; // required by the schema
   const n = asNumber(method['port']) ?? 0;
   const problem = portNumberProblem(n);
   if (problem) c.error(at(path, 'port'), problem);

@@ -65,10 +65,8 @@ describe('DestinationRule: traffic policies', () => {
     ['minHealthPercent 101', policy({ outlierDetection: { minHealthPercent: 101 } }), [issue(`${TP}.outlierDetection.minHealthPercent`, '101 is not a percentage; use 0-100')]],
     ['local origin failures without splitting', policy({ outlierDetection: { consecutiveLocalOriginFailures: 3 } }), [issue(`${TP}.outlierDetection.consecutiveLocalOriginFailures`, 'counting local-origin failures needs splitExternalLocalOriginErrors: true')]],
     ['a maglev table that is not prime', lb({ consistentHash: { useSourceIp: true, maglev: { tableSize: 1000 } } }), [issue(`${LB}.consistentHash.maglev.tableSize`, 'maglev tableSize 1000 must be a prime number, such as 65537')]],
-    ['a cookie without a name (CRD and webhook)', lb({ consistentHash: { httpCookie: { ttl: '1s' } } }), [
-      issue(`${LB}.consistentHash.httpCookie.name`, 'required field is missing'),
-      issue(`${LB}.consistentHash.httpCookie.name`, 'the hashing cookie needs a name'),
-    ]],
+    ['a cookie without a name (CRD)', lb({ consistentHash: { httpCookie: { ttl: '1s' } } }), [issue(`${LB}.consistentHash.httpCookie.name`, 'required field is missing')]],
+    ['a cookie with an empty name', lb({ consistentHash: { httpCookie: { name: '' } } }), [issue(`${LB}.consistentHash.httpCookie.name`, 'the hashing cookie needs a name')]],
     ['simple and consistentHash', lb({ simple: 'RANDOM', consistentHash: { useSourceIp: true } }), [issue(LB, 'set only one of simple, consistentHash; simple and consistentHash are set')]],
     ['an unknown algorithm', lb({ simple: 'FASTEST' }), [issue(`${LB}.simple`, 'must be one of "UNSPECIFIED", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "ROUND_ROBIN", "LEAST_REQUEST"; got the string "FASTEST"')]],
     ['warmup without a duration (CRD)', lb({ warmup: { minimumPercent: 5 } }), [issue(`${LB}.warmup.duration`, 'required field is missing')]],

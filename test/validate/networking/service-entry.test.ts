@@ -30,7 +30,8 @@ describe('ServiceEntry: accepted', () => {
 
 describe('ServiceEntry: hosts, addresses and ports', () => {
   it.each<[string, unknown, Issue[]]>([
-    ['no hosts (CRD)', { ports: HTTP }, [issue('spec.hosts', 'required field is missing'), issue('spec.hosts', 'a ServiceEntry needs at least one host')]],
+    ['no hosts (CRD)', { ports: HTTP }, [issue('spec.hosts', 'required field is missing')]],
+    ['an empty host list', se({ hosts: [] }), [issue('spec.hosts', 'a ServiceEntry needs at least one host')]],
     ['"*" as host', se({ hosts: ['*'] }), [issue('spec.hosts[0]', '"*" cannot be a ServiceEntry host; name the hosts, or a domain wildcard such as *.example.com')]],
     ['a bad host', se({ hosts: ['-'] }), [issue('spec.hosts[0]', '"-" has an invalid label "-" (labels are 1-63 letters, digits or dashes, not starting or ending with a dash)')]],
     ['a bad address', se({ addresses: ['1.1.1.1/48'] }), [issue('spec.addresses[0]', '"1.1.1.1/48" is not an IP address or CIDR block')]],

@@ -55,7 +55,7 @@ describe('Sidecar: outbound listeners', () => {
 
 describe('Sidecar: inbound listeners and policies', () => {
   it.each<[string, unknown, Issue[]]>([
-    ['no port (CRD and webhook)', { ingress: [{ defaultEndpoint: '127.0.0.1:110' }] }, [issue(`${I}.port`, 'required field is missing'), issue(`${I}.port`, 'an inbound listener needs a port')]],
+    ['no port (CRD)', { ingress: [{ defaultEndpoint: '127.0.0.1:110' }] }, [issue(`${I}.port`, 'required field is missing')]],
     ['the same port twice', { ingress: [{ port: { number: 90, protocol: 'HTTP' } }, { port: { number: 90, protocol: 'TCP' } }] }, [issue('spec.ingress[1].port.number', 'port 90 is used by another inbound listener; ports must be unique')]],
     ['a default endpoint on another host', ingress({ defaultEndpoint: '1.1.1.1:90' }), [issue(`${I}.defaultEndpoint`, 'defaultEndpoint must be 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, [::]:<port> or unix:///path')]],
     ['a default endpoint port that is not a number', ingress({ defaultEndpoint: '[::1]:hi' }), [issue(`${I}.defaultEndpoint`, 'defaultEndpoint port "hi" is not a number')]],
