@@ -40,15 +40,20 @@ Example:
   meshgate inject -f deployment.yaml | kubectl apply -f -
 `;
 
-const FLAGS = {
-  filename: { type: 'string', short: 'f' },
+/** Flags that configure the injector, shared with `meshgate explain`. */
+export const INJECTOR_FLAGS = {
   values: { type: 'string' },
   mesh: { type: 'string' },
   'native-sidecars': { type: 'string' },
   revision: { type: 'string' },
-  namespace: { type: 'string' },
   templates: { type: 'string' },
   'extra-templates': { type: 'string' },
+} as const;
+
+const FLAGS = {
+  ...INJECTOR_FLAGS,
+  filename: { type: 'string', short: 'f' },
+  namespace: { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -94,35 +99,67 @@ interface Context {
 /** A denial stops the command: nothing is printed and the exit code is 1. */
 class Denied extends Error {}
 
-function injectObject(doc: Obj, cx: Context): Obj {
+export interface PodTemplate {
+  /** The Pod to inject: the workload's Pod template (or the Pod itself). */
+  readonly pod: Obj;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  /** The workload, for non-Pod kinds (its name and kind feed the proxy's metadata). */
+  readonly workload?: { name: string; namespace: string; kind: string; apiVersion: string };
+  /** Writes an injected Pod back into a copy of the object. */
+  readonly write: (pod: Obj) => Obj;
+}
+
+/** The Pod template of a Pod or workload object, or undefined for other kinds. */
+export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate | undefined {
   const kind = String(doc['kind'] ?? '');
-  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(doc['items']))) {
-    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isObj(item) ? injectObject(item, cx) : item)) };
-  }
   const where = POD_TEMPLATES[kind];
   const spec = where ? getPath(doc, where.spec) : undefined;
-  if (!where || !isObj(spec)) return doc;
+  if (!where || !isObj(spec)) return undefined;
   const meta = isObj(doc['metadata']) ? doc['metadata'] : {};
-  const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : cx.namespace;
+  const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : defaultNamespace;
   const podMeta = getPath(doc, where.metadata);
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: isObj(podMeta) ? podMeta : {}, spec };
   const name = typeof meta['name'] === 'string' ? meta['name'] : '';
-  const workload = kind === 'Pod' ? undefined : { name, namespace, kind, apiVersion: String(doc['apiVersion'] ?? '') };
-  const outcome = cx.injector.inject({ pod, namespace, policy: 'enabled', ...(workload ? { workload } : {}) });
-  const label = `${kind} "${namespace ? `${namespace}/` : ''}${name}"`;
+  const write = (pod: Obj): Obj => {
+    const out = structuredClone(doc);
+    setPath(out, where.metadata, pod['metadata'] ?? {});
+    setPath(out, where.spec, pod['spec']);
+    return out;
+  };
+  return {
+    pod: { apiVersion: 'v1', kind: 'Pod', metadata: isObj(podMeta) ? podMeta : {}, spec },
+    namespace,
+    name,
+    kind,
+    ...(kind === 'Pod' ? {} : { workload: { name, namespace, kind, apiVersion: String(doc['apiVersion'] ?? '') } }),
+    write,
+  };
+}
+
+export function describeObject(t: Pick<PodTemplate, 'kind' | 'namespace' | 'name'>): string {
+  return `${t.kind} "${t.namespace ? `${t.namespace}/` : ''}${t.name}"`;
+}
+
+function injectObject(doc: Obj, cx: Context): Obj {
+  const kind = String(doc['kind'] ?? '');
+  if (kind.endsWith('List') && Array.isArray(doc['items'])) {
+    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isObj(item) ? injectObject(item, cx) : item)) };
+  }
+  const t = podTemplateOf(doc, cx.namespace);
+  if (!t) return doc;
+  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}) });
+  const label = describeObject(t);
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
     cx.io.stderr(`meshgate inject: not injecting ${label}: ${outcome.message}\n`);
     return doc;
   }
   for (const w of outcome.warnings) cx.io.stderr(`meshgate inject: warning: ${label}: ${w}\n`);
-  const out = structuredClone(doc);
-  setPath(out, where.metadata, outcome.pod['metadata'] ?? {});
-  setPath(out, where.spec, outcome.pod['spec']);
-  return out;
+  return t.write(outcome.pod);
 }
 
-async function readInput(file: string, io: CliIO): Promise<string> {
+export async function readInput(file: string, io: CliIO): Promise<string> {
   if (file === '-') return io.readStdin();
   return readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
@@ -130,7 +167,7 @@ async function readInput(file: string, io: CliIO): Promise<string> {
 }
 
 /** Documents in input order; null documents (a trailing `---`) are dropped. */
-function parseDocuments(file: string, text: string): unknown[] {
+export function parseDocuments(file: string, text: string): unknown[] {
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
   const out: unknown[] = [];
   for (const d of Array.isArray(docs) ? docs : [docs]) {
@@ -142,10 +179,10 @@ function parseDocuments(file: string, text: string): unknown[] {
 }
 
 export function renderDocuments(docs: readonly unknown[]): string {
-  return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
 }
 
-async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
+export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
   const path = (name: string): string | undefined => {
     const v = str(p, name);
     return v === undefined ? undefined : resolve(io.cwd, v);

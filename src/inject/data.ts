@@ -62,7 +62,19 @@ export interface Derived {
 /** Names of variables that depend only on configuration (templates fold them at load time). */
 export const STATIC_VARIABLES = ['values', 'meshConfig', 'revision', 'compliancePolicy', 'proxyUID', 'proxyGID', 'inboundTrafficPolicyMode'] as const;
 
+const scopes = new WeakMap<InjectorConfig, Record<string, unknown>>();
+
+/** The configuration-only variables, computed once per configuration. */
 export function staticScope(config: InjectorConfig): Record<string, unknown> {
+  let scope = scopes.get(config);
+  if (!scope) {
+    scope = buildStaticScope(config);
+    scopes.set(config, scope);
+  }
+  return scope;
+}
+
+function buildStaticScope(config: InjectorConfig): Record<string, unknown> {
   return {
     values: config.values,
     meshConfig: config.mesh,

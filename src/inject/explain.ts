@@ -66,11 +66,12 @@ export function explain(settings: InjectorSettings, input: ExplainInput): Explan
   });
   if (outcome.kind !== 'inject') return { ...common, ...webhooks, verdict: 'deny', reason: outcome.reason, summary: outcome.message, templates };
   const spec = objectAt(outcome.pod, 'spec');
+  const selectedBy = (gate.webhooks ?? []).filter((w) => w.matched).map((w) => w.name);
   return {
     ...common,
     ...webhooks,
     verdict: 'inject',
-    summary: p.decision.message,
+    summary: selectedBy.length > 0 ? `selected by webhook ${selectedBy.join(', ')}; ${p.decision.message}` : p.decision.message,
     templates,
     changes: { containers: names(spec['containers']), initContainers: names(spec['initContainers']), patchOperations: outcome.patch.length },
   };

@@ -61,6 +61,7 @@ export function reapplyOverrides(input: OverrideInput): void {
       if (!match) continue;
       const overlay = clone(match);
       if (overlay['image'] === 'auto') delete overlay['image'];
+      if (isObject(overlay['resources']) && Object.keys(overlay['resources']).length === 0) delete overlay['resources'];
       found[list].push(overlay);
       mergeInto(pod, { spec: { [list]: [overlay] } }, POD_SCHEMA);
     }

@@ -1,6 +1,5 @@
 // One injection: decide → render → merge → overrides → postprocess → patch. Pure: the raw Pod
 // comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
-import jsonpatch from 'fast-json-patch';
 import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { PROXY, templateData, type TemplateData } from './data.js';
@@ -10,6 +9,7 @@ import { adjustInitContainerUser, reapplyOverrides } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
 import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
+import { createPatch } from './patch.js';
 import { effectiveProxyConfig, parseProxyConfig } from './proxyconfig.js';
 import type { InjectorSettings } from './settings.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
@@ -65,12 +65,25 @@ function moveUserProxy(pod: JsonObject, overlay: Record<string, unknown>): void 
   spec['initContainers'] = [...arrayAt(spec, 'initContainers'), proxy as JsonObject];
 }
 
+const NAMED_LISTS = ['initContainers', 'containers', 'volumes', 'imagePullSecrets'] as const;
+
+/** What a template adds, by name only: enough for the status annotation and the override step. */
+function skeleton(overlay: JsonObject): JsonObject {
+  const spec = objectAt(overlay, 'spec');
+  const out: JsonObject = {};
+  for (const list of NAMED_LISTS) {
+    if (Array.isArray(spec[list])) out[list] = spec[list].filter(isObject).map((item) => ({ name: item['name'] ?? null }));
+  }
+  return { spec: out };
+}
+
+/** Merges every template onto the Pod; returns the names the templates produced (Istio's templatePod). */
 function mergeTemplates(pod: JsonObject, templates: readonly CompiledTemplate[], data: TemplateData): JsonObject {
   const templatePod: JsonObject = {};
   for (const t of templates) {
     const overlay = t.render(data as unknown as Record<string, unknown>) as JsonObject;
     if (data.nativeSidecar) moveUserProxy(pod, overlay);
-    mergeInto(templatePod, overlay, POD_SCHEMA);
+    mergeInto(templatePod, skeleton(overlay), POD_SCHEMA);
     mergeInto(pod, overlay, POD_SCHEMA);
   }
   return templatePod;
@@ -144,7 +157,7 @@ export function injectAccepted(settings: InjectorSettings, p: Prepared, input: I
   reapplyOverrides({ pod: p.pod, original: p.base, templatePod, ...previous });
   adjustInitContainerUser(p.pod, p.base, data.istio.interceptionMode);
   postprocess(settings, p, input, data, templatePod, previous.status !== undefined);
-  return { kind: 'inject', pod: p.pod, patch: jsonpatch.compare(p.base, p.pod), warnings: [...p.decision.warnings] };
+  return { kind: 'inject', pod: p.pod, patch: createPatch(p.base, p.pod), warnings: [...p.decision.warnings] };
 }
 
 /** Turns the core's typed failures into deny outcomes; anything else is a bug and propagates. */

@@ -15,17 +15,26 @@ const PATH = 'prometheus_io_path';
 const TARGETS = 'prometheus_istio_io_scrape_targets';
 const SECURE_PORT = 'prometheus_istio_io_secure_port';
 
-function keysFor(annotations: Readonly<Record<string, string>>, sanitized: string): string[] {
-  return Object.keys(annotations).filter((k) => sanitize(k) === sanitized);
+type Annotations = Readonly<Record<string, string>>;
+
+/** Annotation keys by their sanitised form (only the prometheus-looking ones are kept). */
+function sanitizedKeys(annotations: Annotations): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const k of Object.keys(annotations)) {
+    if (!k.includes('prometheus')) continue;
+    const s = sanitize(k);
+    out.set(s, [...(out.get(s) ?? []), k]);
+  }
+  return out;
 }
 
-function firstValue(annotations: Readonly<Record<string, string>>, sanitized: string): string {
-  const k = keysFor(annotations, sanitized)[0];
+function firstValue(annotations: Annotations, keys: Map<string, string[]>, sanitized: string): string {
+  const k = keys.get(sanitized)?.[0];
   return k === undefined ? '' : (annotations[k] as string);
 }
 
-function mergeEnabled(annotations: Readonly<Record<string, string>>, mesh: JsonObject): boolean {
-  if (keysFor(annotations, SCRAPE).some((k) => parseBool(annotations[k] as string) === false)) return false;
+function mergeEnabled(annotations: Annotations, keys: Map<string, string[]>, mesh: JsonObject): boolean {
+  if ((keys.get(SCRAPE) ?? []).some((k) => parseBool(annotations[k] as string) === false)) return false;
   const explicit = parseBool(annotations['prometheus.istio.io/merge-metrics'] ?? '');
   if (explicit !== undefined) return explicit;
   return mesh['enablePrometheusMerge'] !== false;
@@ -73,21 +82,22 @@ function appendEnv(container: JsonObject, name: string, value: string): void {
 export function applyPrometheusMerge(pod: JsonObject, mesh: JsonObject): void {
   const metadata = objectAt(pod, 'metadata');
   const annotations = stringMap(metadata['annotations']);
-  if (!mergeEnabled(annotations, mesh)) return;
+  const keys = sanitizedKeys(annotations);
+  if (!mergeEnabled(annotations, keys, mesh)) return;
   const agentPort = sprint(objectAt(mesh, 'defaultConfig')['statusPort'] ?? 15020);
-  if (keysFor(annotations, PORT).some((k) => annotations[k] === agentPort)) return;
-  const targets = parseTargets(firstValue(annotations, TARGETS), agentPort);
+  if ((keys.get(PORT) ?? []).some((k) => annotations[k] === agentPort)) return;
+  const targets = parseTargets(firstValue(annotations, keys, TARGETS), agentPort);
   const config = {
-    scrape: firstValue(annotations, SCRAPE),
-    path: firstValue(annotations, PATH) || (targets[0]?.path ?? ''),
-    port: firstValue(annotations, PORT) || (targets[0]?.port ?? ''),
+    scrape: firstValue(annotations, keys, SCRAPE),
+    path: firstValue(annotations, keys, PATH) || (targets[0]?.path ?? ''),
+    port: firstValue(annotations, keys, PORT) || (targets[0]?.port ?? ''),
   };
   if (config.port !== '') checkPort(config.port, 'annotation prometheus.io/port', agentPort);
   const proxy = proxyOf(pod);
   if (proxy && (config.scrape || config.path || config.port || targets.length > 0)) {
     appendEnv(proxy, 'ISTIO_PROMETHEUS_ANNOTATIONS', JSON.stringify(targets.length > 0 ? { ...config, targets } : config));
   }
-  for (const key of [SCRAPE, PORT, PATH, TARGETS]) for (const k of keysFor(annotations, key)) delete annotations[k];
+  for (const key of [SCRAPE, PORT, PATH, TARGETS]) for (const k of keys.get(key) ?? []) delete annotations[k];
   Object.assign(annotations, { 'prometheus.io/port': agentPort, 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/scrape': 'true' });
   metadata['annotations'] = annotations;
   pod['metadata'] = metadata;
@@ -97,7 +107,7 @@ export function applyPrometheusMerge(pod: JsonObject, mesh: JsonObject): void {
 export function applySecurePort(pod: JsonObject): void {
   const metadata = objectAt(pod, 'metadata');
   const annotations = stringMap(metadata['annotations']);
-  if (keysFor(annotations, SECURE_PORT).length > 0) return;
+  if (sanitizedKeys(annotations).has(SECURE_PORT)) return;
   const env = arrayAt(proxyOf(pod), 'env').find((e) => isObject(e) && e['name'] === 'ENVOY_SECURE_MERGED_METRICS_PORT');
   const port = isObject(env) ? sprint(env['value']) : '';
   if (port === '' || port === '0') return;

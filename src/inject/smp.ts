@@ -48,14 +48,25 @@ export const CONTAINER_SCHEMA = CONTAINER;
 
 const isDirective = (k: string): boolean => k.charCodeAt(0) === 36; /* '$' */
 
-/** A copy of a patch value as it lands on the Pod: no nulls, no directives, no empty lists. */
+/**
+ * A patch value as it lands on the Pod: no nulls, no directives, no empty lists. Frozen values
+ * (template constants shared between requests) are copied; fresh ones are cleaned in place.
+ */
 export function landed(v: Json): Json {
-  if (Array.isArray(v)) return v.filter((x) => !(isObject(x) && '$patch' in x)).map(landed);
-  if (!isObject(v)) return v;
-  const out: JsonObject = {};
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const items = v.some((x) => isObject(x) && '$patch' in x) ? v.filter((x) => !(isObject(x) && '$patch' in x)) : v;
+    if (Object.isFrozen(items)) return items.map(landed);
+    for (let i = 0; i < items.length; i++) items[i] = landed(items[i] as Json);
+    return items;
+  }
+  const out: JsonObject = Object.isFrozen(v) ? {} : v;
   for (const k in v) {
     const x = v[k] as Json;
-    if (x === null || isDirective(k) || (Array.isArray(x) && x.length === 0)) continue;
+    if (x === null || isDirective(k) || (Array.isArray(x) && x.length === 0)) {
+      if (out === v) delete out[k];
+      continue;
+    }
     out[k] = landed(x);
   }
   return out;

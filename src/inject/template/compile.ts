@@ -30,7 +30,15 @@ interface Context {
   readonly staticScope: Scope;
 }
 
-const constant = (value: unknown): Compiled => ({ isConst: true, value });
+/** Compile-time values are shared by every render, so they are frozen (the merge copies them). */
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+const constant = (value: unknown): Compiled => ({ isConst: true, value: deepFreeze(value) });
 const dynamic = (render: Render): Compiled => ({ isConst: false, render });
 const at = (cx: Context, segment: string): Context => ({ ...cx, path: cx.path ? `${cx.path}${segment}` : segment.replace(/^\./, '') });
 const asRender = (c: Compiled): Render => (c.isConst ? () => c.value : c.render);
@@ -172,6 +180,9 @@ interface Entry {
   readonly value: Compiled;
 }
 
+/** Strategic-merge directives, kept in the rendered overlay for the merge step. */
+const SMP_DIRECTIVES = /^\$(patch|retainKeys|setElementOrder\/.+|deleteFromPrimitiveList\/.+)$/;
+
 function keyOf(node: unknown, cx: Context): string {
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
   return fail(cx, 'map keys must be plain strings');
@@ -185,7 +196,7 @@ function compileMap(node: { items: { key: unknown; value: unknown }[] }, cx: Con
     const key = keyOf(pair.key, cx);
     if (key === '$if') cond = compileCondition(pair.value, at(cx, '.$if'));
     else if (key === '$merge') merges.push(...compileMerge(pair.value, at(cx, '.$merge')));
-    else if (key.startsWith('$')) fail(cx, `unknown directive ${key} (maps accept $if and $merge; $for and $items belong to list items)`);
+    else if (key.startsWith('$') && !SMP_DIRECTIVES.test(key)) fail(cx, `unknown directive ${key} (maps accept $if and $merge; $for and $items belong to list items; $patch and $retainKeys are passed to the merge)`);
     else {
       const omitEmpty = key.endsWith('?');
       const name = omitEmpty ? key.slice(0, -1) : key;
