@@ -1,12 +1,24 @@
 // `meshgate serve`: the HTTPS admission webhook server. Settings come from flags, MESHGATE_*
 // environment variables and an optional --config file (config.ts lists them all).
+import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config } from '../config.js';
 import { runServer } from '../server/run.js';
 import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
 import { EXIT, type CliIO, type Command } from './io.js';
 
-const BOOLEAN_FLAGS = new Set(['dev']);
+const BOOLEAN_FLAGS = new Set(['dev', 'cluster']);
+
+/** Where Kubernetes mounts the pod's namespace (the default of --namespace). */
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function podNamespace(): string | undefined {
+  try {
+    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function flagOptions(): Record<string, { type: 'string' | 'boolean' }> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' } };
@@ -31,6 +43,13 @@ function help(): string {
     'Example (development certificates in ./certs, 127.0.0.1:9443):',
     '  meshgate serve --dev',
     '',
+    'Cluster mode (--cluster): the serving certificate comes from the Secret --secret-name (created',
+    'with a new CA when absent) and is written to --cert-dir; the replica holding the Lease',
+    '--lease-name rotates it and keeps the CA bundle of both webhook configurations; values, mesh',
+    'and templates come from the ConfigMaps --injector-configmap and --mesh-configmap (keys values,',
+    'config, meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
+    '  meshgate serve --cluster --kubeconfig ~/.kube/config --namespace meshgate-system',
+    '',
   ].join('\n');
 }
 
@@ -39,7 +58,8 @@ async function loadConfig(argv: string[], io: CliIO): Promise<Config | 'help'> {
   if (wantsHelp(parsed)) return 'help';
   const configFile = str(parsed, 'config') ?? io.env['MESHGATE_CONFIG'];
   const file = configFile ? await readConfigFile(configFile) : undefined;
-  return buildConfig({ flags: parsed.values as Record<string, string | boolean | undefined>, env: io.env, ...(file ? { file } : {}) });
+  const namespace = podNamespace();
+  return buildConfig({ flags: parsed.values as Record<string, string | boolean | undefined>, env: io.env, ...(file ? { file } : {}), ...(namespace ? { podNamespace: namespace } : {}) });
 }
 
 function curlHint(config: Config, url: string): string {

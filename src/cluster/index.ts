@@ -1,0 +1,161 @@
+// Cluster mode: meshgate looks after itself through the Kubernetes API. Every replica keeps
+// its serving certificate in step with the shared Secret, follows the injection ConfigMaps and
+// reports what it serves in a heartbeat Lease; the replica holding the leader Lease also writes
+// the Secret (rotation) and the webhook configurations (CA bundle, failure policy).
+//
+//   const agent = createClusterAgent(deps);   // no I/O yet
+//   await agent.start();                      // Secret, watches, heartbeat, election
+//   agent.served(pair);                       // the server installed a certificate
+//   await agent.stop();                       // releases the Lease, removes the heartbeat
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import type { Readiness } from '../server/readiness.js';
+import type { TlsPair } from '../server/tls.js';
+import { createCertSync } from './cert-sync.js';
+import { createConfigSync } from './config-sync.js';
+import type { InjectionFallback, InjectionSources } from './injection-config.js';
+import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
+import { createLeaderDuties } from './leader.js';
+import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
+import { createClusterMetrics } from './metrics.js';
+import { certInfo } from './pki.js';
+
+export interface ClusterTimings extends ElectionTimings {
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatDurationSeconds: number;
+  readonly heartbeatPollMs: number;
+  readonly trustSettleMs: number;
+  readonly serveSettleMs: number;
+  readonly resyncMs: number;
+  readonly probeRetryMs: number;
+}
+
+/** client-go's leader-election defaults; the rest sized so a forced rotation takes ~20 s. */
+export const DEFAULT_TIMINGS: ClusterTimings = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+  heartbeatIntervalMs: 5_000,
+  heartbeatDurationSeconds: 15,
+  heartbeatPollMs: 2_000,
+  trustSettleMs: 5_000,
+  serveSettleMs: 10_000,
+  resyncMs: 30_000,
+  probeRetryMs: 5_000,
+};
+
+/** Readiness conditions cluster mode adds: held until the Secret's certificate and the ConfigMaps' configuration are installed. */
+export const CLUSTER_READINESS = ['certificate', 'injection-config'] as const;
+
+export interface ClusterDeps {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly registry: Registry;
+  readonly readiness: Readiness;
+  /** Builds and installs an injector; throws when the sources are not usable. */
+  readonly applyInjection: (sources: InjectionSources) => void;
+  /** File settings used where a ConfigMap key is absent. */
+  readonly fallback: InjectionFallback;
+  /** Metrics of configuration reloads (the server's configReload). */
+  readonly onConfigReload: (component: string, ok: boolean) => void;
+  /** Asks the server's TLS watcher to check the certificate files now. */
+  readonly checkTls: () => Promise<unknown>;
+  readonly kube?: Kube;
+  readonly timings?: Partial<ClusterTimings>;
+  readonly identity?: string;
+}
+
+export interface ClusterAgent {
+  readonly identity: string;
+  start(): Promise<void>;
+  /** The server now serves `pair` (called by its TLS watcher). */
+  served(pair: TlsPair): void;
+  isLeader(): boolean;
+  stop(): Promise<void>;
+}
+
+/** The serving certificate's names: the Service's cluster DNS names, then any extra ones. */
+export function servingSans(config: Pick<Config, 'serviceName' | 'namespace' | 'certExtraSans'>): string[] {
+  const svc = `${config.serviceName}.${config.namespace}.svc`;
+  return [...new Set([svc, `${svc}.cluster.local`, ...config.certExtraSans])];
+}
+
+function defaultIdentity(): string {
+  const host = hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  return `${host}-${randomBytes(3).toString('hex')}`;
+}
+
+export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
+  const { config } = deps;
+  const t: ClusterTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  const identity = deps.identity ?? defaultIdentity();
+  const log = deps.log.child({ cluster: true, identity });
+  const kube = deps.kube ?? connect(config.kubeconfig);
+  const metrics = createClusterMetrics(deps.registry);
+  const sans = servingSans(config);
+  const issue = { certValidityMs: config.certValidity, caValidityMs: config.caValidity, sans };
+  const leases = leaseStore(kube, config.namespace);
+  const secrets = secretStore(kube, config.namespace);
+  const certSync = createCertSync({ kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log, onFilesWritten: async () => void (await deps.checkTls()) });
+  const configSync = createConfigSync({
+    kube, namespace: config.namespace, injectorConfigMap: config.injectorConfigMap, meshConfigMap: config.meshConfigMap,
+    fallback: deps.fallback, apply: deps.applyInjection, log,
+    onResult: (ok) => {
+      deps.onConfigReload('injector', ok);
+      if (ok) deps.readiness.unblock('injection-config');
+    },
+  });
+  const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
+  let elector: ReturnType<typeof createElector> | undefined;
+  const duties = createLeaderDuties({
+    kube, certSync, secrets, leases, mutating: mutatingStore(kube), validating: validatingStore(kube),
+    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
+    rotation: { rotateAt: config.rotateAt, trustSettleMs: t.trustSettleMs, serveSettleMs: t.serveSettleMs, sans },
+    issue, timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
+    metrics, log, isLeader: () => elector?.isLeader() ?? false,
+  });
+  elector = createElector({
+    leases, namespace: config.namespace, leaseName: config.leaseName, identity, timings: t, log,
+    onLeading: (leading) => {
+      metrics.leader(leading);
+      if (leading) duties.start();
+      else duties.stop();
+    },
+  });
+  let servedFingerprint = '';
+  const checkInstalled = (): void => {
+    const r = certSync.current().reading;
+    if (r.kind === 'valid' && r.state.servingInfo.fingerprint === servedFingerprint) deps.readiness.unblock('certificate');
+  };
+  certSync.onChange(checkInstalled);
+
+  return {
+    identity,
+    start: async () => {
+      log.info({ namespace: config.namespace, secret: config.secretName, lease: config.leaseName, sans }, 'cluster mode starting');
+      await certSync.ensure();
+      await certSync.start();
+      heartbeat.start();
+      elector?.start();
+      await configSync.start();
+    },
+    served: (pair) => {
+      const info = certInfo(pair.cert);
+      servedFingerprint = info.fingerprint;
+      metrics.servingCert(info.notAfter);
+      heartbeat.setServing(info.fingerprint);
+      checkInstalled();
+    },
+    isLeader: () => elector?.isLeader() ?? false,
+    stop: async () => {
+      certSync.stop();
+      configSync.stop();
+      await elector?.stop();
+      duties.stop();
+      await heartbeat.stop();
+    },
+  };
+}

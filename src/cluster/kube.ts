@@ -1,0 +1,251 @@
+// The Kubernetes API as meshgate uses it: a few typed stores over @kubernetes/client-node, and
+// a watch of one named object that survives disconnects. Every write that replaces an object
+// carries the resourceVersion it was read at, so concurrent writers conflict instead of
+// overwriting each other; a conflict is an outcome here, not an exception.
+import {
+  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Watch,
+  type V1ConfigMap, type V1Lease, type V1MutatingWebhookConfiguration, type V1Secret, type V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+
+export interface Kube {
+  readonly config: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly coordination: CoordinationV1Api;
+  readonly admission: AdmissionregistrationV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly watch: Watch;
+}
+
+/** Clients from a kubeconfig file, or from the pod's service account when none is given. */
+export function connect(kubeconfig: string | undefined): Kube {
+  const config = new KubeConfig();
+  if (kubeconfig) config.loadFromFile(kubeconfig);
+  else config.loadFromCluster();
+  return {
+    config,
+    core: config.makeApiClient(CoreV1Api),
+    coordination: config.makeApiClient(CoordinationV1Api),
+    admission: config.makeApiClient(AdmissionregistrationV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+    watch: new Watch(config),
+  };
+}
+
+/** HTTP status of a failed API call (undefined for network errors). */
+export function statusOf(e: unknown): number | undefined {
+  const code = (e as { code?: unknown; statusCode?: unknown } | null)?.code ?? (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** The API server's message of a failed call (its Status.message when there is one). */
+export function messageOf(e: unknown): string {
+  const body = (e as { body?: unknown } | null)?.body;
+  const parsed = typeof body === 'string' ? safeJson(body) : body;
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : (e as Error)?.message ?? String(e);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
+
+export type WriteResult = 'ok' | 'conflict';
+
+async function writeOrConflict(call: () => Promise<unknown>, conflictCodes: readonly number[] = [409]): Promise<WriteResult> {
+  try {
+    await call();
+    return 'ok';
+  } catch (e) {
+    if (conflictCodes.includes(statusOf(e) ?? 0)) return 'conflict';
+    throw e;
+  }
+}
+
+async function orAbsent<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+/** One kind of named object: read, create (conflict when it exists), replace (conflict when changed). */
+export interface Store<T> {
+  get(name: string): Promise<T | undefined>;
+  create(body: T): Promise<WriteResult>;
+  replace(body: T): Promise<WriteResult>;
+}
+
+const nameOf = (o: { metadata?: { name?: string } }): string => o.metadata?.name ?? '';
+
+export function secretStore(kube: Kube, namespace: string): Store<V1Secret> {
+  return {
+    get: (name) => orAbsent(() => kube.core.readNamespacedSecret({ name, namespace })),
+    create: (body) => writeOrConflict(() => kube.core.createNamespacedSecret({ namespace, body })),
+    replace: (body) => writeOrConflict(() => kube.core.replaceNamespacedSecret({ name: nameOf(body), namespace, body })),
+  };
+}
+
+export interface LeaseStore extends Store<V1Lease> {
+  list(labelSelector: string): Promise<V1Lease[]>;
+  delete(name: string): Promise<void>;
+}
+
+export function leaseStore(kube: Kube, namespace: string): LeaseStore {
+  return {
+    get: (name) => orAbsent(() => kube.coordination.readNamespacedLease({ name, namespace })),
+    // A create can also race with another replica's create of the same name: 409 AlreadyExists.
+    create: (body) => writeOrConflict(() => kube.coordination.createNamespacedLease({ namespace, body })),
+    replace: (body) => writeOrConflict(() => kube.coordination.replaceNamespacedLease({ name: nameOf(body), namespace, body }), [409, 404]),
+    list: async (labelSelector) => (await kube.coordination.listNamespacedLease({ namespace, labelSelector })).items,
+    delete: async (name) => {
+      await orAbsent(() => kube.coordination.deleteNamespacedLease({ name, namespace }));
+    },
+  };
+}
+
+export function mutatingStore(kube: Kube): Store<V1MutatingWebhookConfiguration> {
+  return {
+    get: (name) => orAbsent(() => kube.admission.readMutatingWebhookConfiguration({ name })),
+    create: (body) => writeOrConflict(() => kube.admission.createMutatingWebhookConfiguration({ body })),
+    replace: (body) => writeOrConflict(() => kube.admission.replaceMutatingWebhookConfiguration({ name: nameOf(body), body }), [409, 404]),
+  };
+}
+
+export function validatingStore(kube: Kube): Store<V1ValidatingWebhookConfiguration> {
+  return {
+    get: (name) => orAbsent(() => kube.admission.readValidatingWebhookConfiguration({ name })),
+    create: (body) => writeOrConflict(() => kube.admission.createValidatingWebhookConfiguration({ body })),
+    replace: (body) => writeOrConflict(() => kube.admission.replaceValidatingWebhookConfiguration({ name: nameOf(body), body }), [409, 404]),
+  };
+}
+
+/** Lists of one named object, for the watch's initial state (RBAC allows list/watch by name). */
+export interface NamedSource<T> {
+  readonly path: string;
+  readonly what: string;
+  list(fieldSelector: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
+}
+
+export const sources = {
+  secret: (kube: Kube, namespace: string): NamedSource<V1Secret> => ({
+    path: `/api/v1/namespaces/${namespace}/secrets`,
+    what: 'Secret',
+    list: (fieldSelector) => kube.core.listNamespacedSecret({ namespace, fieldSelector }),
+  }),
+  configMap: (kube: Kube, namespace: string): NamedSource<V1ConfigMap> => ({
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    what: 'ConfigMap',
+    list: (fieldSelector) => kube.core.listNamespacedConfigMap({ namespace, fieldSelector }),
+  }),
+  mutating: (kube: Kube): NamedSource<V1MutatingWebhookConfiguration> => ({
+    path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+    what: 'MutatingWebhookConfiguration',
+    list: (fieldSelector) => kube.admission.listMutatingWebhookConfiguration({ fieldSelector }),
+  }),
+  validating: (kube: Kube): NamedSource<V1ValidatingWebhookConfiguration> => ({
+    path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+    what: 'ValidatingWebhookConfiguration',
+    list: (fieldSelector) => kube.admission.listValidatingWebhookConfiguration({ fieldSelector }),
+  }),
+};
+
+export interface NamedWatch {
+  /** Lists, then watches until stop(); reconnects with backoff. Resolves after the first list. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export interface NamedWatchOptions<T> {
+  readonly kube: Kube;
+  readonly source: NamedSource<T>;
+  readonly name: string;
+  /** Called with the object on every change, and undefined when it does not exist. */
+  readonly onChange: (obj: T | undefined) => void;
+  readonly log: Logger;
+  /** The server ends each watch after this long; the watch then lists again (default 240 s). */
+  readonly relistSeconds?: number;
+}
+
+type Meta = { metadata?: { resourceVersion?: string } };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** A watch of the object `name`, delivering its state after every list and every event. */
+export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWatch {
+  const fieldSelector = `metadata.name=${opts.name}`;
+  const log = opts.log.child({ watch: `${opts.source.what}/${opts.name}` });
+  let stopped = false;
+  let abort: AbortController | undefined;
+  let last: string | undefined;
+  const deliver = (obj: T | undefined): void => {
+    const key = obj === undefined ? '' : (obj.metadata?.resourceVersion ?? '?');
+    if (key === last) return;
+    last = key;
+    opts.onChange(obj);
+  };
+  const watchOnce = (resourceVersion: string): Promise<void> =>
+    new Promise((resolve) => {
+      const params = { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: opts.relistSeconds ?? 240 };
+      const onEvent = (type: string, obj: T): void => {
+        if (type === 'ADDED' || type === 'MODIFIED') deliver(obj);
+        else if (type === 'DELETED') deliver(undefined);
+        else if (type === 'ERROR') abort?.abort();
+      };
+      const done = (err: unknown): void => {
+        if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
+        resolve();
+      };
+      opts.kube.watch.watch(opts.source.path, params, onEvent, done).then((c) => {
+        abort = c;
+        if (stopped) c.abort();
+      }, done);
+    });
+  const listOnce = async (): Promise<string> => {
+    const list = await opts.source.list(fieldSelector);
+    deliver(list.items[0]);
+    return list.metadata?.resourceVersion ?? '';
+  };
+  const loop = async (firstRv: string): Promise<void> => {
+    let rv = firstRv;
+    let backoff = 0;
+    while (!stopped) {
+      try {
+        if (rv === '') rv = await listOnce();
+        await watchOnce(rv);
+        rv = '';
+        backoff = 0;
+      } catch (e) {
+        backoff = Math.min(backoff === 0 ? 500 : backoff * 2, 10_000);
+        log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
+        rv = '';
+      }
+      if (!stopped && backoff > 0) await sleep(backoff);
+    }
+  };
+  return {
+    start: async () => {
+      stopped = false;
+      let rv = '';
+      for (let attempt = 0; rv === '' && !stopped; attempt++) {
+        try {
+          rv = await listOnce();
+        } catch (e) {
+          log.warn({ err: messageOf(e) }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
+          await sleep(Math.min(500 * 2 ** attempt, 10_000));
+        }
+      }
+      void loop(rv);
+    },
+    stop: () => {
+      stopped = true;
+      abort?.abort();
+    },
+  };
+}

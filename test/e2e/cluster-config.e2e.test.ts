@@ -1,0 +1,104 @@
+// Cluster mode (issue 6): injection configuration from the istio-sidecar-injector ConfigMap
+// (Istio's layout), applied without a restart; a broken update keeps the last good
+// configuration, is logged with its reason and shows in the metrics.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './cluster/net.js';
+import {
+  NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
+  serviceAccountKubeconfig, startClusterMeshgate, waitReady, type ClusterMeshgate,
+} from './cluster-mode.js';
+import { kubectl } from './support.js';
+
+const HUB = 'registry.e2e.meshgate.test/cluster';
+const INJECTOR_CM = 'istio-sidecar-injector';
+
+interface Container {
+  name: string;
+  image: string;
+}
+
+function configMap(values: string): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INJECTOR_CM, namespace: NS }, data: { values } });
+}
+
+async function setValues(values: string): Promise<void> {
+  await kubectl().ok(['apply', '-f', '-'], { input: configMap(values) });
+}
+
+/** The istio-proxy image a Pod created now (server-side dry run) would get. */
+async function nextProxyImage(namespace: string): Promise<string | undefined> {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace }, spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }] } };
+  const out = await kubectl().json<{ spec: { containers: Container[]; initContainers?: Container[] } }>(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod) });
+  return [...(out.spec.initContainers ?? []), ...out.spec.containers].find((c) => c.name === 'istio-proxy')?.image;
+}
+
+const reloads = (mg: ClusterMeshgate, result: string): Promise<number> => metric(mg, 'meshgate_config_reloads_total', { component: 'injector', result });
+
+describe('cluster mode: injection configuration from ConfigMaps (issue 6)', () => {
+  let dir = '';
+  let mg: ClusterMeshgate | undefined;
+  let ns = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meshgate-e2e-cluster-config-'));
+    const k = kubectl();
+    await resetClusterState(k);
+    await installRbac(k);
+    await setValues(`global:\n  hub: ${HUB}\n  tag: one\n`);
+    const kubeconfig = await serviceAccountKubeconfig(k, dir);
+    mg = await startClusterMeshgate({ dir, name: 'config', kubeconfig });
+    await waitReady(mg);
+    await applyWebhooks(k, mg.url);
+    ns = await injectedNamespace(k, 'e2e-cluster-config');
+    await waitFor(async () => (await nextProxyImage(ns)) !== undefined, { what: 'injection through the cluster-mode meshgate', timeoutMs: 30_000, intervalMs: 500 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await mg?.stop();
+    await resetClusterState(kubectl());
+    await restoreSharedWebhooks();
+    if (dir && !keepLogs()) rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('injects with the values of the ConfigMap present at start', async () => {
+    expect(await nextProxyImage(ns)).toBe(`${HUB}/proxyv2:one`);
+  });
+
+  it('a change to `values` changes the next injection, without a restart', async () => {
+    const m = mg as ClusterMeshgate;
+    await setValues(`global:\n  hub: ${HUB}\n  tag: two\n`);
+    const changed = Date.now();
+    await waitFor(async () => (await nextProxyImage(ns)) === `${HUB}/proxyv2:two`, { what: 'the new tag in injected Pods', timeoutMs: 15_000, intervalMs: 200 });
+    console.log(`values change reached injection after ${Date.now() - changed} ms`);
+    expect(await metric(m, 'meshgate_config_last_reload_success', { component: 'injector' })).toBe(1);
+    expect(m.daemon.isRunning()).toBe(true);
+  });
+
+  it.each([
+    ['not YAML', 'global: [unclosed\n', 'key "values": not valid YAML or JSON'],
+    ['a bad setting', `global:\n  hub: ${HUB}\n  tag: three\n  proxy:\n    statusPort: lots\n`, 'values.global.proxy.statusPort'],
+  ])('a broken update (%s) changes nothing, and is logged and counted', async (_, values, reason) => {
+    const m = mg as ClusterMeshgate;
+    const failuresBefore = await reloads(m, 'failure');
+    await setValues(values);
+    await waitFor(async () => (await reloads(m, 'failure')) > failuresBefore, { what: 'the rejected reload counted', timeoutMs: 15_000, intervalMs: 200 });
+    expect(await metric(m, 'meshgate_config_last_reload_success', { component: 'injector' })).toBe(0);
+    const rejected = logged(m, 'injection configuration rejected').at(-1);
+    expect(String(rejected?.['reason'])).toContain(reason);
+    expect(rejected?.['level']).toBe(50);
+    // Nothing half-applied: the last good configuration (tag two) still injects.
+    expect(await nextProxyImage(ns)).toBe(`${HUB}/proxyv2:two`);
+    // And the replica stays ready: it still serves a good configuration.
+    expect((await insecureGet(`${m.url}/readyz`)).status).toBe(200);
+  });
+
+  it('a good update after a broken one applies and clears the failure', async () => {
+    const m = mg as ClusterMeshgate;
+    await setValues(`global:\n  hub: ${HUB}\n  tag: three\n`);
+    await waitFor(async () => (await nextProxyImage(ns)) === `${HUB}/proxyv2:three`, { what: 'the fixed configuration', timeoutMs: 15_000, intervalMs: 200 });
+    expect(await metric(m, 'meshgate_config_last_reload_success', { component: 'injector' })).toBe(1);
+  });
+});
