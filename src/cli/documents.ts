@@ -2,7 +2,7 @@
 // (recursive), several `---` documents per file, `List` objects flattened, input order kept.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Tags } from 'yaml';
 import { UsageError } from './io.js';
 
 export interface SourceDocument {
@@ -41,13 +41,28 @@ async function walk(shown: string, full: string): Promise<string[]> {
   return out;
 }
 
-/** Parses every object of one file's text; `-` as a file name means standard input text. */
+// The yaml package's YAML 1.1 float pattern also matches a lone "." (read as NaN); Go's reader,
+// which kubectl uses, keeps "." a string, as in `exportTo: [.]`.
+const LOOSE_FLOAT = String.raw`^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$`;
+const FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+
+/** YAML 1.1 as kubectl reads it: yes/no are booleans, "." is a string, "1:30" is not base 60. */
+function kubectlTags(tags: Tags): Tags {
+  return tags
+    .filter((t) => !(typeof t === 'object' && 'format' in t && t.format === 'TIME'))
+    .map((t) => (typeof t === 'object' && 'test' in t && t.test?.source === LOOSE_FLOAT ? ({ ...t, test: FLOAT } as typeof t) : t));
+}
+
+function syntaxMessage(errors: readonly { message: string }[]): string {
+  return `not valid YAML: ${errors.map((e) => (e.message.split('\n')[0] ?? '').replace(/:\s*$/, '')).join('; ')}`;
+}
+
+/** Parses every object of one file's text, in order; a broken document becomes an error entry. */
 export function parseManifests(file: string, text: string): SourceDocument[] {
   const out: SourceDocument[] = [];
-  // YAML 1.1, as kubectl reads manifests (`yes`/`on` are booleans there too).
-  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false })) {
+  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags })) {
     if (doc.errors.length > 0) {
-      out.push({ file, index: out.length, object: undefined, error: doc.errors.map((e) => e.message).join('; ') });
+      out.push({ file, index: out.length, object: undefined, error: syntaxMessage(doc.errors) });
       continue;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -66,6 +81,7 @@ function flatten(value: unknown): Record<string, unknown>[] {
   return [obj];
 }
 
+/** Reads and parses one file; `-` means standard input. */
 export async function readManifests(file: string, cwd: string, stdin?: () => Promise<string>): Promise<SourceDocument[]> {
   if (file === '-') {
     if (!stdin) throw new UsageError('reading from standard input is not supported here');

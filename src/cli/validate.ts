@@ -1,10 +1,7 @@
 // `meshgate validate`: checks every object in files, directories or standard input against the
 // same rules as the admission webhook, offline. Reads YAML (several documents, Lists) and JSON.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parseAllDocuments, type Tags } from 'yaml';
 import { validateObject, type KubeObject } from '../validate/index.js';
-import { expandPaths } from './documents.js';
+import { expandPaths, readManifests, type SourceDocument } from './documents.js';
 import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
 import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
@@ -57,58 +54,7 @@ export interface Entry {
   readonly warnings: string[];
 }
 
-interface Document {
-  readonly file: string;
-  readonly index: number;
-  readonly object?: unknown;
-  readonly error?: string;
-}
-
-// The yaml package's YAML 1.1 float pattern also matches a lone "." (read as NaN); Go's reader,
-// which kubectl uses, keeps "." a string, as in `exportTo: [.]`.
-const LOOSE_FLOAT = String.raw`^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$`;
-const FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
-
-/** YAML 1.1 as kubectl reads it: yes/no are booleans, "." is a string, "1:30" is not base 60. */
-function kubectlTags(tags: Tags): Tags {
-  return tags
-    .filter((t) => !(typeof t === 'object' && 'format' in t && t.format === 'TIME'))
-    .map((t) => (typeof t === 'object' && 'test' in t && t.test?.source === LOOSE_FLOAT ? ({ ...t, test: FLOAT } as typeof t) : t));
-}
-
-function flatten(value: unknown): unknown[] {
-  if (value === null || value === undefined) return [];
-  const obj = value as Record<string, unknown>;
-  if (typeof value === 'object' && !Array.isArray(value) && typeof obj['kind'] === 'string'
-    && obj['kind'].endsWith('List') && Array.isArray(obj['items'])) {
-    return obj['items'].flatMap((item) => flatten(item));
-  }
-  return [value];
-}
-
-function syntaxMessage(errors: readonly { message: string }[]): string {
-  return `not valid YAML: ${errors.map((e) => (e.message.split('\n')[0] ?? '').replace(/:\s*$/, '')).join('; ')}`;
-}
-
-/** Every object of one file's text, in order; a broken document becomes an error entry. */
-export function parseText(file: string, text: string): Document[] {
-  const out: Document[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags })) {
-    if (doc.errors.length > 0) {
-      out.push({ file, index: out.length, error: syntaxMessage(doc.errors) });
-      continue;
-    }
-    for (const object of flatten(doc.toJS({ maxAliasCount: 100 }))) out.push({ file, index: out.length, object });
-  }
-  return out;
-}
-
-async function readText(file: string, io: CliIO): Promise<string> {
-  if (file === '-') return io.readStdin();
-  return readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
-}
+type Document = SourceDocument;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -172,7 +118,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const files: string[] = [];
   for (const p of [...named, ...flags.positionals]) files.push(...(p === '-' ? ['-'] : await expandPaths([p], io.cwd)));
   const entries: Entry[] = [];
-  for (const file of files) entries.push(...parseText(file, await readText(file, io)).map(check));
+  for (const file of files) entries.push(...(await readManifests(file, io.cwd, io.readStdin)).map(check));
   io.stdout(output === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderText(entries, flags.values['quiet'] === true));
   return entries.every((e) => e.valid) ? EXIT.ok : EXIT.denied;
 }
