@@ -6,7 +6,7 @@ import { PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
 import { arrayAt, clone, isObject, objectAt, sprint, stringMap, type JsonObject } from './json.js';
 import { adjustInitContainerUser, reapplyOverrides } from './overrides.js';
-import { applyClusterEnv, applyMetadata, clusterEnv, reorder } from './postprocess.js';
+import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
 import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
 import { createPatch } from './patch.js';
@@ -143,6 +143,7 @@ function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput
   applyPrometheusMerge(p.pod, config.mesh);
   applySecurePort(p.pod);
   rewriteProbes(p.pod, config, reinjection);
+  settleProxyEnv(p.pod, Object.keys(env));
   applyMetadata(p.pod, env['ISTIO_META_NETWORK'] ?? '', statusAnnotation(templatePod, config.revision), config.injectedAnnotations);
   reorder(p.pod, data.istio.holdApplication);
 }

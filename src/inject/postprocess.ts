@@ -31,6 +31,23 @@ export function applyClusterEnv(pod: JsonObject, env: Readonly<Record<string, st
   }
 }
 
+/**
+ * Puts the env entries post-processing owns at the end of istio-proxy's env in one order (the
+ * cluster env sorted, then the prometheus and prober settings), so re-injection keeps it.
+ */
+export function settleProxyEnv(pod: JsonObject, clusterNames: readonly string[]): void {
+  const tail = [...[...clusterNames].sort(), 'ISTIO_PROMETHEUS_ANNOTATIONS', 'ISTIO_KUBE_APP_PROBERS'];
+  const spec = objectAt(pod, 'spec');
+  for (const c of [...arrayAt(spec, 'containers'), ...arrayAt(spec, 'initContainers')]) {
+    if (!isObject(c) || c['name'] !== 'istio-proxy' || !Array.isArray(c['env'])) continue;
+    const env = c['env'];
+    const byName = new Map(env.filter(isObject).map((e) => [sprint(e['name']), e] as const));
+    const owned = tail.flatMap((n) => (byName.has(n) ? [byName.get(n) as JsonObject] : []));
+    if (owned.length === 0) continue;
+    c['env'] = [...env.filter((e) => !(isObject(e) && tail.includes(sprint(e['name'])))), ...owned];
+  }
+}
+
 /** Sets the network label, the status annotation and the configured extra annotations. */
 export function applyMetadata(pod: JsonObject, network: string, status: string, injected: Readonly<Record<string, string>>): void {
   const metadata = objectAt(pod, 'metadata');

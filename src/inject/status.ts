@@ -74,10 +74,13 @@ export function parseOverrides(annotations: Readonly<Record<string, string>>): P
 }
 
 const PROMETHEUS = ['prometheus.io/port', 'prometheus.io/path', 'prometheus.io/scrape'];
+const PROXY = 'istio-proxy';
 
 /**
  * The Pod as templates see it after an earlier injection: injected containers removed (but the
  * user's recorded originals put back), the status annotation and our prometheus rewrite dropped.
+ * A user's own istio-proxy goes back last among containers, where users declare it (the
+ * injection may have moved it first, or into initContainers for native sidecars).
  */
 export function stripInjection(pod: JsonObject, status: InjectionStatus, overrides: ParsedContainers, statusPort: string): JsonObject {
   const metadata = objectAt(pod, 'metadata');
@@ -89,16 +92,16 @@ export function stripInjection(pod: JsonObject, status: InjectionStatus, overrid
     list.flatMap((c) => {
       const name = sprint(objectAt(c)['name']);
       if (!injected.includes(name)) return [c];
-      const original = originals.find((o) => o['name'] === name);
+      const original = name === PROXY ? undefined : originals.find((o) => o['name'] === name);
       return original ? [original] : [];
     });
+  const containers = strip(arrayAt(spec, 'containers'), status.containers, overrides.containers);
+  const recorded = (list: readonly JsonObject[], injected: readonly string[]): JsonObject | undefined => (injected.includes(PROXY) ? list.find((o) => o['name'] === PROXY) : undefined);
+  const userProxy = recorded(overrides.containers, status.containers) ?? recorded(overrides.initContainers, status.initContainers);
+  if (userProxy && !containers.some((c) => objectAt(c)['name'] === PROXY)) containers.push(userProxy);
   return {
     ...pod,
     metadata: { ...metadata, annotations },
-    spec: {
-      ...spec,
-      containers: strip(arrayAt(spec, 'containers'), status.containers, overrides.containers),
-      initContainers: strip(arrayAt(spec, 'initContainers'), status.initContainers, overrides.initContainers),
-    },
+    spec: { ...spec, containers, initContainers: strip(arrayAt(spec, 'initContainers'), status.initContainers, overrides.initContainers) },
   };
 }
