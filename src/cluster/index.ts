@@ -130,12 +130,11 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     const r = certSync.current().reading;
     if (r.kind === 'valid' && r.state.servingInfo.fingerprint === servedFingerprint) deps.readiness.unblock('certificate');
   };
-  certSync.onChange(checkInstalled);
-
   return {
     identity,
     start: async () => {
       log.info({ namespace: config.namespace, secret: config.secretName, lease: config.leaseName, sans }, 'cluster mode starting');
+      certSync.onChange(checkInstalled);
       await certSync.ensure();
       await certSync.start();
       heartbeat.start();

@@ -199,7 +199,8 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
         else if (type === 'ERROR') abort?.abort();
       };
       const done = (err: unknown): void => {
-        if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
+        if (err && !stopped && statusOf(err) !== undefined) log.warn({ err: messageOf(err), status: statusOf(err) }, `cannot watch ${opts.source.what} ${opts.name}`);
+        else if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
         resolve();
       };
       opts.kube.watch.watch(opts.source.path, params, onEvent, done).then((c) => {
@@ -216,16 +217,17 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
     let rv = firstRv;
     let backoff = 0;
     while (!stopped) {
+      const started = Date.now();
       try {
         if (rv === '') rv = await listOnce();
         await watchOnce(rv);
-        rv = '';
-        backoff = 0;
+        // A watch that ends at once (refused, or the server going away) must not spin.
+        backoff = Date.now() - started < 1_000 ? Math.min(Math.max(backoff * 2, 500), 10_000) : 0;
       } catch (e) {
         backoff = Math.min(backoff === 0 ? 500 : backoff * 2, 10_000);
         log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
-        rv = '';
       }
+      rv = '';
       if (!stopped && backoff > 0) await sleep(backoff);
     }
   };

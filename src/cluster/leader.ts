@@ -101,18 +101,20 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
   let active = false;
   let watches: NamedWatch[] = [];
   let timers: NodeJS.Timeout[] = [];
-  let wake: NodeJS.Timeout | undefined;
+  const wakes = new Map<'rotation' | 'probe', NodeJS.Timeout>();
   let heartbeats: Observations = new Map();
   let lastStep = '';
   let probeAt = 0;
   let probeBackoff = opts.timings.probeRetryMs;
   let lastProbeReason = '';
 
-  const wakeAt = (at: Date): void => {
-    if (wake) clearTimeout(wake);
+  /** One pending wake-up per purpose: a probe retry never postpones a rotation step. */
+  const wakeAt = (purpose: 'rotation' | 'probe', at: Date): void => {
+    clearTimeout(wakes.get(purpose));
     const ms = Math.min(Math.max(at.getTime() - Date.now(), 50), 2_147_000_000);
-    wake = setTimeout(() => kick(), ms);
-    wake.unref();
+    const t = setTimeout(() => kick(), ms);
+    t.unref();
+    wakes.set(purpose, t);
   };
 
   /** Re-reads a configuration after a conflict (list by name: RBAC grants list, not get). */
@@ -178,7 +180,7 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
     const step = planRotation({ reading: snap.reading, now: new Date(), policy: opts.rotation, bundlePublished: published, replicaServing: servedFingerprints() });
     noteStep(step);
     if (step.kind === 'idle' || step.kind === 'wait') {
-      if (step.until) wakeAt(step.until);
+      if (step.until) wakeAt('rotation', step.until);
       return;
     }
     await writeSecret(snap, step);
@@ -201,7 +203,7 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
     const open = failsOpen(m.current);
     opts.metrics.validatingFailClosed(m.name, !open);
     if (!open || !published) return;
-    if (Date.now() < probeAt) return wakeAt(new Date(probeAt));
+    if (Date.now() < probeAt) return wakeAt('probe', new Date(probeAt));
     const verdict = probeVerdict(await runProbe(), webhookNames(m.current));
     opts.metrics.probe(verdict.proven);
     if (!verdict.proven) {
@@ -209,7 +211,7 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
       probeBackoff = Math.min(probeBackoff * 2, 60_000);
       if (verdict.reason !== lastProbeReason) log.warn({ configuration: m.name, reason: verdict.reason }, 'validating webhook not proven yet; it keeps failing open');
       lastProbeReason = verdict.reason;
-      return wakeAt(new Date(probeAt));
+      return wakeAt('probe', new Date(probeAt));
     }
     probeBackoff = opts.timings.probeRetryMs;
     lastProbeReason = '';
@@ -270,14 +272,14 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
     timers.push(t);
   };
 
-  opts.certSync.onChange(() => {
-    if (active) kick();
-  });
+  let subscribed = false;
 
   return {
     start: () => {
       if (active) return;
       active = true;
+      if (!subscribed) opts.certSync.onChange(() => active && kick());
+      subscribed = true;
       lastStep = '';
       probeAt = 0;
       watches = managed.map(watchConfig);
@@ -294,7 +296,8 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
       watches = [];
       for (const t of timers) clearInterval(t);
       timers = [];
-      if (wake) clearTimeout(wake);
+      for (const t of wakes.values()) clearTimeout(t);
+      wakes.clear();
       for (const m of managed) m.current = undefined;
     },
   };
