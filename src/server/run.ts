@@ -21,7 +21,7 @@ import { engineRef, type InjectorRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
-import { swapEngine, watchPaths } from './reload.js';
+import { swapEngine, watchPaths, type FileWatcher } from './reload.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -139,6 +139,13 @@ function startCluster(agent: ClusterAgent, log: Logger): void {
   agent.start().catch((err: unknown) => log.error({ err }, 'cluster mode failed to start; meshgate stays unready'));
 }
 
+/** Outside cluster mode, the injection files are watched and reloaded without a restart. */
+function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, metrics: Metrics): FileWatcher | undefined {
+  const paths = [config.valuesFile, config.meshFile, config.extraTemplatesDir].filter((f): f is string => f !== undefined);
+  if (config.cluster || paths.length === 0) return undefined;
+  return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
+}
+
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
@@ -170,12 +177,14 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   readiness.unblock('listening');
   log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
   if (cluster) startCluster(cluster, log);
+  const configWatch = watchConfigFiles(config, injector, log, metrics);
   const watcher = tls;
   const stop = async (): Promise<void> => {
     readiness.block('shutdown');
     if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     await cluster?.stop();
     watcher.close();
+    configWatch?.close();
     await app.close();
     log.info('meshgate stopped');
   };
