@@ -12,7 +12,8 @@ const DRY_RUN = 'istio.io/dry-run';
 export function checkEnvelope(obj: KubeObject, c: Collector): void {
   for (const key of Object.keys(obj)) {
     if (!ENVELOPE_KEYS.has(key)) {
-      c.error(key, `unknown top-level field; only apiVersion, kind, metadata, spec and status are allowed (is it meant to be under spec?)`);
+      // at('', key) names every key, also "" (as [""]) and keys that are not plain identifiers.
+      c.error(at('', key), `unknown top-level field; only apiVersion, kind, metadata, spec and status are allowed (is it meant to be under spec?)`);
     }
   }
 }

@@ -3,23 +3,27 @@
 // told which field is wrong and what it should look like. Unknown keys inside the checked
 // value are warnings, not errors: a newer CRD may add fields this release does not know, and
 // the API server silently drops fields its schema lacks.
+//
+// Our wording is given to zod as a parse-level error map, so a schema's own message (a check's
+// `error`, a refine's text, a "quote the port" hint on a schema) takes precedence over it and
+// only zod's generic messages are replaced.
 import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 
-type ZodIssue = z.core.$ZodIssue;
+type RawIssue = z.core.$ZodRawIssue;
 type PathKey = PropertyKey;
 
 /** Parses `value` with `schema` and records every structural problem under `base`. */
 export function reportStructure(schema: z.ZodType, value: unknown, base: string, c: Collector): void {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: ourMessage });
   if (result.success) return;
   for (const issue of result.error.issues) {
     const path = joinPath(base, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) c.warn(`${at(path, key)}: unknown field; the API server will drop it`);
+      for (const key of issue.keys) c.warn(fieldWarning(at(path, key), 'unknown field; the API server will drop it'));
       continue;
     }
-    c.error(path || base, describeIssue(issue, valueAt(value, issue.path)));
+    c.error(path || base, issue.message);
   }
 }
 
@@ -27,13 +31,15 @@ export function joinPath(base: string, keys: readonly PathKey[]): string {
   return keys.reduce<string>((p, k) => at(p, typeof k === 'number' ? k : String(k)), base);
 }
 
-function valueAt(root: unknown, keys: readonly PathKey[]): unknown {
-  let v: unknown = root;
-  for (const k of keys) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
+/** Warnings stay under 120 characters (kubectl prints each on one line). */
+const WARNING_LIMIT = 119;
+
+/** `path: text`, with the middle of a long path elided so the warning stays under 120 characters. */
+export function fieldWarning(path: string, text: string): string {
+  const room = WARNING_LIMIT - text.length - 2;
+  if (path.length <= room) return `${path}: ${text}`;
+  const keep = Math.max(room - 3, 0);
+  return `${path.slice(0, Math.ceil(keep / 2))}...${path.slice(path.length - Math.floor(keep / 2))}: ${text}`;
 }
 
 /** What a JSON value is, in words: `a string`, `a list`, `null` … */
@@ -57,27 +63,33 @@ const EXPECTED: Readonly<Record<string, string>> = {
   record: 'a map of string keys to values',
 };
 
-function describeIssue(issue: ZodIssue, value: unknown): string {
-  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'required field is missing';
+/** Our wording for zod's generic messages; undefined keeps zod's own. */
+function ourMessage(issue: RawIssue): string | undefined {
+  const value = issue.input;
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
+    return 'required field is missing';
+  }
   switch (issue.code) {
     case 'invalid_type':
       return `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${jsonKind(value)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${jsonKind(value)}`;
     case 'too_big':
-      return sizeMessage('at most', issue.origin, Number(issue.maximum), value);
+      return sizeMessage(issue.inclusive === false ? 'less than' : 'at most', issue.origin, Number(issue.maximum), value);
     case 'too_small':
-      return sizeMessage('at least', issue.origin, Number(issue.minimum), value);
+      return sizeMessage(issue.inclusive === false ? 'more than' : 'at least', issue.origin, Number(issue.minimum), value);
+    case 'invalid_format':
+      return issue.format === 'regex' && issue.pattern !== undefined ? `must match the pattern ${issue.pattern}` : undefined;
     case 'invalid_union':
       return `does not match any of the allowed shapes (got ${jsonKind(value)})`;
     default:
-      return issue.message;
+      return undefined;
   }
 }
 
 function sizeMessage(bound: string, origin: string, limit: number, value: unknown): string {
   if (origin === 'string' && typeof value === 'string') {
-    if (limit === 1 && value.length === 0) return 'must not be empty';
+    if (limit === 1 && value.length === 0 && bound === 'at least') return 'must not be empty';
     return `must be ${bound} ${limit} characters long; this one has ${value.length}`;
   }
   if (origin === 'array' && Array.isArray(value)) return `must have ${bound} ${limit} entries; it has ${value.length}`;

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { list, strList } from '../common/schema.js';
 import { istioKind } from './istio-kind.js';
 import { OPERATION_FIELDS, SOURCE_FIELDS, checkRule } from './authorization-rules.js';
-import { listOf, strings } from './structure.js';
 
 const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'] as const;
 
@@ -17,29 +17,29 @@ const portString = z.string({
 
 const sourceSchema = z.strictObject(
   Object.fromEntries(
-    Object.keys(SOURCE_FIELDS).map((f) => [f, (f.endsWith('erviceAccounts') ? listOf(z.string().max(320), 16) : strings()).optional()]),
+    Object.keys(SOURCE_FIELDS).map((f) => [f, (f.endsWith('erviceAccounts') ? list(z.string().max(320), 16) : strList()).optional()]),
   ),
 );
 
 const operationSchema = z.strictObject(
-  Object.fromEntries(Object.keys(OPERATION_FIELDS).map((f) => [f, (f.endsWith('orts') ? listOf(portString) : strings()).optional()])),
+  Object.fromEntries(Object.keys(OPERATION_FIELDS).map((f) => [f, (f.endsWith('orts') ? list(portString) : strList()).optional()])),
 );
 
-const conditionSchema = z.strictObject({ key: z.string(), values: strings().optional(), notValues: strings().optional() });
+const conditionSchema = z.strictObject({ key: z.string(), values: strList().optional(), notValues: strList().optional() });
 
 const ruleSchema = z.strictObject({
-  from: listOf(z.strictObject({ source: sourceSchema.optional() }), 512).optional(),
-  to: listOf(z.strictObject({ operation: operationSchema.optional() })).optional(),
-  when: listOf(conditionSchema).optional(),
+  from: list(z.strictObject({ source: sourceSchema.optional() }), 512).optional(),
+  to: list(z.strictObject({ operation: operationSchema.optional() })).optional(),
+  when: list(conditionSchema).optional(),
 });
 
 const schema = z.strictObject({
   selector: selectorSchema.optional(),
   targetRef: targetRefSchema.optional(),
-  targetRefs: listOf(targetRefSchema).optional(),
+  targetRefs: list(targetRefSchema).optional(),
   action: z.enum(ACTIONS).optional(),
   provider: z.strictObject({ name: z.string().optional() }).optional(),
-  rules: listOf(ruleSchema, 512).optional(),
+  rules: list(ruleSchema, 512).optional(),
 });
 
 function actionOf(spec: JsonObject): string {

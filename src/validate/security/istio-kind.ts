@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { collector, type Collector, type KubeObject, type Report } from '../issues.js';
 import { checkEnvelope, checkIstioAnnotations } from '../common/istio-metadata.js';
 import { asObject, type JsonObject } from '../common/values.js';
-import { checkStructure, describeValue } from './structure.js';
+import { jsonKind, reportStructure } from '../common/zod-report.js';
 
 export interface KindDefinition {
   /** Zod schema of `spec`. */
@@ -26,7 +26,7 @@ export function istioKind(def: KindDefinition): (obj: KubeObject) => Report {
     const spec = specOf(o, def, c);
     checkIstioAnnotations(o, c, def.dryRunAction ? def.dryRunAction(spec ?? {}) : undefined);
     if (spec) {
-      checkStructure(def.schema, spec, 'spec', c);
+      reportStructure(def.schema, spec, 'spec', c);
       def.rules(spec, c);
     }
     return { errors: c.errors, warnings: c.warnings };
@@ -35,12 +35,12 @@ export function istioKind(def: KindDefinition): (obj: KubeObject) => Report {
 
 function specOf(obj: KubeObject, def: KindDefinition, c: Collector): JsonObject | undefined {
   if (!('spec' in obj) || obj.spec === undefined) {
-    if (def.specRequired) c.error('spec', 'is required');
+    if (def.specRequired) c.error('spec', 'required field is missing');
     return def.specRequired ? undefined : {};
   }
   const spec = asObject(obj.spec);
   if (spec) return spec;
   const hint = obj.spec === null ? ' (is the content below it indented under spec?)' : '';
-  c.error('spec', `must be an object, not ${describeValue(obj.spec)}${hint}`);
+  c.error('spec', `must be an object, not ${jsonKind(obj.spec)}${hint}`);
   return undefined;
 }

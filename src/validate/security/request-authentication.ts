@@ -4,43 +4,46 @@ import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { dur, list } from '../common/schema.js';
 import { istioKind } from './istio-kind.js';
 import { checkJwks } from './jwks.js';
-import { checkDuration, listOf, nullableBool, strings, text } from './structure.js';
 import { parseRequestURI } from './urls.js';
 
 /** Empty names are reported by min(1); the pattern only judges the characters. */
 const CLAIM_HEADER = /^[-_A-Za-z0-9]*$/;
 
+const text = z.string().min(1);
+const texts = list(text);
+
 const claimToHeader = z.strictObject({
-  claim: text(),
-  header: text().regex(CLAIM_HEADER, { error: 'must be a header name of letters, digits, "-" and "_"' }),
+  claim: text,
+  header: text.regex(CLAIM_HEADER, { error: 'must be a header name of letters, digits, "-" and "_"' }),
 });
 
 const jwksUri = z.string().min(1).max(2048);
 
 const jwtRule = z.strictObject({
-  issuer: text().optional(),
-  audiences: strings(true).optional(),
+  issuer: text.optional(),
+  audiences: texts.optional(),
   jwksUri: jwksUri.optional(),
   jwks_uri: jwksUri.optional(),
   jwks: z.string().optional(),
-  fromHeaders: listOf(z.strictObject({ name: text(), prefix: z.string().optional() })).optional(),
-  fromParams: strings(true).optional(),
-  fromCookies: strings(true).optional(),
+  fromHeaders: list(z.strictObject({ name: text, prefix: z.string().optional() })).optional(),
+  fromParams: texts.optional(),
+  fromCookies: texts.optional(),
   outputPayloadToHeader: z.string().optional(),
-  forwardOriginalToken: nullableBool(),
-  outputClaimToHeaders: listOf(claimToHeader).optional(),
-  timeout: z.string().optional(),
-  spaceDelimitedClaims: strings(true).optional(),
+  forwardOriginalToken: z.boolean().nullish(),
+  outputClaimToHeaders: list(claimToHeader).optional(),
+  timeout: dur().optional(),
+  spaceDelimitedClaims: texts.optional(),
   presence: z.enum(['OPTIONAL', 'REQUIRED']).optional(),
 });
 
 const schema = z.strictObject({
   selector: selectorSchema.optional(),
   targetRef: targetRefSchema.optional(),
-  targetRefs: listOf(targetRefSchema).optional(),
-  jwtRules: listOf(jwtRule, 4096).optional(),
+  targetRefs: list(targetRefSchema).optional(),
+  jwtRules: list(jwtRule, 4096).optional(),
 });
 
 function rules(spec: JsonObject, c: Collector): void {
@@ -62,7 +65,6 @@ function checkJwtRule(rule: JsonObject, path: string, c: Collector): void {
   }
   for (const f of uris) checkJwksUri(rule[f], at(path, f), c);
   checkInlineJwks(rule['jwks'], at(path, 'jwks'), c);
-  checkDuration(rule['timeout'], at(path, 'timeout'), c);
 }
 
 function checkJwksUri(value: unknown, path: string, c: Collector): void {

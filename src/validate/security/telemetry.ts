@@ -5,45 +5,47 @@ import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { dur, list } from '../common/schema.js';
 import { celSyntaxProblem } from './cel.js';
 import { istioKind } from './istio-kind.js';
-import { checkDuration, listOf, nullableBool, text } from './structure.js';
 
 const METRICS = [
   'ALL_METRICS', 'REQUEST_COUNT', 'REQUEST_DURATION', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'TCP_OPENED_CONNECTIONS',
   'TCP_CLOSED_CONNECTIONS', 'TCP_SENT_BYTES', 'TCP_RECEIVED_BYTES', 'GRPC_REQUEST_MESSAGES', 'GRPC_RESPONSE_MESSAGES',
 ] as const;
+const text = z.string().min(1);
+const nullableBool = z.boolean().nullish();
 const mode = z.enum(['CLIENT_AND_SERVER', 'CLIENT', 'SERVER']);
 const match = z.strictObject({ mode: mode.optional() });
-const providers = listOf(z.strictObject({ name: text() }));
-const namedValue = z.strictObject({ name: text(), defaultValue: z.string().optional() });
+const providers = list(z.strictObject({ name: text }));
+const namedValue = z.strictObject({ name: text, defaultValue: z.string().optional() });
 
 const tracing = z.strictObject({
   match: match.optional(),
   providers: providers.optional(),
   customTags: z
-    .record(z.string(), z.strictObject({ literal: z.strictObject({ value: text() }).optional(), environment: namedValue.optional(), header: namedValue.optional() }))
+    .record(z.string(), z.strictObject({ literal: z.strictObject({ value: text }).optional(), environment: namedValue.optional(), header: namedValue.optional() }))
     .optional(),
-  disableSpanReporting: nullableBool(),
-  enableIstioTags: nullableBool(),
+  disableSpanReporting: nullableBool,
+  enableIstioTags: nullableBool,
   randomSamplingPercentage: z.number().min(0).max(100).nullable().optional(),
-  useRequestIdForTraceSampling: nullableBool(),
+  useRequestIdForTraceSampling: nullableBool,
 });
 
 const override = z.strictObject({
-  match: z.strictObject({ metric: z.enum(METRICS).optional(), customMetric: text().optional(), mode: mode.optional() }).optional(),
-  disabled: nullableBool(),
+  match: z.strictObject({ metric: z.enum(METRICS).optional(), customMetric: text.optional(), mode: mode.optional() }).optional(),
+  disabled: nullableBool,
   tagOverrides: z.record(z.string(), z.strictObject({ operation: z.enum(['UPSERT', 'REMOVE']).optional(), value: z.string().optional() })).optional(),
 });
 
 const schema = z.strictObject({
   selector: selectorSchema.optional(),
   targetRef: targetRefSchema.optional(),
-  targetRefs: listOf(targetRefSchema).optional(),
-  tracing: listOf(tracing).optional(),
-  metrics: listOf(z.strictObject({ providers: providers.optional(), overrides: listOf(override).optional(), reportingInterval: z.string().optional() })).optional(),
-  accessLogging: listOf(
-    z.strictObject({ match: match.optional(), providers: providers.optional(), disabled: nullableBool(), filter: z.strictObject({ expression: z.string().optional() }).optional() }),
+  targetRefs: list(targetRefSchema).optional(),
+  tracing: list(tracing).optional(),
+  metrics: list(z.strictObject({ providers: providers.optional(), overrides: list(override).optional(), reportingInterval: dur().optional() })).optional(),
+  accessLogging: list(
+    z.strictObject({ match: match.optional(), providers: providers.optional(), disabled: nullableBool, filter: z.strictObject({ expression: z.string().optional() }).optional() }),
   ).optional(),
 });
 
@@ -74,7 +76,6 @@ function checkCustomTag(name: string, tag: JsonObject | undefined, path: string,
 
 function checkMetrics(metrics: JsonObject | undefined, path: string, c: Collector): void {
   if (!metrics) return;
-  checkDuration(metrics['reportingInterval'], at(path, 'reportingInterval'), c);
   asArray(metrics['overrides']).forEach((o, i) => {
     const override = asObject(o);
     if (!override) return;

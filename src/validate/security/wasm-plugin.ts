@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { list } from '../common/schema.js';
 import { istioKind } from './istio-kind.js';
-import { listOf, text } from './structure.js';
 import { parseRequestURI } from './urls.js';
 
 const SCHEMES = ['', 'http', 'https', 'oci', 'file'];
@@ -18,14 +18,14 @@ const env = z.strictObject({
 
 const trafficSelector = z.strictObject({
   mode: z.enum(['UNDEFINED', 'CLIENT', 'SERVER', 'CLIENT_AND_SERVER']).optional(),
-  ports: listOf(z.strictObject({ number: z.number().int().min(1).max(65535) })).optional(),
+  ports: list(z.strictObject({ number: z.number().int().min(1).max(65535) })).optional(),
 });
 
 const schema = z.strictObject({
   selector: selectorSchema.optional(),
   targetRef: targetRefSchema.optional(),
-  targetRefs: listOf(targetRefSchema).optional(),
-  url: text(),
+  targetRefs: list(targetRefSchema).optional(),
+  url: z.string().min(1),
   sha256: z.string().regex(/^$|^[a-f0-9]{64}$/, { error: 'must be a SHA-256 checksum: 64 lower-case hexadecimal digits' }).optional(),
   imagePullPolicy: z.enum(['UNSPECIFIED_POLICY', 'IfNotPresent', 'Always']).optional(),
   imagePullSecret: z.string().min(1).max(253).optional(),
@@ -36,8 +36,8 @@ const schema = z.strictObject({
   type: z.enum(['UNSPECIFIED_PLUGIN_TYPE', 'HTTP', 'NETWORK']).optional(),
   failStrategy: z.enum(['FAIL_CLOSE', 'FAIL_OPEN', 'FAIL_RELOAD']).optional(),
   verificationKey: z.string().optional(),
-  vmConfig: z.strictObject({ env: listOf(env, 256).optional() }).optional(),
-  match: listOf(trafficSelector).optional(),
+  vmConfig: z.strictObject({ env: list(env, 256).optional() }).optional(),
+  match: list(trafficSelector).optional(),
 });
 
 function rules(spec: JsonObject, c: Collector): void {

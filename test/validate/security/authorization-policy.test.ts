@@ -53,7 +53,7 @@ describe('AuthorizationPolicy: actions', () => {
     ['CUSTOM without provider', { action: 'CUSTOM', rules: [{}] }, [issue('spec.provider', 'a CUSTOM policy must name the extension provider that decides')]],
     ['CUSTOM with an empty provider name', { action: 'CUSTOM', provider: { name: '' }, rules: [{}] }, [issue('spec.provider.name', 'a CUSTOM policy must name the extension provider that decides')]],
     ['a provider on an ALLOW policy', { provider: { name: 'x' } }, [issue('spec.provider', "is only used by the CUSTOM action; this policy's action is ALLOW")]],
-    ['an unknown action', { action: 'REJECT' }, [issue('spec.action', 'must be one of ALLOW, DENY, AUDIT, CUSTOM; got "REJECT"')]],
+    ['an unknown action', { action: 'REJECT' }, [issue('spec.action', 'must be one of "ALLOW", "DENY", "AUDIT", "CUSTOM"; got the string "REJECT"')]],
     [
       'CUSTOM matching on identities',
       { action: 'CUSTOM', provider: { name: 'x' }, rules: [{ from: [{ source: { namespaces: ['ns'] } }], when: [{ key: 'request.auth.principal', values: ['p'] }] }] },
@@ -108,7 +108,7 @@ describe('AuthorizationPolicy: rules', () => {
     ],
     ['a wildcard service account', from({ serviceAccounts: ['ns/*'] }), [issue(`${SRC}.serviceAccounts[0]`, '"ns/*": wildcards are not allowed in service accounts')]],
     ['a service account with two slashes', from({ notServiceAccounts: ['a/b/c'] }), [issue(`${SRC}.notServiceAccounts[0]`, '"a/b/c" must be "serviceAccount" or "namespace/serviceAccount"')]],
-    ['too many service accounts', from({ serviceAccounts: Array.from({ length: 17 }, (_, i) => `sa${i}`) }), [issue(`${SRC}.serviceAccounts`, 'may have at most 16 entries; it has 17')]],
+    ['too many service accounts', from({ serviceAccounts: Array.from({ length: 17 }, (_, i) => `sa${i}`) }), [issue(`${SRC}.serviceAccounts`, 'must have at most 16 entries; it has 17')]],
     ['a trust domain with a slash', from({ trustDomains: ['td/ns/foo'] }), [issue(`${SRC}.trustDomains[0]`, '"td/ns/foo" is a trust domain, which cannot contain "/" (is it a principal?)')]],
     ['a trust domain with a middle wildcard', from({ notTrustDomains: ['a*b'] }), [issue(`${SRC}.notTrustDomains[0]`, '"a*b": a wildcard is allowed only as the whole value or at its start or end')]],
     ['a named variable in a path', to({ paths: ['/{id}'] }), [issue(`${OP}.paths[0]`, 'path "/{id}": "{" and "}" may only appear as whole {*} or {**} segments')]],
@@ -123,7 +123,7 @@ describe('AuthorizationPolicy: rules', () => {
 
 describe('AuthorizationPolicy: conditions', () => {
   it.each<[string, unknown, Issue[]]>([
-    ['a missing key', { values: ['v'] }, [issue(`${COND}.key`, 'is required')]],
+    ['a missing key', { values: ['v'] }, [issue(`${COND}.key`, 'required field is missing')]],
     ['an empty key', { key: '', values: ['v'] }, [issue(`${COND}.key`, 'must not be empty')]],
     ['no values', { key: 'source.principal' }, [issue(`${COND}.values`, 'condition on "source.principal" must set values, notValues, or both')]],
     ['an empty value', { key: 'request.headers[x]', values: ['a', ''] }, [issue(`${COND}.values[1]`, 'must not be empty')]],
@@ -158,7 +158,7 @@ describe('AuthorizationPolicy: selector and targets', () => {
       [issue('spec.targetRefs', 'set only one of selector, targetRef and targetRefs; this policy sets selector and targetRefs')],
     ],
     ['a target in another namespace', { targetRef: { kind: 'Service', name: 's', namespace: 'other' } }, [issue('spec.targetRef.namespace', 'must be empty: a policy can only target resources in its own namespace')]],
-    ['a target without name', { targetRef: { kind: 'Service' } }, [issue('spec.targetRef.name', 'is required')]],
+    ['a target without name', { targetRef: { kind: 'Service' } }, [issue('spec.targetRef.name', 'required field is missing')]],
     [
       'a Pod target',
       { targetRef: { kind: 'Pod', name: 'p' } },
@@ -186,10 +186,23 @@ describe('AuthorizationPolicy: the shape of the object', () => {
     ]);
   });
 
+  it('names an empty top-level key', () => {
+    expect(validateAuthorizationPolicy({ ...ap({}), '': 'x' }).errors).toEqual([
+      issue('[""]', 'unknown top-level field; only apiVersion, kind, metadata, spec and status are allowed (is it meant to be under spec?)'),
+    ]);
+  });
+
+  it('elides the middle of a long path so an unknown-field warning stays under 120 characters', () => {
+    const report = validateAuthorizationPolicy(ap(to({ methods: ['GET'], ['v'.repeat(150)]: ['x'] })));
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([`${OP}.${'v'.repeat(6)}...${'v'.repeat(36)}: unknown field; the API server will drop it`]);
+    expect(report.warnings[0]).toHaveLength(119);
+  });
+
   it('warns about unknown fields inside rules without rejecting', () => {
     const report = validateAuthorizationPolicy(ap({ rules: [{ to: [{ operation: { methods: ['GET'], verbs: ['x'] } }] }] }));
     expect(report.errors).toEqual([]);
-    expect(report.warnings).toEqual(['spec.rules[0].to[0].operation.verbs: unknown field (the API server will drop it)']);
+    expect(report.warnings).toEqual(['spec.rules[0].to[0].operation.verbs: unknown field; the API server will drop it']);
   });
 
   it('never throws and always names a field', () => {

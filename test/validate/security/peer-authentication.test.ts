@@ -19,7 +19,7 @@ describe('PeerAuthentication', () => {
   });
 
   it.each<[string, unknown, Issue[]]>([
-    ['an unknown mode', { mtls: { mode: 'ON' } }, [issue('spec.mtls.mode', 'must be one of UNSET, DISABLE, PERMISSIVE, STRICT; got "ON"')]],
+    ['an unknown mode', { mtls: { mode: 'ON' } }, [issue('spec.mtls.mode', 'must be one of "UNSET", "DISABLE", "PERMISSIVE", "STRICT"; got the string "ON"')]],
     [
       'port-level mTLS without a selector',
       { portLevelMtls: { '80': { mode: 'STRICT' } } },
@@ -36,7 +36,7 @@ describe('PeerAuthentication', () => {
     ['a named port', { selector: app, portLevelMtls: { http: { mode: 'STRICT' } } }, [issue('spec.portLevelMtls.http', 'port "http" is not a number')]],
     ['a wildcard label value', { selector: { matchLabels: { app: 'rev*' } } }, [issue('spec.selector.matchLabels.app', 'selector label value "rev*" contains "*"; selectors match exact labels, wildcards are not supported')]],
     ['an empty label key', { selector: { matchLabels: { '': 'x' } } }, [issue('spec.selector.matchLabels', 'selector label keys must not be empty')]],
-    ['mtls as a string', { mtls: 'STRICT' }, [issue('spec.mtls', 'must be an object (a map of fields), not "STRICT"')]],
+    ['mtls as a string', { mtls: 'STRICT' }, [issue('spec.mtls', 'must be an object (a map of fields), not the string "STRICT"')]],
     ['spec as a list', [], [issue('spec', 'must be an object, not a list')]],
   ])('rejects %s', (_name, spec, expected) => {
     expect(validatePeerAuthentication(pa(spec)).errors).toEqual(expected);
@@ -52,7 +52,7 @@ describe('PeerAuthentication', () => {
     const report = validatePeerAuthentication(pa({ selector: {}, mtlsMode: 'STRICT' }));
     expect(report.errors).toEqual([]);
     expect(report.warnings).toEqual([
-      'spec.mtlsMode: unknown field (the API server will drop it)',
+      'spec.mtlsMode: unknown field; the API server will drop it',
       'spec.selector: workload selector has no labels, so it applies to every workload in the namespace',
     ]);
   });

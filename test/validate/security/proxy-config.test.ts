@@ -16,8 +16,8 @@ describe('ProxyConfig', () => {
 
   it.each<[string, unknown, Issue[]]>([
     ['negative concurrency', { concurrency: -1 }, [issue('spec.concurrency', 'must be 0 or more (0 means one worker thread per CPU core)')]],
-    ['fractional concurrency', { concurrency: 1.5 }, [issue('spec.concurrency', 'must be a whole number, not the number 1.5')]],
-    ['concurrency as a string', { concurrency: '2' }, [issue('spec.concurrency', 'must be a number, not "2"')]],
+    ['fractional concurrency', { concurrency: 1.5 }, [issue('spec.concurrency', 'must be a whole number, not the fraction 1.5')]],
+    ['concurrency as a string', { concurrency: '2' }, [issue('spec.concurrency', 'must be a number, not the string "2"')]],
     ['a numeric environment value', { environmentVariables: { A: 1 } }, [issue('spec.environmentVariables.A', 'must be a string, not the number 1')]],
     ['an empty selector key', { selector: { matchLabels: { '': 'bar' } } }, [issue('spec.selector.matchLabels', 'selector label keys must not be empty')]],
   ])('rejects %s', (_name, spec, expected) => {
@@ -27,7 +27,7 @@ describe('ProxyConfig', () => {
   it('only warns about fields it does not know, such as targetRef', () => {
     const report = validateProxyConfig(pc({ targetRef: { kind: 'Service', name: 's' } }));
     expect(report.errors).toEqual([]);
-    expect(report.warnings).toEqual(['spec.targetRef: unknown field (the API server will drop it)']);
+    expect(report.warnings).toEqual(['spec.targetRef: unknown field; the API server will drop it']);
   });
 
   it('never throws and always names a field', () => {

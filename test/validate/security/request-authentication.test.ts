@@ -42,7 +42,7 @@ describe('RequestAuthentication', () => {
     ['an inline key without kty', rule({ jwks: '{"keys":[{"n":"x","e":"AQAB"}]}' }), [issue(`${R}.jwks`, 'is not a usable JSON Web Key Set: key 0 has no "kty" (key type)')]],
     ['an inline RSA key without modulus', rule({ jwks: '{"keys":[{"kty":"RSA","e":"AQAB"}]}' }), [issue(`${R}.jwks`, 'is not a usable JSON Web Key Set: key 0 of type RSA lacks "n"')]],
     ['an empty header location', rule({ fromHeaders: [{ name: '' }] }), [issue(`${R}.fromHeaders[0].name`, 'must not be empty')]],
-    ['a header location without name', rule({ fromHeaders: [{ prefix: 'Bearer ' }] }), [issue(`${R}.fromHeaders[0].name`, 'is required')]],
+    ['a header location without name', rule({ fromHeaders: [{ prefix: 'Bearer ' }] }), [issue(`${R}.fromHeaders[0].name`, 'required field is missing')]],
     ['an empty query parameter', rule({ fromParams: [''] }), [issue(`${R}.fromParams[0]`, 'must not be empty')]],
     ['an empty cookie', rule({ fromCookies: ['a', ''] }), [issue(`${R}.fromCookies[1]`, 'must not be empty')]],
     ['a null claim mapping', rule({ outputClaimToHeaders: [null] }), [issue(`${R}.outputClaimToHeaders[0]`, 'must be an object (a map of fields), not null')]],
@@ -55,7 +55,7 @@ describe('RequestAuthentication', () => {
     ['a timeout that is not a duration', rule({ timeout: 'apple' }), [issue(`${R}.timeout`, '"apple" is not a duration; write it like "500ms", "10s", "1m30s" or "1h"')]],
     ['a zero timeout', rule({ timeout: '0s' }), [issue(`${R}.timeout`, '"0s" is too short; durations must be at least 1ms')]],
     ['a sub-millisecond timeout', rule({ timeout: '1500us' }), [issue(`${R}.timeout`, '"1500us" is more precise than a millisecond; Istio supports whole milliseconds only')]],
-    ['an unknown presence', rule({ presence: 'MANDATORY' }), [issue(`${R}.presence`, 'must be one of OPTIONAL, REQUIRED; got "MANDATORY"')]],
+    ['an unknown presence', rule({ presence: 'MANDATORY' }), [issue(`${R}.presence`, 'must be one of "OPTIONAL", "REQUIRED"; got the string "MANDATORY"')]],
     ['an empty space-delimited claim', rule({ spaceDelimitedClaims: [''] }), [issue(`${R}.spaceDelimitedClaims[0]`, 'must not be empty')]],
     ['a null rule', { jwtRules: [null] }, [issue(R, 'must be an object (a map of fields), not null')]],
     [

@@ -27,9 +27,9 @@ describe('WasmPlugin', () => {
   });
 
   it.each<[string, unknown, Issue[]]>([
-    ['no spec', undefined, [issue('spec', 'is required')]],
+    ['no spec', undefined, [issue('spec', 'required field is missing')]],
     ['a null spec', null, [issue('spec', 'must be an object, not null (is the content below it indented under spec?)')]],
-    ['no url', {}, [issue('spec.url', 'is required')]],
+    ['no url', {}, [issue('spec.url', 'required field is missing')]],
     ['an empty url', { url: '' }, [issue('spec.url', 'must not be empty')]],
     ['a null url', { url: null }, [issue('spec.url', 'must be a string, not null')]],
     ['an unsupported scheme', { url: 'fake://example.com/f.wasm' }, [issue('spec.url', 'uses the unsupported scheme "fake"; use oci://, https://, http:// or file://')]],
@@ -37,18 +37,18 @@ describe('WasmPlugin', () => {
     ['a short checksum', withUrl({ sha256: 'abc' }), [issue('spec.sha256', 'must be a SHA-256 checksum: 64 lower-case hexadecimal digits')]],
     ['an upper-case checksum', withUrl({ sha256: 'A'.repeat(64) }), [issue('spec.sha256', 'must be a SHA-256 checksum: 64 lower-case hexadecimal digits')]],
     ['an empty pull secret', withUrl({ imagePullSecret: '' }), [issue('spec.imagePullSecret', 'must not be empty')]],
-    ['a long pull secret', withUrl({ imagePullSecret: 's'.repeat(254) }), [issue('spec.imagePullSecret', 'must be at most 253 characters long')]],
+    ['a long pull secret', withUrl({ imagePullSecret: 's'.repeat(254) }), [issue('spec.imagePullSecret', 'must be at most 253 characters long; this one has 254')]],
     ['an empty plugin name', withUrl({ pluginName: '' }), [issue('spec.pluginName', 'must not be empty')]],
-    ['an unknown phase', withUrl({ phase: 'ROUTING' }), [issue('spec.phase', 'must be one of UNSPECIFIED_PHASE, AUTHN, AUTHZ, STATS; got "ROUTING"')]],
-    ['an env var without name', withUrl({ vmConfig: { env: [{ value: 'x' }] } }), [issue('spec.vmConfig.env[0].name', 'is required')]],
+    ['an unknown phase', withUrl({ phase: 'ROUTING' }), [issue('spec.phase', 'must be one of "UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"; got the string "ROUTING"')]],
+    ['an env var without name', withUrl({ vmConfig: { env: [{ value: 'x' }] } }), [issue('spec.vmConfig.env[0].name', 'required field is missing')]],
     ['a duplicate env var', withUrl({ vmConfig: { env: [{ name: 'a' }, { name: 'a' }] } }), [issue('spec.vmConfig.env[1].name', 'duplicate environment variable "a"')]],
     [
       'a HOST env var with a value',
       withUrl({ vmConfig: { env: [{ name: 'a', valueFrom: 'HOST', value: 'x' }] } }),
       [issue('spec.vmConfig.env[0].value', "must not be set when valueFrom is HOST (the value is read from the proxy's environment)")],
     ],
-    ['a port without number', withUrl({ match: [{ ports: [{}] }] }), [issue('spec.match[0].ports[0].number', 'is required')]],
-    ['port 0', withUrl({ match: [{ ports: [{ number: 0 }] }] }), [issue('spec.match[0].ports[0].number', 'must be at least 1')]],
+    ['a port without number', withUrl({ match: [{ ports: [{}] }] }), [issue('spec.match[0].ports[0].number', 'required field is missing')]],
+    ['port 0', withUrl({ match: [{ ports: [{ number: 0 }] }] }), [issue('spec.match[0].ports[0].number', 'must be at least 1; got the number 0')]],
     ['a duplicate port', withUrl({ match: [{ ports: [{ number: 80 }, { number: 80 }] }] }), [issue('spec.match[0].ports[1].number', 'duplicate port 80')]],
     ['a null match', withUrl({ match: [null] }), [issue('spec.match[0]', 'must be an object (a map of fields), not null')]],
     [
