@@ -146,6 +146,21 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
       expect(await metric(leader, 'meshgate_cert_rotation_steps_total', { step }), step).toBeGreaterThanOrEqual(1);
     }
   }, 240_000);
+
+  it('when the leader stops, the other replica takes over the Lease and keeps the CA bundle', async () => {
+    const k = kubectl();
+    const leader = await leaderOf(replicas);
+    const other = replicas.find((r) => r !== leader) as ClusterMeshgate;
+    service?.setBackends([other.port]);
+    const stopped = Date.now();
+    await leader.stop();
+    await waitFor(async () => (await metric(other, 'meshgate_leader')) === 1, { what: `${other.name} leading`, timeoutMs: 30_000, intervalMs: 200 });
+    console.log(`${other.name} took over ${Date.now() - stopped} ms after the leader was stopped (it released the Lease)`);
+    const ca = (await readSecret(k))?.caCert ?? '';
+    const bogus = Buffer.from(readFileSync(e2e().caFile, 'utf8')).toString('base64');
+    await k.ok(['patch', 'mutatingwebhookconfiguration', MUTATING, '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }])]);
+    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca), { what: 'caBundle repaired by the new leader', timeoutMs: 10_000, intervalMs: 100 });
+  });
 });
 
 async function leaderOf(replicas: readonly ClusterMeshgate[]): Promise<ClusterMeshgate> {
