@@ -114,7 +114,7 @@ export interface PodTemplate {
 /** The Pod template of a Pod or workload object, or undefined for other kinds. */
 export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate | undefined {
   const kind = String(doc['kind'] ?? '');
-  const where = POD_TEMPLATES[kind];
+  const where = Object.prototype.hasOwnProperty.call(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
   const spec = where ? getPath(doc, where.spec) : undefined;
   if (!where || !isObj(spec)) return undefined;
   const meta = isObj(doc['metadata']) ? doc['metadata'] : {};

@@ -1,5 +1,6 @@
 // The annotations whose values Istio validates before injecting (a bad value denies the Pod),
 // as a table: annotation → short setting name and check. All bad annotations are reported.
+import { own } from './json.js';
 import { parseProxyConfig } from './proxyconfig.js';
 import {
   checkBool,
@@ -62,7 +63,7 @@ export interface AnnotationProblem {
 export function validateAnnotations(annotations: Readonly<Record<string, string>>): AnnotationProblem[] {
   const problems: AnnotationProblem[] = [];
   for (const name of Object.keys(annotations).sort()) {
-    const rule = ANNOTATION_RULES[name];
+    const rule = own(ANNOTATION_RULES, name);
     if (!rule) continue;
     const value = annotations[name] as string;
     const why = rule.check(value);

@@ -3,7 +3,7 @@
 // is checked once here so that a bad file fails at load time with the setting's name.
 import { defaultMesh, defaultValues, IGNORED_NAMESPACES } from './defaults.js';
 import { InjectorConfigError } from './errors.js';
-import { clone, isObject, stringMap, type Json, type JsonObject } from './json.js';
+import { clone, isObject, own, setOwn, stringMap, type Json, type JsonObject } from './json.js';
 import { parseSelector, type LabelSelector } from './selectors.js';
 import { checkCidrList, checkCidrListOrStar, checkPort, checkPortList, checkPortListOrStar } from './syntax.js';
 
@@ -31,8 +31,8 @@ export function mergeValues(base: JsonObject, overlay: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
   for (const [k, v] of Object.entries(overlay)) {
     if (v === null) delete out[k];
-    else if (isObject(v) && isObject(out[k])) out[k] = mergeValues(out[k] as JsonObject, v);
-    else out[k] = clone(v);
+    else if (isObject(v) && isObject(own(out, k))) setOwn(out, k, mergeValues(out[k] as JsonObject, v));
+    else setOwn(out, k, clone(v));
   }
   return out;
 }

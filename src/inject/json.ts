@@ -10,12 +10,23 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The own value of a key: never something inherited from Object.prototype (`constructor`…). */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** Sets a key as an own property, even `__proto__` (which plain assignment would not). */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 /** A fresh copy of a JSON tree (faster than structuredClone for plain data). */
 export function clone<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
   if (!isObject(v)) return v;
   const out: JsonObject = {};
-  for (const k in v) out[k] = clone(v[k] as Json);
+  for (const k of Object.keys(v)) setOwn(out, k, clone(v[k] as Json));
   return out as T;
 }
 
@@ -59,10 +70,10 @@ export function arrayAt(v: unknown, ...path: string[]): Json[] {
 export function stringMap(v: unknown): Record<string, string> {
   if (!isObject(v)) return {};
   const out: Record<string, string> = {};
-  for (const k in v) {
+  for (const k of Object.keys(v)) {
     const x = v[k];
-    if (typeof x === 'string') out[k] = x;
-    else if (typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+    if (typeof x === 'string') setOwn(out, k, x);
+    else if (typeof x === 'number' || typeof x === 'boolean') setOwn(out, k, String(x));
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
-import { arrayAt, clone, isObject, objectAt, sprint, stringMap, type JsonObject } from './json.js';
+import { arrayAt, clone, isObject, objectAt, own, sprint, stringMap, type JsonObject } from './json.js';
 import { adjustInitContainerUser, reapplyOverrides } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
@@ -39,7 +39,7 @@ function checkPodShape(pod: JsonObject): void {
 export function selectTemplates(settings: InjectorSettings, annotations: Readonly<Record<string, string>>): CompiledTemplate[] {
   const requested = annotations['inject.istio.io/templates'];
   const names = requested === undefined ? settings.config.defaultTemplates : requested.split(',').map((n) => n.trim());
-  const expanded = names.flatMap((n) => settings.config.aliases[n] ?? [n]);
+  const expanded = names.flatMap((n) => own(settings.config.aliases, n) ?? [n]);
   const unknown = expanded.filter((n) => !settings.templates.has(n));
   if (unknown.length > 0) {
     const list = unknown.map((n) => `"${n}"`).join(', ');

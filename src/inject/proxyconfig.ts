@@ -3,7 +3,7 @@
 // defaults left out.
 import { parse as parseYaml } from 'yaml';
 import { PROXY_CONFIG_DEFAULTS } from './defaults.js';
-import { deepEqual, isObject, stringMap, type Json, type JsonObject } from './json.js';
+import { deepEqual, isObject, own, setOwn, stringMap, type Json, type JsonObject } from './json.js';
 import { checkPort, parseDuration, protoDuration } from './syntax.js';
 
 const DURATIONS = new Set(['drainDuration', 'terminationDrainDuration', 'parentShutdownDuration', 'discoveryRefreshDelay', 'fileFlushInterval']);
@@ -53,16 +53,16 @@ export function parseProxyConfig(text: string): JsonObject | string {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) {
     const name = camel(k);
-    const problem = v === null ? undefined : FIELD_CHECKS[name]?.(v);
+    const problem = v === null ? undefined : own(FIELD_CHECKS, name)?.(v);
     if (problem) return `field ${name} ${problem}, got ${JSON.stringify(v)}`;
-    if (v !== null) out[name] = DURATIONS.has(name) && typeof v === 'string' ? protoDuration(parseDuration(v) as number) : v;
+    if (v !== null) setOwn(out, name, DURATIONS.has(name) && typeof v === 'string' ? protoDuration(parseDuration(v) as number) : v);
   }
   return out;
 }
 
 function mergeObjects(base: JsonObject, overlay: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
-  for (const [k, v] of Object.entries(overlay)) out[k] = isObject(v) && isObject(out[k]) ? mergeObjects(out[k] as JsonObject, v) : v;
+  for (const [k, v] of Object.entries(overlay)) setOwn(out, k, isObject(v) && isObject(own(out, k)) ? mergeObjects(out[k] as JsonObject, v) : v);
   return out;
 }
 
@@ -77,7 +77,7 @@ export function effectiveProxyConfig(meshDefault: JsonObject, annotation: JsonOb
 
 function isZero(k: string, v: Json): boolean {
   if (WRAPPERS.has(k)) return false;
-  if (ENUM_ZERO[k] === v) return true;
+  if (own(ENUM_ZERO, k) === v) return true;
   if (v === '' || v === 0 || v === false) return true;
   return (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
@@ -87,8 +87,8 @@ export function proxyConfigEnv(pc: JsonObject): string {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(pc)) {
     if (v === null || isZero(k, v)) continue;
-    if (k in PROXY_CONFIG_DEFAULTS && deepEqual(PROXY_CONFIG_DEFAULTS[k], v)) continue;
-    out[k] = v;
+    if (Object.prototype.hasOwnProperty.call(PROXY_CONFIG_DEFAULTS, k) && deepEqual(PROXY_CONFIG_DEFAULTS[k], v)) continue;
+    setOwn(out, k, v);
   }
   return `${JSON.stringify(out)}\n`;
 }

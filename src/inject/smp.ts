@@ -3,7 +3,7 @@
 // their original position, new items before the remaining Pod-only items), other lists are
 // replaced, maps merge key by key, null deletes, and `$patch: replace|delete` directives work.
 // The Pod is changed in place; the patch is never changed (values are copied in).
-import { isObject, type Json, type JsonObject } from './json.js';
+import { isObject, own, setOwn, type Json, type JsonObject } from './json.js';
 
 export interface Schema {
   readonly fields?: Readonly<Record<string, Schema>>;
@@ -61,13 +61,13 @@ export function landed(v: Json): Json {
     return items;
   }
   const out: JsonObject = Object.isFrozen(v) ? {} : v;
-  for (const k in v) {
+  for (const k of Object.keys(v)) {
     const x = v[k] as Json;
     if (x === null || isDirective(k) || (Array.isArray(x) && x.length === 0)) {
       if (out === v) delete out[k];
       continue;
     }
-    out[k] = landed(x);
+    setOwn(out, k, landed(x));
   }
   return out;
 }
@@ -79,17 +79,17 @@ export function mergeInto(target: JsonObject, patch: JsonObject, schema: Schema 
     Object.assign(target, landed(patch));
     return;
   }
-  for (const k in patch) {
+  for (const k of Object.keys(patch)) {
     if (isDirective(k)) continue;
     const pv = patch[k] as Json;
-    const child = schema?.fields?.[k];
-    const ov = target[k];
+    const child = schema?.fields ? own(schema.fields, k) : undefined;
+    const ov = own(target, k);
     if (pv === null || (isObject(pv) && pv['$patch'] === 'delete')) delete target[k];
     else if (ov === undefined || ov === null) {
-      if (!(Array.isArray(pv) && pv.length === 0)) target[k] = landed(pv);
-    } else if (Array.isArray(pv) && Array.isArray(ov)) target[k] = mergeList(ov, pv, child);
+      if (!(Array.isArray(pv) && pv.length === 0)) setOwn(target, k, landed(pv));
+    } else if (Array.isArray(pv) && Array.isArray(ov)) setOwn(target, k, mergeList(ov, pv, child));
     else if (isObject(pv) && isObject(ov) && pv['$patch'] !== 'replace') mergeInto(ov, pv, child);
-    else target[k] = landed(pv);
+    else setOwn(target, k, landed(pv));
   }
 }
 

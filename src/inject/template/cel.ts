@@ -3,7 +3,7 @@
 // functions. Variables are dynamic: TemplateData (docs/templates.md) is the contract.
 import { Environment } from '@marcbachmann/cel-js';
 import { appendMultusNetwork, excludeInboundPort } from '../traffic.js';
-import { isEmptyValue, sprint } from '../json.js';
+import { isEmptyValue, setOwn, sprint } from '../json.js';
 
 export interface CompiledExpression {
   (context: object): unknown;
@@ -51,7 +51,7 @@ export function toPlain(v: unknown): unknown {
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toPlain(x)]));
   if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = toPlain((v as Record<string, unknown>)[k]);
+    for (const k of Object.keys(v)) setOwn(out, k, toPlain((v as Record<string, unknown>)[k]));
     return out;
   }
   return v;
