@@ -3,7 +3,8 @@
 // injector's checks decide, and what injection would do or why it would be denied.
 import type { Explanation } from '../inject/index.js';
 import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { buildInjector, describeObject, INJECTOR_FLAGS, parseDocuments, podTemplateOf, readInput } from './inject.js';
+import { readManifests } from './documents.js';
+import { buildInjector, describeObject, INJECTOR_FLAGS, podTemplateOf } from './inject.js';
 import { EXIT, UsageError, type Command } from './io.js';
 
 const HELP = `Usage: meshgate explain -f FILE [--namespace-labels k=v,...] [--namespace NS] [--revision REV]
@@ -81,14 +82,6 @@ function textOf(e: ExplainedObject, labelsGiven: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function flatten(docs: readonly unknown[]): Obj[] {
-  return docs.flatMap((d): Obj[] => {
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) return [];
-    const o = d as Obj;
-    return String(o['kind'] ?? '').endsWith('List') && Array.isArray(o['items']) ? flatten(o['items']) : [o];
-  });
-}
-
 export const explain: Command = (argv, io) =>
   runCommand('explain', io, async () => {
     const p = parseFlags(argv, FLAGS);
@@ -103,7 +96,11 @@ export const explain: Command = (argv, io) =>
     const labelFlags = strs(p, 'namespace-labels');
     const namespaceLabels = parseLabels(labelFlags);
     const injector = await buildInjector(p, io);
-    const templates = flatten(parseDocuments(file, await readInput(file, io))).flatMap((d) => podTemplateOf(d, str(p, 'namespace') ?? '') ?? []);
+    const docs = await readManifests(file, io.cwd, io.readStdin);
+    const broken = docs.find((d) => d.error !== undefined);
+    if (broken) throw new UsageError(`${file}: not valid YAML: ${broken.error ?? ''}`);
+    const objects = docs.flatMap((d) => (d.object && typeof d.object === 'object' ? [d.object as Obj] : []));
+    const templates = objects.flatMap((d) => podTemplateOf(d, str(p, 'namespace') ?? '') ?? []);
     if (templates.length === 0) throw new UsageError(`${file}: no Pod or workload to explain`);
     const explained: ExplainedObject[] = templates.map((t) => ({
       kind: t.kind,

@@ -166,7 +166,10 @@ export async function readInput(file: string, io: CliIO): Promise<string> {
   });
 }
 
-/** Documents in input order; null documents (a trailing `---`) are dropped. */
+/**
+ * Documents in input order; null documents (a trailing `---`) are dropped. Unlike the shared
+ * reader (documents.ts), a List stays a List, so the output has the input's shape.
+ */
 export function parseDocuments(file: string, text: string): unknown[] {
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
   const out: unknown[] = [];
