@@ -14,7 +14,7 @@ import { ensureKubeBinaries, type KubeBinaries } from './build.js';
 import { writeClusterPki, type ClusterPki } from './certs.js';
 import { startControllerManager } from './controller-manager.js';
 import { installCrds, type GatewayApiChannel } from './crds.js';
-import { resolveEtcd, startEtcd } from './etcd.js';
+import { resolveEtcd, startEtcd, type EtcdBinary } from './etcd.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 import { waitFor } from './net.js';
@@ -53,7 +53,7 @@ export interface Cluster {
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const progress = opts.progress ?? stderrProgress();
   const binaries = await ensureKubeBinaries(opts.cacheRoot ?? defaultCacheRoot(), progress);
-  const etcdBin = await resolveEtcd();
+  const etcd = await resolveEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-e2e-'));
   const untrack = opts.keepDir ? (): void => undefined : trackTempDir(dir);
   const daemons: Daemon[] = [];
@@ -67,27 +67,44 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     untrack();
   };
   try {
-    progress(`generating certificates in ${dir}`);
-    const pki = writeClusterPki(join(dir, 'pki'), KUBERNETES_SERVICE_IP);
-    const etcd = await startEtcd(etcdBin, dir, pki, progress);
-    daemons.push(etcd.daemon);
-    const api = await startApiServer({ binary: binaries['kube-apiserver'], runDir: dir, pki, etcdUrl: etcd.url, extraArgs: opts.apiServerArgs }, progress);
-    daemons.push(api.daemon);
-    const kubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), {
-      server: api.url, caFile: pki.caCert, certFile: pki.admin.cert, keyFile: pki.admin.key, user: 'kubernetes-admin',
-    });
-    const kubectl = kubectlFor(binaries.kubectl, kubeconfig);
-    const kcm = await startControllerManager({ binary: binaries['kube-controller-manager'], runDir: dir, pki, server: api.url }, progress);
-    daemons.push(kcm);
-    await waitForControllers(kubectl, kcm, progress);
-    if (opts.crds ?? true) await installCrds(kubectl, progress, opts.gatewayApiChannel);
-    progress(`cluster ready: ${api.url} (KUBECONFIG=${kubeconfig})`);
-    return { kubeconfig, server: api.url, caFile: pki.caCert, pki, binaries, kubectl, dir, stop };
+    const parts = await boot({ binaries, etcd, dir, daemons, opts, progress });
+    progress(`cluster ready: ${parts.server} (KUBECONFIG=${parts.kubeconfig})`);
+    return { ...parts, binaries, dir, stop };
   } catch (e) {
     const logs = daemons.map((d) => `--- ${d.name} (${d.logFile}):\n${d.logTail(20)}`).join('\n');
     await stop();
     throw new Error(`cluster did not start: ${(e as Error).message}${logs ? `\n${logs}` : ''}`);
   }
+}
+
+interface BootContext {
+  readonly binaries: KubeBinaries;
+  readonly etcd: EtcdBinary;
+  readonly dir: string;
+  /** Every started process is pushed here at once, so a failure later still stops it. */
+  readonly daemons: Daemon[];
+  readonly opts: ClusterOptions;
+  readonly progress: Progress;
+}
+
+type Booted = Pick<Cluster, 'kubeconfig' | 'server' | 'caFile' | 'pki' | 'kubectl'>;
+
+async function boot({ binaries, etcd, dir, daemons, opts, progress }: BootContext): Promise<Booted> {
+  progress(`generating certificates in ${dir}`);
+  const pki = writeClusterPki(join(dir, 'pki'), KUBERNETES_SERVICE_IP);
+  const store = await startEtcd(etcd, dir, pki, progress);
+  daemons.push(store.daemon);
+  const api = await startApiServer({ binary: binaries['kube-apiserver'], runDir: dir, pki, etcdUrl: store.url, extraArgs: opts.apiServerArgs }, progress);
+  daemons.push(api.daemon);
+  const kubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), {
+    server: api.url, caFile: pki.caCert, certFile: pki.admin.cert, keyFile: pki.admin.key, user: 'kubernetes-admin',
+  });
+  const kubectl = kubectlFor(binaries.kubectl, kubeconfig);
+  const kcm = await startControllerManager({ binary: binaries['kube-controller-manager'], runDir: dir, pki, server: api.url }, progress);
+  daemons.push(kcm);
+  await waitForControllers(kubectl, kcm, progress);
+  if (opts.crds ?? true) await installCrds(kubectl, progress, opts.gatewayApiChannel);
+  return { kubeconfig, server: api.url, caFile: pki.caCert, pki, kubectl };
 }
 
 // The controller manager is up when its service-account controller has created the
