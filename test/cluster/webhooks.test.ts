@@ -1,5 +1,6 @@
 // What the leader writes into webhook configurations, and when the dry-run probe proves one.
 import { describe, expect, it } from 'vitest';
+import { installedShape } from '../../src/cluster/webhook-keeper.js';
 import { carriesBundle, failsOpen, probeObject, probeVerdict, webhookNames, withBundle, withFailClosed, type WebhookConfigLike } from '../../src/cluster/webhooks.js';
 
 const config = (bundles: (string | undefined)[], policy = 'Ignore'): WebhookConfigLike => ({
@@ -58,5 +59,15 @@ describe('probe', () => {
     ['RBAC does not', { kind: 'refused', status: 403, message: 'gateways.networking.istio.io is forbidden' }, false],
   ] as const)('%s', (_, result, proven) => {
     expect(probeVerdict(result, names).proven).toBe(proven);
+  });
+});
+
+describe('installedShape', () => {
+  it('ignores what the leader writes, and sees what the installer changes', () => {
+    const base = config(['A'], 'Ignore');
+    const ours = withFailClosed(withBundle(base, 'B') as WebhookConfigLike) as WebhookConfigLike;
+    expect(installedShape(ours)).toBe(installedShape(base));
+    const moved = { ...base, webhooks: base.webhooks?.map((w) => ({ ...w, clientConfig: { ...w.clientConfig, url: 'https://elsewhere:9443/validate' } as { caBundle?: string } })) };
+    expect(installedShape(moved)).not.toBe(installedShape(base));
   });
 });
