@@ -26,13 +26,15 @@ function resolvePort(port: Json | undefined, container: JsonObject): number | un
   return isObject(named) && typeof named['containerPort'] === 'number' ? named['containerPort'] : undefined;
 }
 
-/** What the agent needs to run one probe or hook itself, or undefined when it is not rewritable. */
-function proberOf(handler: JsonObject, container: JsonObject, statusPort: number, allowGrpc: boolean): Prober | undefined {
-  const kind = ['httpGet', 'tcpSocket', ...(allowGrpc ? ['grpc'] : [])].find((k) => isObject(handler[k]));
-  if (!kind) return undefined;
+/**
+ * What the agent needs to run one probe or hook itself. Undefined when the handler is not
+ * HTTP/TCP/gRPC, its named port does not resolve, or it already points at the status port.
+ */
+function proberOf(handler: JsonObject, kind: string, container: JsonObject, meshStatusPort: number): Prober | undefined {
   const action = handler[kind] as JsonObject;
-  const port = resolvePort(action['port'], container);
-  if (port === undefined || port === statusPort) return undefined;
+  const raw = action['port'];
+  const port = kind === 'grpc' ? raw : resolvePort(raw, container);
+  if (port === undefined || (kind !== 'grpc' && raw === meshStatusPort)) return undefined;
   const prober: Prober = { [kind]: { ...action, port } };
   const timeout = handler['timeoutSeconds'];
   if (typeof timeout === 'number' && timeout > 0) prober['timeoutSeconds'] = timeout;
@@ -42,23 +44,21 @@ function proberOf(handler: JsonObject, container: JsonObject, statusPort: number
 interface Rewrite {
   readonly key: string;
   readonly target: JsonObject;
-  readonly prober: Prober;
+  readonly prober: Prober | undefined;
 }
 
-function rewritesOf(c: JsonObject, statusPort: number): Rewrite[] {
+const handlerKind = (h: JsonObject, kinds: readonly string[]): string | undefined => kinds.find((k) => isObject(h[k]));
+
+function rewritesOf(c: JsonObject, meshStatusPort: number): Rewrite[] {
   const name = sprint(c['name']);
   const out: Rewrite[] = [];
-  for (const [field, suffix] of PROBES) {
-    const probe = c[field];
-    const prober = isObject(probe) ? proberOf(probe, c, statusPort, true) : undefined;
-    if (prober) out.push({ key: `/app-health/${name}/${suffix}`, target: probe as JsonObject, prober });
-  }
+  const add = (handler: unknown, key: string, kinds: readonly string[]): void => {
+    const kind = isObject(handler) ? handlerKind(handler, kinds) : undefined;
+    if (kind) out.push({ key, target: handler as JsonObject, prober: proberOf(handler as JsonObject, kind, c, meshStatusPort) });
+  };
+  for (const [field, suffix] of PROBES) add(c[field], `/app-health/${name}/${suffix}`, ['httpGet', 'tcpSocket', 'grpc']);
   const lifecycle = objectAt(c, 'lifecycle');
-  for (const [hook, suffix] of HOOKS) {
-    const handler = lifecycle[hook];
-    const prober = isObject(handler) ? proberOf(handler, c, statusPort, false) : undefined;
-    if (prober) out.push({ key: `/app-lifecycle/${name}/${suffix}`, target: handler as JsonObject, prober });
-  }
+  for (const [hook, suffix] of HOOKS) add(lifecycle[hook], `/app-lifecycle/${name}/${suffix}`, ['httpGet', 'tcpSocket']);
   return out;
 }
 
@@ -73,10 +73,13 @@ function redirect(target: JsonObject, path: string, statusPort: number): void {
   target['httpGet'] = http;
 }
 
+const meshStatusPortOf = (mesh: JsonObject): number => Number(objectAt(mesh, 'defaultConfig')['statusPort'] ?? 15020);
+
+/** Where rewritten probes point: the Pod's status port annotation, else the mesh's. */
 function statusPortOf(annotations: Readonly<Record<string, string>>, mesh: JsonObject): number {
   const a = annotations['status.sidecar.istio.io/port'];
   if (a !== undefined) return /^[0-9]+$/.test(a) ? Number(a) : 0;
-  return Number(objectAt(mesh, 'defaultConfig')['statusPort'] ?? 15020);
+  return meshStatusPortOf(mesh);
 }
 
 function sortedJSON(map: Record<string, Json>): string {
@@ -95,7 +98,11 @@ function previousProbers(proxy: JsonObject): Record<string, Json> {
   }
 }
 
-/** Rewrites the Pod's probes in place when enabled; `reinjection` keeps earlier entries. */
+/**
+ * Rewrites the Pod's probes in place when enabled: every HTTP, TCP and gRPC probe (and HTTP/TCP
+ * lifecycle hook) of the app containers points at the agent; those the agent can run are listed
+ * in ISTIO_KUBE_APP_PROBERS (on re-injection, earlier entries win).
+ */
 export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjection: boolean): void {
   const spec = objectAt(pod, 'spec');
   const all = [...arrayAt(spec, 'initContainers'), ...arrayAt(spec, 'containers')].filter(isObject);
@@ -104,12 +111,13 @@ export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjecti
   const enabled = parseBool(annotations['sidecar.istio.io/rewriteAppHTTPProbers'] ?? '') ?? config.rewriteAppHTTPProbe;
   const statusPort = statusPortOf(annotations, config.mesh);
   if (!proxy || !enabled || statusPort === 0) return;
-  const rewrites = all.filter((c) => c['name'] !== 'istio-proxy').flatMap((c) => rewritesOf(c, statusPort));
-  if (rewrites.length === 0) return;
+  const rewrites = all.filter((c) => c['name'] !== 'istio-proxy').flatMap((c) => rewritesOf(c, meshStatusPortOf(config.mesh)));
   const probers: Record<string, Json> = {};
-  for (const r of rewrites) probers[r.key] = r.prober;
-  const merged = reinjection ? { ...probers, ...previousProbers(proxy) } : probers;
-  const env = arrayAt(proxy, 'env').filter((e) => !(isObject(e) && e['name'] === PROBERS_ENV));
-  proxy['env'] = [...env, { name: PROBERS_ENV, value: sortedJSON(merged) }];
+  for (const r of rewrites) if (r.prober) probers[r.key] = r.prober;
+  if (Object.keys(probers).length > 0) {
+    const merged = reinjection ? { ...probers, ...previousProbers(proxy) } : probers;
+    const env = arrayAt(proxy, 'env').filter((e) => !(isObject(e) && e['name'] === PROBERS_ENV));
+    proxy['env'] = [...env, { name: PROBERS_ENV, value: sortedJSON(merged) }];
+  }
   for (const r of rewrites) redirect(r.target, r.key, statusPort);
 }

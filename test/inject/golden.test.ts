@@ -17,7 +17,7 @@ const CASES: Readonly<Record<string, Case>> = {
   'canary-gateway': { flags: ['--revision', 'canary'], why: 'revision canary: istio.io/rev and CA address follow the revision' },
   'no-inbound-capture': { why: 'includeInboundPorts "" turns inbound capture off (-b "")' },
   'traffic-annotations': { why: 'traffic and resource annotations win over values; proxy config annotation over mesh' },
-  probes: { why: 'HTTP/TCP/gRPC probes and lifecycle hooks rewritten to the agent; unresolvable named port left alone' },
+  probes: { why: 'HTTP/TCP/gRPC probes and lifecycle hooks rewritten to the agent; an unresolvable named port gets no prober entry' },
   prometheus: { why: 'prometheus annotations merged into ISTIO_PROMETHEUS_ANNOTATIONS and pointed at the agent' },
   overrides: { why: 'user istio-proxy fields win over the template and are recorded in proxy.istio.io/overrides' },
   'cni-multus': { why: 'CNI: istio-validation, CNI annotations, Multus network appended' },
