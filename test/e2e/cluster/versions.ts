@@ -26,7 +26,11 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env['MESHGATE_E2E_CACHE'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'meshgate-e2e');
 }
 
-/** The environment for `go` commands: no toolchain downloads, no workspace, no cgo. */
+/**
+ * The environment for `go` commands: no toolchain downloads, no workspace, no cgo; Go's
+ * usual install directory is appended to PATH for shells that lack it.
+ */
 export function goEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' };
+  const path = [env['PATH'], '/usr/local/go/bin'].filter(Boolean).join(':');
+  return { ...env, PATH: path, GOTOOLCHAIN: 'local', GOWORK: 'off', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' };
 }
