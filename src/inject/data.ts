@@ -5,7 +5,7 @@ import type { InjectorConfig } from './config.js';
 import { InjectionDenied } from './errors.js';
 import { resolveImages } from './images.js';
 import { arrayAt, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
-import { proxyConfigEnv } from './proxyconfig.js';
+import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
 import { excludeInboundPort } from './traffic.js';
 import { ownerURI, type WorkloadMeta } from './workload.js';
 
@@ -62,16 +62,51 @@ export interface Derived {
 /** Names of variables that depend only on configuration (templates fold them at load time). */
 export const STATIC_VARIABLES = ['values', 'meshConfig', 'revision', 'compliancePolicy', 'proxyUID', 'proxyGID', 'inboundTrafficPolicyMode'] as const;
 
-const scopes = new WeakMap<InjectorConfig, Record<string, unknown>>();
+/** Everything derived from configuration alone, computed once per configuration. */
+interface ConfigFacts {
+  readonly scope: Record<string, unknown>;
+  /** The ProxyConfig of a Pod without a proxy.istio.io/config annotation, and its PROXY_CONFIG. */
+  readonly proxyConfig: JsonObject;
+  readonly proxyConfigJSON: string;
+  readonly resources: JsonObject;
+  readonly caAddress: string;
+  readonly otel: boolean;
+  readonly trustDomain: string;
+  readonly meshID: string;
+  readonly clusterID: string;
+}
+
+const facts = new WeakMap<InjectorConfig, ConfigFacts>();
+
+function configFacts(config: InjectorConfig): ConfigFacts {
+  let found = facts.get(config);
+  if (!found) {
+    const proxyConfig = effectiveProxyConfig(objectAt(config.mesh, 'defaultConfig'), undefined);
+    const trustDomain = sprint(config.mesh['trustDomain']);
+    found = {
+      scope: buildStaticScope(config),
+      proxyConfig,
+      proxyConfigJSON: proxyConfigEnv(proxyConfig),
+      resources: omitNil(objectAt(config.values, 'global', 'proxy', 'resources')) as JsonObject,
+      caAddress: caAddress(config.values),
+      otel: arrayAt(config.mesh, 'extensionProviders').some((p) => objectAt(p, 'opentelemetry')['serviceAttributeEnrichment'] === 'OTEL_SEMANTIC_CONVENTIONS'),
+      trustDomain,
+      meshID: sprint(objectAt(config.values, 'global')['meshID']) || trustDomain,
+      clusterID: sprint(objectAt(config.values, 'global', 'multiCluster')['clusterName']) || 'Kubernetes',
+    };
+    facts.set(config, found);
+  }
+  return found;
+}
 
 /** The configuration-only variables, computed once per configuration. */
 export function staticScope(config: InjectorConfig): Record<string, unknown> {
-  let scope = scopes.get(config);
-  if (!scope) {
-    scope = buildStaticScope(config);
-    scopes.set(config, scope);
-  }
-  return scope;
+  return configFacts(config).scope;
+}
+
+/** The Pod's effective ProxyConfig: shared when the Pod has no proxy.istio.io/config annotation. */
+export function podProxyConfig(config: InjectorConfig, annotation: JsonObject | undefined): JsonObject {
+  return annotation ? effectiveProxyConfig(objectAt(config.mesh, 'defaultConfig'), annotation) : configFacts(config).proxyConfig;
 }
 
 function buildStaticScope(config: InjectorConfig): Record<string, unknown> {
@@ -132,9 +167,9 @@ function omitNil(v: Json): Json {
 }
 
 /** Proxy resources: only the annotated fields when any resource annotation is set, else the values. */
-function proxyResources(annotations: Readonly<Record<string, string>>, values: JsonObject): JsonObject {
+function proxyResources(annotations: Readonly<Record<string, string>>, fromValues: JsonObject): JsonObject {
   const set = RESOURCE_ANNOTATIONS.filter(([a]) => a in annotations);
-  if (set.length === 0) return omitNil(objectAt(values, 'global', 'proxy', 'resources')) as JsonObject;
+  if (set.length === 0) return fromValues;
   const out: Record<string, JsonObject> = {};
   for (const [a, group, resource] of set) (out[group] ??= {})[resource] = annotations[a] as string;
   return out;
@@ -167,8 +202,7 @@ function datadogEnv(values: JsonObject, annotations: Readonly<Record<string, str
 }
 
 /** OTEL_RESOURCE_ATTRIBUTES, when an OpenTelemetry provider asks for semantic-convention enrichment. */
-function otelAttributes(mesh: JsonObject, annotations: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>, ns: string, container: string): string {
-  const wanted = arrayAt(mesh, 'extensionProviders').some((p) => objectAt(p, 'opentelemetry')['serviceAttributeEnrichment'] === 'OTEL_SEMANTIC_CONVENTIONS');
+function otelAttributes(wanted: boolean, annotations: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>, ns: string, container: string): string {
   if (!wanted) return '';
   const attr = (k: string): string | undefined => annotations[`resource.opentelemetry.io/${k}`];
   const pairs: [string, string | undefined][] = [
@@ -203,10 +237,9 @@ export interface DataInput {
 
 function derive(input: DataInput, labels: Record<string, string>, annotations: Record<string, string>, containers: Json[]): Derived {
   const { config, workload, proxyConfig } = input;
-  const values = config.values;
-  const proxyValues = objectAt(values, 'global', 'proxy');
+  const known = configFacts(config);
+  const proxyValues = objectAt(config.values, 'global', 'proxy');
   const appContainers = containers.map((c) => sprint(objectAt(c)['name'])).filter((n) => n !== PROXY);
-  const trustDomain = sprint(config.mesh['trustDomain']);
   const interceptionMode = annotations['sidecar.istio.io/interceptionMode'] ?? (sprint(proxyConfig['interceptionMode']) || 'REDIRECT');
   const statusPort = annotations['status.sidecar.istio.io/port'] ?? sprint(proxyValues['statusPort']);
   const capNetBindService = (annotations['sidecar.istio.io/capNetBindService'] ?? sprint(proxyValues['capNetBindService'])) === 'true';
@@ -222,20 +255,20 @@ function derive(input: DataInput, labels: Record<string, string>, annotations: R
     canonicalRevision: canonicalRevision(labels),
     hbone: stringMap(proxyConfig['proxyMetadata'])['ISTIO_META_ENABLE_HBONE'] === 'true',
     holdApplication: proxyConfig['holdApplicationUntilProxyStarts'] === true || proxyValues['holdApplicationUntilProxyStarts'] === true,
-    proxyConfigJSON: proxyConfigEnv(proxyConfig),
+    proxyConfigJSON: proxyConfig === known.proxyConfig ? known.proxyConfigJSON : proxyConfigEnv(proxyConfig),
     podPortsJSON: podPortsJSON(containers),
-    resources: proxyResources(annotations, values),
+    resources: proxyResources(annotations, known.resources),
     workloadName: labels['service.istio.io/workload-name'] || workload.name,
     owner: ownerURI(workload),
-    meshID: sprint(objectAt(values, 'global')['meshID']) || trustDomain,
-    trustDomain,
-    caAddress: caAddress(values),
-    clusterID: sprint(objectAt(values, 'global', 'multiCluster')['clusterName']) || 'Kubernetes',
-    otelResourceAttributes: otelAttributes(config.mesh, annotations, labels, workload.namespace || 'default', appContainers[0] ?? ''),
+    meshID: known.meshID,
+    trustDomain: known.trustDomain,
+    caAddress: known.caAddress,
+    clusterID: known.clusterID,
+    otelResourceAttributes: otelAttributes(known.otel, annotations, labels, workload.namespace || 'default', appContainers[0] ?? ''),
     userVolumes: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolume')),
     userVolumeMounts: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolumeMount')),
-    datadogEnv: datadogEnv(values, annotations),
-    lightstepCertDir: lightstepCertDir(values, proxyConfig),
+    datadogEnv: datadogEnv(config.values, annotations),
+    lightstepCertDir: lightstepCertDir(config.values, proxyConfig),
   };
 }
 

@@ -85,9 +85,17 @@ function securityContextOf(c: JsonObject): JsonObject {
   return c['securityContext'] as JsonObject;
 }
 
+/**
+ * The istio-proxy the user declared: on first injection the Pod's own, on re-injection the one
+ * recorded in the overrides annotation (the Pod's current one is the injected one).
+ */
+export function userProxy(original: JsonObject, status: InjectionStatus | undefined, overrides: ParsedContainers): JsonObject | undefined {
+  if (!status) return findContainer(original, 'istio-proxy');
+  return byName(overrides.initContainers, 'istio-proxy') ?? byName(overrides.containers, 'istio-proxy');
+}
+
 /** When the user's istio-proxy sets its user or group, the init containers follow it (§3.4). */
-export function adjustInitContainerUser(pod: JsonObject, original: JsonObject, interceptionMode: string): void {
-  const user = findContainer(original, 'istio-proxy');
+export function adjustInitContainerUser(pod: JsonObject, user: JsonObject | undefined, interceptionMode: string): void {
   const sc = user ? objectAt(user, 'securityContext') : {};
   const runAsUser = sc['runAsUser'];
   const runAsGroup = sc['runAsGroup'];

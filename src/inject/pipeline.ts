@@ -2,15 +2,15 @@
 // comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
 import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
-import { PROXY, templateData, type TemplateData } from './data.js';
+import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
 import { arrayAt, clone, isObject, objectAt, own, sprint, stringMap, type JsonObject } from './json.js';
-import { adjustInitContainerUser, reapplyOverrides } from './overrides.js';
+import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
 import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
 import { createPatch } from './patch.js';
-import { effectiveProxyConfig, parseProxyConfig } from './proxyconfig.js';
+import { parseProxyConfig } from './proxyconfig.js';
 import type { InjectorSettings } from './settings.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
 import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './status.js';
@@ -129,7 +129,7 @@ function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, 
   const { config } = settings;
   const pcAnnotation = p.annotations['proxy.istio.io/config'];
   const parsed = pcAnnotation === undefined ? undefined : (parseProxyConfig(pcAnnotation) as JsonObject);
-  const proxyConfig = effectiveProxyConfig(objectAt(config.mesh, 'defaultConfig'), parsed);
+  const proxyConfig = podProxyConfig(config, parsed);
   const meshStatusPort = sprint(objectAt(config.mesh, 'defaultConfig')['statusPort'] ?? 15020);
   const view = previous.status ? stripInjection(p.pod, previous.status, previous.overrides, meshStatusPort) : p.pod;
   const workload = input.workload ? { ...input.workload, namespace: input.workload.namespace || p.namespace } : workloadOf(p.pod, p.namespace);
@@ -156,7 +156,7 @@ export function injectAccepted(settings: InjectorSettings, p: Prepared, input: I
   const data = buildData(settings, p, input, previous);
   const templatePod = mergeTemplates(p.pod, templates, data);
   reapplyOverrides({ pod: p.pod, original: p.base, templatePod, ...previous });
-  adjustInitContainerUser(p.pod, p.base, data.istio.interceptionMode);
+  adjustInitContainerUser(p.pod, userProxy(p.base, previous.status, previous.overrides), data.istio.interceptionMode);
   postprocess(settings, p, input, data, templatePod, previous.status !== undefined);
   return { kind: 'inject', pod: p.pod, patch: createPatch(p.base, p.pod), warnings: [...p.decision.warnings] };
 }

@@ -28,13 +28,14 @@ function resolvePort(port: Json | undefined, container: JsonObject): number | un
 
 /**
  * What the agent needs to run one probe or hook itself. Undefined when the handler is not
- * HTTP/TCP/gRPC, its named port does not resolve, or it already points at the status port.
+ * HTTP/TCP/gRPC, its named port does not resolve, or it already points at a status port (the
+ * mesh's, or the Pod's own from status.sidecar.istio.io/port: an earlier rewrite).
  */
-function proberOf(handler: JsonObject, kind: string, container: JsonObject, meshStatusPort: number): Prober | undefined {
+function proberOf(handler: JsonObject, kind: string, container: JsonObject, statusPorts: readonly number[]): Prober | undefined {
   const action = handler[kind] as JsonObject;
   const raw = action['port'];
   const port = kind === 'grpc' ? raw : resolvePort(raw, container);
-  if (port === undefined || (kind !== 'grpc' && raw === meshStatusPort)) return undefined;
+  if (port === undefined || (kind !== 'grpc' && statusPorts.includes(raw as number))) return undefined;
   const prober: Prober = { [kind]: { ...action, port } };
   const timeout = handler['timeoutSeconds'];
   if (typeof timeout === 'number' && timeout > 0) prober['timeoutSeconds'] = timeout;
@@ -49,12 +50,12 @@ interface Rewrite {
 
 const handlerKind = (h: JsonObject, kinds: readonly string[]): string | undefined => kinds.find((k) => isObject(h[k]));
 
-function rewritesOf(c: JsonObject, meshStatusPort: number): Rewrite[] {
+function rewritesOf(c: JsonObject, statusPorts: readonly number[]): Rewrite[] {
   const name = sprint(c['name']);
   const out: Rewrite[] = [];
   const add = (handler: unknown, key: string, kinds: readonly string[]): void => {
     const kind = isObject(handler) ? handlerKind(handler, kinds) : undefined;
-    if (kind) out.push({ key, target: handler as JsonObject, prober: proberOf(handler as JsonObject, kind, c, meshStatusPort) });
+    if (kind) out.push({ key, target: handler as JsonObject, prober: proberOf(handler as JsonObject, kind, c, statusPorts) });
   };
   for (const [field, suffix] of PROBES) add(c[field], `/app-health/${name}/${suffix}`, ['httpGet', 'tcpSocket', 'grpc']);
   const lifecycle = objectAt(c, 'lifecycle');
@@ -111,7 +112,8 @@ export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjecti
   const enabled = parseBool(annotations['sidecar.istio.io/rewriteAppHTTPProbers'] ?? '') ?? config.rewriteAppHTTPProbe;
   const statusPort = statusPortOf(annotations, config.mesh);
   if (!proxy || !enabled || statusPort === 0) return;
-  const rewrites = all.filter((c) => c['name'] !== 'istio-proxy').flatMap((c) => rewritesOf(c, meshStatusPortOf(config.mesh)));
+  const statusPorts = [meshStatusPortOf(config.mesh), statusPort];
+  const rewrites = all.filter((c) => c['name'] !== 'istio-proxy').flatMap((c) => rewritesOf(c, statusPorts));
   const probers: Record<string, Json> = {};
   for (const r of rewrites) if (r.prober) probers[r.key] = r.prober;
   if (Object.keys(probers).length > 0) {
