@@ -207,6 +207,8 @@ describe('slow and half-open clients', () => {
         sock.write('POST /inject HTTP/1.1\r\nHost: x\r\n');
         resolve();
       })));
+      // Read what the server sends (its 408), so its closing the connection is seen.
+      sock.resume();
       sock.on('close', () => closed.push(Date.now() - opened));
       sock.on('error', () => undefined);
       sockets.push(sock);
