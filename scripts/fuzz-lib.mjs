@@ -34,7 +34,7 @@ const oddValue = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...ODD_STRINGS) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40, unit: 'binary' }) },
-  { weight: 1, arbitrary: fc.integer({ min: -2 ** 40, max: 2 ** 40 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }) },
 );
 
 /** Every path (as key lists) of an object tree, breadth-limited. */
