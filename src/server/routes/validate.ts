@@ -19,6 +19,19 @@ export function denialMessage(kind: string, ns: string, name: string, errors: re
   return `${kind} ${who} is invalid: ${issues.join('; ')}`;
 }
 
+const KNOWN_VERSIONS = new Set(['v1', 'v1beta1', 'v1alpha1', 'v1alpha2', 'v1alpha3']);
+
+/**
+ * Metric labels for a request: the group and kind are known (a validator exists), the version
+ * is one of the served ones, and the resource is derived from the kind — never the client's
+ * strings, which would let any caller grow the label set without bound.
+ */
+export function metricLabels(group: string, version: string, kind: string): { group: string; version: string; resource: string } {
+  const lower = kind.toLowerCase();
+  const resource = /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : lower.endsWith('s') ? `${lower}es` : `${lower}s`;
+  return { group, version: KNOWN_VERSIONS.has(version) ? version : 'other', resource };
+}
+
 interface Verdict {
   readonly body: AdmissionReviewOut;
   readonly decision: string;
@@ -26,7 +39,7 @@ interface Verdict {
 
 function judge(d: Decoded, report: Report, deps: ValidateRouteDeps): Verdict {
   const r = d.review.request;
-  const { group, version, resource } = r.resource;
+  const { group, version, resource } = metricLabels(r.kind.group, r.kind.version, r.kind.kind);
   if (report.errors.length === 0) {
     deps.metrics.validationPassed(group, version, resource);
     return { body: allowed(d.echo, report.warnings), decision: 'allow' };
@@ -43,14 +56,16 @@ function verdict(d: Decoded, deps: ValidateRouteDeps): Verdict {
   const validator = lookup(r.kind.group, r.kind.kind);
   if (!validator) return { body: allowed(d.echo), decision: 'allow:unknown_kind' };
   if (r.object === null || typeof r.object !== 'object' || Array.isArray(r.object)) {
-    deps.metrics.validationFailed(r.resource.group, r.resource.version, r.resource.resource, 'no_object');
+    const l = metricLabels(r.kind.group, r.kind.version, r.kind.kind);
+    deps.metrics.validationFailed(l.group, l.version, l.resource, 'no_object');
     return { body: denied(d.echo, 'request.object is missing or not an object', { code: 400, reason: 'BadRequest' }), decision: 'deny:no_object' };
   }
   try {
     return judge(d, validator(r.object as KubeObject), deps);
   } catch (err) {
     d.log.error({ err }, 'validation failed unexpectedly');
-    deps.metrics.validationFailed(r.resource.group, r.resource.version, r.resource.resource, 'internal');
+    const l = metricLabels(r.kind.group, r.kind.version, r.kind.kind);
+    deps.metrics.validationFailed(l.group, l.version, l.resource, 'internal');
     return { body: errored(d.echo, `meshgate could not validate this object because of an internal error (request ${d.echo.uid}); see the meshgate logs`), decision: 'error' };
   }
 }
