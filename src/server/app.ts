@@ -61,8 +61,10 @@ function socketTimeouts(limits: AppLimits): Record<string, number> {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = fastify({
     loggerInstance: deps.logger,
-    // One log line per admission request is written by the routes themselves.
+    // One log line per admission request is written by the routes themselves, carrying the
+    // review's uid; fastify's own per-request child logger (with a reqId) would only add cost.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger) => logger,
     bodyLimit: deps.limits.bodyLimitBytes,
     requestTimeout: deps.limits.requestTimeoutMs,
     keepAliveTimeout: deps.limits.keepAliveTimeoutMs,

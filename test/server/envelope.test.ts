@@ -141,3 +141,21 @@ describe('routes', () => {
     }
   });
 });
+
+describe('logging', () => {
+  it('writes one line per admission request with its identity, decision and duration', async () => {
+    const { app, logs } = testApp();
+    await app.inject({ method: 'POST', url: '/inject', headers: JSON_TYPE, payload: review() });
+    const lines = logs().filter((l) => l['msg'] === 'inject');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      uid: 'b7f9c2d4-0000-4000-8000-000000000001',
+      kind: 'Pod',
+      namespace: 'shop',
+      name: 'cart-1',
+      operation: 'CREATE',
+      decision: 'skip:explicitly_disabled',
+      durationMs: expect.any(Number),
+    });
+  });
+});

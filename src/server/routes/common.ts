@@ -8,6 +8,9 @@ import type { Echo } from '../../admission/respond.js';
 export interface Decoded {
   readonly review: AdmissionReviewIn;
   readonly echo: Echo;
+  /** The request's identity, carried by every log line about it. */
+  readonly bindings: Readonly<Record<string, string>>;
+  /** The request's child logger, created on first use (most requests only write the final line). */
   readonly log: FastifyBaseLogger;
 }
 
@@ -33,8 +36,22 @@ export function decode(request: FastifyRequest): Decoded {
   const review = decodeReview(request.body);
   const r = review.request;
   const { name, namespace } = identity(review);
-  const log = request.log.child({ uid: r.uid, kind: r.kind.kind, namespace, name, operation: r.operation });
-  return { review, echo: { apiVersion: review.apiVersion, uid: r.uid }, log };
+  const bindings = { uid: r.uid, kind: r.kind.kind, namespace, name, operation: r.operation };
+  let child: FastifyBaseLogger | undefined;
+  return {
+    review,
+    echo: { apiVersion: review.apiVersion, uid: r.uid },
+    bindings,
+    get log(): FastifyBaseLogger {
+      child ??= request.log.child(bindings);
+      return child;
+    },
+  };
+}
+
+/** The one line logged per admission request: its identity, the decision and the time taken. */
+export function logDecision(request: FastifyRequest, d: Decoded, fields: Record<string, unknown>, msg: string): void {
+  request.log.info({ ...d.bindings, ...fields }, msg);
 }
 
 export function elapsed(startNs: bigint): number {

@@ -7,7 +7,7 @@ import type { InjectOutcome } from '../../inject/types.js';
 import type { Metrics } from '../metrics.js';
 import type { InjectorRef } from '../engines.js';
 import { pathEnv } from '../inject-path.js';
-import { decode, elapsed, type Decoded } from './common.js';
+import { decode, elapsed, logDecision, type Decoded } from './common.js';
 
 export interface InjectRouteDeps {
   readonly injector: InjectorRef;
@@ -72,7 +72,7 @@ export function injectRoutes(deps: InjectRouteDeps) {
     deps.metrics.injectionSuccess();
     const seconds = elapsed(start);
     deps.metrics.injectionTime(seconds);
-    d.log.info({ decision: what, durationMs: Math.round(seconds * 1e6) / 1e3 }, 'inject');
+    logDecision(request, d, { decision: what, durationMs: Math.round(seconds * 1e6) / 1e3 }, 'inject');
     return body;
   };
   return async (app: FastifyInstance): Promise<void> => {

@@ -6,7 +6,7 @@ import { allowed, denied, errored, type AdmissionReviewOut } from '../../admissi
 import type { Issue, KubeObject, Report } from '../../validate/index.js';
 import { lookup } from '../../validate/index.js';
 import type { Metrics } from '../metrics.js';
-import { decode, elapsed, identity, type Decoded } from './common.js';
+import { decode, elapsed, identity, logDecision, type Decoded } from './common.js';
 
 export interface ValidateRouteDeps {
   readonly metrics: Metrics;
@@ -77,7 +77,7 @@ export function validateRoutes(deps: ValidateRouteDeps) {
     const v = verdict(d, deps);
     const seconds = elapsed(start);
     deps.metrics.validationTime(seconds);
-    d.log.info({ decision: v.decision, durationMs: Math.round(seconds * 1e6) / 1e3, dryRun: d.review.request.dryRun === true }, 'validate');
+    logDecision(request, d, { decision: v.decision, durationMs: Math.round(seconds * 1e6) / 1e3, dryRun: d.review.request.dryRun === true }, 'validate');
     return v.body;
   };
   return async (app: FastifyInstance): Promise<void> => {
