@@ -1,21 +1,16 @@
 // Starting the webhook server from a Config: logger, metrics, engines, TLS (with reload),
 // listening, and graceful shutdown. Returns a handle so tests and the CLI can stop it.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
 import type { Server as HttpsServer } from 'node:https';
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
-import { CERT_FILES } from '../cluster/cert-sync.js';
-import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
-import type { InjectionFallback } from '../cluster/injection-config.js';
-import { placeholderPair } from '../cluster/pki.js';
-import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
-import { defaultTemplatesDir, loadInjectorSettings, readConfigFile as readInjectionFile, readTemplates } from '../injection-settings.js';
+import type { ClusterAgent } from '../cluster/index.js';
+import { createInjector } from '../inject/index.js';
+import { loadInjectorSettings } from '../injection-settings.js';
 import { buildApp } from './app.js';
 import { engineRef, type InjectorRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -62,81 +57,9 @@ async function buildInjector(config: Config): Promise<ReturnType<typeof createIn
   return createInjector(settings);
 }
 
-/** What the injector is built from in cluster mode: the files once, the ConfigMaps on every change. */
-interface InjectionFiles {
-  readonly templates: Readonly<Record<string, string>>;
-  readonly values?: unknown;
-  readonly mesh?: unknown;
-  readonly userTemplates?: Readonly<Record<string, string>>;
-}
-
-async function readInjectionFiles(config: Config): Promise<InjectionFiles> {
-  const [values, mesh, templates, userTemplates] = await Promise.all([
-    config.valuesFile ? readInjectionFile(config.valuesFile, `values file ${config.valuesFile}`) : undefined,
-    config.meshFile ? readInjectionFile(config.meshFile, `mesh file ${config.meshFile}`) : undefined,
-    readTemplates(config.templatesDir ?? defaultTemplatesDir(), 'templates'),
-    config.extraTemplatesDir ? readTemplates(config.extraTemplatesDir, 'extra templates') : undefined,
-  ]);
-  return { templates, values, mesh, ...(userTemplates ? { userTemplates } : {}) };
-}
-
-/** Throws InjectorConfigError when the sources are not usable; the caller keeps its injector then. */
-function injectorFrom(files: InjectionFiles, sources: InjectionFallback, config: Config): Injector {
-  return createInjector(buildInjectorSettings({
-    values: sources.values,
-    mesh: sources.mesh,
-    templates: files.templates,
-    ...(sources.userTemplates ? { userTemplates: sources.userTemplates } : {}),
-    nativeSidecars: config.nativeSidecars,
-    revision: config.revision,
-  }));
-}
-
-/** Cluster mode listens with a placeholder until the Secret's pair is written to certDir. */
-async function clusterTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
-  const files = { certFile: join(config.certDir, CERT_FILES.cert), keyFile: join(config.certDir, CERT_FILES.key) };
-  await mkdir(config.certDir, { recursive: true, mode: 0o700 });
-  // A previous container's files may be stale; only the Secret says what to serve.
-  await Promise.all([rm(files.certFile, { force: true }), rm(files.keyFile, { force: true })]);
-  return { files, pair: await placeholderPair() };
-}
-
 async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
   const files = { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile };
   return { files, pair: await loadPair(files) };
-}
-
-interface ClusterWiring {
-  readonly config: Config;
-  readonly log: Logger;
-  readonly metrics: Metrics;
-  readonly readiness: Readiness;
-  readonly injector: InjectorRef;
-  readonly files: InjectionFiles;
-  readonly checkTls: () => Promise<unknown>;
-}
-
-function clusterAgent(w: ClusterWiring): ClusterAgent {
-  const { files, config } = w;
-  return createClusterAgent({
-    config,
-    log: w.log,
-    registry: w.metrics.registry,
-    readiness: w.readiness,
-    applyInjection: (sources) => w.injector.set(injectorFrom(files, sources, config)),
-    fallback: files,
-    onConfigReload: (component, ok) => w.metrics.configReload(component, ok),
-    checkTls: w.checkTls,
-  });
-}
-
-async function initialInjector(config: Config, files: InjectionFiles | undefined): Promise<Injector> {
-  if (!files) return buildInjector(config);
-  return injectorFrom(files, files, config);
-}
-
-function startCluster(agent: ClusterAgent, log: Logger): void {
-  agent.start().catch((err: unknown) => log.error({ err }, 'cluster mode failed to start; meshgate stays unready'));
 }
 
 /** Outside cluster mode, the injection files are watched and reloaded without a restart. */
@@ -150,18 +73,19 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
   if (config.dev) await ensureDevCerts(config, log);
-  const injectionFiles = config.cluster ? await readInjectionFiles(config) : undefined;
-  const injector = engineRef(await initialInjector(config, injectionFiles));
-  const { files, pair } = config.cluster ? await clusterTls(config) : await fileTls(config);
+  const clusterMode = config.cluster ? await import('./cluster-mode.js') : undefined;
+  const injectionFiles = clusterMode ? await clusterMode.readInjectionFiles(config) : undefined;
+  const injector = engineRef(clusterMode && injectionFiles ? clusterMode.initialInjector(config, injectionFiles) : await buildInjector(config));
+  const { files, pair } = clusterMode ? await clusterMode.clusterTls(config) : await fileTls(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const readiness = createReadiness(config.cluster ? ['listening', ...CLUSTER_READINESS] : ['listening']);
+  const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
   const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions } });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = injectionFiles ? clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
+  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
   tls = watchTls({
     files,
     initial: pair,
@@ -176,7 +100,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const address = await app.listen({ host, port });
   readiness.unblock('listening');
   log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
-  if (cluster) startCluster(cluster, log);
+  if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, injector, log, metrics);
   const watcher = tls;
   const stop = async (): Promise<void> => {

@@ -1,0 +1,92 @@
+// Cluster mode's wiring into the server: the injector built from files once and from the
+// ConfigMaps on every change, the placeholder certificate until the Secret's pair arrives, and
+// the agent that looks after Secrets, Leases and webhook configurations. Loaded only with
+// --cluster, so a server outside the cluster never loads the Kubernetes client.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { CERT_FILES } from '../cluster/cert-sync.js';
+import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
+import type { InjectionFallback } from '../cluster/injection-config.js';
+import { placeholderPair } from '../cluster/pki.js';
+import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
+import { defaultTemplatesDir, readConfigFile as readInjectionFile, readTemplates } from '../injection-settings.js';
+import type { InjectorRef } from './engines.js';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+import type { TlsFiles, TlsPair } from './tls.js';
+
+export { CLUSTER_READINESS, type ClusterAgent };
+
+/** What the injector is built from in cluster mode: the files once, the ConfigMaps on every change. */
+export interface InjectionFiles {
+  readonly templates: Readonly<Record<string, string>>;
+  readonly values?: unknown;
+  readonly mesh?: unknown;
+  readonly userTemplates?: Readonly<Record<string, string>>;
+}
+
+export async function readInjectionFiles(config: Config): Promise<InjectionFiles> {
+  const [values, mesh, templates, userTemplates] = await Promise.all([
+    config.valuesFile ? readInjectionFile(config.valuesFile, `values file ${config.valuesFile}`) : undefined,
+    config.meshFile ? readInjectionFile(config.meshFile, `mesh file ${config.meshFile}`) : undefined,
+    readTemplates(config.templatesDir ?? defaultTemplatesDir(), 'templates'),
+    config.extraTemplatesDir ? readTemplates(config.extraTemplatesDir, 'extra templates') : undefined,
+  ]);
+  return { templates, values, mesh, ...(userTemplates ? { userTemplates } : {}) };
+}
+
+/** Throws InjectorConfigError when the sources are not usable; the caller keeps its injector then. */
+function injectorFrom(files: InjectionFiles, sources: InjectionFallback, config: Config): Injector {
+  return createInjector(buildInjectorSettings({
+    values: sources.values,
+    mesh: sources.mesh,
+    templates: files.templates,
+    ...(sources.userTemplates ? { userTemplates: sources.userTemplates } : {}),
+    nativeSidecars: config.nativeSidecars,
+    revision: config.revision,
+  }));
+}
+
+/** Cluster mode listens with a placeholder until the Secret's pair is written to certDir. */
+export async function clusterTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
+  const files = { certFile: join(config.certDir, CERT_FILES.cert), keyFile: join(config.certDir, CERT_FILES.key) };
+  await mkdir(config.certDir, { recursive: true, mode: 0o700 });
+  // A previous container's files may be stale; only the Secret says what to serve.
+  await Promise.all([rm(files.certFile, { force: true }), rm(files.keyFile, { force: true })]);
+  return { files, pair: await placeholderPair() };
+}
+
+export interface ClusterWiring {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly injector: InjectorRef;
+  readonly files: InjectionFiles;
+  readonly checkTls: () => Promise<unknown>;
+}
+
+export function clusterAgent(w: ClusterWiring): ClusterAgent {
+  const { files, config } = w;
+  return createClusterAgent({
+    config,
+    log: w.log,
+    registry: w.metrics.registry,
+    readiness: w.readiness,
+    applyInjection: (sources) => w.injector.set(injectorFrom(files, sources, config)),
+    fallback: files,
+    onConfigReload: (component, ok) => w.metrics.configReload(component, ok),
+    checkTls: w.checkTls,
+  });
+}
+
+export function initialInjector(config: Config, files: InjectionFiles): Injector {
+  return injectorFrom(files, files, config);
+}
+
+export function startCluster(agent: ClusterAgent, log: Logger): void {
+  agent.start().catch((err: unknown) => log.error({ err }, 'cluster mode failed to start; meshgate stays unready'));
+}
+
