@@ -154,8 +154,11 @@ async function main() {
 
   const meshPort = await freePort();
   const profArgs = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : [];
+  // meshgate runs with the Node options the Deployment gives it (the heap cap shapes RSS).
+  const nodeOptions = readFileSync(join(root, 'manifests', 'deployment.yaml'), 'utf8').match(/--max-old-space-size=\d+/g) ?? [];
+  log(`node options as in manifests/deployment.yaml: ${nodeOptions.join(' ') || '(none)'}`);
   log(`starting meshgate serve on 127.0.0.1:${meshPort}`);
-  const mesh = start([...profArgs, join(root, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${meshPort}`, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--log-level', 'info'], 'meshgate');
+  const mesh = start([...nodeOptions, ...profArgs, join(root, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${meshPort}`, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--log-level', 'info'], 'meshgate');
   await waitReady(meshPort, '/readyz');
 
   const canned = {};
