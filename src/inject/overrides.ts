@@ -80,9 +80,9 @@ function findContainer(pod: JsonObject, name: string): JsonObject | undefined {
   return byName(arrayAt(pod, 'spec', 'containers'), name) ?? byName(arrayAt(pod, 'spec', 'initContainers'), name);
 }
 
-function securityContextOf(c: JsonObject): JsonObject {
-  if (!isObject(c['securityContext'])) c['securityContext'] = {};
-  return c['securityContext'] as JsonObject;
+/** Sets fields of a container's securityContext, which is copied (it may be the request's). */
+function setSecurity(c: JsonObject, fields: JsonObject): void {
+  c['securityContext'] = { ...objectAt(c, 'securityContext'), ...fields };
 }
 
 /**
@@ -102,20 +102,22 @@ export function adjustInitContainerUser(pod: JsonObject, user: JsonObject | unde
   if (runAsUser === undefined && runAsGroup === undefined) return;
   if (interceptionMode === 'TPROXY') {
     const proxy = findContainer(pod, 'istio-proxy');
-    if (proxy) securityContextOf(proxy)['runAsUser'] = 0;
+    if (proxy) setSecurity(proxy, { runAsUser: 0 });
     return;
   }
   const inits = arrayAt(pod, 'spec', 'initContainers');
   const validation = byName(inits, 'istio-validation');
   if (validation) {
-    if (runAsUser !== undefined) securityContextOf(validation)['runAsUser'] = runAsUser;
-    if (runAsGroup !== undefined) securityContextOf(validation)['runAsGroup'] = runAsGroup;
+    setSecurity(validation, {
+      ...(runAsUser !== undefined ? { runAsUser } : {}),
+      ...(runAsGroup !== undefined ? { runAsGroup } : {}),
+    });
   }
   if (typeof runAsUser !== 'number' || runAsUser === 0) return;
   for (const c of [byName(inits, 'istio-init'), validation]) {
     const args = c ? c['args'] : undefined;
-    if (!Array.isArray(args)) continue;
+    if (!c || !Array.isArray(args)) continue;
     const i = args.indexOf('-u');
-    if (i >= 0 && i + 1 < args.length) args[i + 1] = String(runAsUser);
+    if (i >= 0 && i + 1 < args.length) c['args'] = args.with(i + 1, String(runAsUser));
   }
 }

@@ -1,7 +1,10 @@
 // RFC 6902 patch from the Pod as received to the injected Pod. The same walk as fast-json-patch's
 // `compare` (objects key by key, arrays index by index, removals from the end), but values are
 // not deep-copied through JSON: the operations share subtrees with the injected Pod, which is
-// fresh per request. Applying the patch to the received Pod yields the injected Pod.
+// never changed after the patch is made. Applying the patch to the received Pod yields the
+// injected Pod. The injected Pod shares what the injection left alone with the received one
+// (pipeline.ts), and identical subtrees are skipped before their path is even built, so the
+// cost follows what changed, not the size of the Pod.
 import type { Operation } from 'fast-json-patch';
 
 const escape = (key: string): string => (key.includes('/') || key.includes('~') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
@@ -11,7 +14,7 @@ const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] => ty
 function diffArrays(from: unknown[], to: unknown[], path: string, ops: Operation[]): void {
   const common = Math.min(from.length, to.length);
   for (let i = from.length - 1; i >= to.length; i--) ops.push({ op: 'remove', path: `${path}/${i}` });
-  for (let i = 0; i < common; i++) diffValue(from[i], to[i], `${path}/${i}`, ops);
+  for (let i = 0; i < common; i++) if (from[i] !== to[i]) diffValue(from[i], to[i], `${path}/${i}`, ops);
   for (let i = from.length; i < to.length; i++) ops.push({ op: 'add', path: `${path}/${i}`, value: to[i] });
 }
 
@@ -19,7 +22,7 @@ function diffObjects(from: Record<string, unknown>, to: Record<string, unknown>,
   for (const key of Object.keys(from)) {
     if (!Object.prototype.hasOwnProperty.call(to, key) || to[key] === undefined) {
       if (from[key] !== undefined) ops.push({ op: 'remove', path: `${path}/${escape(key)}` });
-    } else diffValue(from[key], to[key], `${path}/${escape(key)}`, ops);
+    } else if (from[key] !== to[key]) diffValue(from[key], to[key], `${path}/${escape(key)}`, ops);
   }
   for (const key of Object.keys(to)) {
     if (to[key] !== undefined && (!Object.prototype.hasOwnProperty.call(from, key) || from[key] === undefined)) {

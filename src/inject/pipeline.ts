@@ -4,7 +4,7 @@ import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
-import { arrayAt, clone, isObject, objectAt, own, sprint, stringMap, type JsonObject } from './json.js';
+import { arrayAt, isObject, objectAt, own, sprint, stringMap, type JsonObject } from './json.js';
 import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
@@ -27,6 +27,26 @@ export function withoutManagedFields(raw: Readonly<Record<string, unknown>>): Js
     base['metadata'] = metadata;
   }
   return base;
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
+/**
+ * The Pod the pipeline changes, as copies of the objects whose own fields the steps write (the
+ * Pod, metadata, spec, the container lists and their containers); everything below is shared
+ * with the request and only ever replaced (smp.ts copies what it merges into). Cheaper than a
+ * deep copy, and the patch skips shared subtrees by identity, so neither grows with the Pod.
+ */
+function draftOf(base: JsonObject): JsonObject {
+  const pod = { ...base };
+  if (isObject(pod['metadata'])) pod['metadata'] = { ...pod['metadata'] };
+  const spec = { ...(pod['spec'] as JsonObject) };
+  for (const list of CONTAINER_LISTS) {
+    const items = spec[list];
+    if (Array.isArray(items)) spec[list] = items.map((c) => (isObject(c) ? { ...c } : c));
+  }
+  pod['spec'] = spec;
+  return pod;
 }
 
 function checkPodShape(pod: JsonObject): void {
@@ -102,7 +122,7 @@ export function prepare(settings: InjectorSettings, input: InjectInput): Prepare
   if (!isObject(input.pod)) throw new InjectionDenied('invalid_pod', 'the object is not a Pod');
   const base = withoutManagedFields(input.pod);
   checkPodShape(base);
-  const pod = clone(base);
+  const pod = draftOf(base);
   const metadata = objectAt(pod, 'metadata');
   const namespace = sprint(metadata['namespace']) || input.namespace || '';
   const decision = decide(settings.config, pod, namespace, input.policy ? { policy: input.policy } : {});

@@ -44,7 +44,10 @@ function proberOf(handler: JsonObject, kind: string, container: JsonObject, stat
 
 interface Rewrite {
   readonly key: string;
-  readonly target: JsonObject;
+  /** The container, and the probe field or lifecycle hook the handler sits in. */
+  readonly container: JsonObject;
+  readonly field: string;
+  readonly hook?: string;
   readonly prober: Prober | undefined;
 }
 
@@ -53,25 +56,40 @@ const handlerKind = (h: JsonObject, kinds: readonly string[]): string | undefine
 function rewritesOf(c: JsonObject, statusPorts: readonly number[]): Rewrite[] {
   const name = sprint(c['name']);
   const out: Rewrite[] = [];
-  const add = (handler: unknown, key: string, kinds: readonly string[]): void => {
+  const add = (handler: unknown, key: string, kinds: readonly string[], where: Pick<Rewrite, 'field' | 'hook'>): void => {
     const kind = isObject(handler) ? handlerKind(handler, kinds) : undefined;
-    if (kind) out.push({ key, target: handler as JsonObject, prober: proberOf(handler as JsonObject, kind, c, statusPorts) });
+    if (kind) out.push({ key, container: c, ...where, prober: proberOf(handler as JsonObject, kind, c, statusPorts) });
   };
-  for (const [field, suffix] of PROBES) add(c[field], `/app-health/${name}/${suffix}`, ['httpGet', 'tcpSocket', 'grpc']);
+  for (const [field, suffix] of PROBES) add(c[field], `/app-health/${name}/${suffix}`, ['httpGet', 'tcpSocket', 'grpc'], { field });
   const lifecycle = objectAt(c, 'lifecycle');
-  for (const [hook, suffix] of HOOKS) add(lifecycle[hook], `/app-lifecycle/${name}/${suffix}`, ['httpGet', 'tcpSocket']);
+  for (const [hook, suffix] of HOOKS) add(lifecycle[hook], `/app-lifecycle/${name}/${suffix}`, ['httpGet', 'tcpSocket'], { field: 'lifecycle', hook });
   return out;
 }
 
-/** Points a probe or hook at the agent: HTTP GET on the status port; HTTPS becomes HTTP. */
-function redirect(target: JsonObject, path: string, statusPort: number): void {
-  const http = isObject(target['httpGet']) ? { ...target['httpGet'] } : {};
-  delete target['tcpSocket'];
-  delete target['grpc'];
+/** A probe or hook pointed at the agent: HTTP GET on the status port; HTTPS becomes HTTP. */
+function redirected(handler: JsonObject, path: string, statusPort: number): JsonObject {
+  const out = { ...handler };
+  const http = isObject(out['httpGet']) ? { ...out['httpGet'] } : {};
+  delete out['tcpSocket'];
+  delete out['grpc'];
   http['path'] = path;
   http['port'] = statusPort;
   if (http['scheme'] === 'HTTPS') http['scheme'] = 'HTTP';
-  target['httpGet'] = http;
+  out['httpGet'] = http;
+  return out;
+}
+
+/**
+ * Replaces the handler with its redirected copy. The container is the Pod's own copy, but the
+ * probe and lifecycle objects may be shared with the request, so they are copied, not changed.
+ */
+function redirect(r: Rewrite, statusPort: number): void {
+  const { container: c, field, hook } = r;
+  if (hook === undefined) c[field] = redirected(c[field] as JsonObject, r.key, statusPort);
+  else {
+    const lifecycle = objectAt(c, field);
+    c[field] = { ...lifecycle, [hook]: redirected(lifecycle[hook] as JsonObject, r.key, statusPort) };
+  }
 }
 
 const meshStatusPortOf = (mesh: JsonObject): number => Number(objectAt(mesh, 'defaultConfig')['statusPort'] ?? 15020);
@@ -121,5 +139,5 @@ export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjecti
     const env = arrayAt(proxy, 'env').filter((e) => !(isObject(e) && e['name'] === PROBERS_ENV));
     proxy['env'] = [...env, { name: PROBERS_ENV, value: sortedJSON(merged) }];
   }
-  for (const r of rewrites) redirect(r.target, r.key, statusPort);
+  for (const r of rewrites) redirect(r, statusPort);
 }

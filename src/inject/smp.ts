@@ -2,7 +2,9 @@
 // are merged item by item (patch items in patch order, items only on the Pod interleaved by
 // their original position, new items before the remaining Pod-only items), other lists are
 // replaced, maps merge key by key, null deletes, and `$patch: replace|delete` directives work.
-// The Pod is changed in place; the patch is never changed (values are copied in).
+// The target object is changed in place, but nothing below it: a nested map or list item the
+// patch changes is replaced by a changed copy (copy-on-write), so the Pod may share subtrees
+// with the request. The patch is never changed (values are copied in).
 import { isObject, own, setOwn, type Json, type JsonObject } from './json.js';
 
 export interface Schema {
@@ -72,7 +74,7 @@ export function landed(v: Json): Json {
   return out;
 }
 
-/** Strategic-merges `patch` into `target` (changed in place). */
+/** Strategic-merges `patch` into `target` (changed in place; what it holds is copied before a change). */
 export function mergeInto(target: JsonObject, patch: JsonObject, schema: Schema | undefined): void {
   if (patch['$patch'] === 'replace') {
     for (const k of Object.keys(target)) delete target[k];
@@ -88,9 +90,16 @@ export function mergeInto(target: JsonObject, patch: JsonObject, schema: Schema 
     else if (ov === undefined || ov === null) {
       if (!(Array.isArray(pv) && pv.length === 0)) setOwn(target, k, landed(pv));
     } else if (Array.isArray(pv) && Array.isArray(ov)) setOwn(target, k, mergeList(ov, pv, child));
-    else if (isObject(pv) && isObject(ov) && pv['$patch'] !== 'replace') mergeInto(ov, pv, child);
+    else if (isObject(pv) && isObject(ov) && pv['$patch'] !== 'replace') setOwn(target, k, merged(ov, pv, child));
     else setOwn(target, k, landed(pv));
   }
+}
+
+/** A copy of `target` with `patch` merged in; `target` may be shared with the request. */
+function merged(target: JsonObject, patch: JsonObject, schema: Schema | undefined): JsonObject {
+  const copy = { ...target };
+  mergeInto(copy, patch, schema);
+  return copy;
 }
 
 function mergeList(target: Json[], patch: Json[], schema: Schema | undefined): Json[] {
@@ -124,7 +133,7 @@ function mergeByKey(base: Json[], patch: Json[], key: string, itemSchema: Schema
     const k = p[key];
     const found = k === undefined ? undefined : byKey.get(k);
     if (found) {
-      mergeInto(found.item as JsonObject, p, itemSchema);
+      found.item = merged(found.item as JsonObject, p, itemSchema);
       if (found.order < 0) found.order = j;
     } else {
       const s: Slot = { item: landed(p), origin: -1, order: j };
