@@ -1,7 +1,7 @@
 // Micro-benchmark of the injection and validation cores, without the server: times
 // `injector.inject()` (plus encoding its patch, as the response does) and `validateObject()`
-// on the request bodies in bench/data/, in process, after a warm-up. Prints µs per operation,
-// the median of several rounds. Uses the production build: `npm run build` first.
+// on the request bodies in bench/data/, in process, after a warm-up. Prints CPU µs per
+// operation, the median of several rounds. Uses the production build: `npm run build` first.
 // `--dist DIR` times another build (a copy of dist/ from an earlier commit) for comparisons.
 //   node bench/micro.mjs [--only NAME[,NAME]] [--rounds N] [--ms MS] [--dist DIR]
 import { readFileSync } from 'node:fs';
@@ -44,15 +44,17 @@ function operation(name) {
   };
 }
 
+/** CPU time (user + system, µs) per operation: steadier than wall time on a shared machine. */
 function round(fn, ms) {
   const end = performance.now() + ms;
   let n = 0;
-  const start = performance.now();
+  const start = process.cpuUsage();
   while (performance.now() < end) {
     for (let i = 0; i < 20; i++) fn();
     n += 20;
   }
-  return ((performance.now() - start) * 1000) / n;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / n;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

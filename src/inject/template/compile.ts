@@ -7,6 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Nod
 import { InjectorConfigError } from '../errors.js';
 import { isEmptyValue, isObject, sprint } from '../json.js';
 import { compileExpression, freeIdentifiers, toPlain } from './cel.js';
+import { DEFER, specialise } from './specialise.js';
 
 /** Returned by a renderer for a map that its `$if` removed. */
 export const OMIT: unique symbol = Symbol('omit');
@@ -28,6 +29,8 @@ interface Context {
   readonly loopVars: ReadonlySet<string>;
   /** Variables known at load time (values, meshConfig, revision…), for constant folding. */
   readonly staticScope: Scope;
+  /** Whether expressions get the compiled fast path (specialise.ts); off only to test it against CEL. */
+  readonly fastPath: boolean;
 }
 
 /** Compile-time values are shared by every render, so they are frozen (the merge copies them). */
@@ -59,18 +62,25 @@ function compileExpr(source: string, cx: Context): Compiled {
   } catch (e) {
     return fail(cx, `cannot parse expression \`${source.trim()}\`: ${firstLine(e)}`);
   }
-  const ids = freeIdentifiers(fn.ast);
-  if ([...ids].every((id) => id in cx.staticScope && !cx.loopVars.has(id))) {
+  const isStatic = (ast: unknown): boolean => [...freeIdentifiers(ast)].every((id) => id in cx.staticScope && !cx.loopVars.has(id));
+  if (isStatic(fn.ast)) {
     try {
       return constant(toPlain(fn(cx.staticScope)));
     } catch {
       // Left to request time, where the error names the Pod's template rendering.
     }
   }
+  const fast = cx.fastPath ? specialise(fn.ast, { source, isStatic, compile: compileExpression, staticScope: cx.staticScope }) : undefined;
+  const evaluate = fast
+    ? (scope: Scope): unknown => {
+        const v = fast(scope);
+        return v === DEFER ? fn(scope) : v;
+      }
+    : fn;
   const where = `template "${cx.template}" at ${cx.path || '(top level)'}`;
   return dynamic((scope) => {
     try {
-      return toPlain(fn(scope));
+      return toPlain(evaluate(scope));
     } catch (e) {
       throw new TemplateRenderError(`${where}: ${firstLine(e)}`);
     }
@@ -328,11 +338,16 @@ export interface CompiledTemplate {
 
 const TOP_LEVEL = new Set(['metadata', 'spec']);
 
+export interface CompileOptions {
+  /** Evaluate every expression with cel-js alone (tests compare the fast path with it). */
+  readonly celOnly?: boolean;
+}
+
 /** Parses and compiles a template source; throws InjectorConfigError naming the template. */
-export function compileTemplate(name: string, source: string, staticScope: Scope): CompiledTemplate {
+export function compileTemplate(name: string, source: string, staticScope: Scope, options: CompileOptions = {}): CompiledTemplate {
   const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) throw new InjectorConfigError(`template "${name}"`, `not valid YAML: ${firstLine(doc.errors[0])}`);
-  const cx: Context = { template: name, doc, path: '', loopVars: new Set(), staticScope };
+  const cx: Context = { template: name, doc, path: '', loopVars: new Set(), staticScope, fastPath: options.celOnly !== true };
   const root = doc.contents as Node | null;
   if (root !== null && !isMap(root)) fail(cx, 'a template is a mapping with metadata and/or spec (a Pod overlay)');
   for (const p of root?.items ?? []) {
