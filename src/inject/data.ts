@@ -4,7 +4,7 @@
 import type { InjectorConfig } from './config.js';
 import { InjectionDenied } from './errors.js';
 import { resolveImages } from './images.js';
-import { arrayAt, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
 import { excludeInboundPort } from './traffic.js';
 import { ownerURI, type WorkloadMeta } from './workload.js';
@@ -62,9 +62,11 @@ export interface Derived {
 /** Names of variables that depend only on configuration (templates fold them at load time). */
 export const STATIC_VARIABLES = ['values', 'meshConfig', 'revision', 'compliancePolicy', 'proxyUID', 'proxyGID', 'inboundTrafficPolicyMode'] as const;
 
+type StaticData = Pick<TemplateData, (typeof STATIC_VARIABLES)[number]>;
+
 /** Everything derived from configuration alone, computed once per configuration. */
 interface ConfigFacts {
-  readonly scope: Record<string, unknown>;
+  readonly scope: StaticData;
   /** The ProxyConfig of a Pod without a proxy.istio.io/config annotation, and its PROXY_CONFIG. */
   readonly proxyConfig: JsonObject;
   readonly proxyConfigJSON: string;
@@ -100,7 +102,7 @@ function configFacts(config: InjectorConfig): ConfigFacts {
 }
 
 /** The configuration-only variables, computed once per configuration. */
-export function staticScope(config: InjectorConfig): Record<string, unknown> {
+export function staticScope(config: InjectorConfig): Readonly<Record<string, unknown>> {
   return configFacts(config).scope;
 }
 
@@ -109,7 +111,7 @@ export function podProxyConfig(config: InjectorConfig, annotation: JsonObject | 
   return annotation ? effectiveProxyConfig(objectAt(config.mesh, 'defaultConfig'), annotation) : configFacts(config).proxyConfig;
 }
 
-function buildStaticScope(config: InjectorConfig): Record<string, unknown> {
+function buildStaticScope(config: InjectorConfig): StaticData {
   return {
     values: config.values,
     meshConfig: config.mesh,
@@ -281,13 +283,22 @@ export function templateData(input: DataInput): TemplateData {
   const spec = objectAt(pod, 'spec');
   const containers = arrayAt(spec, 'containers');
   const images = resolveImages(config.values, proxyConfig, annotations);
+  // Built with copyOf and written out field by field rather than spread: in Node 20, an object
+  // made by spread syntax is slow to add keys to (json.ts), and this runs for every Pod.
   const view: JsonObject = {
     ...pod,
-    metadata: { ...metadata, name: sprint(metadata['name']), namespace: workload.namespace, labels, annotations },
-    spec: { ...spec, containers, initContainers: arrayAt(spec, 'initContainers'), volumes: arrayAt(spec, 'volumes') },
+    metadata: copyOf(metadata, { name: sprint(metadata['name']), namespace: workload.namespace, labels, annotations }),
+    spec: copyOf(spec, { containers, initContainers: arrayAt(spec, 'initContainers'), volumes: arrayAt(spec, 'volumes') }),
   };
+  const fixed = configFacts(config).scope;
   return {
-    ...(staticScope(config) as Pick<TemplateData, (typeof STATIC_VARIABLES)[number]>),
+    values: fixed.values,
+    meshConfig: fixed.meshConfig,
+    revision: fixed.revision,
+    compliancePolicy: fixed.compliancePolicy,
+    proxyUID: fixed.proxyUID,
+    proxyGID: fixed.proxyGID,
+    inboundTrafficPolicyMode: fixed.inboundTrafficPolicyMode,
     pod: view,
     labels,
     annotations,

@@ -21,6 +21,17 @@ export function setOwn(o: Record<string, unknown>, key: string, value: unknown):
   else o[key] = value;
 }
 
+/**
+ * `{ ...a, ...b, … }`, built key by key (own keys, even `__proto__`; later sources win). Use it
+ * for a copy that gets more keys afterwards: in Node 20, adding a key to an object made by
+ * spread syntax takes V8's slow path, about a microsecond per key.
+ */
+export function copyOf(...sources: readonly Readonly<Record<string, unknown>>[]): JsonObject {
+  const out: JsonObject = {};
+  for (const source of sources) for (const k of Object.keys(source)) setOwn(out, k, source[k]);
+  return out;
+}
+
 /** A fresh copy of a JSON tree (faster than structuredClone for plain data). */
 export function clone<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x) => clone(x)) as T;

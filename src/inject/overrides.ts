@@ -2,7 +2,7 @@
 // template produces (istio-proxy with `image: auto`, or an app container a template extends)
 // is merged back on top, so the user's fields win; on first injection the user's originals are
 // recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
-import { arrayAt, clone, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
+import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
 import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';
 
@@ -71,7 +71,7 @@ export function reapplyOverrides(input: OverrideInput): void {
     if (found.containers.length > 0) record['containers'] = found.containers.map(goOrder);
     if (found.initContainers.length > 0) record['initContainers'] = found.initContainers.map(goOrder);
     const metadata = objectAt(pod, 'metadata');
-    metadata['annotations'] = { ...objectAt(metadata, 'annotations'), [OVERRIDES_ANNOTATION]: JSON.stringify(record) };
+    metadata['annotations'] = copyOf(objectAt(metadata, 'annotations'), { [OVERRIDES_ANNOTATION]: JSON.stringify(record) });
     pod['metadata'] = metadata;
   }
 }
@@ -82,7 +82,7 @@ function findContainer(pod: JsonObject, name: string): JsonObject | undefined {
 
 /** Sets fields of a container's securityContext, which is copied (it may be the request's). */
 function setSecurity(c: JsonObject, fields: JsonObject): void {
-  c['securityContext'] = { ...objectAt(c, 'securityContext'), ...fields };
+  c['securityContext'] = copyOf(objectAt(c, 'securityContext'), fields);
 }
 
 /**

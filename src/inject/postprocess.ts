@@ -1,6 +1,6 @@
 // Post-processing after the templates are merged (§6): cluster/network env, labels and the
 // status annotation, and the container order that native and classic sidecars need.
-import { arrayAt, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 
 const CLUSTER_ENV = 'ISTIO_META_CLUSTER_ID';
 const NETWORK_ENV = 'ISTIO_META_NETWORK';
@@ -9,7 +9,7 @@ const NETWORK_LABEL = 'topology.istio.io/network';
 /** Proxy env that overrides the template: webhook path env, with cluster and network resolved. */
 export function clusterEnv(values: JsonObject, pathEnv: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Record<string, string> {
   const global = objectAt(values, 'global');
-  const env: Record<string, string> = { ...pathEnv };
+  const env = copyOf(pathEnv) as Record<string, string>;
   const cluster = pathEnv[CLUSTER_ENV] || sprint(objectAt(global, 'multiCluster')['clusterName']);
   const network = labels[NETWORK_LABEL] ?? (pathEnv[NETWORK_ENV] || sprint(global['network']));
   delete env[CLUSTER_ENV];
@@ -51,8 +51,8 @@ export function settleProxyEnv(pod: JsonObject, clusterNames: readonly string[])
 /** Sets the network label, the status annotation and the configured extra annotations. */
 export function applyMetadata(pod: JsonObject, network: string, status: string, injected: Readonly<Record<string, string>>): void {
   const metadata = objectAt(pod, 'metadata');
-  if (network) metadata['labels'] = { ...stringMap(metadata['labels']), [NETWORK_LABEL]: network };
-  metadata['annotations'] = { ...objectAt(metadata, 'annotations'), 'sidecar.istio.io/status': status, ...injected };
+  if (network) metadata['labels'] = copyOf(stringMap(metadata['labels']), { [NETWORK_LABEL]: network });
+  metadata['annotations'] = copyOf(objectAt(metadata, 'annotations'), { 'sidecar.istio.io/status': status }, injected);
   pod['metadata'] = metadata;
 }
 

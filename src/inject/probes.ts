@@ -2,7 +2,7 @@
 // go through the agent. Each app probe is recorded in ISTIO_KUBE_APP_PROBERS (where the agent
 // forwards it) and the probe itself is pointed at the agent's status port.
 import type { InjectorConfig } from './config.js';
-import { arrayAt, isObject, objectAt, parseBool, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringMap, type Json, type JsonObject } from './json.js';
 
 export const PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';
 
@@ -68,8 +68,8 @@ function rewritesOf(c: JsonObject, statusPorts: readonly number[]): Rewrite[] {
 
 /** A probe or hook pointed at the agent: HTTP GET on the status port; HTTPS becomes HTTP. */
 function redirected(handler: JsonObject, path: string, statusPort: number): JsonObject {
-  const out = { ...handler };
-  const http = isObject(out['httpGet']) ? { ...out['httpGet'] } : {};
+  const out = copyOf(handler);
+  const http = isObject(out['httpGet']) ? copyOf(out['httpGet']) : {};
   delete out['tcpSocket'];
   delete out['grpc'];
   http['path'] = path;

@@ -2,7 +2,7 @@
 // the agent in ISTIO_PROMETHEUS_ANNOTATIONS and the annotations are pointed at the agent, which
 // serves the application's and Envoy's metrics merged on the status port.
 import { InjectionDenied } from './errors.js';
-import { arrayAt, isObject, objectAt, parseBool, sprint, stringMap, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringMap, type JsonObject } from './json.js';
 
 const RESERVED_PORTS = new Set([15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
 
@@ -111,6 +111,6 @@ export function applySecurePort(pod: JsonObject): void {
   const env = arrayAt(proxyOf(pod), 'env').find((e) => isObject(e) && e['name'] === 'ENVOY_SECURE_MERGED_METRICS_PORT');
   const port = isObject(env) ? sprint(env['value']) : '';
   if (port === '' || port === '0') return;
-  metadata['annotations'] = { ...annotations, 'prometheus.istio.io/secure-port': port };
+  metadata['annotations'] = copyOf(annotations, { 'prometheus.istio.io/secure-port': port });
   pod['metadata'] = metadata;
 }

@@ -5,7 +5,7 @@
 // The target object is changed in place, but nothing below it: a nested map or list item the
 // patch changes is replaced by a changed copy (copy-on-write), so the Pod may share subtrees
 // with the request. The patch is never changed (values are copied in).
-import { isObject, own, setOwn, type Json, type JsonObject } from './json.js';
+import { copyOf, isObject, own, setOwn, type Json, type JsonObject } from './json.js';
 
 export interface Schema {
   readonly fields?: Readonly<Record<string, Schema>>;
@@ -97,7 +97,7 @@ export function mergeInto(target: JsonObject, patch: JsonObject, schema: Schema 
 
 /** A copy of `target` with `patch` merged in; `target` may be shared with the request. */
 function merged(target: JsonObject, patch: JsonObject, schema: Schema | undefined): JsonObject {
-  const copy = { ...target };
+  const copy = copyOf(target);
   mergeInto(copy, patch, schema);
   return copy;
 }

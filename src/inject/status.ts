@@ -1,7 +1,7 @@
 // The `sidecar.istio.io/status` annotation (what an injection added, so that a later injection
 // can recognise it) and the Pod view templates see on re-injection (§8): the containers and
 // annotations of the previous injection removed, the user's own containers put back.
-import { arrayAt, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 
 export const STATUS_ANNOTATION = 'sidecar.istio.io/status';
 export const OVERRIDES_ANNOTATION = 'proxy.istio.io/overrides';
@@ -84,7 +84,7 @@ const PROXY = 'istio-proxy';
  */
 export function stripInjection(pod: JsonObject, status: InjectionStatus, overrides: ParsedContainers, statusPort: string): JsonObject {
   const metadata = objectAt(pod, 'metadata');
-  const annotations: Record<string, string> = { ...stringMap(metadata['annotations']) };
+  const annotations = stringMap(metadata['annotations']);
   delete annotations[STATUS_ANNOTATION];
   if (annotations['prometheus.io/port'] === statusPort) for (const k of PROMETHEUS) delete annotations[k];
   const spec = objectAt(pod, 'spec');
@@ -101,7 +101,7 @@ export function stripInjection(pod: JsonObject, status: InjectionStatus, overrid
   if (userProxy && !containers.some((c) => objectAt(c)['name'] === PROXY)) containers.push(userProxy);
   return {
     ...pod,
-    metadata: { ...metadata, annotations },
-    spec: { ...spec, containers, initContainers: strip(arrayAt(spec, 'initContainers'), status.initContainers, overrides.initContainers) },
+    metadata: copyOf(metadata, { annotations }),
+    spec: copyOf(spec, { containers, initContainers: strip(arrayAt(spec, 'initContainers'), status.initContainers, overrides.initContainers) }),
   };
 }

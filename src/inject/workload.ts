@@ -55,7 +55,7 @@ export function workloadOf(pod: JsonObject, namespace: string): WorkloadMeta {
   if (!owner) return { name: podName, namespace, kind: 'Pod', apiVersion: 'v1' };
   const labels = stringMap(metadata['labels']);
   const resolved = OWNER_RULES.reduce<Owner | undefined>((found, rule) => found ?? rule(owner, labels), undefined) ?? owner;
-  return { ...resolved, name: resolved.name || podName, namespace };
+  return { kind: resolved.kind, apiVersion: resolved.apiVersion, name: resolved.name || podName, namespace };
 }
 
 /** `kubernetes://apis/<apiVersion>/namespaces/<ns>/<kind>s/<name>`, Istio's ISTIO_META_OWNER. */
