@@ -4,7 +4,7 @@ import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
-import { arrayAt, isObject, objectAt, own, sprint, stringMap, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from './json.js';
 import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';
@@ -47,6 +47,22 @@ function draftOf(base: JsonObject): JsonObject {
   }
   pod['spec'] = spec;
   return pod;
+}
+
+const ownCopy = (v: Json): Json => (isObject(v) && Object.isFrozen(v) ? copyOf(v) : v);
+
+/**
+ * After the templates are merged, the draft's writable objects (see draftOf) may be template
+ * constants, which land shared and frozen (smp.landed): those are replaced by the Pod's own.
+ */
+function ownWritableParts(pod: JsonObject): void {
+  pod['metadata'] = ownCopy(pod['metadata'] as Json);
+  const spec = ownCopy(pod['spec'] as Json) as JsonObject;
+  for (const list of CONTAINER_LISTS) {
+    const items = spec[list];
+    if (Array.isArray(items) && items.some((c) => isObject(c) && Object.isFrozen(c))) spec[list] = items.map(ownCopy);
+  }
+  pod['spec'] = spec;
 }
 
 function checkPodShape(pod: JsonObject): void {
@@ -106,6 +122,7 @@ function mergeTemplates(pod: JsonObject, templates: readonly CompiledTemplate[],
     mergeInto(templatePod, skeleton(overlay), POD_SCHEMA);
     mergeInto(pod, overlay, POD_SCHEMA);
   }
+  ownWritableParts(pod);
   return templatePod;
 }
 

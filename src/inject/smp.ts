@@ -50,19 +50,37 @@ export const CONTAINER_SCHEMA = CONTAINER;
 
 const isDirective = (k: string): boolean => k.charCodeAt(0) === 36; /* '$' */
 
+/** The landed form of each template constant, made once and shared, frozen, by every Pod. */
+const landedConstants = new WeakMap<object, Json>();
+
 /**
- * A patch value as it lands on the Pod: no nulls, no directives, no empty lists. Frozen values
- * (template constants shared between requests) are copied; fresh ones are cleaned in place.
+ * A patch value as it lands on the Pod: no nulls, no directives, no empty lists. Fresh values
+ * are cleaned in place. Frozen ones (template constants) land as a frozen cleaned copy made
+ * once, which the Pod then shares: the pipeline gives the Pod its own copies of the objects it
+ * writes into after the merge (pipeline.ts), and merges copy before they change anything.
  */
 export function landed(v: Json): Json {
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) {
-    const items = v.some((x) => isObject(x) && '$patch' in x) ? v.filter((x) => !(isObject(x) && '$patch' in x)) : v;
-    if (Object.isFrozen(items)) return items.map(landed);
-    for (let i = 0; i < items.length; i++) items[i] = landed(items[i] as Json);
-    return items;
+  if (!Object.isFrozen(v)) return Array.isArray(v) ? cleanList(v, v) : cleanMap(v, v);
+  let found = landedConstants.get(v);
+  if (found === undefined) {
+    found = Array.isArray(v) ? cleanList(v, [...v]) : cleanMap(v, {});
+    landedConstants.set(v, Object.freeze(found) as Json);
   }
-  const out: JsonObject = Object.isFrozen(v) ? {} : v;
+  return found;
+}
+
+const isDirectiveItem = (x: Json | undefined): boolean => isObject(x) && '$patch' in x;
+
+/** Lands the items of `v` into `out` (v itself, or a copy of it). */
+function cleanList(v: readonly Json[], out: Json[]): Json[] {
+  const items = v.some(isDirectiveItem) ? v.filter((x) => !isDirectiveItem(x)) : out;
+  for (let i = 0; i < items.length; i++) items[i] = landed(items[i] as Json);
+  return items;
+}
+
+/** Lands the entries of `v` into `out` (v itself, cleaned in place, or an empty object). */
+function cleanMap(v: JsonObject, out: JsonObject): JsonObject {
   for (const k of Object.keys(v)) {
     const x = v[k] as Json;
     if (x === null || isDirective(k) || (Array.isArray(x) && x.length === 0)) {

@@ -31,11 +31,24 @@ describe('strategic merge patch', () => {
     expect(merged(target as JsonObject, patch as JsonObject)).toEqual(want);
   });
 
-  it('never changes the patch', () => {
+  it('never changes the patch: its frozen parts land shared and frozen, and merging into them copies', () => {
     const patch = Object.freeze({ spec: Object.freeze({ volumes: Object.freeze([Object.freeze({ name: 'v', emptyDir: Object.freeze({}) })]) }) }) as unknown as JsonObject;
     const target: JsonObject = { spec: {} };
     mergeInto(target, patch, POD_SCHEMA);
-    ((target['spec'] as JsonObject)['volumes'] as JsonObject[])[0]!['extra'] = 1;
+    const volumes = (): JsonObject[] => (target['spec'] as JsonObject)['volumes'] as JsonObject[];
+    expect(Object.isFrozen(volumes()[0])).toBe(true);
+    mergeInto(target, spec({ volumes: [{ name: 'v', secret: { secretName: 's' } }] }), POD_SCHEMA);
+    expect(volumes()).toEqual([{ name: 'v', emptyDir: {}, secret: { secretName: 's' } }]);
     expect(patch).toEqual({ spec: { volumes: [{ name: 'v', emptyDir: {} }] } });
+  });
+
+  it('cleans a frozen patch value once and shares the result', () => {
+    const value = Object.freeze({ name: 'v', gone: null, $patch: 'merge', empty: Object.freeze([]) }) as unknown as JsonObject;
+    const a: JsonObject = {};
+    const b: JsonObject = {};
+    mergeInto(a, { x: value }, undefined);
+    mergeInto(b, { x: value }, undefined);
+    expect(a['x']).toEqual({ name: 'v' });
+    expect(a['x']).toBe(b['x']);
   });
 });
