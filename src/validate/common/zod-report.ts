@@ -13,8 +13,26 @@ import { at, type Collector } from '../issues.js';
 type RawIssue = z.core.$ZodRawIssue;
 type PathKey = PropertyKey;
 
-/** Parses `value` with `schema` and records every structural problem under `base`. */
+/** zod's compiled validators (z.compile), one per schema, made on first use. */
+const compiled = new WeakMap<z.ZodType, z.ZodType>();
+
+function compiledForm(schema: z.ZodType): z.ZodType {
+  let found = compiled.get(schema);
+  if (!found) {
+    found = z.compile(schema);
+    compiled.set(schema, found);
+  }
+  return found;
+}
+
+/**
+ * Parses `value` with `schema` and records every structural problem under `base`. Most objects
+ * are valid, and zod's compiled validator (generated code, with zod's runtime as its fallback)
+ * says so without the runtime parse, which builds a copy of the value and a result per field;
+ * only a value it rejects is parsed for the issues.
+ */
 export function reportStructure(schema: z.ZodType, value: unknown, base: string, c: Collector): void {
+  if (z.validate(compiledForm(schema), value)) return;
   const result = schema.safeParse(value, { error: ourMessage });
   if (result.success) return;
   for (const issue of result.error.issues) {
@@ -97,13 +115,23 @@ function sizeMessage(bound: string, origin: string, limit: number, value: unknow
 }
 
 /**
+ * A schema that zod compiles (z.compile) the first time it is used. For parts that the compiled
+ * validator of an enclosing schema leaves to zod's runtime (checks with a custom `when`, such as
+ * boundedList's), so that their contents still run compiled code; a rejected value falls back
+ * to the runtime parser, which reports exactly as before.
+ */
+export function compiledOnUse<T extends z.ZodType>(schema: T): T {
+  return z.lazy(() => z.compile(schema)) as unknown as T;
+}
+
+/**
  * A list with size bounds whose elements are still checked when the size is wrong (zod's own
  * `.min()`/`.max()` on arrays stop at the size and hide every problem inside the entries).
  */
 export function boundedList<T extends z.ZodType>(element: T, max: number, min = 0): z.ZodType<z.output<T>[], z.input<T>[]> {
   const always = { when: (): boolean => true };
   return z
-    .array(element)
+    .array(compiledOnUse(element))
     .refine((list) => !Array.isArray(list) || list.length <= max, { ...always, error: (iss) => `must have at most ${max} ${max === 1 ? 'entry' : 'entries'}; it has ${lengthOf(iss.input)}` })
     .refine((list) => !Array.isArray(list) || list.length >= min, { ...always, error: (iss) => (min === 1 ? 'must have at least one entry' : `must have at least ${min} entries; it has ${lengthOf(iss.input)}`) });
 }
