@@ -1,6 +1,7 @@
 // Host names the way Istio reads them: DNS labels compared without regard to case, a wildcard
 // only as (or in front of) the first label, and the `namespace/host` form of Sidecar egress and
 // Gateway server hosts. Every function returns why a value is wrong, or undefined.
+import { memoized } from './memo.js';
 import { isIP } from './net.js';
 
 const LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -49,12 +50,12 @@ function labelMessage(host: string, label: string): string {
 }
 
 /** A fully qualified name without wildcards (`foo.example.com`, `foo`, `foo.example.com.`). */
-export function fqdnProblem(host: string): string | undefined {
-  return lengthProblem(host) ?? labelsProblem(host, host);
-}
+export const fqdnProblem = memoized((host: string): string | undefined => lengthProblem(host) ?? labelsProblem(host, host));
 
 /** Like fqdnProblem, but the first label may be a wildcard (`*`, `*.example.com`, `*foo.com`). */
-export function wildcardHostProblem(host: string): string | undefined {
+export const wildcardHostProblem = memoized(wildcardProblem);
+
+function wildcardProblem(host: string): string | undefined {
   const long = lengthProblem(host);
   if (long) return long;
   const dot = host.indexOf('.');

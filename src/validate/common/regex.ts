@@ -1,24 +1,17 @@
 // Regular expressions are checked with RE2 semantics, because Envoy compiles them with RE2:
 // JavaScript's RegExp would accept look-arounds and back-references that Envoy rejects.
 import { RE2JS } from 're2js';
-
-const cache = new Map<string, string | null>();
-const CACHE_LIMIT = 4096;
+import { memoized } from './memo.js';
 
 /** Why RE2 refuses `pattern`, or undefined when it compiles. Results are memoised. */
-export function re2Error(pattern: string): string | undefined {
-  const hit = cache.get(pattern);
-  if (hit !== undefined) return hit ?? undefined;
-  let why: string | null = null;
+export const re2Error = memoized((pattern: string): string | undefined => {
   try {
     RE2JS.compile(pattern);
+    return undefined;
   } catch (e) {
-    why = (e as Error).message.replace(/^error parsing regexp: /, '');
+    return (e as Error).message.replace(/^error parsing regexp: /, '');
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(pattern, why);
-  return why ?? undefined;
-}
+}, 4096, Infinity);
 
 /** Message for a pattern RE2 refuses or that is longer than `maxLength`, else undefined. */
 export function regexProblem(pattern: string, maxLength?: number): string | undefined {

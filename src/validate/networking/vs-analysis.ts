@@ -4,13 +4,32 @@
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 
-/** A stable rendering of a match without its name, so equal conditions compare equal. */
+/**
+ * A stable rendering of a match without its names or empty fields, so equal conditions compare
+ * equal. Never shown: strings and keys are length-prefixed rather than quoted, which keeps the
+ * rendering unambiguous and cheap (it runs for every match of every route).
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (const x of value) out += canonical(x);
+    return `${out}]`;
+  }
   const o = asObject(value);
-  if (!o) return JSON.stringify(value ?? null);
-  const keys = Object.keys(o).filter((k) => k !== 'name' && !isEmpty(o[k])).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  if (!o) return scalar(value);
+  const keys: string[] = [];
+  for (const k of Object.keys(o)) if (k !== 'name' && !isEmpty(o[k])) keys.push(k);
+  keys.sort();
+  let out = '{';
+  for (const k of keys) out += `${k.length}:${k}${canonical(o[k])}`;
+  return `${out}}`;
+}
+
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  if (typeof v === 'number') return `n${v};`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return 'z';
 }
 
 function isEmpty(v: unknown): boolean {
