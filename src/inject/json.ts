@@ -89,6 +89,14 @@ export function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/** One entry of a string map (labels, annotations) as stringMap would give it, without copying the map. */
+export function stringAt(map: unknown, key: string): string | undefined {
+  if (!isObject(map) || !Object.prototype.hasOwnProperty.call(map, key)) return undefined;
+  const x = map[key];
+  if (typeof x === 'string') return x;
+  return typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined;
+}
+
 /** Go's fmt.Sprint for the scalar values that appear in Istio values files. */
 export function sprint(v: unknown): string {
   if (v === null || v === undefined) return '';

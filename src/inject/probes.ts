@@ -2,7 +2,7 @@
 // go through the agent. Each app probe is recorded in ISTIO_KUBE_APP_PROBERS (where the agent
 // forwards it) and the probe itself is pointed at the agent's status port.
 import type { InjectorConfig } from './config.js';
-import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringAt, type Json, type JsonObject } from './json.js';
 
 export const PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';
 
@@ -95,8 +95,8 @@ function redirect(r: Rewrite, statusPort: number): void {
 const meshStatusPortOf = (mesh: JsonObject): number => Number(objectAt(mesh, 'defaultConfig')['statusPort'] ?? 15020);
 
 /** Where rewritten probes point: the Pod's status port annotation, else the mesh's. */
-function statusPortOf(annotations: Readonly<Record<string, string>>, mesh: JsonObject): number {
-  const a = annotations['status.sidecar.istio.io/port'];
+function statusPortOf(annotations: unknown, mesh: JsonObject): number {
+  const a = stringAt(annotations, 'status.sidecar.istio.io/port');
   if (a !== undefined) return /^[0-9]+$/.test(a) ? Number(a) : 0;
   return meshStatusPortOf(mesh);
 }
@@ -126,8 +126,8 @@ export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjecti
   const spec = objectAt(pod, 'spec');
   const all = [...arrayAt(spec, 'initContainers'), ...arrayAt(spec, 'containers')].filter(isObject);
   const proxy = all.find((c) => c['name'] === 'istio-proxy');
-  const annotations = stringMap(objectAt(pod, 'metadata')['annotations']);
-  const enabled = parseBool(annotations['sidecar.istio.io/rewriteAppHTTPProbers'] ?? '') ?? config.rewriteAppHTTPProbe;
+  const annotations = objectAt(pod, 'metadata')['annotations'];
+  const enabled = parseBool(stringAt(annotations, 'sidecar.istio.io/rewriteAppHTTPProbers') ?? '') ?? config.rewriteAppHTTPProbe;
   const statusPort = statusPortOf(annotations, config.mesh);
   if (!proxy || !enabled || statusPort === 0) return;
   const statusPorts = [meshStatusPortOf(config.mesh), statusPort];

@@ -105,12 +105,13 @@ export function applyPrometheusMerge(pod: JsonObject, mesh: JsonObject): void {
 
 /** Advertises the agent's TLS metrics port when the proxy is configured with one. */
 export function applySecurePort(pod: JsonObject): void {
-  const metadata = objectAt(pod, 'metadata');
-  const annotations = stringMap(metadata['annotations']);
-  if (sanitizedKeys(annotations).has(SECURE_PORT)) return;
+  // The proxy's env first: it rarely sets the port, and then the annotations need no scan.
   const env = arrayAt(proxyOf(pod), 'env').find((e) => isObject(e) && e['name'] === 'ENVOY_SECURE_MERGED_METRICS_PORT');
   const port = isObject(env) ? sprint(env['value']) : '';
   if (port === '' || port === '0') return;
+  const metadata = objectAt(pod, 'metadata');
+  const annotations = stringMap(metadata['annotations']);
+  if (sanitizedKeys(annotations).has(SECURE_PORT)) return;
   metadata['annotations'] = copyOf(annotations, { 'prometheus.istio.io/secure-port': port });
   pod['metadata'] = metadata;
 }
