@@ -50,8 +50,12 @@ export function decode(request: FastifyRequest): Decoded {
 }
 
 /** The one line logged per admission request: its identity, the decision and the time taken. */
-export function logDecision(request: FastifyRequest, d: Decoded, fields: Record<string, unknown>, msg: string): void {
-  request.log.info({ ...d.bindings, ...fields }, msg);
+export function logDecision(request: FastifyRequest, d: Decoded, decision: string, seconds: number, msg: string): void {
+  // A literal with fixed keys: cheaper to build and to serialise than spreads of two objects.
+  const b = d.bindings;
+  const durationMs = Math.round(seconds * 1e6) / 1e3;
+  const dryRun = d.review.request.dryRun === true;
+  request.log.info({ uid: b['uid'], kind: b['kind'], namespace: b['namespace'], name: b['name'], operation: b['operation'], decision, durationMs, dryRun }, msg);
 }
 
 export function elapsed(startNs: bigint): number {

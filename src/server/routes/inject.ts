@@ -72,7 +72,7 @@ export function injectRoutes(deps: InjectRouteDeps) {
     deps.metrics.injectionSuccess();
     const seconds = elapsed(start);
     deps.metrics.injectionTime(seconds);
-    logDecision(request, d, { decision: what, durationMs: Math.round(seconds * 1e6) / 1e3 }, 'inject');
+    logDecision(request, d, what, seconds, 'inject');
     return body;
   };
   return async (app: FastifyInstance): Promise<void> => {

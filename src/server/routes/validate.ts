@@ -77,7 +77,7 @@ export function validateRoutes(deps: ValidateRouteDeps) {
     const v = verdict(d, deps);
     const seconds = elapsed(start);
     deps.metrics.validationTime(seconds);
-    logDecision(request, d, { decision: v.decision, durationMs: Math.round(seconds * 1e6) / 1e3, dryRun: d.review.request.dryRun === true }, 'validate');
+    logDecision(request, d, v.decision, seconds, 'validate');
     return v.body;
   };
   return async (app: FastifyInstance): Promise<void> => {
