@@ -25,7 +25,8 @@ export interface EntryMatch {
 
 const req = (key: string, operator: Requirement['operator'], values: string[] = []): Requirement => ({ key, operator, values });
 const sel = (...requirements: Requirement[]): LabelSelector => ({ requirements });
-const SUFFIX = 'sidecar-injector.istio.io';
+// The names meshgate's MutatingWebhookConfiguration (manifests/) gives these entries.
+const SUFFIX = 'sidecar-injector.meshgate.io';
 const SYSTEM = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
 
 /** The webhook entries Istio's chart generates for a revision ("" is the default revision). */

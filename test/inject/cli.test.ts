@@ -103,14 +103,14 @@ describe('meshgate explain', () => {
     const r = await runCli(['explain', '-f', data('sleep.yaml'), '--namespace-labels', 'istio-injection=enabled']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Deployment "shop/sleep": INJECT');
-    expect(r.stdout).toMatch(/selects namespace\.sidecar-injector\.istio\.io/);
+    expect(r.stdout).toMatch(/selects namespace\.sidecar-injector\.meshgate\.io/);
   });
 
   it('the canary copy is selected by the canary revision\'s entries only', async () => {
     const canary = await runCli(['explain', '-f', data('canary-gateway.yaml'), '--revision', 'canary', '-o', 'json']);
     const [e] = JSON.parse(canary.stdout) as Array<Record<string, any>>;
     expect(e).toMatchObject({ kind: 'Deployment', name: 'edge-gateway-canary', verdict: 'inject', revision: 'canary', templates: ['gateway'] });
-    expect(e?.['webhooks'].filter((w: Record<string, unknown>) => w['matched']).map((w: Record<string, unknown>) => w['name'])).toEqual(['rev.object.sidecar-injector.istio.io']);
+    expect(e?.['webhooks'].filter((w: Record<string, unknown>) => w['matched']).map((w: Record<string, unknown>) => w['name'])).toEqual(['rev.object.sidecar-injector.meshgate.io']);
     const defaultRev = await runCli(['explain', '-f', data('canary-gateway.yaml'), '-o', 'json']);
     expect(JSON.parse(defaultRev.stdout)[0]).toMatchObject({ verdict: 'skip', reason: 'revision_mismatch' });
   });

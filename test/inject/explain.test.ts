@@ -29,7 +29,7 @@ describe('explain: webhook selectors', () => {
   it.each(ROWS)('%s', async (_name, row) => {
     const inj = await injector({ revision: row.revision ?? '' });
     const e = inj.explain({ pod: pod(row.labels ? { labels: row.labels } : {}), namespaceLabels: row.ns });
-    const selected = (e.webhooks ?? []).filter((w) => w.matched).map((w) => w.name.replace('sidecar-injector.istio.io', ''));
+    const selected = (e.webhooks ?? []).filter((w) => w.matched).map((w) => w.name.replace('sidecar-injector.meshgate.io', ''));
     expect(selected).toEqual(row.selects);
     expect(e.reason ? `${e.verdict}:${e.reason}` : e.verdict).toBe(row.verdict);
     expect(e.summary.length).toBeGreaterThan(10);
@@ -38,7 +38,7 @@ describe('explain: webhook selectors', () => {
   it('adds the auto. entry when namespaces are enabled by default', async () => {
     const inj = await injector({ values: { sidecarInjectorWebhook: { enableNamespacesByDefault: true } } });
     const e = inj.explain({ pod: pod(), namespaceLabels: {} });
-    expect(e.webhooks?.filter((w) => w.matched).map((w) => w.name)).toEqual(['auto.sidecar-injector.istio.io']);
+    expect(e.webhooks?.filter((w) => w.matched).map((w) => w.name)).toEqual(['auto.sidecar-injector.meshgate.io']);
     const system = inj.explain({ pod: pod({ namespace: 'kube-public' }), namespaceLabels: {} });
     expect(system.verdict).toBe('skip');
   });
@@ -46,7 +46,7 @@ describe('explain: webhook selectors', () => {
   it('reports the injector checks, templates and resulting containers', async () => {
     const e = (await injector()).explain({ pod: pod({ annotations: { 'inject.istio.io/templates': 'sidecar' } }), namespaceLabels: { 'istio-injection': 'enabled' } });
     expect(e).toMatchObject({ verdict: 'inject', templates: ['sidecar'], changes: { initContainers: ['istio-init', 'istio-proxy'], containers: ['web'] } });
-    expect(e.summary).toContain('namespace.sidecar-injector.istio.io');
+    expect(e.summary).toContain('namespace.sidecar-injector.meshgate.io');
     expect(e.steps.map((s) => s.rule)).toEqual(['sidecar.istio.io/inject', 'policy']);
   });
 
