@@ -2,7 +2,7 @@
 // development start-up do. Private keys are written with mode 0600.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateCA, generateServing, type KeyPair } from './generate.js';
+import { issueCA, issueServing, type KeyPair } from './pki.js';
 
 export interface CertFiles {
   readonly caCert: string;
@@ -23,10 +23,13 @@ export function certPaths(dir: string): CertFiles {
 export interface WriteOptions {
   readonly dnsNames: readonly string[];
   readonly ipAddresses?: readonly string[];
+  /** Validity of the serving certificate in days (default 365; the CA gets ten years). */
   readonly days?: number;
   /** Reuse ca.crt/ca.key from the directory when present (new serving cert, same CA). */
   readonly reuseCA?: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 async function readPair(certFile: string, keyFile: string): Promise<KeyPair | undefined> {
   try {
@@ -39,13 +42,10 @@ async function readPair(certFile: string, keyFile: string): Promise<KeyPair | un
 export async function writeCerts(dir: string, opts: WriteOptions): Promise<CertFiles> {
   const paths = certPaths(dir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  const now = new Date();
   const existing = opts.reuseCA ? await readPair(paths.caCert, paths.caKey) : undefined;
-  const ca = existing ?? generateCA();
-  const serving = generateServing(ca, {
-    dnsNames: opts.dnsNames,
-    ...(opts.ipAddresses ? { ipAddresses: opts.ipAddresses } : {}),
-    ...(opts.days ? { days: opts.days } : {}),
-  });
+  const ca = existing ?? (await issueCA({ validityMs: 3650 * DAY_MS, now }));
+  const serving = await issueServing(ca, { sans: [...opts.dnsNames, ...(opts.ipAddresses ?? [])], validityMs: (opts.days ?? 365) * DAY_MS, now });
   if (!existing) {
     await writeFile(paths.caCert, ca.cert);
     await writeFile(paths.caKey, ca.key, { mode: 0o600 });

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { certPaths, writeCerts } from '../certs/files.js';
-import { describeCert } from '../certs/generate.js';
+import { certInfo } from '../certs/pki.js';
 import { readFile } from 'node:fs/promises';
 import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
 import { EXIT, UsageError, type Command } from './io.js';
@@ -51,8 +51,8 @@ export const certs: Command = (argv, io) =>
     const dns = strs(p, 'dns');
     const dir = resolve(io.cwd, out);
     const files = await writeCerts(dir, { dnsNames: dns.length > 0 || ips.length > 0 ? dns : DEFAULT_DNS, ipAddresses: ips, days, reuseCA: p.values['reuse-ca'] === true });
-    const info = describeCert(await readFile(files.cert, 'utf8'));
+    const info = certInfo(await readFile(files.cert, 'utf8'));
     const paths = certPaths(out);
-    io.stdout(`wrote ${paths.caCert}, ${paths.caKey}, ${paths.cert}, ${paths.key}\nserving certificate ${info.subject}, serial ${info.serial}, valid until ${info.notAfter.toISOString()}\n`);
+    io.stdout(`wrote ${paths.caCert}, ${paths.caKey}, ${paths.cert}, ${paths.key}\nserving certificate for ${info.sans.join(', ')}, serial ${info.serial}, valid until ${info.notAfter.toISOString()}\n`);
     return EXIT.ok;
   });

@@ -5,7 +5,7 @@
 //   ca.crt, ca.key     the CA that signs new serving certificates (the newest CA)
 //   ca-bundle.crt      every CA the webhook configurations must trust (ca.crt plus, during a
 //                      CA rotation, the previous one)
-import { certInfo, joinPem, keyMatches, signedBy, splitPem, type CertInfo, type KeyPair } from './pki.js';
+import { certInfo, joinPem, keyMatches, signedBy, splitPem, type CertInfo, type KeyPair } from '../certs/pki.js';
 
 export const SECRET_KEYS = {
   cert: 'tls.crt',

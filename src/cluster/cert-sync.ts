@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, type SecretReading } from './cert-state.js';
 import { carryOut, type IssuePolicy } from './issue.js';
 import { messageOf, sources, watchNamed, type Kube, type NamedWatch, type Store } from './kube.js';
-import { joinPem } from './pki.js';
+import { joinPem } from '../certs/pki.js';
 
 export interface CertSyncOptions {
   readonly kube: Kube;

@@ -21,7 +21,7 @@ import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type 
 import { createLeaderDuties } from './leader.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
 import { createClusterMetrics } from './metrics.js';
-import { certInfo } from './pki.js';
+import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {
   readonly heartbeatIntervalMs: number;

@@ -1,7 +1,7 @@
 // Carrying out a rotation step: the new content of the certificate Secret. Only key generation
 // and signing happen here; which step to take is rotation.ts's decision.
 import type { CertMaterial, CertState, SecretReading } from './cert-state.js';
-import { certInfo, issueCA, issueServing, type KeyPair } from './pki.js';
+import { certInfo, issueCA, issueServing, type KeyPair } from '../certs/pki.js';
 import type { RotationStep } from './rotation.js';
 
 export interface IssuePolicy {

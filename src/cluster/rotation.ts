@@ -25,7 +25,7 @@
 //                                                     else → wait
 //   otherwise                                         → idle until the next renewal point
 import type { CertState, SecretReading } from './cert-state.js';
-import type { CertInfo } from './pki.js';
+import type { CertInfo } from '../certs/pki.js';
 
 export interface RotationPolicy {
   /** Fraction of a certificate's lifetime after which it is renewed. */

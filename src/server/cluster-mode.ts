@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { CERT_FILES } from '../cluster/cert-sync.js';
 import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
 import type { InjectionFallback } from '../cluster/injection-config.js';
-import { placeholderPair } from '../cluster/pki.js';
+import { placeholderPair } from '../certs/pki.js';
 import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
 import { defaultTemplatesDir, readConfigFile as readInjectionFile, readTemplates } from '../injection-settings.js';
 import type { InjectorRef } from './engines.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ANNOTATIONS, certSecretContent, certSecretObject, readCertSecret, type SecretObject } from '../../src/cluster/cert-state.js';
 import { servingSans } from '../../src/cluster/index.js';
 import { carryOut, type NewCertSecret } from '../../src/cluster/issue.js';
-import { certInfo, signedBy } from '../../src/cluster/pki.js';
+import { certInfo, signedBy } from '../../src/certs/pki.js';
 
 const SANS = servingSans({ serviceName: 'meshgate', namespace: 'mesh', certExtraSans: ['127.0.0.1'] });
 const ISSUE = { certValidityMs: 365 * 86_400_000, caValidityMs: 3650 * 86_400_000, sans: SANS };

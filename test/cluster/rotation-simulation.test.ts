@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS, caBundleOf, certSecretContent, certSecretObject, readCertSecret, type SecretObject } from '../../src/cluster/cert-state.js';
 import { carryOut } from '../../src/cluster/issue.js';
-import { certInfo, signedBy, splitPem } from '../../src/cluster/pki.js';
+import { certInfo, signedBy, splitPem } from '../../src/certs/pki.js';
 import { planRotation, type RotationPolicy } from '../../src/cluster/rotation.js';
 
 const SANS = ['meshgate.meshgate-system.svc', 'meshgate.meshgate-system.svc.cluster.local'];

@@ -1,7 +1,7 @@
 // The rotation planner's decision table, row by row, on synthetic certificate states.
 import { describe, expect, it } from 'vitest';
 import type { CertState, SecretReading } from '../../src/cluster/cert-state.js';
-import type { CertInfo } from '../../src/cluster/pki.js';
+import type { CertInfo } from '../../src/certs/pki.js';
 import { planRotation, renewalPoint, type RotationInput, type RotationPolicy } from '../../src/cluster/rotation.js';
 
 const DAY = 86_400_000;
