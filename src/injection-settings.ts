@@ -63,19 +63,32 @@ export async function readTemplates(dir: string, setting: string): Promise<Recor
   return out;
 }
 
+export type InjectionFiles = Pick<LoadInjectorSettingsOptions, 'valuesFile' | 'meshFile' | 'templatesDir' | 'extraTemplatesDir'>;
+
+/** What the injector is built from, as read from the files: documents and template texts. */
+export interface InjectionSources {
+  readonly values?: unknown;
+  readonly mesh?: unknown;
+  readonly templates: Readonly<Record<string, string>>;
+  readonly userTemplates?: Readonly<Record<string, string>>;
+}
+
+/** Reads the values and mesh documents and the template directories; throws InjectorConfigError naming the bad input. */
+export async function readInjectionSources(files: InjectionFiles): Promise<InjectionSources> {
+  const [values, mesh, templates, userTemplates] = await Promise.all([
+    files.valuesFile ? readConfigFile(files.valuesFile, `values file ${files.valuesFile}`) : undefined,
+    files.meshFile ? readConfigFile(files.meshFile, `mesh file ${files.meshFile}`) : undefined,
+    readTemplates(files.templatesDir ?? defaultTemplatesDir(), 'templates'),
+    files.extraTemplatesDir ? readTemplates(files.extraTemplatesDir, 'extra templates') : undefined,
+  ]);
+  return { values, mesh, templates, ...(userTemplates ? { userTemplates } : {}) };
+}
+
 /** Loads everything and builds the settings; throws InjectorConfigError naming the bad input. */
 export async function loadInjectorSettings(opts: LoadInjectorSettingsOptions): Promise<InjectorSettings> {
-  const [values, mesh, templates, userTemplates] = await Promise.all([
-    opts.valuesFile ? readConfigFile(opts.valuesFile, `values file ${opts.valuesFile}`) : undefined,
-    opts.meshFile ? readConfigFile(opts.meshFile, `mesh file ${opts.meshFile}`) : undefined,
-    readTemplates(opts.templatesDir ?? defaultTemplatesDir(), 'templates'),
-    opts.extraTemplatesDir ? readTemplates(opts.extraTemplatesDir, 'extra templates') : undefined,
-  ]);
+  const sources = await readInjectionSources(opts);
   return buildInjectorSettings({
-    values,
-    mesh,
-    templates,
-    ...(userTemplates ? { userTemplates } : {}),
+    ...sources,
     nativeSidecars: opts.nativeSidecars,
     revision: opts.revision,
     ...(opts.compliancePolicy ? { compliancePolicy: opts.compliancePolicy } : {}),

@@ -57,16 +57,28 @@ function syntaxMessage(errors: readonly { message: string }[]): string {
   return `not valid YAML: ${errors.map((e) => (e.message.split('\n')[0] ?? '').replace(/:\s*$/, '')).join('; ')}`;
 }
 
-/** Parses every object of one file's text, in order; a broken document becomes an error entry. */
-export function parseManifests(file: string, text: string): SourceDocument[] {
-  const out: SourceDocument[] = [];
+export type YamlDocument = { readonly value: unknown; readonly error?: undefined } | { readonly value?: undefined; readonly error: string };
+
+/** The `---` documents of a text as kubectl reads them, in order; empty documents are dropped. */
+export function parseYamlDocuments(text: string): YamlDocument[] {
+  const out: YamlDocument[] = [];
   for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags })) {
     if (doc.errors.length > 0) {
-      out.push({ file, index: out.length, object: undefined, error: syntaxMessage(doc.errors) });
+      out.push({ error: syntaxMessage(doc.errors) });
       continue;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    for (const object of flatten(value)) out.push({ file, index: out.length, object });
+    if (value !== null && value !== undefined) out.push({ value });
+  }
+  return out;
+}
+
+/** Parses every object of one file's text, in order, Lists flattened; a broken document becomes an error entry. */
+export function parseManifests(file: string, text: string): SourceDocument[] {
+  const out: SourceDocument[] = [];
+  for (const doc of parseYamlDocuments(text)) {
+    if (doc.error !== undefined) out.push({ file, index: out.length, object: undefined, error: doc.error });
+    else for (const object of flatten(doc.value)) out.push({ file, index: out.length, object });
   }
   return out;
 }
@@ -81,14 +93,18 @@ function flatten(value: unknown): Record<string, unknown>[] {
   return [obj];
 }
 
-/** Reads and parses one file; `-` means standard input. */
-export async function readManifests(file: string, cwd: string, stdin?: () => Promise<string>): Promise<SourceDocument[]> {
+/** The text of one file named on the command line; `-` means standard input. */
+export async function readText(file: string, cwd: string, stdin?: () => Promise<string>): Promise<string> {
   if (file === '-') {
     if (!stdin) throw new UsageError('reading from standard input is not supported here');
-    return parseManifests(file, await stdin());
+    return stdin();
   }
-  const text = await readFile(resolve(cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
+  return readFile(resolve(cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
-  return parseManifests(file, text);
+}
+
+/** Reads and parses one file; `-` means standard input. */
+export async function readManifests(file: string, cwd: string, stdin?: () => Promise<string>): Promise<SourceDocument[]> {
+  return parseManifests(file, await readText(file, cwd, stdin));
 }

@@ -1,12 +1,13 @@
 // `meshgate inject`: injects sidecars into Pods and workloads read from a file, like
 // `istioctl kube-inject`, and prints them as YAML in input order. Objects of other kinds pass
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
 import { loadInjectorSettings } from '../injection-settings.js';
 import { bool, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import { parseYamlDocuments, readText } from './documents.js';
 import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
 const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=true|false]
@@ -159,26 +160,15 @@ function injectObject(doc: Obj, cx: Context): Obj {
   return t.write(outcome.pod);
 }
 
-export async function readInput(file: string, io: CliIO): Promise<string> {
-  if (file === '-') return io.readStdin();
-  return readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
-}
-
 /**
  * Documents in input order; null documents (a trailing `---`) are dropped. Unlike the shared
  * reader (documents.ts), a List stays a List, so the output has the input's shape.
  */
 export function parseDocuments(file: string, text: string): unknown[] {
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
-  const out: unknown[] = [];
-  for (const d of Array.isArray(docs) ? docs : [docs]) {
-    if (d.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${d.errors[0]?.message.split('\n')[0] ?? ''}`);
-    const v: unknown = d.toJS({ maxAliasCount: 100 });
-    if (v !== null && v !== undefined) out.push(v);
-  }
-  return out;
+  return parseYamlDocuments(text).map((d) => {
+    if (d.error !== undefined) throw new UsageError(`${file}: ${d.error}`);
+    return d.value;
+  });
 }
 
 export function renderDocuments(docs: readonly unknown[]): string {
@@ -214,7 +204,7 @@ export const inject: Command = (argv, io) =>
     const file = str(p, 'filename');
     if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const injector = await buildInjector(p, io);
-    const docs = parseDocuments(file, await readInput(file, io));
+    const docs = parseDocuments(file, await readText(file, io.cwd, io.readStdin));
     const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
     let out: unknown[];
     try {

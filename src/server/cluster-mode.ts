@@ -11,7 +11,7 @@ import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../clu
 import type { InjectionFallback } from '../cluster/injection-config.js';
 import { placeholderPair } from '../certs/pki.js';
 import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
-import { defaultTemplatesDir, readConfigFile as readInjectionFile, readTemplates } from '../injection-settings.js';
+import { readInjectionSources, type InjectionSources } from '../injection-settings.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -20,21 +20,15 @@ import type { TlsFiles, TlsPair } from './tls.js';
 export { CLUSTER_READINESS, type ClusterAgent };
 
 /** What the injector is built from in cluster mode: the files once, the ConfigMaps on every change. */
-export interface InjectionFiles {
-  readonly templates: Readonly<Record<string, string>>;
-  readonly values?: unknown;
-  readonly mesh?: unknown;
-  readonly userTemplates?: Readonly<Record<string, string>>;
-}
+export type InjectionFiles = InjectionSources;
 
-export async function readInjectionFiles(config: Config): Promise<InjectionFiles> {
-  const [values, mesh, templates, userTemplates] = await Promise.all([
-    config.valuesFile ? readInjectionFile(config.valuesFile, `values file ${config.valuesFile}`) : undefined,
-    config.meshFile ? readInjectionFile(config.meshFile, `mesh file ${config.meshFile}`) : undefined,
-    readTemplates(config.templatesDir ?? defaultTemplatesDir(), 'templates'),
-    config.extraTemplatesDir ? readTemplates(config.extraTemplatesDir, 'extra templates') : undefined,
-  ]);
-  return { templates, values, mesh, ...(userTemplates ? { userTemplates } : {}) };
+export function readInjectionFiles(config: Config): Promise<InjectionFiles> {
+  return readInjectionSources({
+    ...(config.valuesFile ? { valuesFile: config.valuesFile } : {}),
+    ...(config.meshFile ? { meshFile: config.meshFile } : {}),
+    ...(config.templatesDir ? { templatesDir: config.templatesDir } : {}),
+    ...(config.extraTemplatesDir ? { extraTemplatesDir: config.extraTemplatesDir } : {}),
+  });
 }
 
 /** Throws InjectorConfigError when the sources are not usable; the caller keeps its injector then. */
