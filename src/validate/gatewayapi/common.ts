@@ -174,6 +174,20 @@ export function checkBackendRefs(list: unknown, path: string, c: Collector): Ent
 
 // ---- rules ---------------------------------------------------------------------------------
 
+/**
+ * The spec-level checks HTTPRoute and GRPCRoute share (parents, hostnames, rule names, the
+ * total number of matches), then `checkRule` for each rule.
+ */
+export function routeRules(checkRule: (rule: Entry, c: Collector) => void): (s: JsonObject, ctx: unknown, c: Collector) => void {
+  return (s, _ctx, c) => {
+    checkParentRefs(s['parentRefs'], 'spec.parentRefs', c);
+    checkRouteHostnames(s['hostnames'], 'spec.hostnames', c);
+    checkRuleNames(s['rules'], 'spec.rules', c);
+    checkTotalMatches(s['rules'], 'spec.rules', c);
+    for (const r of entries(s['rules'], 'spec.rules')) checkRule(r, c);
+  };
+}
+
 export function checkRuleNames(rules: unknown, path: string, c: Collector): void {
   eachDuplicate(entries(rules, path), (e) => str(e.o, 'name'), (later, first) => {
     c.error(at(later.path, 'name'), `${rel(first.path)} already has the name "${str(later.o, 'name')}"; rule names must be unique within the route`);

@@ -1,18 +1,13 @@
 // GRPCRoute: matches gRPC calls by service, method and headers, and forwards to backends.
 import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
-import type { JsonObject } from '../common/values.js';
 import { boundedList } from '../common/zod-report.js';
 import { backendRef, commonRouteFields, hostname, sectionName, sessionPersistence } from './types.js';
 import {
   checkBackendRefs,
-  checkParentRefs,
-  checkRouteHostnames,
-  checkRuleNames,
   checkSessionPersistence,
-  checkTotalMatches,
-  entries,
   gatewayApiValidator,
+  routeRules,
   type Entry,
 } from './common.js';
 import { checkFilters, GRPC_FILTERS, grpcFilter } from './filters.js';
@@ -32,14 +27,6 @@ const spec = z.strictObject({
   rules: boundedList(rule, 16).optional(),
 });
 
-function rules(s: JsonObject, _ctx: unknown, c: Collector): void {
-  checkParentRefs(s['parentRefs'], 'spec.parentRefs', c);
-  checkRouteHostnames(s['hostnames'], 'spec.hostnames', c);
-  checkRuleNames(s['rules'], 'spec.rules', c);
-  checkTotalMatches(s['rules'], 'spec.rules', c);
-  for (const r of entries(s['rules'], 'spec.rules')) checkRule(r, c);
-}
-
 function checkRule(r: Entry, c: Collector): void {
   checkGRPCMatches(r.o['matches'], at(r.path, 'matches'), c);
   checkFilters(r.o['filters'], at(r.path, 'filters'), GRPC_FILTERS, c);
@@ -48,4 +35,4 @@ function checkRule(r: Entry, c: Collector): void {
   checkSessionPersistence(r.o['sessionPersistence'], at(r.path, 'sessionPersistence'), c);
 }
 
-export const validateGRPCRoute = gatewayApiValidator({ schema: () => spec, rules });
+export const validateGRPCRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule) });

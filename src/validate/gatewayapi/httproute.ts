@@ -8,13 +8,10 @@ import { boundedList } from '../common/zod-report.js';
 import { backendRef, commonRouteFields, duration, hostname, sectionName, sessionPersistence } from './types.js';
 import {
   checkBackendRefs,
-  checkParentRefs,
-  checkRouteHostnames,
-  checkRuleNames,
   checkSessionPersistence,
-  checkTotalMatches,
   entries,
   gatewayApiValidator,
+  routeRules,
   has,
   str,
   type Entry,
@@ -39,14 +36,6 @@ const spec = z.strictObject({
   hostnames: boundedList(hostname, 16).optional(),
   rules: boundedList(rule, 16, 1).optional(),
 });
-
-function rules(s: JsonObject, _ctx: unknown, c: Collector): void {
-  checkParentRefs(s['parentRefs'], 'spec.parentRefs', c);
-  checkRouteHostnames(s['hostnames'], 'spec.hostnames', c);
-  checkRuleNames(s['rules'], 'spec.rules', c);
-  checkTotalMatches(s['rules'], 'spec.rules', c);
-  for (const r of entries(s['rules'], 'spec.rules')) checkRule(r, c);
-}
 
 function checkRule(r: Entry, c: Collector): void {
   checkHTTPMatches(r.o['matches'], at(r.path, 'matches'), c);
@@ -95,4 +84,4 @@ function checkTimeouts(t: JsonObject | undefined, path: string, c: Collector): v
   if (b > r) c.error(at(path, 'backendRequest'), `backendRequest (${backend}) is longer than request (${request}); a single backend attempt must fit in the whole request`);
 }
 
-export const validateHTTPRoute = gatewayApiValidator({ schema: () => spec, rules });
+export const validateHTTPRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule) });
