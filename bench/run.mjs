@@ -3,16 +3,16 @@
 // reports each workload's throughput as a ratio to the ceiling, latency percentiles, the
 // server-side time per request, a size sweep for /inject, and RSS at the end. Writes
 // bench/results/<date>.json. Nothing here is asserted: machines are noisy (bench/README.md).
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { WORKLOADS, podOfSize } from './data/make.mjs';
+import { deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -36,17 +36,6 @@ const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 function post(port, path, body, workload) {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', 'x-bench-workload': workload } }, (res) => {
@@ -59,24 +48,10 @@ function post(port, path, body, workload) {
   });
 }
 
-function get(port, path) {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(text));
-    }).on('error', reject).end();
-  });
-}
-
-async function waitReady(port, path) {
+async function waitReady(port) {
   for (let i = 0; i < 200; i++) {
-    try {
-      await get(port, path);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (await httpsGet(port, '/').then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server on ${port} did not come up`);
 }
@@ -107,10 +82,6 @@ function histogram(text, name) {
   return { sum: num('sum'), count: num('count') };
 }
 
-function gauge(text, name) {
-  return Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
-}
-
 function cannon(port, path, body, workload, connections, duration) {
   return new Promise((resolve, reject) => {
     autocannon(
@@ -136,30 +107,23 @@ function routeOf(name) {
 }
 
 async function serverSeconds(port, metric, fn) {
-  const before = histogram(await get(port, '/metrics'), metric);
+  const before = histogram((await httpsGet(port, '/metrics')).text, metric);
   await fn();
-  const after = histogram(await get(port, '/metrics'), metric);
+  const after = histogram((await httpsGet(port, '/metrics')).text, metric);
   const n = after.count - before.count;
   return n > 0 ? (after.sum - before.sum) / n : NaN;
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'meshgate-bench-'));
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
-  execFileSync(process.execPath, [join(root, 'bin', 'meshgate.js'), 'certs', '--out', dir, '--dns', 'localhost', '--ip', '127.0.0.1'], { stdio: 'ignore' });
   const names = Object.keys(WORKLOADS).filter((n) => !opts.only || opts.only.split(',').includes(n));
   const bodies = Object.fromEntries(names.map((n) => [n, readFileSync(join(root, 'bench', 'data', `${n}.json`))]));
-
-  const meshPort = await freePort();
-  const profArgs = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : [];
-  // meshgate runs with the Node options the Deployment gives it (the heap cap shapes RSS).
-  const nodeOptions = readFileSync(join(root, 'manifests', 'deployment.yaml'), 'utf8').match(/--max-old-space-size=\d+/g) ?? [];
-  log(`node options as in manifests/deployment.yaml: ${nodeOptions.join(' ') || '(none)'}`);
-  log(`starting meshgate serve on 127.0.0.1:${meshPort}`);
-  const mesh = start([...nodeOptions, ...profArgs, join(root, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${meshPort}`, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--log-level', 'info'], 'meshgate');
-  await waitReady(meshPort, '/readyz');
+  log(`starting meshgate serve with the Node options of manifests/deployment.yaml: ${deploymentNodeOptions().join(' ') || '(none)'}`);
+  const mesh = await startMeshgate({ nodeArgs: opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : [], serveArgs: ['--log-level', 'info'] });
+  const meshPort = mesh.port;
+  const dir = mesh.certDir;
 
   const canned = {};
   for (const n of names) {
@@ -169,10 +133,11 @@ async function main() {
     log(`${n}: request ${(bodies[n].length / 1024).toFixed(1)} KB → response ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''}${response.status ? `, ${response.status.message.slice(0, 80)}` : ''})`);
     canned[n] = res.body;
   }
-  writeFileSync(join(dir, 'canned.json'), JSON.stringify(canned));
+  const cannedFile = join(outDir, `.canned-${process.pid}.json`);
+  writeFileSync(cannedFile, JSON.stringify(canned));
   const ceilPort = await freePort();
-  const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', join(dir, 'canned.json')], 'ceiling');
-  await waitReady(ceilPort, '/');
+  const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', cannedFile], 'ceiling');
+  await waitReady(ceilPort);
 
   const rows = [];
   try {
@@ -201,13 +166,11 @@ async function main() {
         sweep.push({ sizeKB: +(body.length / 1024).toFixed(1), handlerMs: +(s * 1000).toFixed(3), p50Ms: r.p50Ms, p99Ms: r.p99Ms, reqPerSec: r.reqPerSec, errors: r.errors });
       }
     }
-    const metrics = await get(meshPort, '/metrics');
-    const rssMB = +(gauge(metrics, 'process_resident_memory_bytes') / 2 ** 20).toFixed(1);
-    report({ rows, sweep, rssMB, outDir });
+    report({ rows, sweep, rssMB: +(await rssMB(meshPort)).toFixed(1), outDir });
   } finally {
     await stop(ceiling);
-    await stop(mesh);
-    rmSync(dir, { recursive: true, force: true });
+    await mesh.stop();
+    rmSync(cannedFile, { force: true });
   }
 }
 

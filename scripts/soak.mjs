@@ -2,51 +2,19 @@
 // then holds half of it for 10 minutes (--minutes), sampling RSS. Passes when no request
 // failed and RSS grew less than 10 % from the end of warm-up to the end.
 //   npm run soak -- [--minutes M] [--connections C]
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ROOT, rssMB, startMeshgate } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
 const MINUTES = Number(values.minutes);
 const CONNECTIONS = Number(values.connections);
 const say = (m) => console.log(`[soak] ${m}`);
 
-const port = await new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => res(p));
-  });
-});
-const dir = mkdtempSync(join(tmpdir(), 'meshgate-soak-'));
-execFileSync(process.execPath, [join(root, 'bin', 'meshgate.js'), 'certs', '--out', dir, '--ip', '127.0.0.1', '--dns', 'localhost'], { stdio: 'ignore' });
-const child = spawn(process.execPath, [join(root, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key')], { stdio: ['ignore', 'ignore', 'inherit'] });
-
-const get = (path) =>
-  new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve(t));
-    }).on('error', reject).end();
-  });
-const rss = async () => Number((await get('/metrics')).match(/^process_resident_memory_bytes (\S+)$/m)[1]) / 2 ** 20;
-for (let i = 0; i < 100; i++) {
-  try {
-    await get('/readyz');
-    break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const body = (name) => readFileSync(join(root, 'bench', 'data', `${name}.json`), 'utf8');
+const mg = await startMeshgate({ stdio: ['ignore', 'ignore', 'inherit'] });
+const body = (name) => readFileSync(join(ROOT, 'bench', 'data', `${name}.json`), 'utf8');
 const requests = [
   { path: '/inject', body: body('inject-5kb') },
   { path: '/inject', body: body('inject-gateway') },
@@ -55,27 +23,25 @@ const requests = [
 ].map((r) => ({ ...r, method: 'POST', headers: { 'content-type': 'application/json' } }));
 
 const run = (opts) =>
-  new Promise((resolve, reject) => autocannon({ url: `https://127.0.0.1:${port}`, connections: CONNECTIONS, requests, ...opts }, (e, r) => (e ? reject(e) : resolve(r))));
+  new Promise((resolve, reject) => autocannon({ url: `https://127.0.0.1:${mg.port}`, connections: CONNECTIONS, requests, ...opts }, (e, r) => (e ? reject(e) : resolve(r))));
 
 say('measuring capacity (15 s, unthrottled)');
 const capacity = Math.round((await run({ duration: 15 })).requests.average);
 const rate = Math.max(1, Math.floor(capacity / 2));
 say(`capacity ${capacity} req/s; holding ${rate} req/s for ${MINUTES} min`);
 await run({ duration: 20, overallRate: rate });
-const rssStart = await rss();
+const rssStart = await rssMB(mg.port);
 say(`after warm-up: RSS ${rssStart.toFixed(1)} MB`);
 const samples = [];
 const sampler = setInterval(async () => {
-  const mb = await rss().catch(() => NaN);
+  const mb = await rssMB(mg.port).catch(() => NaN);
   samples.push(mb);
   say(`  ${samples.length * 30} s: RSS ${mb.toFixed(1)} MB`);
 }, 30_000);
 const result = await run({ duration: MINUTES * 60, overallRate: rate });
 clearInterval(sampler);
-const rssEnd = await rss();
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
-rmSync(dir, { recursive: true, force: true });
+const rssEnd = await rssMB(mg.port);
+await mg.stop();
 const errors = result.errors + result.timeouts + result.non2xx;
 const growth = ((rssEnd - rssStart) / rssStart) * 100;
 console.log(
