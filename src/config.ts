@@ -78,6 +78,7 @@ export const configSchema = z.strictObject({
   injectorConfigMap: objectName.default('istio-sidecar-injector'),
   meshConfigMap: objectName.default('istio'),
   leaseName: objectName.default('meshgate-leader'),
+  apiTimeoutMs: int(1_000, 120_000).default(15_000),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -125,6 +126,7 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
+  apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
 };
 
 /** A configuration that cannot be used; the message names the setting and its sources. */

@@ -93,7 +93,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const t: ClusterTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
   const identity = deps.identity ?? defaultIdentity();
   const log = deps.log.child({ cluster: true, identity });
-  const kube = deps.kube ?? connect(config.kubeconfig);
+  const kube = deps.kube ?? connect(config.kubeconfig, config.apiTimeoutMs);
   const metrics = createClusterMetrics(deps.registry);
   const sans = servingSans(config);
   const issue = { certValidityMs: config.certValidity, caValidityMs: config.caValidity, sans };

@@ -3,8 +3,8 @@
 // carries the resourceVersion it was read at, so concurrent writers conflict instead of
 // overwriting each other; a conflict is an outcome here, not an exception.
 import {
-  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Watch,
-  type V1ConfigMap, type V1Lease, type V1MutatingWebhookConfiguration, type V1Secret, type V1ValidatingWebhookConfiguration,
+  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ServerConfiguration, Watch,
+  createConfiguration, type RequestContext, type ResponseContext, type V1ConfigMap, type V1Lease, type V1MutatingWebhookConfiguration, type V1Secret, type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
@@ -17,17 +17,39 @@ export interface Kube {
   readonly watch: Watch;
 }
 
-/** Clients from a kubeconfig file, or from the pod's service account when none is given. */
-export function connect(kubeconfig: string | undefined): Kube {
+/** Default longest wait for one API call (the `apiTimeoutMs` setting). */
+export const DEFAULT_API_TIMEOUT_MS = 15_000;
+
+/**
+ * Clients from a kubeconfig file, or from the pod's service account when none is given. Every
+ * call is aborted after `timeoutMs`: a hung API server or a half-open connection must not stall
+ * a loop (the leader's Lease renewal, the certificate and CA bundle resyncs) forever. The
+ * caller's retry then runs as it does after any other network error.
+ */
+export function connect(kubeconfig: string | undefined, timeoutMs = DEFAULT_API_TIMEOUT_MS): Kube {
   const config = new KubeConfig();
   if (kubeconfig) config.loadFromFile(kubeconfig);
   else config.loadFromCluster();
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error(kubeconfig ? `${kubeconfig} names no current cluster` : 'no in-cluster configuration');
+  const deadline = {
+    pre: async (ctx: RequestContext): Promise<RequestContext> => {
+      ctx.setSignal(AbortSignal.timeout(timeoutMs));
+      return ctx;
+    },
+    post: async (ctx: ResponseContext): Promise<ResponseContext> => ctx,
+  };
+  const options = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: config },
+    promiseMiddleware: [deadline],
+  });
   return {
     config,
-    core: config.makeApiClient(CoreV1Api),
-    coordination: config.makeApiClient(CoordinationV1Api),
-    admission: config.makeApiClient(AdmissionregistrationV1Api),
-    custom: config.makeApiClient(CustomObjectsApi),
+    core: new CoreV1Api(options),
+    coordination: new CoordinationV1Api(options),
+    admission: new AdmissionregistrationV1Api(options),
+    custom: new CustomObjectsApi(options),
     watch: new Watch(config),
   };
 }
@@ -40,6 +62,8 @@ export function statusOf(e: unknown): number | undefined {
 
 /** The API server's message of a failed call (its Status.message when there is one). */
 export function messageOf(e: unknown): string {
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') return 'no answer from the API server in time (the call was abandoned after --api-timeout-ms)';
   const body = (e as { body?: unknown } | null)?.body;
   const parsed = typeof body === 'string' ? safeJson(body) : body;
   const message = (parsed as { message?: unknown } | undefined)?.message;
@@ -171,6 +195,8 @@ export interface NamedWatchOptions<T> {
   readonly log: Logger;
   /** The server ends each watch after this long; the watch then lists again (default 240 s). */
   readonly relistSeconds?: number;
+  /** A watch still open this long after relistSeconds is taken as hung and restarted (default 30 s). */
+  readonly graceSeconds?: number;
 }
 
 type Meta = { metadata?: { resourceVersion?: string } };
@@ -190,15 +216,25 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
     last = key;
     opts.onChange(obj);
   };
+  const relistSeconds = opts.relistSeconds ?? 240;
   const watchOnce = (resourceVersion: string): Promise<void> =>
     new Promise((resolve) => {
-      const params = { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: opts.relistSeconds ?? 240 };
+      const params = { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: relistSeconds };
       const onEvent = (type: string, obj: T): void => {
         if (type === 'ADDED' || type === 'MODIFIED') deliver(obj);
         else if (type === 'DELETED') deliver(undefined);
         else if (type === 'ERROR') abort?.abort();
       };
+      // The server ends every watch after timeoutSeconds; one still open well after that is
+      // hung (a half-open connection, or a request never answered): give up on it and list again.
+      const stalled = setTimeout(() => {
+        log.warn({ afterSeconds: relistSeconds + (opts.graceSeconds ?? 30) }, `watch of ${opts.source.what} ${opts.name} outlived its timeout; restarting it`);
+        abort?.abort();
+        resolve();
+      }, (relistSeconds + (opts.graceSeconds ?? 30)) * 1000);
+      stalled.unref();
       const done = (err: unknown): void => {
+        clearTimeout(stalled);
         if (err && !stopped && statusOf(err) !== undefined) log.warn({ err: messageOf(err), status: statusOf(err) }, `cannot watch ${opts.source.what} ${opts.name}`);
         else if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
         resolve();

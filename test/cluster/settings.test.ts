@@ -19,6 +19,7 @@ describe('cluster settings', () => {
       certExtraSans: [],
       certValidity: 8760 * 3_600_000,
       caValidity: 87600 * 3_600_000,
+      apiTimeoutMs: 15_000,
     });
     expect(c.rotateAt).toBeCloseTo(2 / 3);
     expect(c.kubeconfig).toBeUndefined();
@@ -45,6 +46,7 @@ describe('cluster settings', () => {
     [{ namespace: 'Mesh_System' }, 'namespace (--namespace / MESHGATE_NAMESPACE): must be a namespace name'],
     [{ 'secret-name': 'Certs!' }, 'secretName (--secret-name / MESHGATE_SECRET_NAME): must be a Kubernetes object name'],
     [{ 'cert-extra-sans': 'a b' }, 'certExtraSans (--cert-extra-sans / MESHGATE_CERT_EXTRA_SANS): must be DNS names or IP addresses'],
+    [{ 'api-timeout-ms': '200' }, 'apiTimeoutMs (--api-timeout-ms / MESHGATE_API_TIMEOUT_MS)'],
   ])('reject %j naming the setting', (flags, message) => {
     expect(() => buildConfig({ flags, env: {} })).toThrow(ConfigError);
     expect(() => buildConfig({ flags, env: {} })).toThrow(message);
