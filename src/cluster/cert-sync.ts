@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, type SecretReading } from './cert-state.js';
+import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, type CertState, type SecretReading } from './cert-state.js';
 import { carryOut, type IssuePolicy } from './issue.js';
 import { messageOf, sources, watchNamed, type Kube, type NamedWatch, type Store } from './kube.js';
 import { joinPem } from '../certs/pki.js';
@@ -26,6 +26,8 @@ export interface CertSyncOptions {
 export interface SecretSnapshot {
   readonly secret?: V1Secret;
   readonly reading: SecretReading;
+  /** The last valid content seen, kept when the Secret is deleted or broken, to restore it from. */
+  readonly lastValid?: CertState;
 }
 
 export interface CertSync {
@@ -103,7 +105,8 @@ export function createCertSync(opts: CertSyncOptions): CertSync {
   let queue: Promise<void> = Promise.resolve();
   const handle = (secret: V1Secret | undefined): Promise<void> => {
     const reading = readCertSecret(secret);
-    snapshot = { ...(secret ? { secret } : {}), reading };
+    const lastValid = reading.kind === 'valid' ? reading.state : snapshot.lastValid;
+    snapshot = { ...(secret ? { secret } : {}), reading, ...(lastValid ? { lastValid } : {}) };
     report(reading);
     for (const l of listeners) l(snapshot);
     // Serialised: two quick changes must not interleave their file writes.

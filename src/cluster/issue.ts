@@ -61,6 +61,10 @@ async function evolve(s: CertState, step: RotationStep, now: Date, policy: Issue
 /** The Secret content after `step`, or undefined when the step changes nothing (wait, idle). */
 export async function carryOut(step: RotationStep, reading: SecretReading, now: Date, policy: IssuePolicy): Promise<NewCertSecret | undefined> {
   if (step.kind === 'create') return fresh(now, policy, []);
+  if (step.kind === 'restore') {
+    const s = step.state;
+    return { material: { ca: s.ca, serving: s.serving, bundle: s.bundle }, ...since(s, now) };
+  }
   if (step.kind === 'replace') return fresh(now, policy, step.keepCAs);
   if (reading.kind !== 'valid') return undefined;
   return evolve(reading.state, step, now, policy);

@@ -126,11 +126,15 @@ async function writeSecret(p: Parts, snap: SecretSnapshot, step: RotationStep): 
     return;
   }
   p.opts.metrics.rotationStep(step.kind);
-  p.log.info({ step: step.kind, reason: 'reason' in step ? step.reason : undefined }, 'certificate Secret updated');
+  if (step.kind === 'restore') p.log.warn({ secret: secretName }, 'the certificate Secret was deleted; recreated it with the same CA and certificate (to change the CA, annotate it meshgate.io/rotate=now)');
+  else p.log.info({ step: step.kind, reason: 'reason' in step ? step.reason : undefined }, 'certificate Secret updated');
 }
 
 async function rotate(p: Parts, snap: SecretSnapshot, published: boolean, note: (s: RotationStep) => void): Promise<void> {
-  const step = planRotation({ reading: snap.reading, now: new Date(), policy: p.opts.rotation, bundlePublished: published, replicaServing: p.served() });
+  const step = planRotation({
+    reading: snap.reading, now: new Date(), policy: p.opts.rotation, bundlePublished: published, replicaServing: p.served(),
+    ...(snap.lastValid ? { lastValid: snap.lastValid } : {}),
+  });
   note(step);
   if (step.kind === 'idle' || step.kind === 'wait') {
     if (step.until) p.timers.wakeAt('rotation', step.until);

@@ -10,6 +10,9 @@
 //   prune-bundle   once every live replica serves it (and it has settled), the old CA leaves
 //
 // Decision table, first match wins:
+//   Secret absent, and its last valid state is known → restore it (same CA, same certificate:
+//                                                      a deleted Secret must not change what
+//                                                      the API server has to trust)
 //   Secret absent                                    → create
 //   Secret unusable, or its CA expired                → replace (new CA and certificate; readable
 //                                                      old CAs stay in the bundle)
@@ -46,10 +49,13 @@ export interface RotationInput {
   readonly bundlePublished: boolean;
   /** Fingerprints of the serving certificates that the live replicas report. */
   readonly replicaServing: readonly string[];
+  /** The last valid content this replica saw in the Secret, if any. */
+  readonly lastValid?: CertState;
 }
 
 export type RotationStep =
   | { readonly kind: 'create' }
+  | { readonly kind: 'restore'; readonly state: CertState }
   | { readonly kind: 'replace'; readonly reason: string; readonly keepCAs: readonly string[] }
   | { readonly kind: 'add-ca'; readonly reason: 'requested' | 'ca-due' }
   | { readonly kind: 'renew-serving'; readonly reason: 'switch-ca' | 'expired' | 'due' | 'sans-changed' }
@@ -106,7 +112,10 @@ function steady(s: CertState, input: RotationInput): RotationStep {
 /** The next step for the certificate Secret. */
 export function planRotation(input: RotationInput): RotationStep {
   const { reading, now } = input;
-  if (reading.kind === 'absent') return { kind: 'create' };
+  if (reading.kind === 'absent') {
+    const last = input.lastValid;
+    return last && !expired(last.caInfo, now) && !expired(last.servingInfo, now) ? { kind: 'restore', state: last } : { kind: 'create' };
+  }
   if (reading.kind === 'invalid') return { kind: 'replace', reason: reading.problem, keepCAs: reading.salvage };
   const s = reading.state;
   if (expired(s.caInfo, now)) return { kind: 'replace', reason: 'the CA expired', keepCAs: [] };

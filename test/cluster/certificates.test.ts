@@ -51,6 +51,22 @@ describe('issued certificates', () => {
   }, 30_000);
 });
 
+describe('restoring a deleted Secret', () => {
+  it('writes back the same CA, certificate, bundle and times, read from the last valid state', async () => {
+    const last = readCertSecret(secret);
+    if (last.kind !== 'valid') throw new Error('the test Secret must be valid');
+    const later = new Date(NOW.getTime() + 86_400_000);
+    const restored = await carryOut({ kind: 'restore', state: last.state }, { kind: 'absent' }, later, ISSUE);
+    expect(restored?.material).toEqual({ ca: last.state.ca, serving: last.state.serving, bundle: last.state.bundle });
+    expect(certInfo(restored!.material.ca.cert).fingerprint).toBe(certInfo(first.material.ca.cert).fingerprint);
+    expect(restored!.material.serving).toEqual(first.material.serving);
+    expect(restored?.caTrustedAt).toEqual(NOW);
+    expect(restored?.servingSince).toEqual(NOW);
+    const again = readCertSecret(certSecretObject('meshgate-certs', 'mesh', certSecretContent(restored!.material, restored!)));
+    expect(again).toEqual(last);
+  });
+});
+
 describe('readCertSecret', () => {
   it('reads back what was written', () => {
     const r = readCertSecret(secret);

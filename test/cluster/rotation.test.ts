@@ -52,6 +52,20 @@ describe('planRotation', () => {
     expect(plan({ kind: 'absent' }, at(1))).toEqual({ kind: 'create' });
   });
 
+  it('restores a deleted Secret from its last valid state, so the trusted CA does not change', () => {
+    const last = state();
+    if (last.kind !== 'valid') throw new Error('unreachable');
+    expect(plan({ kind: 'absent' }, at(1), { lastValid: last.state })).toEqual({ kind: 'restore', state: last.state });
+  });
+
+  it('creates afresh instead when the last valid state has expired', () => {
+    const caGone = state();
+    const servingGone = state({ servingInfo: info('s1', 0, 10) });
+    if (caGone.kind !== 'valid' || servingGone.kind !== 'valid') throw new Error('unreachable');
+    expect(plan({ kind: 'absent' }, at(3651), { lastValid: caGone.state })).toEqual({ kind: 'create' });
+    expect(plan({ kind: 'absent' }, at(11), { lastValid: servingGone.state })).toEqual({ kind: 'create' });
+  });
+
   it('replaces an unusable Secret, keeping the CAs it could still read', () => {
     expect(plan({ kind: 'invalid', problem: 'key tls.key is missing', salvage: ['pem-ca1'] }, at(1))).toEqual({ kind: 'replace', reason: 'key tls.key is missing', keepCAs: ['pem-ca1'] });
   });

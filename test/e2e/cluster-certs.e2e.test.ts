@@ -147,6 +147,32 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     }
   }, 240_000);
 
+  it('restores a deleted certificate Secret with the same CA and certificate, failing no request', async () => {
+    const k = kubectl();
+    const before = await readSecret(k);
+    expect(before).toBeDefined();
+    const ns = await injectedNamespace(k, 'e2e-secret-deleted');
+    const stream = startStream(ns);
+    await sleep(2_000);
+    const deleted = Date.now();
+    await k.ok(['delete', 'secret', SECRET, '-n', NS]);
+    let after: Awaited<ReturnType<typeof readSecret>>;
+    await waitFor(async () => (after = await readSecret(k)) !== undefined, { what: 'the Secret recreated', timeoutMs: 30_000, intervalMs: 100 });
+    const restoredMs = Date.now() - deleted;
+    await sleep(3_000);
+    const result = await stream.stop();
+    console.log(`Secret recreated ${restoredMs} ms after deletion; ${result.ok} admission requests succeeded meanwhile, ${result.failures.length} failed`);
+    expect(after?.caCert).toBe(before?.caCert);
+    expect(after?.servingCert).toBe(before?.servingCert);
+    expect(after?.bundle).toEqual(before?.bundle);
+    expect(result.failures, result.failures.slice(0, 5).join('\n')).toEqual([]);
+    expect(result.notInjected).toBe(0);
+    const served = await Promise.all(replicas.map((r) => servedCertificate(r.port)));
+    expect(served.every((c) => signedBy(c, before?.caCert ?? ''))).toBe(true);
+    expect(sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), before?.caCert ?? '')).toBe(true);
+    expect(await metric(await leaderOf(replicas), 'meshgate_cert_rotation_steps_total', { step: 'restore' })).toBe(1);
+  }, 120_000);
+
   it('when the leader stops, the other replica takes over the Lease and keeps the CA bundle', async () => {
     const k = kubectl();
     const leader = await leaderOf(replicas);
