@@ -34,7 +34,8 @@ const rule = z.strictObject({
 const spec = z.strictObject({
   ...commonRouteFields,
   hostnames: boundedList(hostname, 16).optional(),
-  rules: boundedList(rule, 16, 1).optional(),
+  // At most 16 rules and no minimum: an empty list is allowed (only an absent one gets the default rule).
+  rules: boundedList(rule, 16).optional(),
 });
 
 function checkRule(r: Entry, c: Collector): void {
