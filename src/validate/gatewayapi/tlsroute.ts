@@ -10,9 +10,11 @@ import { gatewayApiValidator, type Context } from './common.js';
 import { checkForwardingRoute, forwardingRules } from './forwarding.js';
 
 const hostnamesRequired = (version: string): boolean => version !== 'v1alpha2';
+// v1 allows up to 1024 SNI names; the alpha versions allowed 16.
+const maxHostnames = (version: string): number => (version === 'v1' ? 1024 : 16);
 
 function spec(version: string): z.ZodType {
-  const hostnames = boundedList(hostname, 16, hostnamesRequired(version) ? 1 : 0);
+  const hostnames = boundedList(hostname, maxHostnames(version), hostnamesRequired(version) ? 1 : 0);
   return z.strictObject({
     ...commonRouteFields,
     hostnames: hostnamesRequired(version) ? hostnames : hostnames.optional(),
