@@ -106,7 +106,7 @@ const loadBalancer = obj({
   localityLbSetting: localityLb,
   zoneAwareLbSetting: zoneAwareLb,
   warmupDurationSecs: dur(),
-  warmup: obj({ duration: dur(), minimumPercent: num().min(0).max(100), aggression: num().min(1) }, ['duration']),
+  warmup: obj({ duration: dur(), minimumPercent: num().min(0).max(100), aggression: num() }, ['duration']),
 });
 
 const outlierDetection = obj({

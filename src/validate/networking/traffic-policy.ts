@@ -109,6 +109,11 @@ export function checkLoadBalancer(c: Collector, path: string, value: unknown, ou
   checkLocality(c, at(path, 'localityLbSetting'), lb['localityLbSetting'], isSet(outlier));
   checkZoneAware(c, at(path, 'zoneAwareLbSetting'), lb['zoneAwareLbSetting'], isSet(outlier));
   if (isSet(lb['warmupDurationSecs'])) c.warn(`${path}.warmupDurationSecs is deprecated; use warmup.duration`);
+  // Any positive aggression is accepted (1 is linear); 0 or less would never ramp up.
+  const aggression = asNumber(asObject(lb['warmup'])?.['aggression']);
+  if (aggression !== undefined && aggression <= 0) {
+    c.error(at(at(path, 'warmup'), 'aggression'), `warmup aggression must be greater than 0; got ${aggression}`);
+  }
 }
 
 function checkTunnel(c: Collector, path: string, value: unknown): void {

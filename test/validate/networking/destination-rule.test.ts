@@ -22,6 +22,7 @@ describe('DestinationRule: accepted', () => {
     ['locality failover between regions', lb({ localityLbSetting: { failover: [{ from: 'us-east', to: 'eu-west' }] } })],
     ['zone-aware load balancing', lb({ simple: 'ROUND_ROBIN', zoneAwareLbSetting: { enabled: true, failoverPriority: ['topology.istio.io/network'] } })],
     ['warmup', lb({ warmup: { duration: '300s', minimumPercent: 5, aggression: 1.5 } })],
+    ['warmup with an aggression between 0 and 1', lb({ warmup: { duration: '300s', aggression: 0.5 } })],
     ['TLS with a credential', policy({ tls: { mode: 'SIMPLE', credentialName: 'client-cred', sni: 'reviews.example.com' } })],
     ['MUTUAL TLS with files', policy({ tls: { mode: 'MUTUAL', clientCertificate: '/c.pem', privateKey: '/k.pem', caCertificates: '/ca.pem' } })],
     ['insecureSkipVerify with MUTUAL and a credential', policy({ tls: { mode: 'MUTUAL', credentialName: 'c', insecureSkipVerify: true } })],
@@ -70,7 +71,8 @@ describe('DestinationRule: traffic policies', () => {
     ['simple and consistentHash', lb({ simple: 'RANDOM', consistentHash: { useSourceIp: true } }), [issue(LB, 'set only one of simple, consistentHash; simple and consistentHash are set')]],
     ['an unknown algorithm', lb({ simple: 'FASTEST' }), [issue(`${LB}.simple`, 'must be one of "UNSPECIFIED", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "ROUND_ROBIN", "LEAST_REQUEST"; got the string "FASTEST"')]],
     ['warmup without a duration (CRD)', lb({ warmup: { minimumPercent: 5 } }), [issue(`${LB}.warmup.duration`, 'required field is missing')]],
-    ['warmup aggression below 1 (CRD)', lb({ warmup: { duration: '10s', aggression: -0.1 } }), [issue(`${LB}.warmup.aggression`, 'must be at least 1; got the fraction -0.1')]],
+    ['warmup aggression below 0', lb({ warmup: { duration: '10s', aggression: -0.1 } }), [issue(`${LB}.warmup.aggression`, 'warmup aggression must be greater than 0; got -0.1')]],
+    ['warmup aggression 0', lb({ warmup: { duration: '10s', aggression: 0 } }), [issue(`${LB}.warmup.aggression`, 'warmup aggression must be greater than 0; got 0')]],
     ['both tunnel and proxyProtocol', policy({ tunnel: { targetHost: 'a.com', targetPort: 80 }, proxyProtocol: { version: 'V1' } }), [issue(`${TP}.proxyProtocol`, 'set either tunnel or proxyProtocol, not both')]],
     ['a tunnel with bad settings', policy({ tunnel: { protocol: 'GET', targetHost: 'bad_host', targetPort: 0 } }), [
       issue(`${TP}.tunnel.protocol`, 'tunnel protocol must be CONNECT or POST, not "GET"'),
