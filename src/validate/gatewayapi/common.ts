@@ -176,14 +176,15 @@ export function checkBackendRefs(list: unknown, path: string, c: Collector): Ent
 
 /**
  * The spec-level checks HTTPRoute and GRPCRoute share (parents, hostnames, rule names, the
- * total number of matches), then `checkRule` for each rule.
+ * total number of matches), then `checkRule` for each rule. `defaultMatches` is how many matches
+ * the API server gives a rule without any (HTTPRoute defaults one; GRPCRoute none).
  */
-export function routeRules(checkRule: (rule: Entry, c: Collector) => void): (s: JsonObject, ctx: unknown, c: Collector) => void {
+export function routeRules(checkRule: (rule: Entry, c: Collector) => void, defaultMatches: number): (s: JsonObject, ctx: unknown, c: Collector) => void {
   return (s, _ctx, c) => {
     checkParentRefs(s['parentRefs'], 'spec.parentRefs', c);
     checkRouteHostnames(s['hostnames'], 'spec.hostnames', c);
     checkRuleNames(s['rules'], 'spec.rules', c);
-    checkTotalMatches(s['rules'], 'spec.rules', c);
+    checkTotalMatches(s['rules'], 'spec.rules', defaultMatches, c);
     for (const r of entries(s['rules'], 'spec.rules')) checkRule(r, c);
   };
 }
@@ -195,11 +196,11 @@ export function checkRuleNames(rules: unknown, path: string, c: Collector): void
 }
 
 /** The CRD allows 16 rules of 64 matches each, but at most 128 matches in total. */
-export function checkTotalMatches(rules: unknown, path: string, c: Collector): void {
-  // A rule without matches gets one default match from the API server.
+export function checkTotalMatches(rules: unknown, path: string, defaultMatches: number, c: Collector): void {
+  // A rule without matches counts with the matches the API server defaults for it.
   const total = asArray(rules).reduce<number>((n, r) => {
     const m = asObject(r)?.['matches'];
-    return n + (Array.isArray(m) ? m.length : 1);
+    return n + (Array.isArray(m) ? m.length : defaultMatches);
   }, 0);
   if (total > 128) c.error(path, `the rules have ${total} matches in total; a route may have at most 128 across all its rules`);
 }

@@ -35,4 +35,4 @@ function checkRule(r: Entry, c: Collector): void {
   checkSessionPersistence(r.o['sessionPersistence'], at(r.path, 'sessionPersistence'), c);
 }
 
-export const validateGRPCRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule) });
+export const validateGRPCRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule, 0) });

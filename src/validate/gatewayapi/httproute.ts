@@ -85,4 +85,4 @@ function checkTimeouts(t: JsonObject | undefined, path: string, c: Collector): v
   if (b > r) c.error(at(path, 'backendRequest'), `backendRequest (${backend}) is longer than request (${request}); a single backend attempt must fit in the whole request`);
 }
 
-export const validateHTTPRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule) });
+export const validateHTTPRoute = gatewayApiValidator({ schema: () => spec, rules: routeRules(checkRule, 1) });
