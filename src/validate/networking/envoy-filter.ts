@@ -127,22 +127,6 @@ function checkWaypointMatch(c: Collector, path: string, m: JsonObject): boolean 
   return waypoint;
 }
 
-const NOT_ON_WAYPOINTS = new Set(['LISTENER', 'LISTENER_FILTER', 'BOOTSTRAP', 'EXTENSION_CONFIG']);
-
-/** Waypoints expose only HTTP filters, routes and clusters, each with its own kind of match. */
-function checkWaypointPatch(c: Collector, path: string, applyTo: string, m: JsonObject): void {
-  const where = at(at(path, 'match'), 'waypoint');
-  const wp = asObject(m['waypoint']) ?? {};
-  const filter = asObject(wp['filter']);
-  if (NOT_ON_WAYPOINTS.has(applyTo)) c.error(at(path, 'applyTo'), `applyTo ${applyTo} cannot be used with waypoints`);
-  if ((applyTo === 'ROUTE_CONFIGURATION' || applyTo === 'CLUSTER') && filter) c.error(at(where, 'filter'), `applyTo ${applyTo} on a waypoint cannot use a filter match`);
-  if ((applyTo === 'CLUSTER' || applyTo === 'FILTER_CHAIN') && isSet(wp['route'])) c.error(at(where, 'route'), `applyTo ${applyTo} on a waypoint cannot use a route match`);
-  if (applyTo !== 'HTTP_FILTER') return;
-  if (!filter) return c.error(at(where, 'filter'), `applyTo HTTP_FILTER on a waypoint needs a filter match on ${HCM[0]}`);
-  if (!HCM.includes(asString(filter['name']) ?? '')) c.error(at(at(where, 'filter'), 'name'), `applyTo HTTP_FILTER on a waypoint needs the filter name ${HCM[0]}`);
-  if ((asString(asObject(filter['subFilter'])?.['name']) ?? '') === '') c.error(at(at(where, 'filter'), 'subFilter'), 'applyTo HTTP_FILTER on a waypoint needs subFilter.name (the HTTP filter to patch)');
-}
-
 /** Type URLs of the v2 xDS API, which Envoy no longer understands. */
 function v2Types(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => v2Types(v, found));
@@ -166,7 +150,8 @@ function checkPatchValue(c: Collector, path: string, applyTo: string, value: unk
 function checkPatch(c: Collector, path: string, cp: JsonObject): void {
   const m = asObject(cp['match']) ?? {};
   const applyTo = asString(cp['applyTo']) ?? 'INVALID';
-  if (checkWaypointMatch(c, at(path, 'match'), m)) return checkWaypointPatch(c, path, applyTo, m);
+  // Istio's webhook skips WAYPOINT patches entirely; only the CRD's match rules apply to them.
+  if (checkWaypointMatch(c, at(path, 'match'), m)) return;
   if (applyTo === 'INVALID') return c.error(at(path, 'applyTo'), 'applyTo is required: say which kind of Envoy object the patch changes');
   const patch = asObject(cp['patch']);
   if (!patch) return c.error(at(path, 'patch'), 'a config patch needs a patch (operation and value)');

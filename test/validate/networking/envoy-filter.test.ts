@@ -67,16 +67,17 @@ describe('EnvoyFilter: waypoints', () => {
   it.each<[string, unknown, Issue[]]>([
     ['a listener match with context WAYPOINT (CRD)', remove('HTTP_FILTER', { context: 'WAYPOINT', listener: { filterChain: { filter: { name: HCM } } } }), [
       issue(`${P}.match`, 'context WAYPOINT uses a waypoint match; listener, routeConfiguration and cluster matches do not apply'),
-      issue(`${W}.filter`, `applyTo HTTP_FILTER on a waypoint needs a filter match on ${HCM}`),
     ]],
     ['a waypoint match without context WAYPOINT (CRD)', remove('HTTP_FILTER', { waypoint: { portNumber: 80 } }), [
       issue(W, 'a waypoint match needs context WAYPOINT'),
       issue(`${P}.match`, 'applyTo HTTP_FILTER patches listeners, so the match must be a listener match, not waypoint'),
     ]],
     ['a waypoint port out of range (CRD)', patch({ applyTo: 'CLUSTER', match: { context: 'WAYPOINT', waypoint: { portNumber: 65536 } } }), [issue(`${W}.portNumber`, 'must be at most 65535; got the number 65536')]],
-    ['LISTENER on a waypoint', patch({ applyTo: 'LISTENER', match: { context: 'WAYPOINT' } }), [issue(`${P}.applyTo`, 'applyTo LISTENER cannot be used with waypoints')]],
-    ['a cluster patch with a route match', patch({ applyTo: 'CLUSTER', match: { context: 'WAYPOINT', waypoint: { route: { name: 'r' } } } }), [issue(`${W}.route`, 'applyTo CLUSTER on a waypoint cannot use a route match')]],
-    ['an HTTP filter outside the connection manager', patch({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT', waypoint: { filter: { name: 'x', subFilter: { name: 'y' } } } } }), [issue(`${W}.filter.name`, `applyTo HTTP_FILTER on a waypoint needs the filter name ${HCM}`)]],
+    // The webhook skips WAYPOINT patches: nothing beyond the CRD's match rules is checked.
+    ['LISTENER on a waypoint (skipped)', patch({ applyTo: 'LISTENER', match: { context: 'WAYPOINT' } }), []],
+    ['a cluster patch with a route match (skipped)', patch({ applyTo: 'CLUSTER', match: { context: 'WAYPOINT', waypoint: { route: { name: 'r' } } } }), []],
+    ['an HTTP filter outside the connection manager (skipped)', patch({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT', waypoint: { filter: { name: 'x', subFilter: { name: 'y' } } } } }), []],
+    ['a waypoint patch without applyTo or patch (skipped)', patch({ match: { context: 'WAYPOINT', waypoint: { portNumber: 80 } } }), []],
   ])('%s', (_name, spec, expected) => {
     expect(errorsOf(spec)).toEqual(expected);
   });
