@@ -86,6 +86,8 @@ export function checkTcpRoute(c: Collector, path: string, route: JsonObject, gat
     const match = asObject(raw);
     if (!match) return c.error(where, 'a TCP match may not be null');
     checkL4Match(c, where, match);
+    const source = asString(match['sourceSubnet']) ?? '';
+    if (source !== '' && !isIPOrCIDR(source)) c.error(at(where, 'sourceSubnet'), `"${source}" is not an IP address or CIDR block`);
   });
   if (!nonEmptyList(route['route'])) c.error(at(path, 'route'), 'a TCP route needs at least one destination');
   checkRouteDestinations(c, at(path, 'route'), route['route'], gatewaySemantics);

@@ -34,6 +34,7 @@ describe('VirtualService: accepted', () => {
     ['a generated SNI host on a gateway', { hosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'], gateways: ['ns1/gw'], tls: [{ match: [{ sniHosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'] }], route: [dest('istiod')] }] }],
     ['JWT claim routing on a gateway', { hosts: ['a.example.com'], gateways: ['istio-system/gw'], http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'admin' } } }], route: [dest()] }] }],
     ['TCP routes with subnets and ports', { hosts: ['db'], tcp: [{ match: [{ destinationSubnets: ['10.0.0.0/8', '10.1.1.1'], port: 5432 }], route: [dest('db')] }] }],
+    ['a TCP source subnet', { hosts: ['db'], tcp: [{ match: [{ sourceSubnet: '192.168.0.0/16' }, { sourceSubnet: '2001:db8::1' }], route: [dest('db')] }] }],
     ['exportTo . and a namespace', http({}, { exportTo: ['.', 'other'] })],
   ])('%s', (_name, spec) => {
     expect(errorsOf(spec)).toEqual([]);
@@ -160,6 +161,7 @@ describe('VirtualService: TLS and TCP routes', () => {
     ['an SNI host outside the VirtualService hosts', { hosts: ['a.com'], tls: [{ match: [{ sniHosts: ['b.com'] }], route: [dest()] }] }, [issue('spec.tls[0].match[0].sniHosts[0]', 'SNI host "b.com" is not covered by any of the VirtualService hosts (a.com)')]],
     ['a TCP route without destinations', { hosts: ['a.com'], tcp: [{ match: [{ port: 1 }] }] }, [issue('spec.tcp[0].route', 'a TCP route needs at least one destination')]],
     ['a bad subnet', { hosts: ['a.com'], tcp: [{ match: [{ destinationSubnets: ['10.0.0.0/33'] }], route: [dest()] }] }, [issue('spec.tcp[0].match[0].destinationSubnets[0]', '"10.0.0.0/33" is not an IP address or CIDR block')]],
+    ['a bad source subnet', { hosts: ['a.com'], tcp: [{ match: [{ sourceSubnet: '10.0.0.0/33' }], route: [dest()] }] }, [issue('spec.tcp[0].match[0].sourceSubnet', '"10.0.0.0/33" is not an IP address or CIDR block')]],
   ])('%s', (_name, spec, expected) => {
     expect(errorsOf(spec)).toEqual(expected);
   });
