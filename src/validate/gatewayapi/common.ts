@@ -231,6 +231,13 @@ export function checkSessionPersistence(value: unknown, path: string, c: Collect
   for (const [field, owner] of SESSION_CONFIG_FIELDS) {
     if (has(sp, field) && type !== owner) c.error(at(path, field), `only allowed when type is ${owner}; this session persistence has type ${type}`);
   }
+  // A type given explicitly needs its settings (cookieConfig, the older name, counts for Cookie).
+  if (str(sp, 'type') === 'Header' && !has(sp, 'header')) {
+    c.error(at(path, 'header'), 'required when type is Header: it says which header carries the session');
+  }
+  if (str(sp, 'type') === 'Cookie' && !has(sp, 'cookie') && !has(sp, 'cookieConfig')) {
+    c.error(at(path, 'cookie'), 'required when type is Cookie: it configures the session cookie');
+  }
   const lifetime = str(asObject(sp['cookieConfig']) ?? asObject(sp['cookie']), 'lifetimeType');
   if (lifetime === 'Permanent' && !has(sp, 'absoluteTimeout')) {
     c.error(at(path, 'absoluteTimeout'), 'required when the cookie lifetimeType is Permanent: it sets how long the cookie lives');

@@ -116,6 +116,9 @@ export const sessionPersistence = z.strictObject({
   idleTimeout: duration.optional(),
   type: z.enum(['Cookie', 'Header']).optional(),
   cookieConfig: z.strictObject({ lifetimeType: z.enum(['Permanent', 'Session']).optional() }).optional(),
+  // The newer per-type settings; only their presence and the cookie lifetime are checked.
+  cookie: z.looseObject({ lifetimeType: z.enum(['Permanent', 'Session']).optional() }).optional(),
+  header: z.looseObject({}).optional(),
 });
 
 export const headerMatchType = z.enum(['Exact', 'RegularExpression']);

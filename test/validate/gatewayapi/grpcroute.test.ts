@@ -50,6 +50,7 @@ describe('GRPCRoute', () => {
     ['a Service backend without a port', route({ backendRefs: [{ name: 'echo', kind: 'Service' }] }), 'spec.rules[0].backendRefs[0].port', 'required when the backend is a Service: give the Service port (not the target port) to send traffic to'],
     ['two parentRefs to one Gateway, mixing sectionName and port', route({}, { parentRefs: [{ name: 'edge', sectionName: 'grpc' }, { name: 'edge', port: 443 }] }), 'spec.parentRefs[1]', 'parentRefs[0] refers to the same parent; when a parent is listed more than once, every entry must set sectionName (or port) the same way to pick a distinct part of it'],
     ['two rules with one name', { rules: [{ name: 'a', backendRefs: [backend] }, { name: 'a', backendRefs: [backend] }] }, 'spec.rules[1].name', 'rules[0] already has the name "a"; rule names must be unique within the route'],
+    ['header-based sessions without header settings', route({ sessionPersistence: { type: 'Header' } }), 'spec.rules[0].sessionPersistence.header', 'required when type is Header: it says which header carries the session'],
     ['more than 128 matches in total', { rules: Array.from({ length: 3 }, () => ({ matches: Array.from({ length: 43 }, () => ({ method: { service: 'a' } })), backendRefs: [backend] })) }, 'spec.rules', 'the rules have 129 matches in total; a route may have at most 128 across all its rules'],
   ])('rejects %s', (_name, spec, path, message) => {
     expect(report(spec).errors).toEqual([issue(path, message)]);

@@ -42,6 +42,9 @@ describe('HTTPRoute', () => {
     ['the same Gateway name in two namespaces', route({}, { parentRefs: [{ name: 'edge' }, { name: 'edge', namespace: 'infra' }] })],
     ['CORS', route({ filters: [{ type: 'CORS', cors: { allowOrigins: ['https://shop.example.com', 'https://*.example.com:8443'], allowMethods: ['GET', 'POST'], allowHeaders: ['*'], maxAge: 60, allowCredentials: true } }] })],
     ['external auth over HTTP', route({ filters: [{ type: 'ExternalAuth', externalAuth: { protocol: 'HTTP', backendRef: { name: 'auth', port: 9000 }, http: { path: '/check' } } }] })],
+    ['header-based session persistence', route({ sessionPersistence: { type: 'Header', sessionName: 's', header: { name: 'x-session' } } })],
+    ['cookie session persistence with the newer cookie field', route({ sessionPersistence: { type: 'Cookie', cookie: { lifetimeType: 'Session' } } })],
+    ['session persistence without an explicit type', route({ sessionPersistence: { sessionName: 's' } })],
     ['retries and session persistence', route({ name: 'main', retry: { codes: [502, 503], attempts: 3, backoff: '100ms' }, sessionPersistence: { type: 'Cookie', cookieConfig: { lifetimeType: 'Permanent' }, absoluteTimeout: '1h' } })],
   ])('accepts %s', (_name, spec) => {
     expect(report(spec).errors).toEqual([]);
@@ -101,7 +104,11 @@ describe('HTTPRoute', () => {
     ['more than 128 matches in total', { rules: Array.from({ length: 3 }, () => ({ matches: Array.from({ length: 43 }, () => ({})), backendRefs: [backend] })) }, 'spec.rules', 'the rules have 129 matches in total; a route may have at most 128 across all its rules'],
     ['128 matches plus a rule with the default match', { rules: [...Array.from({ length: 2 }, () => ({ matches: Array.from({ length: 64 }, () => ({})), backendRefs: [backend] })), { backendRefs: [backend] }] }, 'spec.rules', 'the rules have 129 matches in total; a route may have at most 128 across all its rules'],
     ['a permanent session cookie without a timeout', route({ sessionPersistence: { cookieConfig: { lifetimeType: 'Permanent' } } }), 'spec.rules[0].sessionPersistence.absoluteTimeout', 'required when the cookie lifetimeType is Permanent: it sets how long the cookie lives'],
-    ['cookie settings for header-based sessions', route({ sessionPersistence: { type: 'Header', cookieConfig: {} } }), 'spec.rules[0].sessionPersistence.cookieConfig', 'only allowed when type is Cookie; this session persistence has type Header'],
+    ['cookie settings for header-based sessions', route({ sessionPersistence: { type: 'Header', header: { name: 'x-session' }, cookieConfig: {} } }), 'spec.rules[0].sessionPersistence.cookieConfig', 'only allowed when type is Cookie; this session persistence has type Header'],
+    ['header-based sessions without header settings', route({ sessionPersistence: { type: 'Header', sessionName: 's' } }), 'spec.rules[0].sessionPersistence.header', 'required when type is Header: it says which header carries the session'],
+    ['cookie-based sessions without cookie settings', route({ sessionPersistence: { type: 'Cookie', sessionName: 's' } }), 'spec.rules[0].sessionPersistence.cookie', 'required when type is Cookie: it configures the session cookie'],
+    ['header settings for cookie-based sessions', route({ sessionPersistence: { type: 'Cookie', cookie: {}, header: {} } }), 'spec.rules[0].sessionPersistence.header', 'only allowed when type is Header; this session persistence has type Cookie'],
+    ['a permanent session cookie (newer field) without a timeout', route({ sessionPersistence: { type: 'Cookie', cookie: { lifetimeType: 'Permanent' } } }), 'spec.rules[0].sessionPersistence.absoluteTimeout', 'required when the cookie lifetimeType is Permanent: it sets how long the cookie lives'],
     // the old webhook's rules, and RE2
     ['one header matched twice in different case', route({ matches: [{ headers: [{ name: 'X-Env', value: 'a' }, { name: 'x-env', value: 'b' }] }] }), 'spec.rules[0].matches[0].headers[1].name', 'header "x-env" is already matched by rules[0].matches[0].headers[0] (header names are case-insensitive); keep one entry per header'],
     ['one query parameter matched twice', route({ matches: [{ queryParams: [{ name: 'v', value: '1' }, { name: 'v', value: '2' }] }] }), 'spec.rules[0].matches[0].queryParams[1].name', 'query parameter "v" is already matched by rules[0].matches[0].queryParams[0]; keep one entry per parameter'],
