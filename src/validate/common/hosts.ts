@@ -103,12 +103,14 @@ export interface NamespacedHostOptions {
 
 /** The host part of `ns/host`: a dotted (non-short) name, wildcard-friendly, never partial. */
 function hostPartProblems(host: string, gateway: boolean): string[] {
+  // Gateway servers accept IP addresses, IPv6 ones (which have no dot) included.
+  if (gateway && isIP(host)) return [];
   const out: string[] = [];
   if (host !== '*' && !host.includes('.')) {
     out.push(`"${host}" is a short name; use a fully qualified name such as "${host || 'svc'}.namespace.svc.cluster.local" or "*"`);
   }
   const bad = wildcardHostProblem(host);
-  if (bad && !(gateway && isIP(host))) out.push(bad);
+  if (bad) out.push(bad);
   const partial = partialWildcardProblem(host);
   if (partial) out.push(partial);
   return out;

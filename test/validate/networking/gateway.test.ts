@@ -25,6 +25,7 @@ describe('Gateway: accepted', () => {
     ['ISTIO_MUTUAL', gw({ port: port('TLS', 15443), tls: { mode: 'ISTIO_MUTUAL' } })],
     ['namespaced and wildcard hosts', gw({ hosts: ['ns1/foo.example.com', '*/bar.example.com', './*.example.com', '*'] })],
     ['an IP address host', gw({ hosts: ['1.1.1.1'] })],
+    ['IPv6 address hosts, bare and namespaced', gw({ hosts: ['2001:db8::1', 'ns/::1'] })],
     ['lower-case protocols', gw({ port: port('http', 8080) })],
     ['a bind address', gw({ bind: '127.0.0.1' })],
     ['a unix socket with port 0', gw({ bind: 'unix://@gw', port: port('HTTP', 0) })],
