@@ -6,6 +6,7 @@ import { InjectionDenied } from './errors.js';
 import { resolveImages } from './images.js';
 import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
+import { canonicalQuantity } from './syntax.js';
 import { excludeInboundPort } from './traffic.js';
 import { ownerURI, type WorkloadMeta } from './workload.js';
 
@@ -89,7 +90,7 @@ function configFacts(config: InjectorConfig): ConfigFacts {
       scope: buildStaticScope(config),
       proxyConfig,
       proxyConfigJSON: proxyConfigEnv(proxyConfig),
-      resources: omitNil(objectAt(config.values, 'global', 'proxy', 'resources')) as JsonObject,
+      resources: canonicalResources(omitNil(objectAt(config.values, 'global', 'proxy', 'resources')) as JsonObject),
       caAddress: caAddress(config.values),
       otel: arrayAt(config.mesh, 'extensionProviders').some((p) => objectAt(p, 'opentelemetry')['serviceAttributeEnrichment'] === 'OTEL_SEMANTIC_CONVENTIONS'),
       trustDomain,
@@ -168,12 +169,25 @@ function omitNil(v: Json): Json {
   return out;
 }
 
+/** Requests and limits in the canonical form Kubernetes prints (2000m is "2", 1024Mi is 1Gi). */
+function canonicalResources(resources: JsonObject): JsonObject {
+  const out: JsonObject = { ...resources };
+  for (const group of ['requests', 'limits']) {
+    const amounts = out[group];
+    if (!isObject(amounts)) continue;
+    const canonical: JsonObject = {};
+    for (const [k, v] of Object.entries(amounts)) canonical[k] = typeof v === 'string' || typeof v === 'number' ? canonicalQuantity(String(v)) : v;
+    out[group] = canonical;
+  }
+  return out;
+}
+
 /** Proxy resources: only the annotated fields when any resource annotation is set, else the values. */
 function proxyResources(annotations: Readonly<Record<string, string>>, fromValues: JsonObject): JsonObject {
   const set = RESOURCE_ANNOTATIONS.filter(([a]) => a in annotations);
   if (set.length === 0) return fromValues;
   const out: Record<string, JsonObject> = {};
-  for (const [a, group, resource] of set) (out[group] ??= {})[resource] = annotations[a] as string;
+  for (const [a, group, resource] of set) (out[group] ??= {})[resource] = canonicalQuantity(annotations[a] as string);
   return out;
 }
 

@@ -99,6 +99,62 @@ export function checkQuantity(text: string): string | undefined {
   return QUANTITY.test(text) ? undefined : `"${text}" is not a Kubernetes quantity (like 100m, 2 or 128Mi)`;
 }
 
+const DECIMAL_SUFFIXES: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/**
+ * A quantity in the canonical form Kubernetes (Go's resource.Quantity) prints it: "2000m" is
+ * "2", "1024Mi" is "1Gi", "0.5" is "500m". Binary quantities stay binary when they are whole
+ * and at least 1024, else they are printed with decimal suffixes; exponent forms stay exponents.
+ * Text that is not a quantity, or one beyond the suffixes, is returned unchanged.
+ */
+export function canonicalQuantity(text: string): string {
+  const m = QUANTITY.exec(text);
+  if (!m) return text;
+  const negative = text.startsWith('-');
+  const number = m[1] as string;
+  const suffix = m[3] ?? '';
+  const dot = number.indexOf('.');
+  const fraction = dot < 0 ? '' : number.slice(dot + 1);
+  // The value is n × 10^scale.
+  let n = BigInt((dot < 0 ? number : number.slice(0, dot)) + fraction || '0');
+  let scale = -fraction.length;
+  const binary = BINARY_SUFFIXES.indexOf(suffix);
+  const exponent = /^[eE]/.test(suffix);
+  if (binary > 0) n *= 1024n ** BigInt(binary);
+  else scale += exponent ? Number(suffix.slice(1)) : (DECIMAL_SUFFIXES[suffix] as number);
+  if (scale < -9) {
+    // Quantities keep nine decimal places, rounding up.
+    const div = 10n ** BigInt(-9 - scale);
+    n = (n + div - 1n) / div;
+    scale = -9;
+  }
+  if (n === 0n) return '0';
+  const sign = negative ? '-' : '';
+  if (binary > 0) {
+    const whole = scale >= 0 ? n * 10n ** BigInt(scale) : n % 10n ** BigInt(-scale) === 0n ? n / 10n ** BigInt(-scale) : undefined;
+    if (whole !== undefined && whole >= 1024n) {
+      let v = whole;
+      let power = 0;
+      while (v % 1024n === 0n && power < BINARY_SUFFIXES.length - 1) {
+        v /= 1024n;
+        power++;
+      }
+      return `${sign}${v}${BINARY_SUFFIXES[power]}`;
+    }
+  }
+  while (n % 10n === 0n) {
+    n /= 10n;
+    scale++;
+  }
+  const off = ((scale % 3) + 3) % 3;
+  n *= 10n ** BigInt(off);
+  scale -= off;
+  if (exponent) return `${sign}${n}${scale === 0 ? '' : `e${scale}`}`;
+  const name = Object.keys(DECIMAL_SUFFIXES).find((k) => DECIMAL_SUFFIXES[k] === scale);
+  return name === undefined ? text : `${sign}${n}${name}`;
+}
+
 export function checkBool(text: string): string | undefined {
   return ['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)
     ? undefined

@@ -2,6 +2,7 @@
 // overrides, probes, prometheus, owner metadata, status annotation, re-injection.
 import { describe, expect, it } from 'vitest';
 import type { InjectOutcome } from '../../src/inject/index.js';
+import { canonicalQuantity } from '../../src/inject/syntax.js';
 import { injector, pod } from './helpers.js';
 
 type Obj = Record<string, any>;
@@ -111,6 +112,28 @@ describe('images', () => {
     const inj = await injector();
     expect(container(injected(inj.inject({ pod: withProxy('auto') })), 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.28.0');
     expect(container(injected(inj.inject({ pod: withProxy('my/proxy:1') })), 'istio-proxy')['image']).toBe('my/proxy:1');
+  });
+});
+
+describe('proxy resources', () => {
+  it('the chart defaults appear in canonical form, as Kubernetes prints them', async () => {
+    const p = injected((await injector()).inject({ pod: pod() }));
+    const want = { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } };
+    expect(container(p, 'istio-proxy')['resources']).toEqual(want);
+    expect(container(p, 'istio-init')['resources']).toEqual(want);
+  });
+
+  it('annotations: only the annotated fields, canonical', async () => {
+    const annotations = { 'sidecar.istio.io/proxyCPU': '1500m', 'sidecar.istio.io/proxyMemoryLimit': '2048Mi' };
+    const p = injected((await injector()).inject({ pod: pod({ annotations }) }));
+    expect(container(p, 'istio-proxy')['resources']).toEqual({ requests: { cpu: '1500m' }, limits: { memory: '2Gi' } });
+  });
+
+  it.each([
+    ['2000m', '2'], ['1024Mi', '1Gi'], ['100m', '100m'], ['128Mi', '128Mi'], ['0.5', '500m'], ['1.5Gi', '1536Mi'],
+    ['0.5Gi', '512Mi'], ['512', '512'], ['2000', '2k'], ['1500', '1500'], ['1e3', '1e3'], ['0m', '0'], ['lots', 'lots'],
+  ])('quantity %s is %s', (text, want) => {
+    expect(canonicalQuantity(text)).toBe(want);
   });
 });
 
