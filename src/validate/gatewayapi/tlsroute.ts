@@ -5,7 +5,7 @@ import { at, type Collector } from '../issues.js';
 import { isIP } from '../common/net.js';
 import { asArray, asString, type JsonObject } from '../common/values.js';
 import { boundedList } from '../common/zod-report.js';
-import { commonRouteFields, hostname } from './types.js';
+import { commonRouteFields, hostname, HOSTNAME_RE } from './types.js';
 import { gatewayApiValidator, type Context } from './common.js';
 import { checkForwardingRoute, forwardingRules } from './forwarding.js';
 
@@ -31,10 +31,14 @@ function rules(s: JsonObject, _ctx: Context, c: Collector): void {
   });
 }
 
-// The CRD's other hostname rules (RFC 1123, wildcard only as the first label) repeat the pattern
-// that the structure layer already checks.
+// The CRD's other hostname rules (RFC 1123, wildcard only as the first label) mostly repeat the
+// pattern that the structure layer already checks; what the pattern misses is RFC 1123's limit of
+// 63 characters per label.
 function sniProblem(name: string): string | undefined {
-  return isIP(name) ? `"${name}" is an IP address; SNI carries DNS names only` : undefined;
+  if (isIP(name)) return `"${name}" is an IP address; SNI carries DNS names only`;
+  if (!HOSTNAME_RE.test(name)) return undefined;
+  const long = name.replace(/^\*\./, '').split('.').find((label) => label.length > 63);
+  return long === undefined ? undefined : `the label "${long.slice(0, 20)}…" has ${long.length} characters; RFC 1123 allows at most 63 per label`;
 }
 
 export const validateTLSRoute = gatewayApiValidator({ schema: spec, rules });

@@ -53,6 +53,7 @@ describe('TLSRoute hostnames', () => {
 
   it.each<[string, unknown, string | undefined]>([
     ['a wildcard SNI', route({ hostnames: ['*.example.com'] }), undefined],
+    ['a 63-character label', route({ hostnames: [`${'a'.repeat(63)}.example.com`] }), undefined],
     ['v1alpha3 with hostnames', route(hostnames), 'gateway.networking.k8s.io/v1alpha3'],
     ['v1alpha2 without hostnames', route({}), ALPHA2],
     ['more than 16 hostnames in v1', route({ hostnames: Array.from({ length: 1024 }, (_, i) => `db${i}.example.com`) }), undefined],
@@ -65,6 +66,7 @@ describe('TLSRoute hostnames', () => {
     ['an empty hostname list', route({ hostnames: [] }), 'spec.hostnames', 'must have at least one entry'],
     ['more than 1024 hostnames in v1', route({ hostnames: Array.from({ length: 1025 }, (_, i) => `db${i}.example.com`) }), 'spec.hostnames', 'must have at most 1024 entries; it has 1025'],
     ['an IP as SNI', route({ hostnames: ['192.168.0.1'] }), 'spec.hostnames[0]', '"192.168.0.1" is an IP address; SNI carries DNS names only'],
+    ['a label longer than 63 characters', route({ hostnames: [`*.${'a'.repeat(64)}.example.com`] }), 'spec.hostnames[0]', `the label "${'a'.repeat(20)}…" has 64 characters; RFC 1123 allows at most 63 per label`],
     ['a wildcard in the middle', route({ hostnames: ['db.*.example.com'] }), 'spec.hostnames[0]', 'must be a lower-case DNS name, optionally starting with a "*." wildcard label (no ports, schemes or paths)'],
   ])('rejects %s', (_name, spec, path, message) => {
     expect(errorsOf(spec)).toEqual([issue(path, message)]);
