@@ -120,15 +120,18 @@ export function gatewayNameProblems(name: string): string[] {
 
 /** `gateways` lists: each entry checked; the legacy `name.namespace` form is accepted with a warning. */
 export function checkGatewayNames(c: Collector, path: string, value: unknown): void {
-  asArray(value).forEach((raw, i) => {
+  for (const [i, raw] of asArray(value).entries()) {
     const name = asString(raw);
-    if (name === undefined) return;
+    if (name === undefined) continue;
     for (const problem of gatewayNameProblems(name)) c.error(at(path, i), problem);
-    if (!name.includes('/') && name.includes('.')) {
+    if (name.includes('/')) continue;
+    if (name.includes('.')) {
       const [gw, ns] = name.split('.');
       c.warn(`${at(path, i)}: "${name}" uses the legacy name.namespace form; write "${ns}/${gw}"`);
     }
-  });
+    // Istio stops at the first name without a namespace (such as "mesh"): later names are not checked.
+    return;
+  }
 }
 
 /** A fractional percentage: 0, or between 0.0001 and 100. */

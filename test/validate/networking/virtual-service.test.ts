@@ -30,6 +30,7 @@ describe('VirtualService: accepted', () => {
     ['a root route that delegates', { hosts: ['bookinfo.com'], gateways: ['istio-system/ingress'], http: [{ match: [{ uri: { prefix: '/reviews' } }], delegate: { name: 'reviews', namespace: 'nsA' } }] }],
     ['a delegate (no hosts) with HTTP routes', { http: [{ match: [{ sourceNamespace: 'test' }], route: [dest()] }] }],
     ['"*" on a gateway', { hosts: ['*'], gateways: ['istio-system/ingress'], http: [{ route: [dest()] }] }],
+    ['names after the first one without a namespace are not checked (as in Istio)', { hosts: ['a.com'], gateways: ['mesh', 'ns1/*'], http: [{ route: [dest()] }] }],
     ['an IP address as host', { hosts: ['10.0.0.1'], tcp: [{ route: [dest()] }] }],
     ['a generated SNI host on a gateway', { hosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'], gateways: ['ns1/gw'], tls: [{ match: [{ sniHosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'] }], route: [dest('istiod')] }] }],
     ['JWT claim routing on a gateway', { hosts: ['a.example.com'], gateways: ['istio-system/gw'], http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'admin' } } }], route: [dest()] }] }],
@@ -47,6 +48,7 @@ describe('VirtualService: hosts and gateways', () => {
     ['a wildcard in the middle', { hosts: ['foo.*.com'], http: [{ route: [dest()] }] }, [issue('spec.hosts[0]', '"foo.*.com" has an invalid label "*" (labels are 1-63 letters, digits or dashes, not starting or ending with a dash)')]],
     ['overlapping hosts', { hosts: ['*.foo.bar', '*.bar'], http: [{ route: [dest()] }] }, [issue('spec.hosts[1]', '"*.bar" overlaps with "*.foo.bar" (spec.hosts[0]); each host may appear in only one entry')]],
     ['a gateway namespace wildcard', { hosts: ['a.com'], gateways: ['ns1/*'], http: [{ route: [dest()] }] }, [issue('spec.gateways[0]', 'gateway "ns1/*": "*" is not a valid gateway name (wildcards are not allowed here)')]],
+    ['a bad namespaced name before the first plain one', { hosts: ['a.com'], gateways: ['ns1/*', 'mesh'], http: [{ route: [dest()] }] }, [issue('spec.gateways[0]', 'gateway "ns1/*": "*" is not a valid gateway name (wildcards are not allowed here)')]],
     ['a malformed gateway name', { hosts: ['a.com'], gateways: ['b@dgateway'], http: [{ route: [dest()] }] }, [issue('spec.gateways[0]', 'gateway "b@dgateway" is not a valid name: "b@dgateway" has an invalid label "b@dgateway" (labels are 1-63 letters, digits or dashes, not starting or ending with a dash)')]],
     ['a generated SNI host without a port', { hosts: ['outbound_.x_._.foo.com'], gateways: ['gw'], tls: [{ match: [{ sniHosts: ['outbound_.x_._.foo.com'] }], route: [dest()] }] }, [
       issue('spec.hosts[0]', '"outbound_.x_._.foo.com" has "x" where the port number belongs; write it as outbound_.<port>_._.<hostname>'),
