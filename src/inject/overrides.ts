@@ -15,8 +15,8 @@ const CONTAINER_FIELDS = [
 
 function goOrder(c: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const f of CONTAINER_FIELDS) if (c[f] !== undefined) out[f] = c[f] as Json;
-  out['resources'] ??= {};
+  // Go always writes resources (a struct, not a pointer), in its place among the fields.
+  for (const f of CONTAINER_FIELDS) if (c[f] !== undefined || f === 'resources') out[f] = (c[f] ?? {}) as Json;
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
   return out;
 }

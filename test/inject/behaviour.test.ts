@@ -151,6 +151,14 @@ describe('user overrides of injected containers', () => {
     expect(recorded.initContainers[0].image).toBeUndefined();
   });
 
+  it('the recorded containers are in Go\'s field order, with resources always present', async () => {
+    const user = { securityContext: { runAsUser: 4000 }, image: 'auto', name: 'istio-proxy', env: [{ name: 'EXTRA', value: 'x' }] };
+    const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
+    expect(p['metadata']['annotations']['proxy.istio.io/overrides']).toBe(
+      '{"initContainers":[{"name":"istio-proxy","env":[{"name":"EXTRA","value":"x"}],"resources":{},"securityContext":{"runAsUser":4000}}]}',
+    );
+  });
+
   it('the user\'s runAsUser reaches the init container', async () => {
     const user = { name: 'istio-proxy', image: 'auto', securityContext: { runAsUser: 4000, runAsGroup: 4001 } };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
