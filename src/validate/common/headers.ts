@@ -81,7 +81,8 @@ interface Step {
 
 type StepFn = (ch: string, next: string | undefined) => Step;
 
-const isSpace = (ch: string): boolean => ch === ' ';
+// Envoy skips whitespace with isspace(); of those, only space and tab get past the control-character check.
+const isSpace = (ch: string): boolean => ch === ' ' || ch === '\t';
 
 // One transition per parser state, ported from Envoy's header formatter parser.
 const STEPS: Readonly<Record<ParserState, StepFn>> = {

@@ -43,6 +43,7 @@ describe('header values (Envoy formatter grammar)', () => {
   it.each([
     '', 'plain', '%HOSTNAME%', '100%%', 'prefix %HOSTNAME% suffix', '%UPSTREAM_METADATA(["istio", "cluster"])%',
     '%DOWNSTREAM_PEER_CERT_V_START(%b %e %H:%M:%S %Y %Z)%', '%REQ(x-a)%', 'tab\there',
+    '%UPSTREAM_METADATA(\t["istio",\t"cluster"]\t)\t%',
   ])('accepts %j', (value) => {
     expect(headerValueProblem(value)).toBeUndefined();
   });
