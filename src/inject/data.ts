@@ -170,7 +170,7 @@ function omitNil(v: Json): Json {
 }
 
 /** Requests and limits in the canonical form Kubernetes prints (2000m is "2", 1024Mi is 1Gi). */
-function canonicalResources(resources: JsonObject): JsonObject {
+export function canonicalResources(resources: JsonObject): JsonObject {
   const out: JsonObject = { ...resources };
   for (const group of ['requests', 'limits']) {
     const amounts = out[group];

@@ -2,6 +2,7 @@
 // template produces (istio-proxy with `image: auto`, or an app container a template extends)
 // is merged back on top, so the user's fields win; on first injection the user's originals are
 // recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
+import { canonicalResources } from './data.js';
 import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
 import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';
@@ -15,8 +16,10 @@ const CONTAINER_FIELDS = [
 
 function goOrder(c: JsonObject): JsonObject {
   const out: JsonObject = {};
-  // Go always writes resources (a struct, not a pointer), in its place among the fields.
+  // Go always writes resources (a struct, not a pointer), in its place among the fields, and
+  // prints quantities in canonical form.
   for (const f of CONTAINER_FIELDS) if (c[f] !== undefined || f === 'resources') out[f] = (c[f] ?? {}) as Json;
+  if (isObject(out['resources'])) out['resources'] = canonicalResources(out['resources']);
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
   return out;
 }

@@ -159,6 +159,14 @@ describe('user overrides of injected containers', () => {
     );
   });
 
+  it('the recorded resources are canonical quantities, as Go prints them', async () => {
+    const user = { name: 'istio-proxy', image: 'auto', resources: { limits: { memory: '1024Mi', cpu: 2 }, requests: { cpu: '0.5' } } };
+    const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
+    expect(p['metadata']['annotations']['proxy.istio.io/overrides']).toBe(
+      '{"initContainers":[{"name":"istio-proxy","resources":{"limits":{"memory":"1Gi","cpu":"2"},"requests":{"cpu":"500m"}}}]}',
+    );
+  });
+
   it('the user\'s runAsUser reaches the init container', async () => {
     const user = { name: 'istio-proxy', image: 'auto', securityContext: { runAsUser: 4000, runAsGroup: 4001 } };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
