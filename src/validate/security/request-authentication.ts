@@ -71,10 +71,9 @@ function checkJwksUri(value: unknown, path: string, c: Collector): void {
   const uri = asString(value);
   if (!uri) return;
   const parsed = parseRequestURI(uri);
+  // Istio parses the URL and checks the scheme (and a numeric port); it does not require a host.
   if (!parsed || (parsed.scheme !== 'http' && parsed.scheme !== 'https')) {
     c.error(path, `"${uri}" must be an http:// or https:// URL`);
-  } else if (parsed.host === '') {
-    c.error(path, `"${uri}" has no host to fetch the keys from`);
   }
 }
 

@@ -32,8 +32,12 @@ export function parseRequestURI(text: string): ParsedUrl | undefined {
   return { scheme, host: hostport };
 }
 
+/** Go's parseHost: `[ipv6]` needs its closing bracket; whatever follows the host is `:digits` or nothing. */
 function validPort(hostport: string): boolean {
+  if (hostport.startsWith('[')) {
+    const close = hostport.lastIndexOf(']');
+    return close >= 0 && /^(?::\d*)?$/.test(hostport.slice(close + 1));
+  }
   const colon = hostport.lastIndexOf(':');
-  if (colon < 0 || hostport.lastIndexOf(']') > colon) return true;
-  return /^\d*$/.test(hostport.slice(colon + 1));
+  return colon < 0 || /^\d*$/.test(hostport.slice(colon + 1));
 }

@@ -15,6 +15,8 @@ describe('RequestAuthentication', () => {
     ['an issuer only', rule({})],
     ['a jwksUri without issuer', { jwtRules: [{ jwksUri: 'https://idp.example.com/keys' }] }],
     ['a jwksUri with port and path', rule({ jwksUri: 'https://idp.example.com:8443/secure/jwks.json' })],
+    ['a jwksUri without host (Istio checks only parsing and scheme)', rule({ jwksUri: 'https:///keys' })],
+    ['a jwksUri with an IPv6 host and port', rule({ jwksUri: 'https://[2001:db8::1]:8443/keys' })],
     ['every token location', rule({ fromHeaders: [{ name: 'authorization', prefix: 'Bearer ' }], fromParams: ['token'], fromCookies: ['session'] })],
     ['an inline key set', rule({ jwks: JSON.stringify({ keys: [RSA_PUBLIC] }) })],
     ['a single inline key', rule({ jwks: JSON.stringify(RSA_PUBLIC) })],
@@ -32,7 +34,8 @@ describe('RequestAuthentication', () => {
     ['a jwksUri without scheme', rule({ jwksUri: 'idp.example.com/keys' }), [issue(`${R}.jwksUri`, '"idp.example.com/keys" must be an http:// or https:// URL')]],
     ['a jwksUri with another scheme', rule({ jwksUri: 'ftp://idp.example.com/keys' }), [issue(`${R}.jwksUri`, '"ftp://idp.example.com/keys" must be an http:// or https:// URL')]],
     ['a jwksUri with a named port', rule({ jwksUri: 'https://idp.example.com:https/keys' }), [issue(`${R}.jwksUri`, '"https://idp.example.com:https/keys" must be an http:// or https:// URL')]],
-    ['a jwksUri without host', rule({ jwksUri: 'https:///keys' }), [issue(`${R}.jwksUri`, '"https:///keys" has no host to fetch the keys from')]],
+    ['a jwksUri with an unclosed IPv6 host', rule({ jwksUri: 'https://[::1/keys' }), [issue(`${R}.jwksUri`, '"https://[::1/keys" must be an http:// or https:// URL')]],
+    ['a jwksUri with text after an IPv6 host', rule({ jwksUri: 'https://[::1]x/keys' }), [issue(`${R}.jwksUri`, '"https://[::1]x/keys" must be an http:// or https:// URL')]],
     [
       'both jwksUri and jwks',
       rule({ jwksUri: 'https://idp.example.com/keys', jwks: JSON.stringify({ keys: [RSA_PUBLIC] }) }),
