@@ -189,7 +189,7 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(e as Error).message}`);
   }

@@ -40,7 +40,7 @@ async function readText(file: string, setting: string): Promise<string> {
 export async function readConfigFile(file: string, setting: string): Promise<unknown> {
   const text = await readText(file, setting);
   try {
-    return parseYaml(text) ?? {};
+    return parseYaml(text, { logLevel: 'error' }) ?? {};
   } catch (e) {
     throw new InjectorConfigError(setting, `${file} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -62,7 +62,7 @@ export type YamlDocument = { readonly value: unknown; readonly error?: undefined
 /** The `---` documents of a text as kubectl reads them, in order; empty documents are dropped. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
   const out: YamlDocument[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags })) {
+  for (const doc of parseAllDocuments(text, { version: '1.1', uniqueKeys: false, customTags: kubectlTags, logLevel: 'error' })) {
     if (doc.errors.length > 0) {
       out.push({ error: syntaxMessage(doc.errors) });
       continue;

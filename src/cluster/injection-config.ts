@@ -67,7 +67,7 @@ function mappingAt(cm: ConfigMapLike | undefined, key: string): Mapping | undefi
   if (cm === undefined || text === undefined || text.trim() === '') return undefined;
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     throw new SourceError(`${where(cm, key)}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -44,7 +44,7 @@ const camel = (k: string): string => k.replace(/_([a-z])/g, (_m, c: string) => c
 export function parseProxyConfig(text: string): JsonObject | string {
   let raw: unknown;
   try {
-    raw = text.trim() === '' ? {} : parseYaml(text);
+    raw = text.trim() === '' ? {} : parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     return `is not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`;
   }
