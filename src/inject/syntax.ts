@@ -121,6 +121,9 @@ export function canonicalQuantity(text: string): string {
   let scale = -fraction.length;
   const binary = BINARY_SUFFIXES.indexOf(suffix);
   const exponent = /^[eE]/.test(suffix);
+  // Amounts far beyond any real request or limit are returned as written: big-number arithmetic
+  // on them (1e-99999999999) would cost seconds of CPU or throw, on the request path.
+  if (number.length > 64 || (exponent && Math.abs(Number(suffix.slice(1))) > 64)) return text;
   if (binary > 0) n *= 1024n ** BigInt(binary);
   else scale += exponent ? Number(suffix.slice(1)) : (DECIMAL_SUFFIXES[suffix] as number);
   if (scale < -9) {

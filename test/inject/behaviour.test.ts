@@ -132,8 +132,19 @@ describe('proxy resources', () => {
   it.each([
     ['2000m', '2'], ['1024Mi', '1Gi'], ['100m', '100m'], ['128Mi', '128Mi'], ['0.5', '500m'], ['1.5Gi', '1536Mi'],
     ['0.5Gi', '512Mi'], ['512', '512'], ['2000', '2k'], ['1500', '1500'], ['1e3', '1e3'], ['0m', '0'], ['lots', 'lots'],
+    ['0.1Gi', '107374182400m'], ['1e-12', '1e-9'], ['0.0000000001', '1n'],
+    // Absurd exponents and digit counts are kept as written, never computed.
+    ['1e-99999999999999999999', '1e-99999999999999999999'], ['1e-1000000000', '1e-1000000000'], ['1e99999999999999999999', '1e99999999999999999999'],
+    [`0.${'0'.repeat(100)}1`, `0.${'0'.repeat(100)}1`],
   ])('quantity %s is %s', (text, want) => {
     expect(canonicalQuantity(text)).toBe(want);
+  });
+
+  it('an absurd quantity annotation neither throws nor stalls the injection', async () => {
+    const annotations = { 'sidecar.istio.io/proxyCPU': '1e-99999999999999999999' };
+    const out = (await injector()).inject({ pod: pod({ annotations }) });
+    expect(out.kind).toBe('inject');
+    expect(container(injected(out), 'istio-proxy')['resources']).toEqual({ requests: { cpu: '1e-99999999999999999999' } });
   });
 });
 
