@@ -232,10 +232,14 @@ export function checkSessionPersistence(value: unknown, path: string, c: Collect
     if (has(sp, field) && type !== owner) c.error(at(path, field), `only allowed when type is ${owner}; this session persistence has type ${type}`);
   }
   // A type given explicitly needs its settings (cookieConfig, the older name, counts for Cookie).
-  if (str(sp, 'type') === 'Header' && !has(sp, 'header')) {
+  // Routes written for the older API (v1.6 and before: sessionName names the cookie or header,
+  // and the CRD defaults type to Cookie) have no such rule: requiring it there would refuse
+  // routes the installed CRD accepts.
+  const olderApi = has(sp, 'sessionName') || has(sp, 'cookieConfig');
+  if (str(sp, 'type') === 'Header' && !has(sp, 'header') && !olderApi) {
     c.error(at(path, 'header'), 'required when type is Header: it says which header carries the session');
   }
-  if (str(sp, 'type') === 'Cookie' && !has(sp, 'cookie') && !has(sp, 'cookieConfig')) {
+  if (str(sp, 'type') === 'Cookie' && !has(sp, 'cookie') && !olderApi) {
     c.error(at(path, 'cookie'), 'required when type is Cookie: it configures the session cookie');
   }
   const lifetime = str(asObject(sp['cookieConfig']) ?? asObject(sp['cookie']), 'lifetimeType');

@@ -45,6 +45,8 @@ describe('HTTPRoute', () => {
     ['header-based session persistence', route({ sessionPersistence: { type: 'Header', sessionName: 's', header: { name: 'x-session' } } })],
     ['cookie session persistence with the newer cookie field', route({ sessionPersistence: { type: 'Cookie', cookie: { lifetimeType: 'Session' } } })],
     ['session persistence without an explicit type', route({ sessionPersistence: { sessionName: 's' } })],
+    ['cookie sessions written for the older API (sessionName, no cookie settings)', route({ sessionPersistence: { type: 'Cookie', sessionName: 's' } })],
+    ['header sessions written for the older API (sessionName names the header)', route({ sessionPersistence: { type: 'Header', sessionName: 'x-session' } })],
     ['retries and session persistence', route({ name: 'main', retry: { codes: [502, 503], attempts: 3, backoff: '100ms' }, sessionPersistence: { type: 'Cookie', cookieConfig: { lifetimeType: 'Permanent' }, absoluteTimeout: '1h' } })],
   ])('accepts %s', (_name, spec) => {
     expect(report(spec).errors).toEqual([]);
@@ -105,8 +107,8 @@ describe('HTTPRoute', () => {
     ['128 matches plus a rule with the default match', { rules: [...Array.from({ length: 2 }, () => ({ matches: Array.from({ length: 64 }, () => ({})), backendRefs: [backend] })), { backendRefs: [backend] }] }, 'spec.rules', 'the rules have 129 matches in total; a route may have at most 128 across all its rules'],
     ['a permanent session cookie without a timeout', route({ sessionPersistence: { cookieConfig: { lifetimeType: 'Permanent' } } }), 'spec.rules[0].sessionPersistence.absoluteTimeout', 'required when the cookie lifetimeType is Permanent: it sets how long the cookie lives'],
     ['cookie settings for header-based sessions', route({ sessionPersistence: { type: 'Header', header: { name: 'x-session' }, cookieConfig: {} } }), 'spec.rules[0].sessionPersistence.cookieConfig', 'only allowed when type is Cookie; this session persistence has type Header'],
-    ['header-based sessions without header settings', route({ sessionPersistence: { type: 'Header', sessionName: 's' } }), 'spec.rules[0].sessionPersistence.header', 'required when type is Header: it says which header carries the session'],
-    ['cookie-based sessions without cookie settings', route({ sessionPersistence: { type: 'Cookie', sessionName: 's' } }), 'spec.rules[0].sessionPersistence.cookie', 'required when type is Cookie: it configures the session cookie'],
+    ['header-based sessions without header settings', route({ sessionPersistence: { type: 'Header' } }), 'spec.rules[0].sessionPersistence.header', 'required when type is Header: it says which header carries the session'],
+    ['cookie-based sessions without cookie settings', route({ sessionPersistence: { type: 'Cookie', absoluteTimeout: '1h' } }), 'spec.rules[0].sessionPersistence.cookie', 'required when type is Cookie: it configures the session cookie'],
     ['header settings for cookie-based sessions', route({ sessionPersistence: { type: 'Cookie', cookie: {}, header: {} } }), 'spec.rules[0].sessionPersistence.header', 'only allowed when type is Header; this session persistence has type Cookie'],
     ['a permanent session cookie (newer field) without a timeout', route({ sessionPersistence: { type: 'Cookie', cookie: { lifetimeType: 'Permanent' } } }), 'spec.rules[0].sessionPersistence.absoluteTimeout', 'required when the cookie lifetimeType is Permanent: it sets how long the cookie lives'],
     // the old webhook's rules, and RE2
