@@ -220,28 +220,44 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
   const watchOnce = (resourceVersion: string): Promise<void> =>
     new Promise((resolve) => {
       const params = { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: relistSeconds };
+      // This call's own controller and state: a watch given up on must neither deliver events
+      // nor have its controller mistaken for a later watch's.
+      let mine: AbortController | undefined;
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(stalled);
+        mine?.abort();
+        if (abort === mine) abort = undefined;
+        resolve();
+      };
       const onEvent = (type: string, obj: T): void => {
+        if (finished) return;
         if (type === 'ADDED' || type === 'MODIFIED') deliver(obj);
         else if (type === 'DELETED') deliver(undefined);
-        else if (type === 'ERROR') abort?.abort();
+        else if (type === 'ERROR') finish();
       };
       // The server ends every watch after timeoutSeconds; one still open well after that is
-      // hung (a half-open connection, or a request never answered): give up on it and list again.
+      // hung (a half-open connection, or a request never answered): give up on it and list
+      // again. A request still waiting for its response headers is aborted when they arrive.
       const stalled = setTimeout(() => {
         log.warn({ afterSeconds: relistSeconds + (opts.graceSeconds ?? 30) }, `watch of ${opts.source.what} ${opts.name} outlived its timeout; restarting it`);
-        abort?.abort();
-        resolve();
+        finish();
       }, (relistSeconds + (opts.graceSeconds ?? 30)) * 1000);
       stalled.unref();
       const done = (err: unknown): void => {
-        clearTimeout(stalled);
-        if (err && !stopped && statusOf(err) !== undefined) log.warn({ err: messageOf(err), status: statusOf(err) }, `cannot watch ${opts.source.what} ${opts.name}`);
-        else if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
-        resolve();
+        if (!finished && err && !stopped && statusOf(err) !== undefined) log.warn({ err: messageOf(err), status: statusOf(err) }, `cannot watch ${opts.source.what} ${opts.name}`);
+        else if (!finished && err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
+        finish();
       };
       opts.kube.watch.watch(opts.source.path, params, onEvent, done).then((c) => {
+        mine = c;
+        if (finished || stopped) {
+          c.abort();
+          return;
+        }
         abort = c;
-        if (stopped) c.abort();
       }, done);
     });
   const listOnce = async (): Promise<string> => {

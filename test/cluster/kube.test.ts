@@ -104,4 +104,41 @@ describe('watchNamed', () => {
     expect(api.requests.filter((r) => r.includes('watch=true')).length).toBeGreaterThanOrEqual(1);
     expect(seen).toEqual([undefined]);
   });
+
+  it('ignores a watch given up on while its response was pending, and leaves no watch open after stop()', async () => {
+    let watches = 0;
+    const open = new Set<ServerResponse>();
+    const event = (rv: string): string => `${JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'meshgate-system', resourceVersion: rv } } })}\n`;
+    const api = await fakeApi((req, res) => {
+      if (!req.url?.includes('watch=true')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '5' }, items: [] }));
+        return true;
+      }
+      const n = ++watches;
+      open.add(res);
+      res.on('close', () => open.delete(res));
+      // The first watch answers only long after it was given up on, with an older object.
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(event(n === 1 ? 'stale-1' : `fresh-${n}`));
+      }, n === 1 ? 3_500 : 0);
+      return false;
+    });
+    const kube = connect(api.kubeconfig, 1_000);
+    const seen: string[] = [];
+    const watch = watchNamed<{ metadata?: { resourceVersion?: string } }>({
+      kube, source: sources.configMap(kube, 'meshgate-system') as never, name: 'istio', log: silent, relistSeconds: 1, graceSeconds: 1,
+      onChange: (o) => seen.push(o?.metadata?.resourceVersion ?? 'none'),
+    });
+    await watch.start();
+    await new Promise((r) => setTimeout(r, 5_000));
+    watch.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(watches).toBeGreaterThanOrEqual(2);
+    expect(seen).not.toContain('stale-1');
+    expect(seen.some((rv) => rv.startsWith('fresh-'))).toBe(true);
+    expect(open.size).toBe(0);
+  }, 20_000);
 });
