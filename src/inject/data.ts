@@ -6,7 +6,7 @@ import { InjectionDenied } from './errors.js';
 import { resolveImages } from './images.js';
 import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
-import { canonicalQuantity } from './syntax.js';
+import { canonicalQuantity, canonicalResources } from './syntax.js';
 import { excludeInboundPort } from './traffic.js';
 import { ownerURI, type WorkloadMeta } from './workload.js';
 
@@ -166,19 +166,6 @@ function omitNil(v: Json): Json {
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = omitNil(x);
-  return out;
-}
-
-/** Requests and limits in the canonical form Kubernetes prints (2000m is "2", 1024Mi is 1Gi). */
-export function canonicalResources(resources: JsonObject): JsonObject {
-  const out: JsonObject = { ...resources };
-  for (const group of ['requests', 'limits']) {
-    const amounts = out[group];
-    if (!isObject(amounts)) continue;
-    const canonical: JsonObject = {};
-    for (const [k, v] of Object.entries(amounts)) canonical[k] = typeof v === 'string' || typeof v === 'number' ? canonicalQuantity(String(v)) : v;
-    out[group] = canonical;
-  }
   return out;
 }
 

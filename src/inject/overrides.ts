@@ -2,9 +2,9 @@
 // template produces (istio-proxy with `image: auto`, or an app container a template extends)
 // is merged back on top, so the user's fields win; on first injection the user's originals are
 // recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
-import { canonicalResources } from './data.js';
 import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
+import { canonicalResources } from './syntax.js';
 import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';
 
 /** corev1.Container fields in Go's order, so the annotation reads like Istio's. */

@@ -1,6 +1,9 @@
 // Parsers for the small value syntaxes Istio accepts in annotations and values: port lists,
-// CIDR lists, interface names, Kubernetes quantities, durations. Each returns an error message
-// (in our own words) or undefined when the value is acceptable.
+// CIDR lists, interface names, Kubernetes quantities, durations. Each check returns an error
+// message (in our own words) or undefined when the value is acceptable. Quantities are also
+// printed here in the canonical form Kubernetes gives them.
+
+import { isObject, type JsonObject } from './json.js';
 
 const DIGITS = /^[0-9]+$/;
 
@@ -114,16 +117,16 @@ export function canonicalQuantity(text: string): string {
   const negative = text.startsWith('-');
   const number = m[1] as string;
   const suffix = m[3] ?? '';
+  const exponent = /^[eE]/.test(suffix);
+  // Amounts far beyond any real request or limit are returned as written: big-number arithmetic
+  // on them (1e-99999999999) would cost seconds of CPU or throw, on the request path.
+  if (number.length > 64 || (exponent && Math.abs(Number(suffix.slice(1))) > 64)) return text;
   const dot = number.indexOf('.');
   const fraction = dot < 0 ? '' : number.slice(dot + 1);
   // The value is n × 10^scale.
   let n = BigInt((dot < 0 ? number : number.slice(0, dot)) + fraction || '0');
   let scale = -fraction.length;
   const binary = BINARY_SUFFIXES.indexOf(suffix);
-  const exponent = /^[eE]/.test(suffix);
-  // Amounts far beyond any real request or limit are returned as written: big-number arithmetic
-  // on them (1e-99999999999) would cost seconds of CPU or throw, on the request path.
-  if (number.length > 64 || (exponent && Math.abs(Number(suffix.slice(1))) > 64)) return text;
   if (binary > 0) n *= 1024n ** BigInt(binary);
   else scale += exponent ? Number(suffix.slice(1)) : (DECIMAL_SUFFIXES[suffix] as number);
   if (scale < -9) {
@@ -156,6 +159,19 @@ export function canonicalQuantity(text: string): string {
   if (exponent) return `${sign}${n}${scale === 0 ? '' : `e${scale}`}`;
   const name = Object.keys(DECIMAL_SUFFIXES).find((k) => DECIMAL_SUFFIXES[k] === scale);
   return name === undefined ? text : `${sign}${n}${name}`;
+}
+
+/** Requests and limits in the canonical form Kubernetes prints (2000m is "2", 1024Mi is 1Gi). */
+export function canonicalResources(resources: JsonObject): JsonObject {
+  const out: JsonObject = { ...resources };
+  for (const group of ['requests', 'limits']) {
+    const amounts = out[group];
+    if (!isObject(amounts)) continue;
+    const canonical: JsonObject = {};
+    for (const [k, v] of Object.entries(amounts)) canonical[k] = typeof v === 'string' || typeof v === 'number' ? canonicalQuantity(String(v)) : v;
+    out[group] = canonical;
+  }
+  return out;
 }
 
 export function checkBool(text: string): string | undefined {
