@@ -1,33 +1,11 @@
 // The install in manifests/: it builds with kustomize, and it has the properties the README
 // promises (replicas, hardening, probes, webhook selectors, excluded namespaces).
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { renderInstall } from './helpers/kustomize.js';
 
 type Obj = Record<string, any>;
 
-/** kubectl from PATH, else the one the e2e suite builds (npm run test:e2e). */
-function kubectlBinary(): string {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return 'kubectl';
-  } catch {
-    const version = /k8s\.io\/kubernetes (v\S+)/.exec(readFileSync('test/e2e/k8s/go.mod', 'utf8'))?.[1] ?? '';
-    const built = join(process.env['MESHGATE_E2E_CACHE'] ?? join(homedir(), '.cache', 'meshgate-e2e'), version, 'bin', 'kubectl');
-    if (existsSync(built)) return built;
-    throw new Error('kubectl is needed to build manifests/ with kustomize: install it, or run `npm run test:e2e` once to build it');
-  }
-}
-
-function build(): Obj[] {
-  const out = execFileSync(kubectlBinary(), ['kustomize', 'manifests/'], { encoding: 'utf8' });
-  return parseAllDocuments(out).map((d) => d.toJS() as Obj);
-}
-
-const docs = build();
+const docs = renderInstall();
 const byKind = (kind: string): Obj[] => docs.filter((d) => d.kind === kind);
 const one = (kind: string): Obj => {
   const found = byKind(kind);

@@ -1,11 +1,10 @@
 // The install runs in cluster mode and grants exactly what cluster mode uses (README, "Permissions").
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { buildConfig } from '../../src/config.js';
+import { renderInstall } from '../helpers/kustomize.js';
 
 type Obj = Record<string, any>;
-const docs: Obj[] = parseAllDocuments(execFileSync('kubectl', ['kustomize', 'manifests/'], { encoding: 'utf8' })).map((d) => d.toJS() as Obj);
+const docs: Obj[] = renderInstall();
 const one = (kind: string): Obj => docs.find((d) => d.kind === kind) as Obj;
 const rules = (kind: string): string[] =>
   (one(kind).rules as Obj[]).map((r) => `${r.apiGroups.join(',')}/${r.resources.join(',')}${r.resourceNames ? `[${r.resourceNames.join(',')}]` : ''}: ${r.verbs.join(',')}`);
