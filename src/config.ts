@@ -9,10 +9,15 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 const int = (min: number, max: number): z.ZodType<number> =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
 
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:9443 or :9443')
-  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'the port must be at most 65535');
+const listen = z.string().refine((v) => listenProblem(v) === undefined, { error: (issue) => listenProblem(String(issue.input)) ?? '' });
+
+/** Why a listen address is not HOST:PORT with a port up to 65535 (one reason, never two); port 0 picks a free one. */
+export function listenProblem(value: string): string | undefined {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]*):\d{1,5}$/.test(value)) return `must be HOST:PORT, e.g. 0.0.0.0:9443, 127.0.0.1:9443 or :9443; got "${value}"`;
+  const port = Number(value.slice(value.lastIndexOf(':') + 1));
+  if (port > 65535) return `the port must be at most 65535; got ${port}`;
+  return undefined;
+}
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -174,7 +179,7 @@ export function buildConfig(sources: ConfigSources): Config {
       const message = i.code === 'unrecognized_keys' ? `unknown setting(s) ${i.keys.join(', ')}` : i.message;
       return name ? `${describe(name)}: ${message}` : message;
     });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(lines.length === 1 ? `invalid configuration: ${lines[0] ?? ''}` : `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return Object.freeze(result.data);
 }
