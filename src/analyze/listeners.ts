@@ -80,10 +80,20 @@ export function refusal(l: Listener, route: Entry, model: Model): string | undef
   return undefined;
 }
 
-/** The ListenerSets attached to a Gateway (by their parentRef). */
-export function listenerSetsOf(gateway: Entry, model: Model): Entry[] {
-  return model.of(GATEWAY_API, 'ListenerSet').filter((ls) => {
-    const p = obj(ls.spec['parentRef']);
-    return str(p['name']) === gateway.name && (str(p['namespace']) || ls.namespace) === gateway.namespace && (str(p['kind']) || 'Gateway') === 'Gateway';
-  });
+const attached = new WeakMap<Model, Map<string, Entry[]>>();
+
+/** The ListenerSets attached to a Gateway (by their parentRef), indexed once per model. */
+export function listenerSetsOf(gateway: Entry, model: Model): readonly Entry[] {
+  let index = attached.get(model);
+  if (!index) {
+    index = new Map();
+    for (const ls of model.of(GATEWAY_API, 'ListenerSet')) {
+      const p = obj(ls.spec['parentRef']);
+      if ((str(p['kind']) || 'Gateway') !== 'Gateway') continue;
+      const key = `${str(p['namespace']) || ls.namespace}/${str(p['name'])}`;
+      index.set(key, [...(index.get(key) ?? []), ls]);
+    }
+    attached.set(model, index);
+  }
+  return index.get(`${gateway.namespace}/${gateway.name}`) ?? [];
 }

@@ -89,6 +89,8 @@ export interface Model {
   readonly entries: readonly Entry[];
   readonly options: ModelOptions;
   readonly workloads: readonly Workload[];
+  /** The workloads of one namespace. */
+  workloadsIn(namespace: string): readonly Workload[];
   /** Every object of a kind. */
   of(group: string, kind: string): readonly Entry[];
   /** The objects of a kind in one namespace. */
@@ -127,11 +129,14 @@ export function modelOf(entries: readonly Entry[], options: ModelOptions): Model
     if (e.group === '' && e.kind === 'Namespace') namespaces.add(e.name);
   }
   const workloads = entries.flatMap((e) => workloadOf(e) ?? []);
+  const workloadsByNs = new Map<string, Workload[]>();
+  for (const w of workloads) push(workloadsByNs, w.namespace, w);
   const nsObjects = new Map((byKind.get('/Namespace') ?? []).map((n) => [n.name, n.labels]));
   return {
     entries,
     options,
     workloads,
+    workloadsIn: (namespace) => workloadsByNs.get(namespace) ?? [],
     of: (group, kind) => byKind.get(kindKey(group, kind)) ?? [],
     inNamespace: (group, kind, namespace) => byNamespace.get(`${kindKey(group, kind)}/${namespace}`) ?? [],
     named: (group, kind, namespace, name) => byName.get(`${kindKey(group, kind)}/${namespace}/${name}`) ?? [],

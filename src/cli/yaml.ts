@@ -1,7 +1,7 @@
 // YAML as kubectl reads it, with positions: the `---` documents of a text in order, each with
 // the line it starts on and a way to find the line and column of any field path in it.
 // Syntax errors and duplicate keys (which kubectl and kustomize refuse) carry their position.
-import { LineCounter, parseAllDocuments, type Document, type Tags } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Tags } from 'yaml';
 
 export interface Position {
   readonly line: number;
@@ -39,14 +39,28 @@ export function pathSegments(path: string): (string | number)[] {
   return out;
 }
 
+type Ranged = { range?: [number, number, number] } | null | undefined;
+
+/** Where the field at `segments` starts: its key for a mapping entry (where editors point), else its value. */
+function startOf(doc: Document, segments: readonly (string | number)[]): number | undefined {
+  const last = segments[segments.length - 1];
+  if (typeof last === 'string') {
+    const parent: unknown = segments.length === 1 ? doc.contents : doc.getIn(segments.slice(0, -1), true);
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === last) : undefined;
+    const key = pair?.key as Ranged;
+    if (key?.range) return key.range[0];
+  }
+  const node: unknown = segments.length === 0 ? doc.contents : doc.getIn(segments, true);
+  return (node as Ranged)?.range?.[0];
+}
+
 function locator(doc: Document, lines: LineCounter): Locator {
   return (path, prefix = []) => {
     const segments = [...prefix, ...pathSegments(path)];
     for (let n = segments.length; n >= 0; n--) {
-      const node: unknown = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) {
-        const p = lines.linePos(range[0]);
+      const start = startOf(doc, segments.slice(0, n));
+      if (start !== undefined) {
+        const p = lines.linePos(start);
         return { line: p.line, column: p.col };
       }
     }

@@ -73,7 +73,7 @@ function compatible(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 
 function sidecarConflicts(sc: Entry, model: Model): Finding[] {
   const mine = selectorOf(sc);
-  const workloads = model.workloads.filter((w) => w.namespace === sc.namespace);
+  const workloads = model.workloadsIn(sc.namespace);
   const out: Finding[] = [];
   for (const other of model.inNamespace(ISTIO, 'Sidecar', sc.namespace)) {
     if (sameObject(other, sc) || !reportsPair(sc, other)) continue;

@@ -123,17 +123,31 @@ function missingHost(vs: Entry, d: Destination, model: Model): Finding | undefin
   );
 }
 
-/** DestinationRules by FQDN host pattern, with the subsets each defines. */
-function destinationRules(model: Model): { host: string; entry: Entry; subsets: string[] }[] {
-  return memo(model, 'dr-hosts', () =>
-    model.of(ISTIO, 'DestinationRule').map((dr) => ({ host: fqdn(str(dr.spec['host']), dr.namespace), entry: dr, subsets: list(dr.spec['subsets']).map((s) => str(obj(s)['name'])) })),
-  );
+interface RuleHost {
+  readonly host: string;
+  readonly entry: Entry;
+  readonly subsets: string[];
+}
+
+/** DestinationRules by exact FQDN host, and those with wildcard hosts, with the subsets each defines. */
+function destinationRules(model: Model): { exact: Map<string, RuleHost[]>; wildcard: RuleHost[] } {
+  return memo(model, 'dr-hosts', () => {
+    const exact = new Map<string, RuleHost[]>();
+    const wildcard: RuleHost[] = [];
+    for (const dr of model.of(ISTIO, 'DestinationRule')) {
+      const r = { host: fqdn(str(dr.spec['host']), dr.namespace), entry: dr, subsets: list(dr.spec['subsets']).map((s) => str(obj(s)['name'])) };
+      if (r.host.includes('*')) wildcard.push(r);
+      else exact.set(r.host, [...(exact.get(r.host) ?? []), r]);
+    }
+    return { exact, wildcard };
+  });
 }
 
 function missingSubset(vs: Entry, d: Destination, model: Model): Finding | undefined {
   if (!d.subset) return undefined;
   const host = fqdn(d.host, vs.namespace);
-  const rules = destinationRules(model).filter((r) => hostCovers(r.host, host));
+  const index = destinationRules(model);
+  const rules = [...(index.exact.get(host) ?? []), ...index.wildcard.filter((r) => hostCovers(r.host, host))];
   if (rules.some((r) => r.subsets.includes(d.subset))) return undefined;
   const path = `${d.path}.subset`;
   if (rules.length > 0) {

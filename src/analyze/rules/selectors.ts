@@ -2,7 +2,7 @@
 // Pod (MG401), and Istio Gateways whose selector matches no gateway deployment (MG402). Only
 // checked where the input holds workloads: a namespace without any says nothing.
 import type { Finding } from '../codes.js';
-import { finding, names, ref, type Rule } from '../finding.js';
+import { finding, memo, names, ref, type Rule } from '../finding.js';
 import { ISTIO, obj, stringMap, type Entry, type Model, type Workload } from '../model.js';
 
 /** Where each kind keeps its workload selector (a label map). */
@@ -32,7 +32,7 @@ function noMatch(subject: Entry, model: Model): Finding[] {
   if (Object.keys(selector).length === 0) return [];
   // A policy in the root namespace applies mesh-wide, and the input rarely holds the whole mesh.
   if (subject.namespace === model.options.rootNamespace && subject.kind !== 'Service') return [];
-  const candidates = model.workloads.filter((w) => w.namespace === subject.namespace);
+  const candidates = model.workloadsIn(subject.namespace);
   if (candidates.length === 0 || candidates.some((w) => matches(selector, w))) return [];
   const path = `spec.${where.join('.')}`;
   const what = subject.kind === 'Service' ? 'the Service has no endpoints' : `the ${subject.kind} applies to nothing`;
@@ -47,7 +47,7 @@ function noMatch(subject: Entry, model: Model): Finding[] {
 function gatewayNoMatch(gw: Entry, model: Model): Finding[] {
   const selector = stringMap(gw.spec['selector']);
   if (Object.keys(selector).length === 0) return [];
-  const gateways = model.workloads.filter((w) => w.gateway);
+  const gateways = memo(model, 'gateway-workloads', () => model.workloads.filter((w) => w.gateway));
   if (gateways.length === 0 || model.workloads.some((w) => matches(selector, w))) return [];
   return [finding(
     'MG402',
