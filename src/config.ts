@@ -84,6 +84,7 @@ export const configSchema = z.strictObject({
   meshConfigMap: objectName.default('istio'),
   leaseName: objectName.default('meshgate-leader'),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
+  analysisWarnings: bool.default(true),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -132,6 +133,7 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
+  analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
 };
 
 /** A configuration that cannot be used; the message names the setting and its sources. */

@@ -82,7 +82,8 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const metrics = createMetrics(registry);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions } });
+  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
+  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
   const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
@@ -107,6 +108,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     readiness.block('shutdown');
     if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     await cluster?.stop();
+    analysis?.stop();
     watcher.close();
     configWatch?.close();
     await app.close();

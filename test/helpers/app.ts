@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.js';
 import { engineRef } from '../../src/server/engines.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { createReadiness, type Readiness } from '../../src/server/readiness.js';
+import type { AdmissionAnalysis } from '../../src/cluster/analysis-warnings.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectOutcome } from '../../src/inject/types.js';
 
@@ -35,7 +36,7 @@ export function logSink(): { stream: Writable; lines: () => Record<string, unkno
   return { stream, lines };
 }
 
-export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number } = {}): TestApp {
+export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; analysis?: AdmissionAnalysis } = {}): TestApp {
   const sink = logSink();
   const logger = pino({ level: 'info' }, sink.stream);
   const metrics = createMetrics(new Registry());
@@ -47,6 +48,7 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number } =
     readiness,
     injector,
     limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
+    ...(opts.analysis ? { analysis: opts.analysis } : {}),
   });
   return { app, logs: sink.lines, metrics, readiness };
 }

@@ -5,11 +5,25 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allowed, denied, errored, type AdmissionReviewOut } from '../../admission/respond.js';
 import type { Issue, KubeObject, Report } from '../../validate/index.js';
 import { lookup } from '../../validate/index.js';
+import type { AdmissionAnalysis } from '../../cluster/analysis-warnings.js';
 import type { Metrics } from '../metrics.js';
 import { decode, elapsed, identity, logDecision, type Decoded } from './common.js';
 
 export interface ValidateRouteDeps {
   readonly metrics: Metrics;
+  /** Cluster mode: findings of the analyzer for an admitted object, added as warnings (never a denial). */
+  readonly analysis?: AdmissionAnalysis;
+}
+
+/** The analyzer's warnings for an object being admitted; a failure of the analysis only costs its warnings. */
+function analysisWarnings(d: Decoded, deps: ValidateRouteDeps): string[] {
+  if (!deps.analysis) return [];
+  try {
+    return deps.analysis.warningsFor(d.review.request.object, d.review.request.namespace ?? '');
+  } catch (err) {
+    d.log.warn({ err }, 'analysis failed; the object is admitted without its warnings');
+    return [];
+  }
 }
 
 /** The denial text kubectl shows after `denied the request: `. */
@@ -42,7 +56,7 @@ function judge(d: Decoded, report: Report, deps: ValidateRouteDeps): Verdict {
   const { group, version, resource } = metricLabels(r.kind.group, r.kind.version, r.kind.kind);
   if (report.errors.length === 0) {
     deps.metrics.validationPassed(group, version, resource);
-    return { body: allowed(d.echo, report.warnings), decision: 'allow' };
+    return { body: allowed(d.echo, [...report.warnings, ...analysisWarnings(d, deps)]), decision: 'allow' };
   }
   deps.metrics.validationFailed(group, version, resource, 'invalid_resource');
   const { name, namespace } = identity(d.review);
