@@ -23,6 +23,8 @@ export interface SourceDocument {
   /** Why the document could not be parsed (syntax error, duplicate key), and where. */
   readonly error?: string;
   readonly errorAt?: Position;
+  /** What a broken document still says, only to name it in reports (never validated). */
+  readonly partial?: Record<string, unknown>;
   /** Where the object (or the parse error) starts. */
   readonly position: Position;
   /** Where a field path of the object is; absent for parse errors. */
@@ -49,7 +51,8 @@ export function parseManifests(file: string, text: string): SourceDocument[] {
   const out: SourceDocument[] = [];
   for (const doc of parseYamlDocuments(text)) {
     if (doc.error !== undefined) {
-      out.push({ file, index: out.length, object: undefined, error: doc.error, errorAt: doc.at, position: doc.position });
+      const partial = typeof doc.partial === 'object' && doc.partial !== null && !Array.isArray(doc.partial) ? (doc.partial as Record<string, unknown>) : undefined;
+      out.push({ file, index: out.length, object: undefined, error: doc.error, errorAt: doc.at, position: doc.position, ...(partial ? { partial } : {}) });
       continue;
     }
     for (const { object, prefix } of flatten(doc.value, [])) {

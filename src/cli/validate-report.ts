@@ -43,7 +43,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 type Identity = Pick<Entry, 'file' | 'index' | 'line' | 'apiVersion' | 'kind' | 'namespace' | 'name'>;
 
 function identity(doc: SourceDocument): Identity {
-  const o = doc.object ?? {};
+  const o = doc.object ?? doc.partial ?? {};
   const md = isObj(o['metadata']) ? o['metadata'] : {};
   return { file: doc.file, index: doc.index, line: doc.position.line, apiVersion: text(o['apiVersion']), kind: text(o['kind']), namespace: text(md['namespace']), name: text(md['name']) };
 }

@@ -13,7 +13,7 @@ export type Locator = (path: string, prefix?: readonly (string | number)[]) => P
 
 export type YamlDocument =
   | { readonly value: unknown; readonly error?: undefined; readonly position: Position; readonly locate: Locator }
-  | { readonly value?: undefined; readonly error: string; readonly position: Position; readonly at: Position };
+  | { readonly value?: undefined; readonly error: string; readonly position: Position; readonly at: Position; readonly partial?: unknown };
 
 // The yaml package's YAML 1.1 float pattern also matches a lone "." (read as NaN); Go's reader,
 // which kubectl uses, keeps "." a string, as in `exportTo: [.]`.
@@ -82,6 +82,15 @@ function describeError(e: RawError, text: string): string {
   return `not valid YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '')}`;
 }
 
+/** What a broken document still says (a duplicate key leaves the rest readable), to name it in reports. */
+function partialValue(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `---` documents of a text as kubectl reads them, in order; empty documents are dropped. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
   const lines = new LineCounter();
@@ -92,7 +101,7 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
     const first = doc.errors[0] as RawError | undefined;
     if (first) {
       const p = lines.linePos(first.pos[0]);
-      out.push({ error: describeError(first, text), position, at: { line: p.line, column: p.col } });
+      out.push({ error: describeError(first, text), position, at: { line: p.line, column: p.col }, partial: partialValue(doc) });
       continue;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

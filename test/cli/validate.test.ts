@@ -100,7 +100,7 @@ describe("meshgate validate: kubectl's strictness", () => {
     const r = await run(['-f', '-'], VS('networking.istio.io/v1', '  http:\n  - route: [{destination: {host: ratings}}]\n'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe([
-      '<stdin>:1 (no kind) (unnamed): not readable',
+      '<stdin>:1 VirtualService.networking.istio.io shop/reviews: not readable',
       '    line 8: duplicate key "http": a mapping must not repeat a key (kubectl and kustomize refuse it)',
       '1 object: 0 valid, 0 invalid, 0 not checked, 1 not readable',
       '',
@@ -216,7 +216,7 @@ describe('meshgate validate: JSON output', () => {
       [`${DATA}/bookinfo.yaml`, 3, 54, 'Deployment', 'not-checked'],
       [`${DATA}/broken/route-and-redirect.yaml`, 0, 3, 'VirtualService', 'invalid'],
       [`${DATA}/broken/syntax.yaml`, 0, 1, 'ServiceEntry', 'valid'],
-      [`${DATA}/broken/syntax.yaml`, 1, 10, '', 'unreadable'],
+      [`${DATA}/broken/syntax.yaml`, 1, 10, 'Sidecar', 'unreadable'],
       [`${DATA}/list.json`, 0, 5, 'WorkloadEntry', 'valid'],
       [`${DATA}/list.json`, 1, 6, 'Sidecar', 'invalid'],
     ]);
