@@ -2,7 +2,7 @@
 // walked recursively (sorted, .yaml/.yml/.json only), minus --exclude globs, Helm charts and
 // the files of tools that sit beside manifests (kustomization.yaml, Chart.yaml, values.yaml).
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from './io.js';
 
@@ -49,7 +49,12 @@ interface Walk {
   readonly excluded: Matcher;
 }
 
-async function walk(shown: string, full: string, w: Walk): Promise<void> {
+/** A path found under a named directory is excluded by a glob on its shown path or on its path inside that directory. */
+function excludedUnder(root: string, path: string, w: Walk): boolean {
+  return w.excluded(path) || w.excluded(relative(root, path));
+}
+
+async function walk(root: string, shown: string, full: string, w: Walk): Promise<void> {
   const entries = (await readdir(full, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   if (entries.some((e) => e.isFile() && /^Chart\.ya?ml$/.test(e.name))) {
     w.skipped.push({ path: shown, reason: 'a Helm chart, not Kubernetes objects (render it first, e.g. helm template)' });
@@ -57,8 +62,8 @@ async function walk(shown: string, full: string, w: Walk): Promise<void> {
   }
   for (const e of entries) {
     const path = join(shown, e.name);
-    if (w.excluded(path)) continue;
-    if (e.isDirectory()) await walk(path, join(full, e.name), w);
+    if (excludedUnder(root, path, w)) continue;
+    if (e.isDirectory()) await walk(root, path, join(full, e.name), w);
     else if (MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) addFile(path, true, w);
   }
 }
@@ -81,7 +86,7 @@ export async function listFiles(paths: readonly string[], cwd: string, exclude: 
     const info = await stat(full).catch(() => undefined);
     if (!info) throw new InputError(`${p}: no such file or directory`);
     if (w.excluded(p)) continue;
-    if (info.isDirectory()) await walk(p, full, w);
+    if (info.isDirectory()) await walk(p, p, full, w);
     else addFile(p, false, w);
   }
   return w;

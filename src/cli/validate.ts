@@ -22,7 +22,8 @@ injector's own checks, without a cluster. As strict as kubectl reading the same 
                         after one -f.
   --exclude GLOB        leave out matching files and directories; repeatable. A glob without
                         "/" matches names anywhere (--exclude '*.tmpl.yaml'), one with "/"
-                        matches paths as shown (--exclude 'charts/**')
+                        matches paths as shown or inside the named directory
+                        (--exclude 'charts/**')
   -o, --output FORMAT   text (default), json, yaml, or name (invalid objects only, as
                         kind.group/name)
   --output-file FILE    write the report to FILE instead of standard output

@@ -201,6 +201,7 @@ describe('meshgate validate: files that are not Kubernetes objects, and --exclud
     const root = tree();
     expect((await run(['-f', '.'], '', root)).code).toBe(1);
     expect((await run(['-f', '.', '--exclude', 'old/**'], '', root)).code).toBe(0);
+    expect((await run(['-f', root, '--exclude', 'old/**'], '', '/')).code).toBe(0);
     expect((await run(['-f', 'old', '--exclude', '*.yaml'], '', root)).stdout).toBe('0 objects: 0 valid, 0 invalid, 0 not checked\n');
   });
 });
