@@ -27,16 +27,23 @@ export async function ensureKubeBinaries(cacheRoot: string, progress: Progress):
   return binaries;
 }
 
-/** Builds packages of the test/e2e/k8s module into binDir atomically (a partial build is never reused). */
-export async function goBuild(binDir: string, packages: readonly string[], ldflags: string, progress: Progress): Promise<void> {
-  const partial = `${binDir}.partial`;
+/**
+ * Builds packages of a pinned tool module (default test/e2e/k8s) into binDir atomically: a
+ * partial build is never reused.
+ */
+export async function goBuild(binDir: string, packages: readonly string[], ldflags: string, progress: Progress, moduleDir = K8S_MODULE_DIR): Promise<void> {
+  // Per process: two runs building at once (the unit tests and the e2e suite) never share one.
+  const partial = `${binDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const stop = heartbeat(progress, `go build ${packages.map((p) => p.split('/').pop()).join(' ')}`);
   try {
     const args = ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', `${partial}/`, ...packages];
-    const res = await run('go', args, { cwd: K8S_MODULE_DIR, env: goEnv(), timeoutMs: 90 * 60_000 });
-    if (res.code !== 0) throw new Error(`go build failed (exit ${res.code}) in ${K8S_MODULE_DIR}:\n${tail(res.stderr, 60)}`);
+    const res = await run('go', args, { cwd: moduleDir, env: goEnv(), timeoutMs: 90 * 60_000 });
+    if (res.code !== 0) throw new Error(`go build failed (exit ${res.code}) in ${moduleDir}:\n${tail(res.stderr, 60)}`);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw e;
   } finally {
     stop();
   }
@@ -54,10 +61,10 @@ function versionLdflags(version: string): string {
   return ['-s', '-w', ...flags].join(' ');
 }
 
-async function checkGo(): Promise<void> {
+export async function checkGo(what = 'the e2e suite builds Kubernetes from source'): Promise<void> {
   try {
     await runOk('go', ['version'], { env: goEnv() });
   } catch (e) {
-    throw new Error(`the e2e suite builds Kubernetes from source and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
+    throw new Error(`${what} and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
   }
 }
