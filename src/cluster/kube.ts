@@ -3,7 +3,7 @@
 // carries the resourceVersion it was read at, so concurrent writers conflict instead of
 // overwriting each other; a conflict is an outcome here, not an exception.
 import {
-  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ServerConfiguration, Watch,
+  AdmissionregistrationV1Api, AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ServerConfiguration, Watch,
   createConfiguration, type RequestContext, type ResponseContext, type V1ConfigMap, type V1Lease, type V1MutatingWebhookConfiguration, type V1Secret, type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ export interface Kube {
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
   readonly admission: AdmissionregistrationV1Api;
+  readonly apps: AppsV1Api;
   readonly custom: CustomObjectsApi;
   readonly watch: Watch;
 }
@@ -49,6 +50,7 @@ export function connect(kubeconfig: string | undefined, timeoutMs = DEFAULT_API_
     core: new CoreV1Api(options),
     coordination: new CoordinationV1Api(options),
     admission: new AdmissionregistrationV1Api(options),
+    apps: new AppsV1Api(options),
     custom: new CustomObjectsApi(options),
     watch: new Watch(config),
   };
@@ -132,6 +134,11 @@ export function leaseStore(kube: Kube, namespace: string): LeaseStore {
       await orAbsent(() => kube.coordination.deleteNamespacedLease({ name, namespace }));
     },
   };
+}
+
+/** The uid of a Deployment in `namespace`, or undefined when it does not exist. */
+export async function deploymentUid(kube: Kube, namespace: string, name: string): Promise<string | undefined> {
+  return (await orAbsent(() => kube.apps.readNamespacedDeployment({ name, namespace })))?.metadata?.uid;
 }
 
 export function mutatingStore(kube: Kube): Store<V1MutatingWebhookConfiguration> {
