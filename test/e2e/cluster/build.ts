@@ -61,10 +61,10 @@ function versionLdflags(version: string): string {
   return ['-s', '-w', ...flags].join(' ');
 }
 
-export async function checkGo(what = 'the e2e suite builds Kubernetes from source'): Promise<void> {
+export async function checkGo(purpose = 'the e2e suite builds Kubernetes from source'): Promise<void> {
   try {
     await runOk('go', ['version'], { env: goEnv() });
   } catch (e) {
-    throw new Error(`${what} and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
+    throw new Error(`${purpose} and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
   }
 }
