@@ -42,6 +42,7 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
       webhooks: { url: `https://127.0.0.1:${port}` },
       certificates: { extraSANs: ['127.0.0.1'] },
       istio: { nativeSidecars: e2e().meshgate.nativeSidecars },
+      events: { enabled: true },
     });
     await helmOk(ctx, ['install', RELEASE, CHART_DIR, '--namespace', NS, '--create-namespace', '--values', values]);
     await waitForServiceAccount(kubectl(), NS);
@@ -79,7 +80,7 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     expect(await metric(pod as PodProcess, 'galley_validation_failed')).toBeGreaterThan(before);
   });
 
-  it('meshgate writes the caBundle and fails the validator closed, and helm upgrade keeps both', async () => {
+  it('meshgate writes the caBundle, fails the validator closed and records Events; helm upgrade keeps both', async () => {
     const k = kubectl();
     const settled = async (): Promise<boolean> => {
       const v = await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING);
@@ -87,6 +88,11 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
       return v.webhooks.every((w) => w.failurePolicy === 'Fail' && (w.clientConfig.caBundle ?? '') !== '') && m.webhooks.every((w) => (w.clientConfig.caBundle ?? '') !== '');
     };
     await waitFor(settled, { what: 'caBundle everywhere and the validator failing closed', timeoutMs: 60_000, intervalMs: 300 });
+    // events.enabled: what the leader did is on record, on the objects it concerns.
+    type EventList = { items: { reason: string; involvedObject: { kind: string; name: string } }[] };
+    await waitFor(async () => (await k.json<EventList>(['get', 'events', '-n', NS])).items.some((e) => e.reason === 'ValidatingWebhookFailClosed'), { what: 'Events', timeoutMs: 30_000, intervalMs: 500 });
+    const events = (await k.json<EventList>(['get', 'events', '-n', NS])).items.map((e) => `${e.reason} ${e.involvedObject.kind}/${e.involvedObject.name}`);
+    expect(events).toEqual(expect.arrayContaining([`LeaderElected Lease/${FULLNAME}-leader`, `ValidatingWebhookFailClosed Lease/${FULLNAME}-leader`]));
     const out = await helmOk(ctx as HelmContext, ['upgrade', RELEASE, CHART_DIR, '--namespace', NS, '--values', values]);
     expect(out).toContain('has been upgraded');
     await waitFor(settled, { what: 'caBundle and failurePolicy Fail after helm upgrade', timeoutMs: 30_000, intervalMs: 300 });
