@@ -83,6 +83,10 @@ export const configSchema = z.strictObject({
   injectorConfigMap: objectName.default('istio-sidecar-injector'),
   meshConfigMap: objectName.default('istio'),
   leaseName: objectName.default('meshgate-leader'),
+  certManagement: z.enum(['builtin', 'external'], { error: 'must be builtin or external' }).default('builtin'),
+  validatingFailClosed: bool.default(true),
+  events: bool.default(false),
+  ownerDeployment: objectName.optional(),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
   analysisWarnings: bool.default(true),
 });
@@ -132,6 +136,10 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
+  certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
+  validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
+  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed, rejected configuration) in meshgate\'s namespace (default false; needs create on events)' },
+  ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
   analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
 };

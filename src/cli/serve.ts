@@ -48,6 +48,8 @@ function help(): string {
     '--lease-name rotates it and keeps the CA bundle of both webhook configurations; values, mesh',
     'and templates come from the ConfigMaps --injector-configmap and --mesh-configmap (keys values,',
     'config, meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
+    'With --cert-management external, cert-manager (or another issuer) writes the Secret and the',
+    'webhooks\' caBundle: meshgate follows and serves the Secret and never writes either.',
     '  meshgate serve --cluster --kubeconfig ~/.kube/config --namespace meshgate-system',
     '',
     'Exit codes: 0 stopped by a signal, 2 could not start (a bad setting, missing certificates,',

@@ -36,6 +36,7 @@ describe('the install in cluster mode', () => {
     expect(rules('Role')).toEqual([
       '/secrets: create',
       '/secrets[meshgate-certs]: get,list,watch,update',
+      'apps/deployments[meshgate]: get',
       '/configmaps[istio-sidecar-injector,istio]: list,watch',
       'coordination.k8s.io/leases: create,get,list,update,delete',
     ]);

@@ -24,6 +24,24 @@ export interface E2EContext {
   readonly manifests: { readonly default: string; readonly canary: string };
   /** The values file both meshgate processes run with. */
   readonly valuesFile: string;
+  /** Set when meshgate was installed with `helm install` (vitest.e2e-helm.config.ts). */
+  readonly helm?: {
+    readonly binary: string;
+    /** helm's config/cache/data directory for this run. */
+    readonly home: string;
+    readonly releases: readonly HelmReleaseInfo[];
+  };
+}
+
+export interface HelmReleaseInfo {
+  readonly release: string;
+  readonly namespace: string;
+  /** The values file it was installed with. */
+  readonly valuesFile: string;
+  readonly deployment: string;
+  /** The local process standing in for the Deployment's Pod. */
+  readonly logFile: string;
+  readonly url: string;
 }
 
 declare module 'vitest' {
