@@ -4,7 +4,7 @@
 // its generated API types, used at compile time only. Writes carry fieldManager=meshgate, so the
 // API server's managedFields name meshgate (not a library's user agent).
 import type {
-  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
+  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
   V1Secret, V1SecretList, V1Status, V1ValidatingWebhookConfiguration, V1ValidatingWebhookConfigurationList,
 } from '@kubernetes/client-node';
 import type { Http, Query } from './kube-http.js';
@@ -56,6 +56,8 @@ export interface CoreApi {
   readNamespacedConfigMap: Ops<V1ConfigMap, V1ConfigMapList, InNamespace>['read'];
   listNamespacedConfigMap: Ops<V1ConfigMap, V1ConfigMapList, InNamespace>['list'];
   createNamespacedEvent: Ops<CoreV1Event, unknown, InNamespace>['create'];
+  /** Services of every namespace (the admission-time analysis reads them). */
+  listServiceForAllNamespaces(p?: ListParams): Promise<V1ServiceList>;
 }
 
 export function coreApi(http: Http): CoreApi {
@@ -70,6 +72,7 @@ export function coreApi(http: Http): CoreApi {
     readNamespacedConfigMap: configMaps.read,
     listNamespacedConfigMap: configMaps.list,
     createNamespacedEvent: events.create,
+    listServiceForAllNamespaces: (p: ListParams = {}): Promise<V1ServiceList> => http.call<V1ServiceList>('GET', '/api/v1/services', { query: listQuery(p) }),
   };
 }
 
