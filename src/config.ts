@@ -79,6 +79,9 @@ export const configSchema = z.strictObject({
   meshConfigMap: objectName.default('istio'),
   leaseName: objectName.default('meshgate-leader'),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
+  fieldValidation: z.enum(['Strict', 'Warn', 'Ignore'], { error: 'must be Strict, Warn or Ignore' }).default('Strict'),
+  regexCheck: z.enum(['deny', 'warn'], { error: 'must be deny or warn' }).default('deny'),
+  crds: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))]).default([]),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -126,6 +129,9 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
+  fieldValidation: { flag: 'field-validation', env: 'MESHGATE_FIELD_VALIDATION', help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore' },
+  regexCheck: { flag: 'regex-check', env: 'MESHGATE_REGEX_CHECK', help: 'meshgate rule re2-regex (Gateway API regular expressions must be RE2): deny (default) or warn' },
+  crds: { flag: 'crds', env: 'MESHGATE_CRDS', help: 'CRD files or directories to validate against instead of the bundled ones, comma-separated (cluster mode: the cluster\'s CRDs)' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
 };
 

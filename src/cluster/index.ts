@@ -17,6 +17,7 @@ import type { TlsPair } from '../server/tls.js';
 import { createCertSync } from './cert-sync.js';
 import { createConfigSync } from './config-sync.js';
 import type { InjectionFallback, InjectionSources } from './injection-config.js';
+import { watchCrds } from './crd-watch.js';
 import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
@@ -61,6 +62,8 @@ export interface ClusterDeps {
   readonly fallback: InjectionFallback;
   /** Metrics of configuration reloads (the server's configReload). */
   readonly onConfigReload: (component: string, ok: boolean) => void;
+  /** Builds and installs a validator over the cluster's CRDs; throws when they are not usable. */
+  readonly applyCrds?: (crds: unknown[]) => void;
   /** Asks the server's TLS watcher to check the certificate files now. */
   readonly checkTls: () => Promise<unknown>;
   readonly kube?: Kube;
@@ -108,6 +111,9 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       if (ok) deps.readiness.unblock('injection-config');
     },
   });
+  const crdWatch = deps.applyCrds
+    ? watchCrds({ kube, log, apply: deps.applyCrds, onResult: (ok) => deps.onConfigReload('crds', ok) })
+    : undefined;
   const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
   let elector: ReturnType<typeof createElector> | undefined;
   const duties = createLeaderDuties({
@@ -140,6 +146,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       heartbeat.start();
       elector?.start();
       await configSync.start();
+      await crdWatch?.start();
     },
     served: (pair) => {
       const info = certInfo(pair.cert);
@@ -152,6 +159,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     stop: async () => {
       certSync.stop();
       configSync.stop();
+      crdWatch?.stop();
       await elector?.stop();
       duties.stop();
       await heartbeat.stop();

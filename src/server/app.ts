@@ -4,7 +4,7 @@ import fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { mapError } from '../admission/errors.js';
-import type { InjectorRef } from './engines.js';
+import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
@@ -23,6 +23,7 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  readonly validators: ValidatorsRef;
   readonly limits: AppLimits;
   /** TLS for the listener; absent only in tests that use app.inject(). */
   readonly tls?: SecureContextOptions & { minVersion: 'TLSv1.2' | 'TLSv1.3' };
@@ -82,7 +83,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
   });
   app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics }));
-  app.register(validateRoutes({ metrics: deps.metrics }));
+  app.register(validateRoutes({ metrics: deps.metrics, validators: deps.validators }));
   app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   return app;
 }

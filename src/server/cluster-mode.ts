@@ -58,6 +58,8 @@ export interface ClusterWiring {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  /** When set, validation follows the cluster's CustomResourceDefinitions (--crds unset). */
+  readonly applyCrds?: (crds: unknown[]) => void;
   readonly files: InjectionFiles;
   readonly checkTls: () => Promise<unknown>;
 }
@@ -73,6 +75,7 @@ export function clusterAgent(w: ClusterWiring): ClusterAgent {
     fallback: files,
     onConfigReload: (component, ok) => w.metrics.configReload(component, ok),
     checkTls: w.checkTls,
+    ...(w.applyCrds ? { applyCrds: w.applyCrds } : {}),
   });
 }
 

@@ -11,8 +11,10 @@ import { writeCerts } from '../certs/files.js';
 import type { ClusterAgent } from '../cluster/index.js';
 import { createInjector } from '../inject/index.js';
 import { loadInjectorSettings } from '../injection-settings.js';
+import { crdsFromPaths, validatorsFor } from '../crds.js';
+import type { Validators } from '../validate/index.js';
 import { buildApp } from './app.js';
-import { engineRef, type InjectorRef } from './engines.js';
+import { engineRef, type InjectorRef, type ValidatorsRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
@@ -25,6 +27,7 @@ export interface RunningServer {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  readonly validators: ValidatorsRef;
   readonly tls: TlsWatcher;
   /** Cluster mode only: certificates, webhook configurations and ConfigMaps through the API. */
   readonly cluster?: ClusterAgent;
@@ -69,6 +72,15 @@ function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, me
   return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
 }
 
+/** The validator over --crds, or the bundled CRDs; every served version compiled before serving. */
+async function buildValidators(config: Config, log: Logger, crds?: unknown[]): Promise<Validators> {
+  const started = Date.now();
+  const validators = validatorsFor(config, crds ?? (config.crds.length > 0 ? await crdsFromPaths(config.crds, process.cwd()) : undefined));
+  const versions = validators.precompile();
+  log.info({ kinds: validators.kinds().length, versions, ms: Date.now() - started, source: crds ? 'cluster' : config.crds.length > 0 ? config.crds : 'bundled' }, 'validation CRDs compiled');
+  return validators;
+}
+
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
@@ -82,10 +94,17 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const metrics = createMetrics(registry);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions } });
+  const validators = engineRef(await buildValidators(config, log));
+  const app = buildApp({ logger: log, metrics, readiness, injector, validators, limits: config, tls: { ...pair, ...tlsOptions } });
+  // In cluster mode validation follows the cluster's CRDs, unless --crds names others.
+  const applyCrds = config.crds.length === 0 ? (crds: unknown[]): void => {
+    const next = validatorsFor(config, crds);
+    next.precompile();
+    validators.set(next);
+  } : undefined;
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
+  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls, ...(applyCrds ? { applyCrds } : {}) }) : undefined;
   tls = watchTls({
     files,
     initial: pair,
@@ -112,5 +131,5 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     await app.close();
     log.info('meshgate stopped');
   };
-  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(cluster ? { cluster } : {}), stop };
+  return { app, url: address, log, metrics, readiness, injector, validators, tls: watcher, ...(cluster ? { cluster } : {}), stop };
 }

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { engineRef } from '../../src/server/engines.js';
+import { testValidators } from './validators.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { createReadiness, type Readiness } from '../../src/server/readiness.js';
 import type { Injector } from '../../src/inject/index.js';
@@ -46,6 +47,7 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number } =
     metrics,
     readiness,
     injector,
+    validators: engineRef(testValidators()),
     limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
   });
   return { app, logs: sink.lines, metrics, readiness };

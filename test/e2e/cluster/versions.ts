@@ -9,11 +9,7 @@ export const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_ROOT = join(E2E_DIR, '..', '..');
 export const K8S_MODULE_DIR = join(E2E_DIR, 'k8s');
 
-/** CRD sources, fetched at test time with `go mod download -json` (never committed). */
-export const CRD_MODULES = {
-  istio: { module: 'istio.io/api', version: 'v1.31.1', files: ['kubernetes/customresourcedefinitions.gen.yaml'] },
-  gatewayApi: { module: 'sigs.k8s.io/gateway-api', version: 'v1.6.3' },
-} as const;
+/** The CRDs come from the repository's crds/ (scripts/fetch-crds.mjs); see crds.ts. */
 
 export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): string {
   const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\b/m.exec(readFileSync(goMod, 'utf8'));

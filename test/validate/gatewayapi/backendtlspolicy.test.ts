@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateBackendTLSPolicy } from '../../../src/validate/gatewayapi/backendtlspolicy.js';
+import { validateBackendTLSPolicy } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const target = { group: '', kind: 'Service', name: 'shop' };

@@ -1,9 +1,9 @@
 // TCPRoute, UDPRoute and TLSRoute share their rules; each kind is checked with the same table.
 import { describe, expect, it } from 'vitest';
 import type { Validator } from '../../../src/validate/issues.js';
-import { validateTCPRoute } from '../../../src/validate/gatewayapi/tcproute.js';
-import { validateTLSRoute } from '../../../src/validate/gatewayapi/tlsroute.js';
-import { validateUDPRoute } from '../../../src/validate/gatewayapi/udproute.js';
+import { validateTCPRoute } from '../../helpers/validators.js';
+import { validateTLSRoute } from '../../helpers/validators.js';
+import { validateUDPRoute } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const ALPHA2 = 'gateway.networking.k8s.io/v1alpha2';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateGateway } from '../../../src/validate/gatewayapi/gateway.js';
+import { validateGateway } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const http = { name: 'http', protocol: 'HTTP', port: 80 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateGatewayClass } from '../../../src/validate/gatewayapi/gatewayclass.js';
+import { validateGatewayClass } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const errorsOf = (spec: unknown, apiVersion?: string): unknown => validateGatewayClass(resource('GatewayClass', spec, apiVersion)).errors;

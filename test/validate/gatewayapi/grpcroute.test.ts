@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateGRPCRoute } from '../../../src/validate/gatewayapi/grpcroute.js';
+import { validateGRPCRoute } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const backend = { name: 'echo', port: 9000 };

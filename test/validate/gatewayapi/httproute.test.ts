@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateHTTPRoute } from '../../../src/validate/gatewayapi/httproute.js';
+import { validateHTTPRoute } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const backend = { name: 'shop', port: 8080 };

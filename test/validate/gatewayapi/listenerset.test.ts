@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateListenerSet } from '../../../src/validate/gatewayapi/listenerset.js';
+import { validateListenerSet } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const listener = { name: 'shop', protocol: 'HTTPS', port: 443, hostname: 'shop.example.com', tls: { certificateRefs: [{ name: 'shop-cert' }] } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateReferenceGrant } from '../../../src/validate/gatewayapi/referencegrant.js';
+import { validateReferenceGrant } from '../../helpers/validators.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
 const from = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' };

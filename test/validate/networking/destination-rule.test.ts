@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDestinationRule } from '../../../src/validate/networking/destination-rule.js';
+import { validateDestinationRule } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEnvoyFilter } from '../../../src/validate/networking/envoy-filter.js';
+import { validateEnvoyFilter } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateGateway } from '../../../src/validate/networking/gateway.js';
+import { validateGateway } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

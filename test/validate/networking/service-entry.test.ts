@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateServiceEntry } from '../../../src/validate/networking/service-entry.js';
+import { validateServiceEntry } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSidecar } from '../../../src/validate/networking/sidecar.js';
+import { validateSidecar } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateVirtualService } from '../../../src/validate/networking/virtual-service.js';
+import { validateVirtualService } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkloadEntry } from '../../../src/validate/networking/workload-entry.js';
+import { validateWorkloadEntry } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePeerAuthentication } from '../../../src/validate/security/peer-authentication.js';
+import { validatePeerAuthentication } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 

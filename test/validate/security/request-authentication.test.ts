@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequestAuthentication } from '../../../src/validate/security/request-authentication.js';
+import { validateRequestAuthentication } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, matching, resource } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTelemetry } from '../../../src/validate/security/telemetry.js';
+import { validateTelemetry } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, matching, resource } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWasmPlugin } from '../../../src/validate/security/wasm-plugin.js';
+import { validateWasmPlugin } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 

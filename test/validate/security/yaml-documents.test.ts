@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { validateObject } from '../../../src/validate/index.js';
+import { outcomeOf } from '../../helpers/validators.js';
 import type { Issue, KubeObject } from '../../../src/validate/index.js';
 import { issue } from './helpers.js';
 
@@ -24,7 +24,7 @@ describe('YAML documents', () => {
     ['pa-port-level-yaml-int-key.yaml', []],
     ['telemetry-access-log-filter.yaml', []],
   ])('%s', (file, expected) => {
-    const outcome = validateObject(load(file));
+    const outcome = outcomeOf(load(file));
     expect(outcome.checked).toBe(true);
     expect(outcome.checked && outcome.errors).toEqual(expected);
   });

@@ -1,0 +1,109 @@
+// x-kubernetes-validations: each rule compiled once, then run where the API server runs it —
+// on every present, non-null value of its node (once per list item and map value), with
+// `self` typed by the schema and `oldSelf` the correlated old value on UPDATE. A rule that
+// returns false or cannot be evaluated becomes an error at the node; on UPDATE a failure of a
+// rule without oldSelf on an unchanged value is only a warning (ratcheting).
+import { canonical } from '../list-type.js';
+import { fieldError, pathText, segmentsOf, type FieldError, type PathLink, type Segment } from '../paths.js';
+import type { SchemaNode, ValidationRule } from '../schema.js';
+import { compileVisit, type NodeWork, type Visit } from '../visit.js';
+import { ruleEnvironment } from './environment.js';
+import { celConverter, type ToCel } from './escape.js';
+import { rewriteRule } from './rewrite.js';
+
+export interface RuleContext {
+  readonly errors: FieldError[];
+  readonly warnings: string[];
+  /** UPDATE: failures on unchanged values are warnings. */
+  readonly update: boolean;
+}
+
+type Program = (vars: Record<string, unknown>) => unknown;
+
+interface CompiledRule {
+  readonly text: string;
+  readonly program: Program;
+  readonly message: string;
+  readonly messageProgram?: Program;
+  readonly usesOldSelf: boolean;
+  readonly optionalOldSelf: boolean;
+  readonly fieldPath: readonly Segment[];
+}
+
+function parseFieldPath(fieldPath: string | undefined): Segment[] {
+  if (!fieldPath) return [];
+  return [...fieldPath.matchAll(/\.([A-Za-z0-9_-]+)|\[['"]([^'"]+)['"]\]|\[(\d+)\]/g)].map((m) => (m[3] !== undefined ? Number(m[3]) : (m[1] ?? m[2] ?? '')));
+}
+
+function compileRule(r: ValidationRule): CompiledRule {
+  const env = ruleEnvironment();
+  const program = env.parse(rewriteRule(r.rule)) as unknown as Program;
+  const messageProgram = r.messageExpression ? (env.parse(rewriteRule(r.messageExpression)) as unknown as Program) : undefined;
+  return {
+    text: r.rule,
+    program,
+    message: r.message ?? `failed rule: ${r.rule}`,
+    ...(messageProgram ? { messageProgram } : {}),
+    usesOldSelf: /\boldSelf\b/.test(r.rule),
+    optionalOldSelf: r.optionalOldSelf === true,
+    fieldPath: parseFieldPath(r.fieldPath),
+  };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
+
+function messageOf(rule: CompiledRule, vars: Record<string, unknown>): string {
+  if (!rule.messageProgram) return rule.message;
+  try {
+    const m = rule.messageProgram(vars);
+    return typeof m === 'string' && m.trim() !== '' ? m : rule.message;
+  } catch {
+    return rule.message;
+  }
+}
+
+/** Runs one rule; returns the failure text, or undefined when it holds. */
+function failure(rule: CompiledRule, vars: Record<string, unknown>): string | undefined {
+  try {
+    return rule.program(vars) === true ? undefined : messageOf(rule, vars);
+  } catch (e) {
+    return `${messageOf(rule, vars)} (the rule could not be evaluated: ${firstLine(e)})`;
+  }
+}
+
+function report(rule: CompiledRule, text: string, unchanged: boolean, path: PathLink | undefined, ctx: RuleContext): void {
+  const segs = [...segmentsOf(path), ...rule.fieldPath];
+  if (ctx.update && unchanged && !rule.usesOldSelf) {
+    const where = pathText(segs) || '(object)';
+    ctx.warnings.push(`${where}: ${text} (unchanged by this update, so not enforced)`);
+    return;
+  }
+  ctx.errors.push(fieldError(segs, text, false, 'never'));
+}
+
+function nodeWork(node: SchemaNode): NodeWork<RuleContext> | undefined {
+  const declared = node['x-kubernetes-validations'];
+  if (!declared || declared.length === 0) return undefined;
+  const rules = declared.map(compileRule);
+  const toCel: ToCel = celConverter(node);
+  return (value, old, path, ctx) => {
+    const vars: Record<string, unknown> = { self: toCel(value) };
+    const hasOld = old !== undefined && old !== null;
+    if (hasOld) vars['oldSelf'] = toCel(old);
+    let unchanged: boolean | undefined;
+    for (const rule of rules) {
+      if (rule.usesOldSelf && !hasOld && !rule.optionalOldSelf) continue;
+      const text = failure(rule, vars);
+      if (text === undefined) continue;
+      unchanged ??= hasOld && canonical(value) === canonical(old);
+      report(rule, text, unchanged, path, ctx);
+    }
+  };
+}
+
+/** Compiles every rule of a schema into one walk; undefined when the schema has no rules. */
+export function compileRules(node: SchemaNode): Visit<RuleContext> | undefined {
+  return compileVisit(node, nodeWork);
+}

@@ -1,0 +1,89 @@
+// A walk over an object guided by its schema, compiled once: it descends only into the parts
+// of the schema where some node has work to do (a list-type to check, a CEL rule to run), so
+// the request path never looks at the schema itself.
+import { step, type PathLink } from './paths.js';
+import type { SchemaNode } from './schema.js';
+
+/** The old value at the same place, when the API server can correlate one (UPDATE only). */
+export type Old = unknown;
+
+export type NodeWork<C> = (value: unknown, old: Old, path: PathLink | undefined, ctx: C) => void;
+export type Visit<C> = NodeWork<C>;
+
+/** How list items correlate with the old list: only `map` lists, by their keys. */
+export type ItemCorrelator = (item: unknown, oldList: unknown) => unknown;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function mapKeyOf(keys: readonly string[], item: unknown): string {
+  const o = isObject(item) ? item : {};
+  return JSON.stringify(keys.map((k) => o[k] ?? null));
+}
+
+/** For a list-type map, the old item with the same keys; for any other list, nothing. */
+export function correlator(node: SchemaNode): ItemCorrelator {
+  const keys = node['x-kubernetes-list-map-keys'];
+  if (node['x-kubernetes-list-type'] !== 'map' || !keys || keys.length === 0) return () => undefined;
+  return (item, oldList) => {
+    if (!Array.isArray(oldList)) return undefined;
+    const k = mapKeyOf(keys, item);
+    return oldList.find((o) => mapKeyOf(keys, o) === k);
+  };
+}
+
+type Make<C> = (node: SchemaNode) => NodeWork<C> | undefined;
+
+function propertyVisits<C>(node: SchemaNode, make: Make<C>): [string, Visit<C>][] {
+  const out: [string, Visit<C>][] = [];
+  for (const [k, s] of Object.entries(node.properties ?? {})) {
+    const v = compileVisit(s, make);
+    if (v) out.push([k, v]);
+  }
+  return out;
+}
+
+function objectVisit<C>(node: SchemaNode, make: Make<C>): Visit<C> | undefined {
+  const props = propertyVisits(node, make);
+  const extra = typeof node.additionalProperties === 'object' ? compileVisit(node.additionalProperties, make) : undefined;
+  if (props.length === 0 && !extra) return undefined;
+  return (value, old, path, ctx) => {
+    if (!isObject(value)) return;
+    const o = isObject(old) ? old : undefined;
+    for (const [k, visit] of props) {
+      const v = value[k];
+      if (v !== undefined && v !== null) visit(v, o?.[k], step(path, k), ctx);
+    }
+    if (!extra) return;
+    for (const k of Object.keys(value)) {
+      if (node.properties?.[k] !== undefined) continue;
+      const v = value[k];
+      if (v !== undefined && v !== null) extra(v, o?.[k], step(path, k), ctx);
+    }
+  };
+}
+
+function listVisit<C>(node: SchemaNode, items: SchemaNode, make: Make<C>): Visit<C> | undefined {
+  const visit = compileVisit(items, make);
+  if (!visit) return undefined;
+  const correlate = correlator(node);
+  return (value, old, path, ctx) => {
+    if (!Array.isArray(value)) return;
+    value.forEach((v, i) => {
+      if (v !== null && v !== undefined) visit(v, correlate(v, old), step(path, i), ctx);
+    });
+  };
+}
+
+/** Compiles a walk that runs `make(node)`'s work at every node that has some, parents first. */
+export function compileVisit<C>(node: SchemaNode, make: Make<C>): Visit<C> | undefined {
+  const own = make(node);
+  const below = node.items ? listVisit(node, node.items, make) : objectVisit(node, make);
+  if (!own) return below;
+  if (!below) return own;
+  return (value, old, path, ctx) => {
+    own(value, old, path, ctx);
+    below(value, old, path, ctx);
+  };
+}
