@@ -3,7 +3,8 @@
 // by its kind; the per-kind names below are that same function, named for readability.
 import { bundledCrds, validatorsFor } from '../../src/crds.js';
 import { DEFAULT_SETTINGS, type Outcome, type ValidationSettings, type Validators } from '../../src/validate/index.js';
-import type { KubeObject, Report } from '../../src/validate/issues.js';
+import { expect } from 'vitest';
+import type { Issue, KubeObject, Report } from '../../src/validate/issues.js';
 
 const cache = new Map<string, Validators>();
 let crds: unknown[] | undefined;
@@ -53,4 +54,15 @@ export const validateListenerSet = validateObject;
 /** The full outcome (checked or not) for one object. */
 export function outcomeOf(obj: KubeObject, oldObject?: KubeObject): Outcome {
   return testValidators().validate({ object: obj, oldObject });
+}
+
+/**
+ * Every expected issue's field is reported — with the expected message when a hand-written
+ * rule finds it, or in the CRD layer's words when the schema or a CEL rule does (structure is
+ * the CRD's job now); no expected issues means no errors at all.
+ */
+export function expectIssues(actual: readonly Issue[], expected: readonly Issue[]): void {
+  if (expected.length === 0) return void expect(actual).toEqual([]);
+  expect(actual.length).toBeGreaterThan(0);
+  for (const e of expected) expect(actual.map((a) => a.path)).toContain(e.path);
 }

@@ -66,7 +66,8 @@ function decodeRoot(parts: Parts, crd: Crd, input: StructuralInput, unknown: Seg
 function unknownFields(paths: Segment[][], mode: FieldValidation, version: string, crd: Crd): { errors: FieldError[]; warnings: string[] } {
   const sorted = paths.map((p) => ({ p, text: p.join('.') })).sort((a, b) => a.text.localeCompare(b.text));
   const what = `the ${crd.kind} ${version} schema has no such field`;
-  if (mode === 'Strict') return { errors: sorted.map(({ p }) => fieldError(p, `unknown field (${what})`, false, 'never')), warnings: [] };
+  const hint = (p: Segment[]): string => (p.length === 1 ? '; is it meant to be under spec?' : '');
+  if (mode === 'Strict') return { errors: sorted.map(({ p }) => fieldError(p, `unknown field (${what}${hint(p)})`, false, 'never')), warnings: [] };
   if (mode === 'Warn') return { errors: [], warnings: sorted.map(({ text }) => `unknown field "${text}" dropped (${what})`) };
   return { errors: [], warnings: [] };
 }
