@@ -72,13 +72,28 @@ function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, me
   return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
 }
 
-/** The validator over --crds, or the bundled CRDs; every served version compiled before serving. */
-async function buildValidators(config: Config, log: Logger, crds?: unknown[]): Promise<Validators> {
+/** The validator over --crds, or the bundled CRDs. */
+async function buildValidators(config: Config): Promise<Validators> {
+  return validatorsFor(config, config.crds.length > 0 ? await crdsFromPaths(config.crds, process.cwd()) : undefined);
+}
+
+/**
+ * Compiles every served version at start, one per event-loop turn, so the server answers from
+ * the first moment (a kind not compiled yet compiles on its first request, once).
+ */
+function warmUp(validators: Validators, log: Logger, source: string): void {
+  const steps = validators.pending();
   const started = Date.now();
-  const validators = validatorsFor(config, crds ?? (config.crds.length > 0 ? await crdsFromPaths(config.crds, process.cwd()) : undefined));
-  const versions = validators.precompile();
-  log.info({ kinds: validators.kinds().length, versions, ms: Date.now() - started, source: crds ? 'cluster' : config.crds.length > 0 ? config.crds : 'bundled' }, 'validation CRDs compiled');
-  return validators;
+  const next = (): void => {
+    const step = steps.shift();
+    if (step) {
+      step();
+      setImmediate(next);
+    } else {
+      log.info({ kinds: validators.kinds().length, ms: Date.now() - started, source }, 'validation CRDs compiled');
+    }
+  };
+  setImmediate(next);
 }
 
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
@@ -94,13 +109,13 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const metrics = createMetrics(registry);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const validators = engineRef(await buildValidators(config, log));
+  const validators = engineRef(await buildValidators(config));
   const app = buildApp({ logger: log, metrics, readiness, injector, validators, limits: config, tls: { ...pair, ...tlsOptions } });
   // In cluster mode validation follows the cluster's CRDs, unless --crds names others.
   const applyCrds = config.crds.length === 0 ? (crds: unknown[]): void => {
     const next = validatorsFor(config, crds);
-    next.precompile();
     validators.set(next);
+    warmUp(next, log, 'cluster');
   } : undefined;
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
@@ -118,6 +133,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
   const address = await app.listen({ host, port });
   readiness.unblock('listening');
+  warmUp(validators.get(), log, config.crds.length > 0 ? config.crds.join(',') : 'bundled');
   log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, injector, log, metrics);

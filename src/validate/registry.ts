@@ -48,6 +48,8 @@ export interface Validators {
   knows(group: string, kind: string): boolean;
   /** Compiles every served version now; returns how many there are. */
   precompile(): number;
+  /** The versions still to compile, one step each, for a background warm-up. */
+  pending(): (() => void)[];
 }
 
 /** Warnings stay under 120 characters (kubectl prints each on one line). */
@@ -111,5 +113,5 @@ export function createValidators(crds: CrdSet, settings: ValidationSettings = DE
     };
   }
   const known = new Set(crds.kinds().map((k) => `${k.group}/${k.kind}`));
-  return { validate, kinds: () => crds.kinds(), knows: (g, k) => known.has(`${g}/${k}`), precompile: () => crds.compileAll() };
+  return { validate, kinds: () => crds.kinds(), knows: (g, k) => known.has(`${g}/${k}`), precompile: () => crds.compileAll(), pending: () => crds.pending() };
 }

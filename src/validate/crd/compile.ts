@@ -37,11 +37,19 @@ export interface CompiledVersion {
 
 const ROOT_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
 
-/** The root schema without `metadata` (ObjectMeta is decoded on its own) and without `status`. */
+/** The root schema without `metadata` (ObjectMeta is decoded on its own). */
 function rootForDecode(schema: SchemaNode): SchemaNode {
   const props = { ...(schema.properties ?? {}) };
   delete props['metadata'];
   return { ...schema, type: 'object', properties: props };
+}
+
+/** The root schema for the checks: `status` is dropped before validation, so its schema is never needed. */
+function rootForChecks(schema: SchemaNode, hasStatus: boolean): SchemaNode {
+  if (!hasStatus) return schema;
+  const props = { ...(schema.properties ?? {}) };
+  delete props['status'];
+  return { ...schema, properties: props };
 }
 
 interface Parts {
@@ -92,12 +100,13 @@ function validateDecoded(parts: Parts, decoded: Record<string, unknown>, input: 
 
 /** Compiles one served version. */
 export function compileVersion(ajv: Ajv, crd: Crd, version: CrdVersion): CompiledVersion {
+  const checked = rootForChecks(version.schema, version.hasStatus);
   const parts: Parts = {
     decode: compileDecoder(rootForDecode(version.schema)),
-    check: compileSchema(ajv, version.schema),
-    lists: compileListTypes(version.schema),
-    rules: compileRules(version.schema),
-    nav: compileNavigator(version.schema),
+    check: compileSchema(ajv, checked),
+    lists: compileListTypes(checked),
+    rules: compileRules(checked),
+    nav: compileNavigator(checked),
   };
   return {
     crd,

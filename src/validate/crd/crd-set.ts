@@ -24,6 +24,8 @@ export interface CrdSet {
   lookup(group: string, kind: string, version: string): VersionLookup;
   /** Compiles every served version now (fail fast); returns how many validators exist. */
   compileAll(): number;
+  /** The served versions not compiled yet, as one compile step each (for warming up in the background). */
+  pending(): (() => void)[];
 }
 
 const key = (group: string, kind: string): string => `${group}/${kind}`;
@@ -68,6 +70,13 @@ export function crdSet(objects: readonly unknown[]): CrdSet {
       let n = 0;
       for (const crd of byKind.values()) for (const v of crd.versions) if (v.served && compiledFor(crd, v.name)) n++;
       return n;
+    },
+    pending() {
+      const steps: (() => void)[] = [];
+      for (const crd of byKind.values()) {
+        for (const v of crd.versions) if (v.served && !compiled.has(`${key(crd.group, crd.kind)}/${v.name}`)) steps.push(() => void compiledFor(crd, v.name));
+      }
+      return steps;
     },
   };
 }

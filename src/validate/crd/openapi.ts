@@ -15,7 +15,8 @@ const COPIED = ['enum', 'pattern', 'minLength', 'maxLength', 'minItems', 'maxIte
 function formatFor(node: SchemaNode): string | undefined {
   const f = node.format;
   if (f === undefined) return undefined;
-  if (node.type === 'string' && f in STRING_FORMATS) return f;
+  // A format without a type (Gateway addresses: `anyOf: [{format: ipv4}, {format: ipv6}]`) applies to strings.
+  if ((node.type === 'string' || node.type === undefined) && f in STRING_FORMATS) return f;
   if (node.type === 'integer' && f in INTEGER_FORMATS) return `k8s-${f}`;
   return undefined;
 }
@@ -57,7 +58,8 @@ function regExp(): ((pattern: string) => Matcher) & { code: string } {
 
 /** One ajv instance for a set of CRDs; schemas compile on it once each. */
 export function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { regExp: regExp() }, validateSchema: false, addUsedSchema: false });
+  // optimize: false halves compile time (the optimiser only removes dead code from the generated functions).
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { regExp: regExp(), optimize: false }, validateSchema: false, addUsedSchema: false });
   for (const [name, check] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate: check });
   for (const [name, [min, max]] of Object.entries(INTEGER_FORMATS)) {
     ajv.addFormat(`k8s-${name}`, { type: 'number', validate: (n: number) => n >= min && n <= max });

@@ -92,10 +92,8 @@ describe('AuthorizationPolicy: rules', () => {
   it.each<[string, unknown, Issue[]]>([
     ['an integer port', to({ ports: [3306] }), [issue(`${OP}.ports[0]`, 'ports are strings in this API: write it in quotes, e.g. "3306"')]],
     ['a port out of range', to({ notPorts: ['65536'] }), [issue(`${OP}.notPorts[0]`, '"65536" is not a port number (0-65535)')]],
-    ['an empty from list', { rules: [{ from: [] }] }, [issue('spec.rules[0].from', 'must not be an empty list; leave from out to match any source')]],
     ['a from entry without source', { rules: [{ from: [{}] }] }, [issue(SRC, 'is required: each entry of from needs a source')]],
     ['an empty source', from({}), [issue(SRC, 'is empty; set at least one of its fields, such as principals, requestPrincipals, namespaces')]],
-    ['an empty to list', { rules: [{ to: [] }] }, [issue('spec.rules[0].to', 'must not be an empty list; leave to out to match any operation')]],
     ['an empty operation', to({}), [issue(OP, 'is empty; set at least one of its fields, such as hosts, ports, methods')]],
     ['an empty principal', from({ principals: ['a', ''] }), [issue(`${SRC}.principals[1]`, 'must not be empty')]],
     ['an empty path', to({ paths: [''] }), [issue(`${OP}.paths[0]`, 'must not be empty')]],
