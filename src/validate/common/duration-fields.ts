@@ -53,21 +53,25 @@ export const DURATION_FIELDS: Readonly<Record<string, readonly [FieldPath, Durat
   Telemetry: [[['metrics', '[]', 'reportingInterval'], {}]],
 };
 
-function walk(value: unknown, steps: FieldPath, path: string, visit: (v: unknown, path: string) => void): void {
-  const [step, ...rest] = steps;
-  if (step === undefined) return visit(value, path);
-  if (step === '[]') return asArray(value).forEach((item, i) => walk(item, rest, at(path, i), visit));
+/** Visits the values at `steps` below `value`; `keys` is the path so far (a field path is built only on error). */
+function walk(value: unknown, steps: FieldPath, i: number, keys: (string | number)[], visit: (v: unknown, keys: readonly (string | number)[]) => void): void {
+  const step = steps[i];
+  if (step === undefined) return visit(value, keys);
+  if (step === '[]') {
+    asArray(value).forEach((item, n) => walk(item, steps, i + 1, [...keys, n], visit));
+    return;
+  }
   const o = asObject(value);
-  if (o && o[step] !== undefined && o[step] !== null) walk(o[step], rest, at(path, step), visit);
+  if (o && o[step] !== undefined && o[step] !== null) walk(o[step], steps, i + 1, [...keys, step], visit);
 }
 
 /** Checks the duration fields of `kind` in `spec`. */
 export function checkDurations(kind: string, spec: JsonObject, c: Collector): void {
   for (const [steps, rules] of DURATION_FIELDS[kind] ?? []) {
-    walk(spec, steps, 'spec', (v, path) => {
+    walk(spec, steps, 0, [], (v, keys) => {
       const text = asString(v);
       const problem = text === undefined ? undefined : durationProblem(text, rules);
-      if (problem) c.error(path, problem);
+      if (problem) c.error(keys.reduce<string>((p, k) => at(p, k), 'spec'), problem);
     });
   }
 }

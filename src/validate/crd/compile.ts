@@ -63,7 +63,7 @@ interface Parts {
 function decodeRoot(parts: Parts, crd: Crd, input: StructuralInput, unknown: Segment[][]): Record<string, unknown> {
   const sink = (segs: readonly Segment[]): void => void unknown.push([...segs]);
   const { metadata, ...rest } = input.object;
-  const decoded = parts.decode(rest, undefined, (segs) => {
+  const decoded = parts.decode(rest, [], (segs) => {
     if (!(segs.length === 1 && ROOT_KEYS.has(String(segs[0])))) sink(segs);
   }) as Record<string, unknown>;
   for (const k of ['apiVersion', 'kind'] as const) if (k in input.object) decoded[k] = input.object[k];
@@ -87,14 +87,14 @@ function validateDecoded(parts: Parts, decoded: Record<string, unknown>, input: 
   checkMetadata(decoded['metadata'], errors);
   errors.push(...parts.check(decoded));
   const oldDecoded = input.oldObject;
-  parts.lists?.(decoded, undefined, undefined, errors);
+  parts.lists?.(decoded, undefined, [], errors);
   const schemaErrors = oldDecoded ? ratchet(errors, parts.nav, decoded, oldDecoded) : errors;
   if (schemaErrors.some((e) => e.blocking)) {
     if (parts.rules) schemaErrors.push(fieldError(['spec'], NOT_CHECKED, false, 'never'));
     return schemaErrors;
   }
   const ctx: RuleContext = { errors: schemaErrors, warnings, update: oldDecoded !== undefined };
-  parts.rules?.(decoded, oldDecoded, undefined, ctx);
+  parts.rules?.(decoded, oldDecoded, [], ctx);
   return schemaErrors;
 }
 

@@ -1,21 +1,20 @@
 // Uniqueness of `x-kubernetes-list-type: set` items and of `map` item keys, as the API server
 // checks them after the schema: the second occurrence of a value is reported, once per value,
 // and an item without a key field counts as having the empty key.
-import { fieldError, segmentsOf, step, type FieldError, type PathLink } from './paths.js';
+import { fieldError, segmentsOf, type FieldError, type PathLink } from './paths.js';
 import type { SchemaNode } from './schema.js';
 import { compileVisit, type NodeWork, type Visit } from './visit.js';
 
 /** A canonical text for a JSON value: equal values, equal texts (object keys sorted). */
 export function canonical(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || typeof v !== 'object') return String(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
 }
 
-function duplicates(list: readonly unknown[], keyOf: (item: unknown) => string, describe: (item: unknown) => string, path: PathLink | undefined, out: FieldError[]): void {
+function duplicates(list: readonly unknown[], keyOf: (item: unknown) => string, describe: (item: unknown) => string, path: PathLink, out: FieldError[]): void {
   const seen = new Set<string>();
   const reported = new Set<string>();
   list.forEach((item, i) => {
@@ -23,16 +22,24 @@ function duplicates(list: readonly unknown[], keyOf: (item: unknown) => string, 
     if (!seen.has(k)) return void seen.add(k);
     if (reported.has(k)) return;
     reported.add(k);
-    out.push(fieldError(segmentsOf(step(path, i)), `duplicate entry ${describe(item)}; each entry of this list must be unique`, false));
+    out.push(fieldError([...segmentsOf(path), i], `duplicate entry ${describe(item)}; each entry of this list must be unique`, false));
   });
 }
 
+/** The key fields of a map-list item as text (an absent key field counts as absent, not as a value). */
 function mapKey(keys: readonly string[]): (item: unknown) => string {
   return (item) => {
     const o = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
-    const present = keys.filter((k) => o[k] !== undefined);
-    return canonical(Object.fromEntries(present.map((k) => [k, o[k]])));
+    let text = '';
+    for (const k of keys) text += o[k] === undefined ? '\u0001' : `${canonical(o[k])}\u0000`;
+    return text;
   };
+}
+
+/** What a map-list item's key looks like in a message: `{"name":"a"}`. */
+function keyText(keys: readonly string[], item: unknown): string {
+  const o = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+  return canonical(Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])));
 }
 
 function listWork(node: SchemaNode): NodeWork<FieldError[]> | undefined {
@@ -46,7 +53,7 @@ function listWork(node: SchemaNode): NodeWork<FieldError[]> | undefined {
   if (type === 'map' && keys && keys.length > 0) {
     const key = mapKey(keys);
     return (value, _old, path, out) => {
-      if (Array.isArray(value)) duplicates(value, key, (v) => `with ${key(v)}`, path, out);
+      if (Array.isArray(value)) duplicates(value, key, (v) => `with ${keyText(keys, v)}`, path, out);
     };
   }
   return undefined;

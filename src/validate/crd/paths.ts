@@ -24,18 +24,13 @@ export function fieldError(segs: Segments, message: string, blocking: boolean, r
   return { segs, message, blocking, ratchet };
 }
 
-/** A path built while walking, without copying: each step points at its parent. */
-export interface PathLink {
-  readonly up: PathLink | undefined;
-  readonly key: Segment;
-}
+/**
+ * The path of the value being walked, as one mutable stack of keys: a walk pushes a key before
+ * descending and pops it after, so no path is built unless a problem is reported (segmentsOf
+ * copies it then).
+ */
+export type PathLink = Segment[];
 
-export function step(up: PathLink | undefined, key: Segment): PathLink {
-  return { up, key };
-}
-
-export function segmentsOf(link: PathLink | undefined): Segment[] {
-  const out: Segment[] = [];
-  for (let l = link; l !== undefined; l = l.up) out.push(l.key);
-  return out.reverse();
+export function segmentsOf(path: PathLink | undefined): Segment[] {
+  return path ? [...path] : [];
 }

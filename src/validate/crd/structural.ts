@@ -3,13 +3,13 @@
 // schema defaults are filled in, top-down, so that the schema and CEL layers and the semantic
 // rules all see the object the API server would store. The input is never modified.
 import type { SchemaNode } from './schema.js';
-import { segmentsOf, step, type PathLink, type Segment } from './paths.js';
+import { segmentsOf, type PathLink, type Segment } from './paths.js';
 
 /** Collects the paths of pruned unknown fields. */
 export type UnknownSink = (segs: readonly Segment[]) => void;
 
 /** Returns the decoded copy of `value` found at `segs`. */
-export type Decoder = (value: unknown, at: PathLink | undefined, unknown: UnknownSink) => unknown;
+export type Decoder = (value: unknown, at: PathLink, unknown: UnknownSink) => unknown;
 
 const keep: Decoder = (value) => value;
 
@@ -41,6 +41,47 @@ function child(node: SchemaNode): Child {
   return { decode: compileDecoder(node), dropNull: node.nullable !== true && !hasDefault, hasDefault, default: node.default };
 }
 
+/**
+ * Copy-on-write: most objects need no change, and then the input itself is returned; the copy
+ * is made only from the first key that is dropped, replaced or decoded differently.
+ */
+class Writer {
+  private out: Record<string, unknown> | undefined;
+  private readonly done: string[] = [];
+
+  constructor(private readonly value: Record<string, unknown>) {}
+
+  keep(key: string): void {
+    if (this.out) put(this.out, key, this.value[key]);
+    else this.done.push(key);
+  }
+
+  write(key: string, v: unknown): void {
+    if (!this.out && v === this.value[key]) return this.keep(key);
+    put(this.start(), key, v);
+  }
+
+  drop(): void {
+    this.start();
+  }
+
+  private start(): Record<string, unknown> {
+    if (!this.out) {
+      this.out = {};
+      for (const k of this.done) put(this.out, k, this.value[k]);
+    }
+    return this.out;
+  }
+
+  has(key: string): boolean {
+    return this.out ? key in this.out : Object.hasOwn(this.value, key);
+  }
+
+  result(): Record<string, unknown> {
+    return this.out ?? this.value;
+  }
+}
+
 function objectDecoder(node: SchemaNode): Decoder {
   const props = new Map<string, Child>(Object.entries(node.properties ?? {}).map(([k, s]) => [k, child(s)]));
   const extra = typeof node.additionalProperties === 'object' ? child(node.additionalProperties) : undefined;
@@ -49,29 +90,52 @@ function objectDecoder(node: SchemaNode): Decoder {
   const defaults = [...props].filter(([, c]) => c.hasDefault);
   return (value, path, unknown) => {
     if (!isPlainObject(value)) return value;
-    const out: Record<string, unknown> = {};
+    const w = new Writer(value);
     for (const key of Object.keys(value)) {
       const v = value[key];
       const c = props.get(key) ?? extra;
       if (c === undefined) {
-        if (keepUnknown || (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata'))) put(out, key, v);
-        else unknown(segmentsOf(step(path, key)));
+        if (keepUnknown || (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata'))) w.keep(key);
+        else {
+          unknown([...segmentsOf(path), key]);
+          w.drop();
+        }
         continue;
       }
-      if (v === null && c.dropNull) continue;
+      if (v === null && c.dropNull) {
+        w.drop();
+        continue;
+      }
       const filled = v === null && c.hasDefault && props.has(key) ? copyOf(c.default) : v;
-      put(out, key, c.decode(filled, step(path, key), unknown));
+      path.push(key);
+      w.write(key, c.decode(filled, path, unknown));
+      path.pop();
     }
     for (const [key, c] of defaults) {
-      if (!(key in out)) out[key] = c.decode(copyOf(c.default), step(path, key), unknown);
+      if (!w.has(key)) {
+        path.push(key);
+        w.write(key, c.decode(copyOf(c.default), path, unknown));
+        path.pop();
+      }
     }
-    return out;
+    return w.result();
   };
 }
 
 function arrayDecoder(items: SchemaNode): Decoder {
   const decode = compileDecoder(items);
-  return (value, path, unknown) => (Array.isArray(value) ? value.map((v, i) => decode(v, step(path, i), unknown)) : value);
+  return (value, path, unknown) => {
+    if (!Array.isArray(value)) return value;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const d = decode(value[i], path, unknown);
+      path.pop();
+      if (out) out.push(d);
+      else if (d !== value[i]) out = [...value.slice(0, i), d];
+    }
+    return out ?? value;
+  };
 }
 
 /** Compiles the decode step (prune, drop nulls, default) for one schema node. */

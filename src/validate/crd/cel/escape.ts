@@ -27,15 +27,20 @@ function objectConverter(node: SchemaNode): ToCel {
   const renames = props.some((p) => p.name !== p.k);
   if (!renames && props.every((p) => p.convert === same) && extra === same) return same;
   const byKey = new Map(props.map((p) => [p.k, p]));
+  // Copy-on-write: an object keeps its identity unless a key is renamed or a child changes.
   return (value) => {
     if (!isObject(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    keys.forEach((key, i) => {
       const p = byKey.get(key);
-      if (!p) out[key] = extra(value[key]);
-      else if (p.name !== undefined) out[p.name] = p.convert(value[key]);
-    }
-    return out;
+      const name = p ? p.name : key;
+      const v = p ? p.convert(value[key]) : extra(value[key]);
+      if (!out && name === key && v === value[key]) return;
+      if (!out) out = Object.fromEntries(keys.slice(0, i).map((k) => [k, value[k]]));
+      if (name !== undefined) out[name] = v;
+    });
+    return out ?? value;
   };
 }
 
@@ -43,7 +48,12 @@ function objectConverter(node: SchemaNode): ToCel {
 export function celConverter(node: SchemaNode): ToCel {
   if (node.items) {
     const item = celConverter(node.items);
-    return item === same ? same : (v) => (Array.isArray(v) ? v.map(item) : v);
+    if (item === same) return same;
+    return (v) => {
+      if (!Array.isArray(v)) return v;
+      const mapped = v.map(item);
+      return mapped.every((x, i) => x === v[i]) ? v : mapped;
+    };
   }
   if (node.properties || typeof node.additionalProperties === 'object') return objectConverter(node);
   return same;

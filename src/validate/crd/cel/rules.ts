@@ -8,8 +8,9 @@ import { fieldError, pathText, segmentsOf, type FieldError, type PathLink, type 
 import type { SchemaNode, ValidationRule } from '../schema.js';
 import { compileVisit, type NodeWork, type Visit } from '../visit.js';
 import { ruleEnvironment } from './environment.js';
-import { celConverter, type ToCel } from './escape.js';
+import { celConverter, escapedName, type ToCel } from './escape.js';
 import { rewriteRule } from './rewrite.js';
+import { compileFast } from './fast.js';
 
 export interface RuleContext {
   readonly errors: FieldError[];
@@ -37,7 +38,8 @@ function parseFieldPath(fieldPath: string | undefined): Segment[] {
 
 function compileRule(r: ValidationRule): CompiledRule {
   const env = ruleEnvironment();
-  const program = env.parse(rewriteRule(r.rule)) as unknown as Program;
+  const parsed = env.parse(rewriteRule(r.rule)) as unknown as Program & { ast: unknown };
+  const program = compileFast(parsed.ast) ?? parsed;
   const messageProgram = r.messageExpression ? (env.parse(rewriteRule(r.messageExpression)) as unknown as Program) : undefined;
   return {
     text: r.rule,
@@ -87,11 +89,11 @@ function nodeWork(node: SchemaNode): NodeWork<RuleContext> | undefined {
   const declared = node['x-kubernetes-validations'];
   if (!declared || declared.length === 0) return undefined;
   const rules = declared.map(compileRule);
-  const toCel: ToCel = celConverter(node);
+  // The walk runs over the value already converted for CEL (see compileRules).
   return (value, old, path, ctx) => {
-    const vars: Record<string, unknown> = { self: toCel(value) };
+    const vars: Record<string, unknown> = { self: value };
     const hasOld = old !== undefined && old !== null;
-    if (hasOld) vars['oldSelf'] = toCel(old);
+    if (hasOld) vars['oldSelf'] = old;
     let unchanged: boolean | undefined;
     for (const rule of rules) {
       if (rule.usesOldSelf && !hasOld && !rule.optionalOldSelf) continue;
@@ -103,7 +105,14 @@ function nodeWork(node: SchemaNode): NodeWork<RuleContext> | undefined {
   };
 }
 
-/** Compiles every rule of a schema into one walk; undefined when the schema has no rules. */
+/**
+ * Compiles every rule of a schema into one walk; undefined when the schema has no rules. The
+ * object is converted for CEL (escaped property names) once, at the root, and the walk looks
+ * properties up by their escaped names.
+ */
 export function compileRules(node: SchemaNode): Visit<RuleContext> | undefined {
-  return compileVisit(node, nodeWork);
+  const visit = compileVisit(node, nodeWork, escapedName);
+  if (!visit) return undefined;
+  const toCel: ToCel = celConverter(node);
+  return (value, old, path, ctx) => visit(toCel(value), old === undefined ? undefined : toCel(old), path, ctx);
 }
