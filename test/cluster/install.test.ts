@@ -40,6 +40,7 @@ describe('the install in cluster mode', () => {
     ]);
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
+      'apiextensions.k8s.io/customresourcedefinitions: list,watch',
       'networking.istio.io/gateways: create',
     ]);
   });
