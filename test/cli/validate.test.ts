@@ -141,3 +141,26 @@ describe('meshgate validate: usage', () => {
     expect(r.stdout).toMatch(/Example:\n {2}meshgate validate -f manifests\//);
   });
 });
+
+describe('meshgate validate --crds', () => {
+  const widget = (spec: string): string => `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: ns}\nspec: ${spec}\n`;
+
+  it('validates against the named CRDs instead of the bundled ones', async () => {
+    const { code, entries } = await json(['-f', '-', '--crds', 'test/data/validate/crds/widget.yaml'], `${widget('{size: 20, colour: blue}')}---\n${widget('{size: 3}')}`);
+    expect(code).toBe(1);
+    expect(entries.map((e) => e.errors)).toEqual([[{ path: 'spec', message: 'blue widgets come in sizes up to 10' }], []]);
+  });
+
+  it('reports a kind the named CRDs do not define as not checked', async () => {
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec: {hosts: [a]}\n';
+    const { code, entries } = await json(['-f', '-', '--crds', 'test/data/validate/crds'], vs);
+    expect(code).toBe(0);
+    expect(entries[0]?.checked).toBe(false);
+  });
+
+  it('is a usage error when the path holds no CRD', async () => {
+    const r = await run(['-f', '-', '--crds', 'test/data/validate/gatewayapi'], widget('{size: 1}'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^meshgate validate: --crds: no CustomResourceDefinition found in /);
+  });
+});
