@@ -31,15 +31,37 @@ function re2(pattern: string, caseInsensitive: boolean): Matcher {
   return { test: (s) => compiled.matcher(s).find(), toString: () => `re2:${caseInsensitive ? '(?i)' : ''}${pattern}` };
 }
 
+/**
+ * `X+(Y?X+)*` with character classes X and Y that share no character matches exactly what
+ * `X+(YX+)*` matches (an empty Y only joins two runs of X into one), and the second form
+ * cannot backtrack badly. The Gateway API's header-value pattern is of this shape.
+ */
+function unambiguous(pattern: string): string {
+  return pattern.replace(/(\[[^\]]+\])\+\((\[[^\]]+\])\?\1\+\)\*/g, (whole, x: string, y: string) => (disjoint(x, y) ? `${x}+(${y}${x}+)*` : whole));
+}
+
+function disjoint(x: string, y: string): boolean {
+  try {
+    const rx = new RegExp(x, 'u');
+    const ry = new RegExp(y, 'u');
+    for (let c = 0; c < 0x80; c++) if (rx.test(String.fromCharCode(c)) && ry.test(String.fromCharCode(c))) return false;
+    return !/[^\x00-\x7f]|\\[pPuxdDwWsS]/.test(x + y);
+  } catch {
+    return false;
+  }
+}
+
 /** Compiles `pattern` with RE2 semantics (unanchored search); throws on a pattern RE2 refuses. */
 export function compileMatcher(pattern: string): Matcher {
-  let source = pattern;
+  let source = unambiguous(pattern);
+  // A rewritten pattern is known to be unambiguous.
+  const safe = source !== pattern;
   let flags = 'u';
   if (source.startsWith('(?i)')) {
     source = source.slice(4);
     flags = 'iu';
   }
-  if (!mayBacktrack(source)) {
+  if (safe || !mayBacktrack(source)) {
     try {
       const re = new RegExp(source, flags);
       return { test: (s) => re.test(s), toString: () => `js:${re.toString()}` };

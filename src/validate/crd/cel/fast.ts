@@ -128,13 +128,13 @@ const METHODS: Readonly<Record<string, (target: unknown, args: unknown[]) => unk
 function logical(l: Compiled, r: Compiled, decisive: boolean): Compiled {
   return (s) => {
     let err: unknown;
-    for (const side of [l, r]) {
-      try {
-        if (bool(side(s)) === decisive) return decisive;
-      } catch (e) {
-        err ??= e;
-      }
+    try {
+      if (bool(l(s)) === decisive) return decisive;
+    } catch (e) {
+      err = e;
     }
+    // The right side decides even when the left one failed (cel-go's commutative && and ||).
+    if (bool(r(s)) === decisive) return decisive;
     if (err !== undefined) throw err;
     return !decisive;
   };
