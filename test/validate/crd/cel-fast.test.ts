@@ -27,7 +27,7 @@ function viaClosures(rule: string, self: unknown, oldSelf?: unknown): Outcome {
   const program = compileFast(parsed.ast);
   if (!program) throw new Error(`not compiled: ${rule}`);
   try {
-    return { value: plain(program({ self, oldSelf })) };
+    return { value: plain(program([self, oldSelf])) };
   } catch {
     return { error: true };
   }

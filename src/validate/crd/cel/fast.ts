@@ -10,11 +10,9 @@ import { matcherFor } from '../regex.js';
 import { isKubeIP } from './ip.js';
 import { parseRequestUri, type UrlValue } from './urls.js';
 
-/** The variables of a rule: self, oldSelf. */
-export type Vars = Readonly<Record<string, unknown>>;
-export type Program = (vars: Vars) => unknown;
 /** At run time: slot 0 self, 1 oldSelf, then one slot per macro variable (set in place, no allocation). */
-type Scope = unknown[];
+export type Scope = unknown[];
+export type Program = (scope: Scope) => unknown;
 
 interface Node {
   readonly op: string;
@@ -301,11 +299,10 @@ function compileNode(n: Node, bound: Bound): Compiled {
   }
 }
 
-/** The rule as a closure returning its value (throwing on a CEL error), or undefined when outside the subset. */
+/** The rule as a closure over a scope [self, oldSelf] returning its value (throwing on a CEL error), or undefined when outside the subset. */
 export function compileFast(ast: unknown): Program | undefined {
   try {
-    const run = compileNode(ast as Node, new Map([['self', 0], ['oldSelf', 1]]));
-    return (vars) => run([vars['self'], vars['oldSelf']]);
+    return compileNode(ast as Node, new Map([['self', 0], ['oldSelf', 1]]));
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;

@@ -10,7 +10,7 @@ import { compileVisit, type NodeWork, type Visit } from '../visit.js';
 import { ruleEnvironment } from './environment.js';
 import { celConverter, escapedName, type ToCel } from './escape.js';
 import { rewriteRule } from './rewrite.js';
-import { compileFast } from './fast.js';
+import { compileFast, type Scope } from './fast.js';
 
 export interface RuleContext {
   readonly errors: FieldError[];
@@ -21,9 +21,15 @@ export interface RuleContext {
 
 type Program = (vars: Record<string, unknown>) => unknown;
 
+/** What a rule is evaluated with: the closures take a scope array, cel-js a variables object. */
+interface Vars {
+  readonly object: Record<string, unknown>;
+  readonly scope: Scope;
+}
+
 interface CompiledRule {
   readonly text: string;
-  readonly program: Program;
+  readonly program: (v: Vars) => unknown;
   readonly message: string;
   readonly messageProgram?: Program;
   readonly usesOldSelf: boolean;
@@ -39,7 +45,8 @@ function parseFieldPath(fieldPath: string | undefined): Segment[] {
 function compileRule(r: ValidationRule): CompiledRule {
   const env = ruleEnvironment();
   const parsed = env.parse(rewriteRule(r.rule)) as unknown as Program & { ast: unknown };
-  const program = compileFast(parsed.ast) ?? parsed;
+  const fast = compileFast(parsed.ast);
+  const program = fast ? (v: Vars): unknown => fast(v.scope) : (v: Vars): unknown => parsed(v.object);
   const messageProgram = r.messageExpression ? (env.parse(rewriteRule(r.messageExpression)) as unknown as Program) : undefined;
   return {
     text: r.rule,
@@ -56,10 +63,10 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }
 
-function messageOf(rule: CompiledRule, vars: Record<string, unknown>): string {
+function messageOf(rule: CompiledRule, vars: Vars): string {
   if (!rule.messageProgram) return rule.message;
   try {
-    const m = rule.messageProgram(vars);
+    const m = rule.messageProgram(vars.object);
     return typeof m === 'string' && m.trim() !== '' ? m : rule.message;
   } catch {
     return rule.message;
@@ -67,7 +74,7 @@ function messageOf(rule: CompiledRule, vars: Record<string, unknown>): string {
 }
 
 /** Runs one rule; returns the failure text, or undefined when it holds. */
-function failure(rule: CompiledRule, vars: Record<string, unknown>): string | undefined {
+function failure(rule: CompiledRule, vars: Vars): string | undefined {
   try {
     return rule.program(vars) === true ? undefined : messageOf(rule, vars);
   } catch (e) {
@@ -91,9 +98,9 @@ function nodeWork(node: SchemaNode): NodeWork<RuleContext> | undefined {
   const rules = declared.map(compileRule);
   // The walk runs over the value already converted for CEL (see compileRules).
   return (value, old, path, ctx) => {
-    const vars: Record<string, unknown> = { self: value };
     const hasOld = old !== undefined && old !== null;
-    if (hasOld) vars['oldSelf'] = old;
+    const object: Record<string, unknown> = hasOld ? { self: value, oldSelf: old } : { self: value };
+    const vars: Vars = { object, scope: [value, hasOld ? old : undefined] };
     let unchanged: boolean | undefined;
     for (const rule of rules) {
       if (rule.usesOldSelf && !hasOld && !rule.optionalOldSelf) continue;
