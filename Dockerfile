@@ -15,6 +15,7 @@ COPY bin ./bin
 COPY src ./src
 COPY templates ./templates
 COPY manifests ./manifests
+COPY crds ./crds
 COPY README.md LICENSE ./
 RUN npm pack --pack-destination /pkg && mv /pkg/meshgate-*.tgz /pkg/meshgate.tgz
 

@@ -89,6 +89,9 @@ export const configSchema = z.strictObject({
   ownerDeployment: objectName.optional(),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
   analysisWarnings: bool.default(true),
+  fieldValidation: z.enum(['Strict', 'Warn', 'Ignore'], { error: 'must be Strict, Warn or Ignore' }).default('Strict'),
+  regexCheck: z.enum(['deny', 'warn'], { error: 'must be deny or warn' }).default('deny'),
+  crds: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))]).default([]),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -140,6 +143,9 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
   events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed, rejected configuration) in meshgate\'s namespace (default false; needs create on events)' },
   ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
+  fieldValidation: { flag: 'field-validation', env: 'MESHGATE_FIELD_VALIDATION', help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore' },
+  regexCheck: { flag: 'regex-check', env: 'MESHGATE_REGEX_CHECK', help: 'meshgate rule re2-regex (Gateway API regular expressions must be RE2): deny (default) or warn' },
+  crds: { flag: 'crds', env: 'MESHGATE_CRDS', help: 'CRD files or directories to validate against instead of the bundled ones, comma-separated (cluster mode: the cluster\'s CRDs)' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
   analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
 };

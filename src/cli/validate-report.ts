@@ -1,11 +1,12 @@
 // What `meshgate validate` says about one object, and how it prints. Strict like kubectl: a
-// document without apiVersion or kind, an unknown kind in a mesh group or a version the CRDs
-// do not serve is an error with its line; Pods and workload templates get the injector's own
-// deny checks; other Kubernetes kinds and other projects' kinds are reported as not checked.
+// document without apiVersion or kind, an unknown kind in a group the CRDs define or a version
+// they do not serve is an error with its line; kinds the CRDs define go through the same
+// validator as the webhook; Pods and workload templates get the injector's own deny checks;
+// other Kubernetes kinds and kinds no CRD defines are reported as not checked, never valid.
 import { stringify } from 'yaml';
 import type { Injector } from '../inject/index.js';
 import { lookupKind, qualifiedKind, type KindLookup } from '../validate/catalog.js';
-import { validateObject, type KubeObject } from '../validate/index.js';
+import type { Validators } from '../validate/index.js';
 import type { SourceDocument } from './documents.js';
 import type { Format } from './flags.js';
 import { podTemplateOf } from '../workloads.js';
@@ -69,7 +70,8 @@ function kindProblem(found: KindLookup, kind: string): { path: string; message: 
     return { path: 'kind', message: `${found.group} has no kind "${kind}"${hint}` };
   }
   if (found.status === 'unknown-version') {
-    const served = found.served.length > 0 ? `; use ${found.served.map((v) => `${found.group ? `${found.group}/` : ''}${v}`).join(' or ')}` : '; it is no longer served by Kubernetes';
+    const gone = found.by === 'crd' ? '; its CRD serves no version' : '; it is no longer served by Kubernetes';
+    const served = found.served.length > 0 ? `; use ${found.served.map((v) => `${found.group ? `${found.group}/` : ''}${v}`).join(' or ')}` : gone;
     return { path: 'apiVersion', message: `${kind} does not exist in version ${found.group ? `${found.group}/` : ''}${found.version}${served}` };
   }
   return undefined;
@@ -87,6 +89,8 @@ function injectionErrors(doc: SourceDocument, obj: Record<string, unknown>, inje
 }
 
 export interface CheckContext {
+  /** The validator (and, through its CRDs, which kinds and versions exist): the webhook's. */
+  readonly validators: Validators;
   /** The injector whose deny checks Pods and workloads get (built only when the input has some). */
   readonly injector: () => Injector;
 }
@@ -102,14 +106,14 @@ export function check(doc: SourceDocument, cx: CheckContext): Entry {
   if (!isObj(o)) return verdict(id, [issue(doc, '', 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata')]);
   const missing = (['apiVersion', 'kind'] as const).filter((k) => text(o[k]) === '');
   if (missing.length > 0) return verdict(id, missing.map((k) => issue(doc, k, `missing: every Kubernetes object names its ${k === 'kind' ? 'kind' : 'API group and version'} (kubectl refuses it without)`)));
-  const found = lookupKind(id.apiVersion, id.kind);
+  const found = lookupKind(cx.validators, id.apiVersion, id.kind);
   const problem = kindProblem(found, id.kind);
   if (problem) return verdict(id, [issue(doc, problem.path, problem.message)]);
   if (isWorkload(o, found)) return verdict(id, injectionErrors(doc, o, cx.injector()));
-  if (found.status === 'foreign') return notChecked(id, 'not an Istio, Gateway API or Kubernetes kind meshgate knows');
+  if (found.status === 'foreign') return notChecked(id, 'no CRD defines this kind; --crds adds CRDs');
   if (found.status === 'kubernetes') return notChecked(id, 'a Kubernetes kind meshgate has no rules for');
-  const outcome = validateObject(o as KubeObject);
-  if (!outcome.checked) return notChecked(id, 'meshgate has no rules for this kind yet');
+  const outcome = cx.validators.validate({ object: o });
+  if (!outcome.checked) return notChecked(id, 'no CRD defines this kind; --crds adds CRDs');
   return verdict(id, outcome.errors.map((e) => issue(doc, e.path, e.message)), outcome.warnings);
 }
 
@@ -120,9 +124,9 @@ function isWorkload(o: Record<string, unknown>, found: KindLookup): boolean {
 }
 
 /** True when an object of this document is a Pod or workload (so the injector is needed). */
-export function needsInjector(doc: SourceDocument): boolean {
+export function needsInjector(doc: SourceDocument, validators: Validators): boolean {
   const o = doc.object;
-  return isObj(o) && isWorkload(o, lookupKind(text(o['apiVersion']), text(o['kind'])));
+  return isObj(o) && isWorkload(o, lookupKind(validators, text(o['apiVersion']), text(o['kind'])));
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

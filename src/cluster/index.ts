@@ -18,6 +18,7 @@ import { createCertSync } from './cert-sync.js';
 import { createConfigSync } from './config-sync.js';
 import type { InjectionFallback, InjectionSources } from './injection-config.js';
 import { createEventRecorder, NO_EVENTS } from './events.js';
+import { watchCrds } from './crd-watch.js';
 import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
 import { deploymentOwner, ownedStore } from './owner.js';
@@ -63,6 +64,10 @@ export interface ClusterDeps {
   readonly fallback: InjectionFallback;
   /** Metrics of configuration reloads (the server's configReload). */
   readonly onConfigReload: (component: string, ok: boolean) => void;
+  /** Builds, compiles and installs a validator over the cluster's CRDs; rejects when they are not usable. */
+  readonly applyCrds?: (crds: unknown[]) => Promise<void>;
+  /** The API groups whose CRDs applyCrds gets (those the validating webhook receives). */
+  readonly crdGroups?: ReadonlySet<string>;
   /** Asks the server's TLS watcher to check the certificate files now. */
   readonly checkTls: () => Promise<unknown>;
   readonly kube?: Kube;
@@ -116,6 +121,9 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       else events.record({ object: { kind: 'ConfigMap', name: config.injectorConfigMap }, reason: 'InjectionConfigRejected', type: 'Warning', message: `The injection configuration from ConfigMaps ${config.injectorConfigMap} and ${config.meshConfigMap} was rejected; the last good one keeps injecting (the reason is in meshgate's log)` });
     },
   });
+  const crdWatch = deps.applyCrds
+    ? watchCrds({ kube, log, apply: deps.applyCrds, onResult: (ok) => deps.onConfigReload('crds', ok), ...(deps.crdGroups ? { groups: deps.crdGroups } : {}) })
+    : undefined;
   const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
   let elector: ReturnType<typeof createElector> | undefined;
   const duties = createLeaderDuties({
@@ -150,6 +158,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       heartbeat.start();
       elector?.start();
       await configSync.start();
+      await crdWatch?.start();
     },
     served: (pair) => {
       const info = certInfo(pair.cert);
@@ -162,6 +171,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     stop: async () => {
       certSync.stop();
       configSync.stop();
+      crdWatch?.stop();
       await elector?.stop();
       duties.stop();
       await heartbeat.stop();

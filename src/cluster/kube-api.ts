@@ -1,8 +1,9 @@
 // The typed API calls cluster mode makes, over kube-http.ts. Method names and their one-object
 // parameters are those of @kubernetes/client-node's generated APIs (CoreV1Api.readNamespacedSecret
 // ({ name, namespace }), …), so code written against `Kube` reads the same; the object types are
-// its generated API types, used at compile time only. Writes carry fieldManager=meshgate, so the
-// API server's managedFields name meshgate (not a library's user agent).
+// its generated API types, used at compile time only (CustomResourceDefinitions excepted: they
+// stay plain JSON). Writes carry fieldManager=meshgate, so the API server's managedFields name
+// meshgate (not a library's user agent).
 import type {
   CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
   V1Secret, V1SecretList, V1Status, V1ValidatingWebhookConfiguration, V1ValidatingWebhookConfigurationList,
@@ -132,6 +133,38 @@ export interface AppsApi {
 export function appsApi(http: Http): AppsApi {
   const deployments = kind<V1Deployment, unknown, InNamespace>(http, ns('/apis/apps/v1', 'deployments'));
   return { readNamespacedDeployment: deployments.read };
+}
+
+/** A CustomResourceDefinition as the API server sends it: plain JSON, x-kubernetes-* keys as they are. */
+export interface RawCrd {
+  readonly metadata?: { readonly name?: string; readonly resourceVersion?: string };
+  readonly spec?: { readonly group?: string };
+  readonly [key: string]: unknown;
+}
+
+export interface RawCrdList {
+  readonly items?: readonly RawCrd[];
+  readonly metadata?: { readonly resourceVersion?: string };
+}
+
+export interface ApiextensionsApi {
+  listCustomResourceDefinition(p?: ListParams): Promise<RawCrdList>;
+  /** Watch events of every CustomResourceDefinition (as WatchApi.watch, on their collection). */
+  watchCustomResourceDefinition(params: WatchParams, onEvent: (type: string, obj: RawCrd) => void, done: (err: unknown) => void): Promise<AbortController>;
+}
+
+const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+
+/**
+ * CustomResourceDefinitions (list and watch only). Not client-node's typed objects: those
+ * rename x-kubernetes-* keys, and the validator reads the schemas exactly as served.
+ */
+export function apiextensionsApi(http: Http): ApiextensionsApi {
+  const watch = watchApi(http);
+  return {
+    listCustomResourceDefinition: (p: ListParams = {}): Promise<RawCrdList> => http.call<RawCrdList>('GET', CRDS, { query: listQuery(p) }),
+    watchCustomResourceDefinition: (params, onEvent, done) => watch.watch<RawCrd>(CRDS, params, onEvent, done),
+  };
 }
 
 interface CustomObjectParams {

@@ -6,8 +6,8 @@
 import type { V1ConfigMap, V1Lease, V1MutatingWebhookConfiguration, V1Secret, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
-  admissionApi, appsApi, coordinationApi, coreApi, customApi, watchApi,
-  type AdmissionApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
+  admissionApi, apiextensionsApi, appsApi, coordinationApi, coreApi, customApi, watchApi,
+  type AdmissionApi, type ApiextensionsApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
 } from './kube-api.js';
 import { connectHttp, type Http } from './kube-http.js';
 
@@ -18,6 +18,7 @@ export interface Kube {
   readonly coordination: CoordinationApi;
   readonly admission: AdmissionApi;
   readonly apps: AppsApi;
+  readonly apiextensions: ApiextensionsApi;
   readonly custom: CustomApi;
   readonly watch: WatchApi;
 }
@@ -33,6 +34,7 @@ export function kubeOver(http: Http): Kube {
     coordination: coordinationApi(http),
     admission: admissionApi(http),
     apps: appsApi(http),
+    apiextensions: apiextensionsApi(http),
     custom: customApi(http),
     watch: watchApi(http),
   };

@@ -5,7 +5,7 @@ import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { mapError } from '../admission/errors.js';
 import type { AdmissionAnalysis } from '../cluster/analysis-warnings.js';
-import type { InjectorRef } from './engines.js';
+import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
@@ -24,6 +24,7 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  readonly validators: ValidatorsRef;
   readonly limits: AppLimits;
   /** Cluster mode: the analyzer on the cluster's objects, whose findings become warnings. */
   readonly analysis?: AdmissionAnalysis;
@@ -85,7 +86,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
   });
   app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics }));
-  app.register(validateRoutes({ metrics: deps.metrics, ...(deps.analysis ? { analysis: deps.analysis } : {}) }));
+  app.register(validateRoutes({ metrics: deps.metrics, validators: deps.validators, ...(deps.analysis ? { analysis: deps.analysis } : {}) }));
   app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   return app;
 }

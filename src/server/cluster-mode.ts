@@ -61,6 +61,10 @@ export interface ClusterWiring {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  /** When set, validation follows the cluster's CustomResourceDefinitions (--crds unset). */
+  readonly applyCrds?: (crds: unknown[]) => Promise<void>;
+  /** The API groups whose CRDs are followed. */
+  readonly crdGroups?: ReadonlySet<string>;
   readonly files: InjectionFiles;
   readonly checkTls: () => Promise<unknown>;
 }
@@ -76,6 +80,8 @@ export function clusterAgent(w: ClusterWiring): ClusterAgent {
     fallback: files,
     onConfigReload: (component, ok) => w.metrics.configReload(component, ok),
     checkTls: w.checkTls,
+    ...(w.applyCrds ? { applyCrds: w.applyCrds } : {}),
+    ...(w.crdGroups ? { crdGroups: w.crdGroups } : {}),
   });
 }
 

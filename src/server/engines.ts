@@ -1,6 +1,7 @@
-// The engines the routes call, behind a reference that configuration reloads can swap
-// atomically: a request sees either the old injector or the new one, never a half-built one.
+// The engines the routes call, behind a reference that reloads can swap atomically: a request
+// sees either the old injector (or validator) or the new one, never a half-built one.
 import type { Injector } from '../inject/index.js';
+import type { Validators } from '../validate/index.js';
 
 export interface EngineRef<T> {
   get(): T;
@@ -18,3 +19,5 @@ export function engineRef<T>(initial: T): EngineRef<T> {
 }
 
 export type InjectorRef = EngineRef<Injector>;
+/** The validator; swapped when the cluster's CRDs change. */
+export type ValidatorsRef = EngineRef<Validators>;

@@ -9,10 +9,13 @@ import type { Config } from '../config.js';
 import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
 import type { ClusterAgent } from '../cluster/index.js';
+import type { ClusterWiring } from './cluster-mode.js';
 import { createInjector } from '../inject/index.js';
 import { loadInjectorSettings } from '../injection-settings.js';
+import { compileInBackground, compiledValidators, crdsFromPaths, validatorsFor } from '../crds.js';
+import type { Validators } from '../validate/index.js';
 import { buildApp } from './app.js';
-import { engineRef, type InjectorRef } from './engines.js';
+import { engineRef, type InjectorRef, type ValidatorsRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
@@ -25,6 +28,7 @@ export interface RunningServer {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
+  readonly validators: ValidatorsRef;
   readonly tls: TlsWatcher;
   /** Cluster mode only: certificates, webhook configurations and ConfigMaps through the API. */
   readonly cluster?: ClusterAgent;
@@ -69,6 +73,36 @@ function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, me
   return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
 }
 
+/** The validator over --crds, or the bundled CRDs. */
+async function buildValidators(config: Config): Promise<Validators> {
+  return validatorsFor(config, config.crds.length > 0 ? await crdsFromPaths(config.crds, process.cwd()) : undefined);
+}
+
+/** Compiles the validator at start in the background (a kind not compiled yet compiles on its first request, once). */
+function warmUp(validators: Validators, log: Logger, source: string): void {
+  const started = Date.now();
+  compileInBackground(validators).then(
+    () => log.info({ kinds: validators.kinds().length, ms: Date.now() - started, source }, 'validation CRDs compiled'),
+    (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e), source }, 'a CRD does not compile; objects of its kind get an internal error until it is fixed'),
+  );
+}
+
+/**
+ * In cluster mode validation follows the cluster's CRDs (of the groups the bundled CRDs define,
+ * which are those the validating webhook receives), unless --crds names others. A new set is
+ * compiled completely before it replaces the current one; one that does not compile is refused.
+ */
+function clusterCrds(config: Config, validators: ValidatorsRef, log: Logger): Pick<ClusterWiring, 'applyCrds' | 'crdGroups'> {
+  if (config.crds.length > 0) return {};
+  const applyCrds = async (crds: unknown[]): Promise<void> => {
+    const started = Date.now();
+    const next = await compiledValidators(config, crds);
+    validators.set(next);
+    log.info({ kinds: next.kinds().length, ms: Date.now() - started, source: 'cluster' }, 'validation CRDs compiled');
+  };
+  return { applyCrds, crdGroups: new Set(validators.get().kinds().map((k) => k.group)) };
+}
+
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
@@ -83,10 +117,11 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
   const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
+  const validators = engineRef(await buildValidators(config));
+  const app = buildApp({ logger: log, metrics, readiness, injector, validators, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
+  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls, ...clusterCrds(config, validators, log) }) : undefined;
   tls = watchTls({
     files,
     initial: pair,
@@ -100,6 +135,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
   const address = await app.listen({ host, port });
   readiness.unblock('listening');
+  warmUp(validators.get(), log, config.crds.length > 0 ? config.crds.join(',') : 'bundled');
   log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, injector, log, metrics);
@@ -114,5 +150,5 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     await app.close();
     log.info('meshgate stopped');
   };
-  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(cluster ? { cluster } : {}), stop };
+  return { app, url: address, log, metrics, readiness, injector, validators, tls: watcher, ...(cluster ? { cluster } : {}), stop };
 }

@@ -1,56 +1,16 @@
-// Which API groups, versions and kinds exist, as kubectl would know them from a cluster with
-// Istio's and Gateway API's CRDs installed (Istio 1.31, Gateway API v1.6.3 experimental
-// channel) and the built-in Kubernetes 1.36 APIs. Everything that asks "does this kind exist?"
-// goes through lookupKind, so a CRD registry can replace this table in one place.
+// Which API groups, versions and kinds exist, as kubectl would know them: the kinds the CRDs
+// define (the validator's CRD set, src/validate/registry.ts — the bundled CRDs, those of
+// --crds, or the cluster's) and the built-in Kubernetes 1.36 APIs. Everything that asks "does
+// this kind exist?" goes through lookupKind, so the CRDs are the one source of truth for the
+// Istio and Gateway API kinds: a group a CRD defines is complete, and a kind outside it is a typo.
+import type { ServedKind } from './crd/crd-set.js';
 
-/** The API groups whose every kind meshgate is expected to know: a kind outside the table is a typo. */
-export const MESH_GROUPS: ReadonlySet<string> = new Set([
-  'networking.istio.io',
-  'security.istio.io',
-  'telemetry.istio.io',
-  'extensions.istio.io',
-  'gateway.networking.k8s.io',
-  'gateway.networking.x-k8s.io',
-]);
+/** The kinds a validator's CRDs define, with their served versions (Validators.kinds()). */
+export interface KindSource {
+  kinds(): readonly ServedKind[];
+}
 
 type Table = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
-
-const ISTIO_NETWORKING = ['v1', 'v1beta1', 'v1alpha3'];
-
-/** group → kind → served versions, for the mesh CRDs (served versions of the pinned bundles). */
-const MESH_KINDS: Table = {
-  'networking.istio.io': {
-    VirtualService: ISTIO_NETWORKING,
-    DestinationRule: ISTIO_NETWORKING,
-    Gateway: ISTIO_NETWORKING,
-    ServiceEntry: ISTIO_NETWORKING,
-    Sidecar: ISTIO_NETWORKING,
-    WorkloadEntry: ISTIO_NETWORKING,
-    WorkloadGroup: ISTIO_NETWORKING,
-    EnvoyFilter: ['v1alpha3'],
-    ProxyConfig: ['v1beta1'],
-  },
-  'security.istio.io': {
-    AuthorizationPolicy: ['v1', 'v1beta1'],
-    PeerAuthentication: ['v1', 'v1beta1'],
-    RequestAuthentication: ['v1', 'v1beta1'],
-  },
-  'telemetry.istio.io': { Telemetry: ['v1', 'v1alpha1'] },
-  'extensions.istio.io': { WasmPlugin: ['v1alpha1'], TrafficExtension: ['v1alpha1'] },
-  'gateway.networking.k8s.io': {
-    GatewayClass: ['v1', 'v1beta1'],
-    Gateway: ['v1', 'v1beta1'],
-    HTTPRoute: ['v1', 'v1beta1'],
-    GRPCRoute: ['v1'],
-    ReferenceGrant: ['v1', 'v1beta1'],
-    BackendTLSPolicy: ['v1', 'v1alpha3'],
-    ListenerSet: ['v1'],
-    TCPRoute: ['v1', 'v1alpha2'],
-    TLSRoute: ['v1', 'v1alpha2', 'v1alpha3'],
-    UDPRoute: ['v1', 'v1alpha2'],
-  },
-  'gateway.networking.x-k8s.io': { XBackend: ['v1alpha1'], XBackendTrafficPolicy: ['v1alpha1'], XMesh: ['v1alpha1'] },
-};
 
 /**
  * Built-in Kubernetes kinds and the versions a 1.36 API server serves. Only kinds listed here
@@ -96,15 +56,15 @@ const KUBERNETES_GROUPS: ReadonlySet<string> = new Set([
 ]);
 
 export type KindLookup =
-  /** A kind of a mesh CRD in one of its served versions. */
-  | { readonly status: 'mesh'; readonly group: string; readonly version: string }
+  /** A kind a CRD defines, in one of its served versions. */
+  | { readonly status: 'crd'; readonly group: string; readonly version: string }
   /** A built-in Kubernetes kind (listed or not) in a version that is not known to be gone. */
   | { readonly status: 'kubernetes'; readonly group: string; readonly version: string }
-  /** A group meshgate knows nothing about (another project's CRDs). */
+  /** A group no CRD defines and Kubernetes does not have (another project's CRDs). */
   | { readonly status: 'foreign'; readonly group: string; readonly version: string }
-  /** A known kind in a version that is not served. */
-  | { readonly status: 'unknown-version'; readonly group: string; readonly version: string; readonly served: readonly string[] }
-  /** A kind that does not exist in a mesh group. */
+  /** A known kind in a version that is not served (by its CRD, or by Kubernetes any more). */
+  | { readonly status: 'unknown-version'; readonly group: string; readonly version: string; readonly served: readonly string[]; readonly by: 'crd' | 'kubernetes' }
+  /** A kind that does not exist in a group the CRDs define. */
   | { readonly status: 'unknown-kind'; readonly group: string; readonly version: string; readonly suggestion?: string };
 
 /** `networking.istio.io/v1` → [`networking.istio.io`, `v1`]; `v1` (core) → [``, `v1`]. */
@@ -134,28 +94,55 @@ function closest(kind: string, kinds: readonly string[]): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(kind.length / 4)) ? best.k : undefined;
 }
 
+const VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/** Kubernetes' version priority: GA before beta before alpha, higher numbers first (v1, v1beta1, v1alpha3). */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = VERSION.exec(v);
+    if (!m) return [3, 0, 0];
+    const level = m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2;
+    return [level, -Number(m[1]), -Number(m[3] ?? 0)];
+  };
+  const [x, y] = [rank(a), rank(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || a.localeCompare(b);
+}
+
+/** group → kind → served versions (in priority order), built once per CRD set. */
+type Index = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+
+const indexes = new WeakMap<KindSource, Index>();
+
+function indexOf(source: KindSource): Index {
+  const hit = indexes.get(source);
+  if (hit) return hit;
+  const index = new Map<string, Map<string, readonly string[]>>();
+  for (const k of source.kinds()) {
+    const kinds = index.get(k.group) ?? new Map<string, readonly string[]>();
+    kinds.set(k.kind, [...k.versions].sort(compareVersions));
+    index.set(k.group, kinds);
+  }
+  indexes.set(source, index);
+  return index;
+}
+
 /** Whether the kind exists in this apiVersion, and what kind of API it belongs to. */
-export function lookupKind(apiVersion: string, kind: string): KindLookup {
+export function lookupKind(source: KindSource, apiVersion: string, kind: string): KindLookup {
   const [group, version] = splitApiVersion(apiVersion);
-  const mesh = own(MESH_KINDS, group);
-  if (mesh) {
-    const served = Object.prototype.hasOwnProperty.call(mesh, kind) ? mesh[kind] : undefined;
+  const defined = indexOf(source).get(group);
+  if (defined) {
+    const served = defined.get(kind);
     if (!served) {
-      const suggestion = closest(kind, Object.keys(mesh));
+      const suggestion = closest(kind, [...defined.keys()]);
       return { status: 'unknown-kind', group, version, ...(suggestion ? { suggestion } : {}) };
     }
-    return served.includes(version) ? { status: 'mesh', group, version } : { status: 'unknown-version', group, version, served };
+    return served.includes(version) ? { status: 'crd', group, version } : { status: 'unknown-version', group, version, served, by: 'crd' };
   }
   if (!KUBERNETES_GROUPS.has(group)) return { status: 'foreign', group, version };
   const builtin = own(KUBERNETES_KINDS, group);
   const served = builtin && Object.prototype.hasOwnProperty.call(builtin, kind) ? builtin[kind] : undefined;
-  if (served && !served.includes(version)) return { status: 'unknown-version', group, version, served };
+  if (served && !served.includes(version)) return { status: 'unknown-version', group, version, served, by: 'kubernetes' };
   return { status: 'kubernetes', group, version };
-}
-
-/** The kinds of a mesh group (for messages and tests). */
-export function meshKinds(group: string): readonly string[] {
-  return Object.keys(own(MESH_KINDS, group) ?? {});
 }
 
 /** `Gateway.networking.istio.io` — the kind with its group, as kubectl accepts it; core kinds stay bare. */

@@ -1,6 +1,5 @@
 // The vocabulary every validator speaks: an Issue is a field path and a message; a Report
 // collects every error and warning found in one object (never just the first).
-import type { z } from 'zod';
 
 export interface Issue {
   /** Field path in kubectl's style: `spec.http[0].route[1].weight`. */
@@ -56,12 +55,4 @@ export function collector(): Collector {
       if (!warnings.includes(message)) warnings.push(message);
     },
   };
-}
-
-/** Turns zod's structural issues into ours, rooted at `base` (e.g. 'spec'). */
-export function fromZod(error: z.ZodError, base: string): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.reduce<string>((p, k) => at(p, typeof k === 'number' ? k : String(k)), base),
-    message: issue.message,
-  }));
 }

@@ -1,17 +1,24 @@
-// Kinds are looked up by API group and kind, never by version: every served version of an
-// Istio or Gateway API kind shares one schema for validation purposes.
-import type { KubeObject, Report, Validator } from './issues.js';
-import { networkingValidators } from './networking/index.js';
-import { securityValidators } from './security/index.js';
-import { gatewayApiValidators } from './gatewayapi/index.js';
+// The one validator for the CLI and the webhook. An object is looked up by group and kind in
+// the CRD set (the registry of which kinds and versions exist), decoded and checked by the
+// CRD layer exactly as the API server would, and then checked by the kind's hand-written
+// rules. A kind without a CRD is "not checked", never valid; a version its CRD does not
+// serve is an error, as the API server would not store it.
+import { asObject, asString, type JsonObject } from './common/values.js';
+import type { CrdSet, ServedKind } from './crd/crd-set.js';
+import { pathText, type FieldError } from './crd/paths.js';
+import { DEFAULT_SETTINGS, type KindRules, type ValidationSettings } from './framework.js';
+import { collector, type Issue, type Report } from './issues.js';
+import { networkingRules } from './networking/index.js';
+import { securityRules } from './security/index.js';
+import { gatewayApiRules } from './gatewayapi/index.js';
 
 export type GroupKind = `${string}/${string}`;
 
-const registry: ReadonlyMap<GroupKind, Validator> = new Map<GroupKind, Validator>([
-  ...Object.entries(networkingValidators),
-  ...Object.entries(securityValidators),
-  ...Object.entries(gatewayApiValidators),
-] as [GroupKind, Validator][]);
+const SEMANTIC: ReadonlyMap<string, KindRules> = new Map<string, KindRules>([
+  ...Object.entries(networkingRules),
+  ...Object.entries(securityRules),
+  ...Object.entries(gatewayApiRules),
+]);
 
 /** `networking.istio.io/v1` → `networking.istio.io`; `v1` (core) → ``. */
 export function groupOf(apiVersion: string): string {
@@ -19,25 +26,92 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-export function lookup(group: string, kind: string): Validator | undefined {
-  return registry.get(`${group}/${kind}`);
-}
-
-export function knownKinds(): GroupKind[] {
-  return [...registry.keys()].sort();
+function versionOf(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
 }
 
 export type Outcome =
   | { readonly checked: false; readonly group: string; readonly kind: string }
   | ({ readonly checked: true; readonly group: string; readonly kind: string } & Report);
 
-/** Validates one object; kinds meshgate does not know come back as not checked. */
-export function validateObject(obj: KubeObject): Outcome {
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  const group = groupOf(apiVersion);
-  const validator = lookup(group, kind);
-  if (!validator) return { checked: false, group, kind };
-  const report = validator(obj);
-  return { checked: true, group, kind, errors: report.errors, warnings: report.warnings };
+export interface ValidationRequest {
+  readonly object: unknown;
+  /** The stored object, for an UPDATE. */
+  readonly oldObject?: unknown;
+}
+
+export interface Validators {
+  validate(request: ValidationRequest): Outcome;
+  /** Which kinds and versions exist: every kind the CRDs define, with its served versions. */
+  kinds(): ServedKind[];
+  /** Whether a CRD defines this kind (in any version). */
+  knows(group: string, kind: string): boolean;
+  /** Compiles every served version now; returns how many there are. */
+  precompile(): number;
+  /** The versions still to compile, one step each, for a background warm-up. */
+  pending(): (() => void)[];
+}
+
+/** Warnings stay under 120 characters (kubectl prints each on one line). */
+function short(warning: string): string {
+  return warning.length < 120 ? warning : `${warning.slice(0, 118)}…`;
+}
+
+function unique(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toIssue(e: FieldError): Issue {
+  return { path: pathText(e.segs) || 'spec', message: e.message };
+}
+
+function runRules(rules: KindRules, decoded: JsonObject, old: JsonObject | undefined, version: string, settings: ValidationSettings): Report {
+  const c = collector();
+  const metadata = asObject(decoded['metadata']) ?? {};
+  try {
+    rules({
+      c, object: decoded, spec: asObject(decoded['spec']), version, oldObject: old, settings,
+      name: asString(metadata['name']) ?? '', namespace: asString(metadata['namespace']) ?? '',
+      annotations: asObject(metadata['annotations']) ?? {}, labels: asObject(metadata['labels']) ?? {},
+    });
+  } catch (e) {
+    c.error('spec', `meshgate could not finish checking this object (${e instanceof Error ? e.message : String(e)}); please report this`);
+  }
+  return c;
+}
+
+/** The validator over a set of CRDs, with the given settings. */
+export function createValidators(crds: CrdSet, settings: ValidationSettings = DEFAULT_SETTINGS): Validators {
+  function validate(request: ValidationRequest): Outcome {
+    const obj = asObject(request.object) ?? {};
+    const apiVersion = asString(obj['apiVersion']) ?? '';
+    const kind = asString(obj['kind']) ?? '';
+    const group = groupOf(apiVersion);
+    const version = versionOf(apiVersion);
+    const found = crds.lookup(group, kind, version);
+    if (found.found === 'nothing') return { checked: false, group, kind };
+    if (found.found === 'kind') {
+      const message = `${kind} is served in ${found.served.map((v) => `${group}/${v}`).join(', ') || 'no version'}, not ${apiVersion || '(no apiVersion)'}`;
+      return { checked: true, group, kind, errors: [{ path: 'apiVersion', message }], warnings: [] };
+    }
+    const old = asObject(request.oldObject);
+    const structural = found.compiled.run({ object: obj, oldObject: old, fieldValidation: settings.fieldValidation });
+    const rules = SEMANTIC.get(`${group}/${kind}`);
+    const oldDecoded = old ? found.compiled.run({ object: old, fieldValidation: 'Ignore' }).decoded : undefined;
+    const semantic = rules ? runRules(rules, structural.decoded, oldDecoded, version, settings) : { errors: [], warnings: [] };
+    const deprecation = found.compiled.version.deprecated ? [found.compiled.version.deprecationWarning ?? `${apiVersion} ${kind} is deprecated`] : [];
+    return {
+      checked: true, group, kind,
+      errors: unique([...structural.errors.map(toIssue), ...semantic.errors]),
+      warnings: [...new Set([...deprecation, ...structural.warnings, ...semantic.warnings].map(short))],
+    };
+  }
+  const known = new Set(crds.kinds().map((k) => `${k.group}/${k.kind}`));
+  return { validate, kinds: () => crds.kinds(), knows: (g, k) => known.has(`${g}/${k}`), precompile: () => crds.compileAll(), pending: () => crds.pending() };
 }

@@ -42,6 +42,7 @@ describe('the install in cluster mode', () => {
     ]);
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
+      'apiextensions.k8s.io/customresourcedefinitions: list,watch',
       'networking.istio.io/gateways: create',
       'networking.istio.io/virtualservices,gateways,destinationrules,serviceentries,sidecars: list,watch',
       'gateway.networking.k8s.io/gateways,gatewayclasses,listenersets,httproutes,grpcroutes,tlsroutes,tcproutes,udproutes,referencegrants: list,watch',

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { engineRef } from '../../src/server/engines.js';
+import { testValidators } from './validators.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { createReadiness, type Readiness } from '../../src/server/readiness.js';
 import type { AdmissionAnalysis } from '../../src/cluster/analysis-warnings.js';
@@ -47,6 +48,7 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; an
     metrics,
     readiness,
     injector,
+    validators: engineRef(testValidators()),
     limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
     ...(opts.analysis ? { analysis: opts.analysis } : {}),
   });

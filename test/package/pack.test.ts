@@ -43,10 +43,10 @@ describe('the npm package', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('contains the CLI, the compiled code, templates and manifests, and nothing else', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/meshgate\.js|dist\/.+\.js|templates\/[^/]+\.yaml|manifests\/[^/]+\.yaml)$/;
+  it('contains the CLI, the compiled code, templates, manifests and the CRD bundle (with its sources and licences), and nothing else', () => {
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/meshgate\.js|dist\/.+\.js|templates\/[^/]+\.yaml|manifests\/[^/]+\.yaml|crds\/(index|SOURCES)\.json|crds\/LICENSES\/[^/]+\.LICENSE)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    for (const needed of ['bin/meshgate.js', 'dist/main.js', 'dist/cli/main.js', 'templates/sidecar.yaml', 'templates/gateway.yaml', 'manifests/mutatingwebhook.yaml', 'manifests/validatingwebhook.yaml', 'manifests/kustomization.yaml', 'LICENSE']) {
+    for (const needed of ['bin/meshgate.js', 'dist/main.js', 'dist/cli/main.js', 'templates/sidecar.yaml', 'templates/gateway.yaml', 'manifests/mutatingwebhook.yaml', 'manifests/validatingwebhook.yaml', 'manifests/kustomization.yaml', 'crds/index.json', 'crds/SOURCES.json', 'crds/LICENSES/istio.LICENSE', 'crds/LICENSES/gateway-api.LICENSE', 'LICENSE']) {
       expect(files).toContain(needed);
     }
   });

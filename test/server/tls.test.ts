@@ -1,5 +1,6 @@
 // TLS of the listener: the minimum version is enforced, and replacing the certificate files
 // changes the served certificate without a restart.
+import { testValidators } from '../helpers/validators.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ async function serve(minVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<{ app: FastifyI
     metrics: createMetrics(new Registry()),
     readiness: createReadiness(),
     injector: engineRef(fakeInjector(() => ({ kind: 'skip', reason: 'explicitly_disabled', message: '' }))),
+    validators: engineRef(testValidators()),
     limits: { bodyLimitBytes: 1 << 20, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
     tls: { ...pair, minVersion },
   });

@@ -105,3 +105,26 @@ describe('metric labels', () => {
     expect(metricLabels('networking.istio.io', 'v99zzz', 'Gateway').version).toBe('other');
   });
 });
+
+describe('/validate with the API server\'s view of the object', () => {
+  const GW = { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' };
+  const httpRoute = (rule: Record<string, unknown>, labels: Record<string, string> = {}): Record<string, unknown> => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop', labels },
+    spec: { parentRefs: [{ name: 'gw' }], hostnames: ['Bad_Host'], rules: [{ backendRefs: [{ name: 'svc', port: 80 }], ...rule }] },
+  });
+
+  it('allows sessionPersistence: {} after the API server defaulted its type to Cookie', async () => {
+    const object = httpRoute({ sessionPersistence: { type: 'Cookie' } });
+    (object['spec'] as Record<string, unknown>)['hostnames'] = ['ok.example.com'];
+    const r = await post(review({ kind: GW, resource: { ...GW, resource: 'httproutes' }, namespace: 'shop', object }));
+    expect(r.allowed).toBe(true);
+  });
+
+  it('passes an UPDATE that leaves an already invalid field alone (ratcheting), and denies the CREATE', async () => {
+    const base = { kind: GW, resource: { ...GW, resource: 'httproutes' }, namespace: 'shop' };
+    const create = await post(review({ ...base, object: httpRoute({}) }));
+    expect(create.allowed).toBe(false);
+    const update = await post(review({ ...base, operation: 'UPDATE', object: httpRoute({}, { v: '2' }), oldObject: httpRoute({}) }));
+    expect(update.allowed).toBe(true);
+  });
+});

@@ -1,16 +1,18 @@
-// POST /validate — the validating webhook. Kinds are looked up by API group and kind,
-// whatever the version; kinds meshgate does not know, DELETE and CONNECT are allowed. The
-// denial lists every problem: `<Kind> <ns>/<name> is invalid: <path>: <message>; ...`.
+// POST /validate — the validating webhook, over the same validator as the CLI (the CRDs, then
+// istiod's and meshgate's rules), with the stored object on UPDATE for ratcheting and
+// transition rules. Kinds no CRD defines, DELETE and CONNECT are allowed. The denial lists
+// every problem: `<Kind> <ns>/<name> is invalid: <path>: <message>; ...`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allowed, denied, errored, type AdmissionReviewOut } from '../../admission/respond.js';
-import type { Issue, KubeObject, Report } from '../../validate/index.js';
-import { lookup } from '../../validate/index.js';
+import type { Issue, Report } from '../../validate/index.js';
 import type { AdmissionAnalysis } from '../../cluster/analysis-warnings.js';
+import type { ValidatorsRef } from '../engines.js';
 import type { Metrics } from '../metrics.js';
 import { decode, elapsed, identity, logDecision, type Decoded } from './common.js';
 
 export interface ValidateRouteDeps {
   readonly metrics: Metrics;
+  readonly validators: ValidatorsRef;
   /** Cluster mode: findings of the analyzer for an admitted object, added as warnings (never a denial). */
   readonly analysis?: AdmissionAnalysis;
 }
@@ -67,15 +69,17 @@ function judge(d: Decoded, report: Report, deps: ValidateRouteDeps): Verdict {
 function verdict(d: Decoded, deps: ValidateRouteDeps): Verdict {
   const r = d.review.request;
   if (r.operation === 'DELETE' || r.operation === 'CONNECT') return { body: allowed(d.echo), decision: 'allow:operation' };
-  const validator = lookup(r.kind.group, r.kind.kind);
-  if (!validator) return { body: allowed(d.echo), decision: 'allow:unknown_kind' };
+  if (!deps.validators.get().knows(r.kind.group, r.kind.kind)) return { body: allowed(d.echo), decision: 'allow:unknown_kind' };
   if (r.object === null || typeof r.object !== 'object' || Array.isArray(r.object)) {
     const l = metricLabels(r.kind.group, r.kind.version, r.kind.kind);
     deps.metrics.validationFailed(l.group, l.version, l.resource, 'no_object');
     return { body: denied(d.echo, 'request.object is missing or not an object', { code: 400, reason: 'BadRequest' }), decision: 'deny:no_object' };
   }
   try {
-    return judge(d, validator(r.object as KubeObject), deps);
+    const oldObject = r.operation === 'UPDATE' ? r.oldObject : undefined;
+    const outcome = deps.validators.get().validate({ object: r.object, oldObject });
+    if (!outcome.checked) return { body: allowed(d.echo), decision: 'allow:unknown_kind' };
+    return judge(d, outcome, deps);
   } catch (err) {
     d.log.error({ err }, 'validation failed unexpectedly');
     const l = metricLabels(r.kind.group, r.kind.version, r.kind.kind);

@@ -3,20 +3,9 @@
 import { at, type Collector, type KubeObject } from '../issues.js';
 import { asObject, asString } from './values.js';
 
-const ENVELOPE_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const RESERVED = ['internal.istio.io/parent-namespace', 'internal.istio.io/parents'];
 export const ALWAYS_REJECT = 'internal.istio.io/webhook-always-reject';
 const DRY_RUN = 'istio.io/dry-run';
-
-/** Top-level keys other than apiVersion, kind, metadata, spec and status are refused. */
-export function checkEnvelope(obj: KubeObject, c: Collector): void {
-  for (const key of Object.keys(obj)) {
-    if (!ENVELOPE_KEYS.has(key)) {
-      // at('', key) names every key, also "" (as [""]) and keys that are not plain identifiers.
-      c.error(at('', key), `unknown top-level field; only apiVersion, kind, metadata, spec and status are allowed (is it meant to be under spec?)`);
-    }
-  }
-}
 
 /**
  * Annotation rules. `dryRunAction` is the AuthorizationPolicy action when the kind supports

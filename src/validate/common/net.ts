@@ -24,10 +24,6 @@ export function isIPOrCIDR(text: string): boolean {
   return text.includes('/') ? isCIDR(text) : isIP(text);
 }
 
-export function isPort(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 /** A unix socket path (after `unix://`): absolute and not a directory, or abstract (`@name`). */
 export function unixSocketProblem(addr: string): string | undefined {
   if (addr === '') return 'the unix socket path must not be empty';

@@ -2,25 +2,9 @@
 // (istio.type.v1beta1.WorkloadSelector), a `targetRef`, or a list of `targetRefs`
 // (istio.type.v1beta1.PolicyTargetReference). Used by AuthorizationPolicy,
 // RequestAuthentication, PeerAuthentication, Telemetry, ProxyConfig and WasmPlugin.
-import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
 import { checkWorkloadSelector } from './selectors.js';
 import { asArray, asObject, asString, type JsonObject } from './values.js';
-
-/** Zod shape of `selector`: only matchLabels, every value a string. */
-export const selectorSchema = z.strictObject({
-  matchLabels: z.record(z.string(), z.string()).optional(),
-});
-
-const refFields = {
-  group: z.string().optional(),
-  kind: z.string(),
-  name: z.string(),
-  namespace: z.string().optional(),
-};
-
-/** Zod shape of one `targetRef` (kind and name are required). */
-export const targetRefSchema = z.strictObject(refFields);
 
 const MAX_LABELS = 4096;
 const MAX_LABEL_VALUE = 63;

@@ -1,26 +1,25 @@
-// Validators for the Gateway API (gateway.networking.k8s.io) kinds, keyed by `group/Kind`.
-import type { Validator } from '../issues.js';
-import { validateBackendTLSPolicy } from './backendtlspolicy.js';
-import { GATEWAY_GROUP } from './common.js';
-import { validateGateway } from './gateway.js';
-import { validateGatewayClass } from './gatewayclass.js';
-import { validateGRPCRoute } from './grpcroute.js';
-import { validateHTTPRoute } from './httproute.js';
-import { validateListenerSet } from './listenerset.js';
-import { validateReferenceGrant } from './referencegrant.js';
-import { validateTCPRoute } from './tcproute.js';
-import { validateTLSRoute } from './tlsroute.js';
-import { validateUDPRoute } from './udproute.js';
+// The Gateway API (gateway.networking.k8s.io) kinds' hand-written rules. Everything the API
+// server checks comes from the CRDs (../crd); what remains here is meshgate's own documented
+// rule `re2-regex` (regex.ts) and warnings that never fail validation (advice.ts).
+import type { KindRules, SemanticContext } from '../framework.js';
+import { warnIPHostnames, warnSameNamespaceGrant, warnZeroWeights } from './advice.js';
+import { checkRouteRegexes } from './regex.js';
 
-export const gatewayApiValidators: Readonly<Record<string, Validator>> = {
-  [`${GATEWAY_GROUP}/Gateway`]: validateGateway,
-  [`${GATEWAY_GROUP}/GatewayClass`]: validateGatewayClass,
-  [`${GATEWAY_GROUP}/HTTPRoute`]: validateHTTPRoute,
-  [`${GATEWAY_GROUP}/GRPCRoute`]: validateGRPCRoute,
-  [`${GATEWAY_GROUP}/TCPRoute`]: validateTCPRoute,
-  [`${GATEWAY_GROUP}/TLSRoute`]: validateTLSRoute,
-  [`${GATEWAY_GROUP}/UDPRoute`]: validateUDPRoute,
-  [`${GATEWAY_GROUP}/ReferenceGrant`]: validateReferenceGrant,
-  [`${GATEWAY_GROUP}/BackendTLSPolicy`]: validateBackendTLSPolicy,
-  [`${GATEWAY_GROUP}/ListenerSet`]: validateListenerSet,
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+const route = (grpc: boolean): KindRules => (ctx: SemanticContext) => {
+  checkRouteRegexes(ctx, grpc);
+  warnZeroWeights(ctx);
+  warnIPHostnames(ctx);
+};
+
+const forwarding: KindRules = (ctx) => warnZeroWeights(ctx);
+
+export const gatewayApiRules: Readonly<Record<string, KindRules>> = {
+  [`${GATEWAY_GROUP}/HTTPRoute`]: route(false),
+  [`${GATEWAY_GROUP}/GRPCRoute`]: route(true),
+  [`${GATEWAY_GROUP}/TCPRoute`]: forwarding,
+  [`${GATEWAY_GROUP}/TLSRoute`]: forwarding,
+  [`${GATEWAY_GROUP}/UDPRoute`]: forwarding,
+  [`${GATEWAY_GROUP}/ReferenceGrant`]: warnSameNamespaceGrant,
 };

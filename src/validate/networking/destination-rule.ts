@@ -1,24 +1,13 @@
 // DestinationRule: the host it configures, its subsets and the traffic policies (top level and
 // per subset), exportTo and the optional workload selector.
+import { checkDurations } from '../common/duration-fields.js';
 import { isLabel, wildcardHostProblem } from '../common/hosts.js';
-import { list, obj, str, strList, strMap } from '../common/schema.js';
 import { checkExportTo, checkLabelMap, checkWorkloadSelector } from '../common/selectors.js';
 import { asArray, asObject, asString } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet } from './route-parts.js';
-import { trafficPolicy, typeSelector } from './schema-parts.js';
 import { checkTrafficPolicy } from './traffic-policy.js';
-
-const subset = obj({ name: str(), labels: strMap(), trafficPolicy }, ['name']);
-
-const schema = obj({
-  host: str(),
-  trafficPolicy,
-  subsets: list(subset.nullable()),
-  exportTo: strList(),
-  workloadSelector: typeSelector,
-}, ['host']);
 
 function checkSubsets(c: Collector, value: unknown, namespace: string): void {
   const names = new Set<string>();
@@ -37,6 +26,7 @@ function checkSubsets(c: Collector, value: unknown, namespace: string): void {
 }
 
 function rules({ c, spec, namespace }: SpecContext): void {
+  checkDurations('DestinationRule', spec, c);
   const host = asString(spec['host']);
   if (host !== undefined) {
     const problem = wildcardHostProblem(host);
@@ -49,4 +39,4 @@ function rules({ c, spec, namespace }: SpecContext): void {
   checkWorkloadSelector(c, 'spec.workloadSelector', spec['workloadSelector'], { field: 'matchLabels', kindWord: 'workload' });
 }
 
-export const validateDestinationRule = istioKind({ schema, rules });
+export const validateDestinationRule = istioKind({ rules });

@@ -2,52 +2,11 @@
 // removes, a value; the match must fit the target. The patch value itself is Envoy
 // configuration, which meshgate cannot check without Envoy's protobuf registry.
 import { regexProblem } from '../common/regex.js';
-import { anyObject, int32, list, obj, oneOf, port, str, strMap, uint32 } from '../common/schema.js';
 import { checkWorkloadSelector } from '../common/selectors.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet, nonEmptyList } from './route-parts.js';
-import { networkingSelector, policyTargetRef } from './schema-parts.js';
-
-const filterMatch = obj({ name: str(), subFilter: obj({ name: str() }) });
-
-const match = obj({
-  context: oneOf(['ANY', 'SIDECAR_INBOUND', 'SIDECAR_OUTBOUND', 'GATEWAY', 'WAYPOINT']),
-  proxy: obj({ proxyVersion: str(), metadata: strMap() }),
-  listener: obj({
-    portNumber: uint32(), portName: str(), listenerFilter: str(), name: str(),
-    filterChain: obj({
-      name: str(), sni: str(), transportProtocol: str(), applicationProtocols: str(), filter: filterMatch, destinationPort: uint32(),
-    }),
-  }),
-  routeConfiguration: obj({
-    portNumber: uint32(), portName: str(), gateway: str(), name: str(),
-    vhost: obj({ name: str(), domainName: str(), route: obj({ name: str(), action: oneOf(['ANY', 'ROUTE', 'REDIRECT', 'DIRECT_RESPONSE']) }) }),
-  }),
-  cluster: obj({ portNumber: uint32(), service: str(), subset: str(), name: str() }),
-  waypoint: obj({ filter: filterMatch, route: obj({ name: str() }), portNumber: port() }),
-});
-
-const APPLY_TO = ['INVALID', 'LISTENER', 'FILTER_CHAIN', 'NETWORK_FILTER', 'HTTP_FILTER', 'ROUTE_CONFIGURATION',
-  'VIRTUAL_HOST', 'HTTP_ROUTE', 'CLUSTER', 'EXTENSION_CONFIG', 'BOOTSTRAP', 'LISTENER_FILTER'] as const;
-
-const configPatch = obj({
-  applyTo: oneOf(APPLY_TO),
-  match,
-  patch: obj({
-    operation: oneOf(['INVALID', 'MERGE', 'ADD', 'REMOVE', 'INSERT_BEFORE', 'INSERT_AFTER', 'INSERT_FIRST', 'REPLACE', 'MERGE_AND_REPLACE_LIST']),
-    value: anyObject(),
-    filterClass: oneOf(['UNSPECIFIED', 'AUTHN', 'AUTHZ', 'STATS']),
-  }),
-});
-
-const schema = obj({
-  workloadSelector: networkingSelector,
-  targetRefs: list(policyTargetRef, 16),
-  configPatches: list(configPatch.nullable()),
-  priority: int32(),
-});
 
 const HCM = ['envoy.filters.network.http_connection_manager', 'envoy.http_connection_manager'];
 
@@ -184,4 +143,4 @@ function rules({ c, spec }: SpecContext): void {
   });
 }
 
-export const validateEnvoyFilter = istioKind({ schema, rules });
+export const validateEnvoyFilter = istioKind({ rules });

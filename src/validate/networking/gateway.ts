@@ -3,25 +3,12 @@
 import { isLabel, namespacedHostProblems } from '../common/hosts.js';
 import { isIP, unixSocketProblem } from '../common/net.js';
 import { isHTTPProtocol, isTLSProtocol, parseProtocol, portNumberProblem, PROTOCOLS } from '../common/ports.js';
-import { list, obj, str, strList, strMap, uint32 } from '../common/schema.js';
 import { checkServerTls } from '../common/tls.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { hasGatewaySemantics, istioKind, type SpecContext } from './kind.js';
-import { serverTls } from './schema-parts.js';
 
 const UNIX = 'unix://';
-
-const server = obj({
-  port: obj({ number: uint32(), protocol: str(), name: str(), targetPort: uint32() }, ['number', 'protocol', 'name']),
-  bind: str(),
-  hosts: strList(),
-  tls: serverTls,
-  defaultEndpoint: str(),
-  name: str(),
-}, ['port', 'hosts']);
-
-const schema = obj({ servers: list(server.nullable()), selector: strMap() });
 
 /** Returns true when the port itself is usable (the TLS-versus-protocol rules need it). */
 function checkServerPort(c: Collector, path: string, port: JsonObject | undefined, bind: string): boolean {
@@ -128,4 +115,4 @@ function rules({ c, spec, name, annotations }: SpecContext): void {
   checkPortNames(c, servers);
 }
 
-export const validateGateway = istioKind({ schema, rules });
+export const validateGateway = istioKind({ rules });

@@ -1,6 +1,6 @@
 // Validators for the Istio networking.istio.io kinds, keyed by `group/Kind` (every served
 // version — v1alpha3, v1beta1, v1 — shares the same rules).
-import type { Validator } from '../issues.js';
+import type { KindRules } from '../framework.js';
 import { validateDestinationRule } from './destination-rule.js';
 import { validateEnvoyFilter } from './envoy-filter.js';
 import { validateGateway } from './gateway.js';
@@ -12,7 +12,7 @@ import { validateWorkloadGroup } from './workload-group.js';
 
 const GROUP = 'networking.istio.io';
 
-export const networkingValidators: Readonly<Record<string, Validator>> = {
+export const networkingRules: Readonly<Record<string, KindRules>> = {
   [`${GROUP}/VirtualService`]: validateVirtualService,
   [`${GROUP}/DestinationRule`]: validateDestinationRule,
   [`${GROUP}/Gateway`]: validateGateway,

@@ -1,11 +1,10 @@
-// Builds a validator for one networking.istio.io kind from its spec schema and its rules. Every
-// kind runs the same layers: envelope and annotations, structure, then the CRD's CEL rules and
-// the webhook's semantic rules (which walk the raw spec and skip values of the wrong type).
-import type { z } from 'zod';
-import { checkIstioAnnotations, checkEnvelope } from '../common/istio-metadata.js';
-import { reportStructure } from '../common/zod-report.js';
-import { asObject, asString, nameOf, type JsonObject } from '../common/values.js';
-import { collector, type Collector, type Issue, type KubeObject, type Report, type Validator } from '../issues.js';
+// The hand-written rules of one networking.istio.io kind: Istio's annotation rules, then the
+// kind's own rules (istiod's semantic checks) on the decoded spec. The structure — types,
+// required fields, enums, the CRD's CEL rules — is the CRD layer's job (../crd).
+import { checkIstioAnnotations } from '../common/istio-metadata.js';
+import { asString, type JsonObject } from '../common/values.js';
+import type { KindRules } from '../framework.js';
+import type { Collector, KubeObject } from '../issues.js';
 
 /** What a kind's rules see: the spec (an object, `{}` when absent) and the object's identity. */
 export interface SpecContext {
@@ -18,51 +17,17 @@ export interface SpecContext {
 }
 
 export interface KindDefinition {
-  readonly schema: z.ZodType;
   readonly rules: (ctx: SpecContext) => void;
 }
 
-function unique(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.path}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function runRules(def: KindDefinition, obj: KubeObject, c: Collector): void {
-  const raw = obj.spec;
-  // A missing spec is checked as an empty one, so that required fields are reported.
-  const value = raw === undefined || raw === null ? {} : raw;
-  reportStructure(def.schema, value, 'spec', c);
-  const spec = asObject(value);
-  if (!spec) return;
-  const { name, namespace } = nameOf(obj);
-  const metadata = asObject(obj.metadata);
-  const annotations = asObject(metadata?.['annotations']) ?? {};
-  const labels = asObject(metadata?.['labels']) ?? {};
-  def.rules({ c, spec, name, namespace, annotations, labels });
-}
-
-/** Warnings stay under 120 characters (kubectl prints each on one line). */
-function short(warning: string): string {
-  return warning.length < 120 ? warning : `${warning.slice(0, 118)}…`;
-}
-
-/** A validator that never throws: a rule that fails unexpectedly is reported, not propagated. */
-export function istioKind(def: KindDefinition): Validator {
-  return (obj: KubeObject): Report => {
-    const c = collector();
-    try {
-      checkEnvelope(obj, c);
-      checkIstioAnnotations(obj, c);
-      runRules(def, obj, c);
-    } catch (e) {
-      c.error('spec', `meshgate could not finish checking this object (${(e as Error).message}); please report this`);
-    }
-    return { errors: unique(c.errors), warnings: c.warnings.map(short) };
+/** The rules of one kind; the spec is checked when it is an object (absent counts as `{}`). */
+export function istioKind(def: KindDefinition): KindRules {
+  return (ctx) => {
+    checkIstioAnnotations(ctx.object as KubeObject, ctx.c);
+    const raw = ctx.object['spec'];
+    const spec = raw === undefined ? {} : ctx.spec;
+    if (!spec) return;
+    def.rules({ c: ctx.c, spec, name: ctx.name, namespace: ctx.namespace, annotations: ctx.annotations, labels: ctx.labels });
   };
 }
 

@@ -3,28 +3,12 @@
 import { fqdnProblem, partialWildcardProblem, wildcardHostProblem } from '../common/hosts.js';
 import { isIPOrCIDR } from '../common/net.js';
 import { isHTTPProtocol, isTCPProtocol, isTLSProtocol, parseProtocol, portNameProblem, portNumberProblem, protocolProblem } from '../common/ports.js';
-import { list, obj, oneOf, port as portNumber, str, strList } from '../common/schema.js';
 import { checkExportTo, checkWorkloadSelector } from '../common/selectors.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet, nonEmptyList } from './route-parts.js';
-import { networkingSelector, workloadEntry } from './schema-parts.js';
 import { checkEndpoint } from './workload-entry.js';
-
-const servicePort = obj({ number: portNumber(), protocol: str(), name: str(), targetPort: portNumber() }, ['number', 'name']);
-
-const schema = obj({
-  hosts: strList(),
-  addresses: strList(),
-  ports: list(servicePort.nullable()),
-  location: oneOf(['MESH_EXTERNAL', 'MESH_INTERNAL']),
-  resolution: oneOf(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']),
-  endpoints: list(workloadEntry.nullable()),
-  workloadSelector: networkingSelector,
-  exportTo: strList(),
-  subjectAltNames: strList(),
-}, ['hosts']);
 
 interface SeContext {
   readonly c: Collector;
@@ -176,4 +160,4 @@ function rules({ c, spec, namespace, labels }: SpecContext): void {
   checkExportTo(c, 'spec.exportTo', spec['exportTo'], namespace, { allowNone: true });
 }
 
-export const validateServiceEntry = istioKind({ schema, rules });
+export const validateServiceEntry = istioKind({ rules });

@@ -1,33 +1,19 @@
 // Sidecar: inbound listeners (ports, default endpoints, TLS, connection pools), outbound
 // listeners (hosts in namespace/host form, unix sockets, one catch-all last) and the outbound
 // traffic policy.
+import { checkDurations } from '../common/duration-fields.js';
 import { fqdnProblem, namespacedHostProblems } from '../common/hosts.js';
 import { isIP, unixSocketProblem } from '../common/net.js';
 import { isHTTPProtocol, isTLSProtocol, portNameProblem, portNumberProblem, protocolProblem } from '../common/ports.js';
-import { list, obj, oneOf, str, strList, uint32 } from '../common/schema.js';
 import { checkWorkloadSelector } from '../common/selectors.js';
 import { checkServerTls } from '../common/tls.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { checkDestination, isSet } from './route-parts.js';
-import { connectionPool, destination, networkingSelector, serverTls } from './schema-parts.js';
 import { checkConnectionPool } from './traffic-policy.js';
 
 const UNIX = 'unix://';
-const sidecarPort = obj({ number: uint32(), protocol: str(), name: str(), targetPort: uint32() });
-const captureMode = oneOf(['DEFAULT', 'IPTABLES', 'NONE']);
-
-const schema = obj({
-  workloadSelector: networkingSelector,
-  ingress: list(obj({
-    port: sidecarPort, bind: str(), captureMode, defaultEndpoint: str(), tls: serverTls, connectionPool,
-  }, ['port']).nullable()),
-  egress: list(obj({ port: sidecarPort, bind: str(), captureMode, hosts: strList() }, ['hosts']).nullable()),
-  inboundConnectionPool: connectionPool,
-  outboundTrafficPolicy: obj({ mode: oneOf(['REGISTRY_ONLY', 'ALLOW_ANY', 'ALLOW_ANY_DYNAMIC_DNS']), egressProxy: destination }),
-});
-
 /** Port name (optional), protocol and number; `allowZero` for unix-socket egress listeners. */
 function checkPortFields(c: Collector, path: string, port: JsonObject, allowZero: boolean): void {
   const name = asString(port['name']) ?? '';
@@ -174,6 +160,7 @@ function checkOutboundPolicy(c: Collector, value: unknown): void {
 }
 
 function rules({ c, spec, namespace }: SpecContext): void {
+  checkDurations('Sidecar', spec, c);
   checkWorkloadSelector(c, 'spec.workloadSelector', spec['workloadSelector'], { field: 'labels', kindWord: 'sidecar' });
   const ingress = asArray(spec['ingress']);
   const egress = asArray(spec['egress']);
@@ -192,4 +179,4 @@ function rules({ c, spec, namespace }: SpecContext): void {
   checkOutboundPolicy(c, spec['outboundTrafficPolicy']);
 }
 
-export const validateSidecar = istioKind({ schema, rules });
+export const validateSidecar = istioKind({ rules });

@@ -1,9 +1,9 @@
 // VirtualService: hosts and the gateways it binds to, delegation, and its HTTP, TLS and TCP
 // routes (rules for each route live in http-route.ts and l4-routes.ts).
+import { checkDurations } from '../common/duration-fields.js';
 import { isJwtClaimHeader } from '../common/headers.js';
 import { hostsOverlap, wildcardHostProblem } from '../common/hosts.js';
 import { isIP } from '../common/net.js';
-import { bool, dur, int32, list, map, obj, oneOf, str, strList, strMap, uint32 } from '../common/schema.js';
 import { checkExportTo } from '../common/selectors.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
@@ -11,73 +11,7 @@ import { checkHttpRoute } from './http-route.js';
 import { hasGatewaySemantics, istioKind, type SpecContext } from './kind.js';
 import { checkTcpRoute, checkTlsRoute, gatewayHostProblem, type L4Context } from './l4-routes.js';
 import { checkGatewayNames, nonEmptyList } from './route-parts.js';
-import { destination, headers, percent, stringMatch } from './schema-parts.js';
 import { analyzeRules } from './vs-analysis.js';
-
-const nullableMatch = stringMatch.nullable();
-
-const httpMatch = obj({
-  name: str(), uri: stringMatch, scheme: stringMatch, method: stringMatch, authority: stringMatch,
-  headers: map(nullableMatch), port: uint32(), sourceLabels: strMap(), gateways: strList(),
-  queryParams: map(nullableMatch), ignoreUriCase: bool(), withoutHeaders: map(nullableMatch),
-  sourceNamespace: str(), statPrefix: str(),
-});
-
-const httpRouteDestination = obj({ destination, weight: int32(), headers }, ['destination']);
-const routeDestination = obj({ destination, weight: int32() }, ['destination']);
-
-const httpRoute = obj({
-  name: str(),
-  match: list(httpMatch.nullable()),
-  route: list(httpRouteDestination.nullable()),
-  redirect: obj({
-    uri: str(), authority: str(), port: uint32(), derivePort: oneOf(['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT']),
-    scheme: str(), redirectCode: uint32(), prefixRewrite: str(),
-  }),
-  directResponse: obj({ status: uint32(), body: obj({ string: str(), bytes: str() }) }, ['status']),
-  delegate: obj({ name: str(), namespace: str() }),
-  rewrite: obj({ uri: str(), authority: str(), uriRegexRewrite: obj({ match: str(), rewrite: str() }) }),
-  timeout: dur(),
-  retries: obj({
-    attempts: int32(), perTryTimeout: dur(), retryOn: str(), retryRemoteLocalities: bool(),
-    retryIgnorePreviousHosts: bool(), backoff: dur(),
-  }),
-  fault: obj({
-    delay: obj({ percent: int32(), percentage: percent, fixedDelay: dur(), exponentialDelay: dur() }),
-    abort: obj({ httpStatus: int32(), grpcStatus: str(), http2Error: str(), percentage: percent, percent: int32() }),
-  }),
-  mirror: destination,
-  mirrors: list(obj({ destination, percentage: percent }, ['destination']).nullable()),
-  mirrorPercent: uint32(),
-  mirrorPercentage: percent,
-  corsPolicy: obj({
-    allowOrigin: strList(), allowOrigins: list(stringMatch), allowMethods: strList(), allowHeaders: strList(),
-    exposeHeaders: strList(), maxAge: dur({ seconds: true }), allowCredentials: bool(),
-    unmatchedPreflights: oneOf(['UNSPECIFIED', 'FORWARD', 'IGNORE']),
-  }),
-  headers,
-});
-
-const tlsRoute = obj({
-  match: list(obj({
-    sniHosts: strList(), destinationSubnets: strList(), port: uint32(), sourceLabels: strMap(),
-    gateways: strList(), sourceNamespace: str(),
-  }, ['sniHosts']).nullable()),
-  route: list(routeDestination.nullable()),
-});
-
-const tcpRoute = obj({
-  match: list(obj({
-    destinationSubnets: strList(), port: uint32(), sourceSubnet: str(), sourceLabels: strMap(),
-    gateways: strList(), sourceNamespace: str(),
-  }).nullable()),
-  route: list(routeDestination.nullable()),
-});
-
-const schema = obj({
-  hosts: strList(), gateways: strList(), http: list(httpRoute.nullable()), tls: list(tlsRoute.nullable()),
-  tcp: list(tcpRoute.nullable()), exportTo: strList(),
-});
 
 const strings = (value: unknown): string[] => asArray(value).filter((v): v is string => typeof v === 'string');
 
@@ -151,6 +85,7 @@ function checkRoutes(c: Collector, spec: JsonObject, ctx: SpecContext, l4: L4Con
 }
 
 function rules(ctx: SpecContext): void {
+  checkDurations('VirtualService', ctx.spec, ctx.c);
   const { c, spec } = ctx;
   const gateways = strings(spec['gateways']);
   const gatewaySemantics = hasGatewaySemantics(ctx.annotations, 'internal.istio.io/route-semantics');
@@ -166,4 +101,4 @@ function rules(ctx: SpecContext): void {
   analyzeRules(c, 'spec.tls', spec['tls'], false);
 }
 
-export const validateVirtualService = istioKind({ schema, rules });
+export const validateVirtualService = istioKind({ rules });

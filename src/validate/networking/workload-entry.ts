@@ -6,7 +6,6 @@ import { checkLabelMap } from '../common/selectors.js';
 import { asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
-import { workloadEntry } from './schema-parts.js';
 
 const UNIX = 'unix://';
 
@@ -80,4 +79,4 @@ function rules({ c, spec }: SpecContext): void {
   checkEndpoint(c, 'spec', spec, { mode: 'entry' });
 }
 
-export const validateWorkloadEntry = istioKind({ schema: workloadEntry, rules });
+export const validateWorkloadEntry = istioKind({ rules });

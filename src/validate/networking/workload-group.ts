@@ -2,28 +2,12 @@
 // and the readiness probe the agent on each VM runs.
 import { headerNameProblem } from '../common/headers.js';
 import { portNumberProblem } from '../common/ports.js';
-import { int32, list, obj, str, strList, strMap, uint32 } from '../common/schema.js';
 import { checkLabelMap } from '../common/selectors.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet } from './route-parts.js';
-import { workloadEntry } from './schema-parts.js';
 import { checkEntryShape } from './workload-entry.js';
-
-const probe = obj({
-  initialDelaySeconds: int32(), timeoutSeconds: int32(), periodSeconds: int32(),
-  successThreshold: int32(), failureThreshold: int32(),
-  httpGet: obj({
-    path: str(), port: uint32(), host: str(), scheme: str(),
-    httpHeaders: list(obj({ name: str(), value: str() }).nullable()),
-  }, ['port']),
-  tcpSocket: obj({ host: str(), port: uint32() }, ['port']),
-  exec: obj({ command: strList() }),
-  grpc: obj({ port: uint32(), service: str() }),
-});
-
-const schema = obj({ metadata: obj({ labels: strMap(), annotations: strMap() }), template: workloadEntry, probe }, ['template']);
 
 const COUNTERS = ['periodSeconds', 'initialDelaySeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'];
 const METHODS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
@@ -78,4 +62,4 @@ function rules({ c, spec }: SpecContext): void {
   checkProbe(c, 'spec.probe', spec['probe']);
 }
 
-export const validateWorkloadGroup = istioKind({ schema, rules });
+export const validateWorkloadGroup = istioKind({ rules });

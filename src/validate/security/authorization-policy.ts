@@ -1,46 +1,11 @@
 // AuthorizationPolicy (security.istio.io): who may do what to the selected workloads. The
 // action decides how rules are read: ALLOW/AUDIT match requests, DENY and CUSTOM need rules
 // to ever apply, and only CUSTOM hands requests to an external provider.
-import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
-import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
+import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
-import { list, strList } from '../common/schema.js';
 import { istioKind } from './istio-kind.js';
-import { OPERATION_FIELDS, SOURCE_FIELDS, checkRule } from './authorization-rules.js';
-
-const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'] as const;
-
-const portString = z.string({
-  error: (iss) => (iss.input === undefined ? undefined : `ports are strings in this API: write it in quotes, e.g. "${typeof iss.input === 'number' ? iss.input : 8080}"`),
-});
-
-const sourceSchema = z.strictObject(
-  Object.fromEntries(
-    Object.keys(SOURCE_FIELDS).map((f) => [f, (f.endsWith('erviceAccounts') ? list(z.string().max(320), 16) : strList()).optional()]),
-  ),
-);
-
-const operationSchema = z.strictObject(
-  Object.fromEntries(Object.keys(OPERATION_FIELDS).map((f) => [f, (f.endsWith('orts') ? list(portString) : strList()).optional()])),
-);
-
-const conditionSchema = z.strictObject({ key: z.string(), values: strList().optional(), notValues: strList().optional() });
-
-const ruleSchema = z.strictObject({
-  from: list(z.strictObject({ source: sourceSchema.optional() }), 512).optional(),
-  to: list(z.strictObject({ operation: operationSchema.optional() })).optional(),
-  when: list(conditionSchema).optional(),
-});
-
-const schema = z.strictObject({
-  selector: selectorSchema.optional(),
-  targetRef: targetRefSchema.optional(),
-  targetRefs: list(targetRefSchema).optional(),
-  action: z.enum(ACTIONS).optional(),
-  provider: z.strictObject({ name: z.string().optional() }).optional(),
-  rules: list(ruleSchema, 512).optional(),
-});
+import { checkRule } from './authorization-rules.js';
 
 function actionOf(spec: JsonObject): string {
   return asString(spec['action']) ?? 'ALLOW';
@@ -102,4 +67,4 @@ function checkCustomRule(rule: JsonObject, path: string, c: Collector): void {
   });
 }
 
-export const validateAuthorizationPolicy = istioKind({ schema, rules, dryRunAction: actionOf });
+export const validateAuthorizationPolicy = istioKind({ rules, dryRunAction: actionOf });

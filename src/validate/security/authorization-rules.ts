@@ -81,9 +81,8 @@ function httpOnly(s: RuleShape): boolean {
 function clauses(rule: JsonObject, list: string, field: string, path: string, c: Collector): [JsonObject, string][] {
   const items = rule[list];
   const listPath = at(path, list);
-  if (Array.isArray(items) && items.length === 0) {
-    c.error(listPath, `must not be an empty list; leave ${list} out to match any ${field}`);
-  }
+  // istiod reads an empty list as an absent one (protobuf has no difference), so it is accepted.
+  if (Array.isArray(items) && items.length === 0) c.warn(`${listPath}: an empty list is the same as none: this rule matches any ${field}`);
   const found: [JsonObject, string][] = [];
   asArray(items).forEach((item, i) => {
     const entry = asObject(item);

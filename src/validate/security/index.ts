@@ -1,7 +1,7 @@
 // Validators for the Istio security, telemetry and extensions kinds, keyed by `group/Kind`.
 // ProxyConfig lives in networking.istio.io but belongs to this family; the registry merges all
 // families' records.
-import type { Validator } from '../issues.js';
+import type { KindRules } from '../framework.js';
 import { validateAuthorizationPolicy } from './authorization-policy.js';
 import { validatePeerAuthentication } from './peer-authentication.js';
 import { validateProxyConfig } from './proxy-config.js';
@@ -9,7 +9,7 @@ import { validateRequestAuthentication } from './request-authentication.js';
 import { validateTelemetry } from './telemetry.js';
 import { validateWasmPlugin } from './wasm-plugin.js';
 
-export const securityValidators: Readonly<Record<string, Validator>> = {
+export const securityRules: Readonly<Record<string, KindRules>> = {
   'security.istio.io/PeerAuthentication': validatePeerAuthentication,
   'security.istio.io/AuthorizationPolicy': validateAuthorizationPolicy,
   'security.istio.io/RequestAuthentication': validateRequestAuthentication,

@@ -1,19 +1,9 @@
 // PeerAuthentication (security.istio.io): the mTLS mode of the selected workloads, optionally
 // per port. Port-level settings only make sense for a policy that selects specific workloads.
-import { z } from 'zod';
 import { at, type Collector } from '../issues.js';
-import { checkPolicyAttachment, selectorSchema } from '../common/policy-attachment.js';
+import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asObject, type JsonObject } from '../common/values.js';
 import { istioKind } from './istio-kind.js';
-
-const MODES = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT'] as const;
-const mtlsSchema = z.strictObject({ mode: z.enum(MODES).optional() });
-
-const schema = z.strictObject({
-  selector: selectorSchema.optional(),
-  mtls: mtlsSchema.optional(),
-  portLevelMtls: z.record(z.string(), mtlsSchema).optional(),
-});
 
 function rules(spec: JsonObject, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: false });
@@ -41,4 +31,4 @@ function hasLabels(spec: JsonObject): boolean {
   return labels !== undefined && Object.keys(labels).length > 0;
 }
 
-export const validatePeerAuthentication = istioKind({ schema, rules });
+export const validatePeerAuthentication = istioKind({ rules });

@@ -1,10 +1,9 @@
 // RequestAuthentication (security.istio.io): which JWTs the selected workloads accept, where to
 // find them in the request, and how to verify them (a JWKS URL or an inline key set).
-import { z } from 'zod';
+import { checkDurations } from '../common/duration-fields.js';
 import { at, type Collector } from '../issues.js';
-import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
+import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
-import { dur, list } from '../common/schema.js';
 import { istioKind } from './istio-kind.js';
 import { checkJwks } from './jwks.js';
 import { parseRequestURI } from './urls.js';
@@ -12,41 +11,8 @@ import { parseRequestURI } from './urls.js';
 /** Empty names are reported by min(1); the pattern only judges the characters. */
 const CLAIM_HEADER = /^[-_A-Za-z0-9]*$/;
 
-const text = z.string().min(1);
-const texts = list(text);
-
-const claimToHeader = z.strictObject({
-  claim: text,
-  header: text.regex(CLAIM_HEADER, { error: 'must be a header name of letters, digits, "-" and "_"' }),
-});
-
-const jwksUri = z.string().min(1).max(2048);
-
-const jwtRule = z.strictObject({
-  issuer: text.optional(),
-  audiences: texts.optional(),
-  jwksUri: jwksUri.optional(),
-  jwks_uri: jwksUri.optional(),
-  jwks: z.string().optional(),
-  fromHeaders: list(z.strictObject({ name: text, prefix: z.string().optional() })).optional(),
-  fromParams: texts.optional(),
-  fromCookies: texts.optional(),
-  outputPayloadToHeader: z.string().optional(),
-  forwardOriginalToken: z.boolean().nullish(),
-  outputClaimToHeaders: list(claimToHeader).optional(),
-  timeout: dur().optional(),
-  spaceDelimitedClaims: texts.optional(),
-  presence: z.enum(['OPTIONAL', 'REQUIRED']).optional(),
-});
-
-const schema = z.strictObject({
-  selector: selectorSchema.optional(),
-  targetRef: targetRefSchema.optional(),
-  targetRefs: list(targetRefSchema).optional(),
-  jwtRules: list(jwtRule, 4096).optional(),
-});
-
 function rules(spec: JsonObject, c: Collector): void {
+  checkDurations('RequestAuthentication', spec, c);
   checkPolicyAttachment(spec, c, { targetRefs: true });
   asArray(spec['jwtRules']).forEach((r, i) => {
     const rule = asObject(r);
@@ -87,4 +53,4 @@ function checkInlineJwks(value: unknown, path: string, c: Collector): void {
   }
 }
 
-export const validateRequestAuthentication = istioKind({ schema, rules });
+export const validateRequestAuthentication = istioKind({ rules });

@@ -1,55 +1,15 @@
 // Telemetry (telemetry.istio.io): tracing, metrics and access logging for the selected
 // workloads. Access-log filters are CEL expressions, checked here for syntax only (which
 // attributes exist is decided by the proxy at runtime).
-import { z } from 'zod';
+import { checkDurations } from '../common/duration-fields.js';
 import { at, type Collector } from '../issues.js';
-import { checkPolicyAttachment, selectorSchema, targetRefSchema } from '../common/policy-attachment.js';
+import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
-import { dur, list } from '../common/schema.js';
 import { celSyntaxProblem } from './cel.js';
 import { istioKind } from './istio-kind.js';
 
-const METRICS = [
-  'ALL_METRICS', 'REQUEST_COUNT', 'REQUEST_DURATION', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'TCP_OPENED_CONNECTIONS',
-  'TCP_CLOSED_CONNECTIONS', 'TCP_SENT_BYTES', 'TCP_RECEIVED_BYTES', 'GRPC_REQUEST_MESSAGES', 'GRPC_RESPONSE_MESSAGES',
-] as const;
-const text = z.string().min(1);
-const nullableBool = z.boolean().nullish();
-const mode = z.enum(['CLIENT_AND_SERVER', 'CLIENT', 'SERVER']);
-const match = z.strictObject({ mode: mode.optional() });
-const providers = list(z.strictObject({ name: text }));
-const namedValue = z.strictObject({ name: text, defaultValue: z.string().optional() });
-
-const tracing = z.strictObject({
-  match: match.optional(),
-  providers: providers.optional(),
-  customTags: z
-    .record(z.string(), z.strictObject({ literal: z.strictObject({ value: text }).optional(), environment: namedValue.optional(), header: namedValue.optional() }))
-    .optional(),
-  disableSpanReporting: nullableBool,
-  enableIstioTags: nullableBool,
-  randomSamplingPercentage: z.number().min(0).max(100).nullable().optional(),
-  useRequestIdForTraceSampling: nullableBool,
-});
-
-const override = z.strictObject({
-  match: z.strictObject({ metric: z.enum(METRICS).optional(), customMetric: text.optional(), mode: mode.optional() }).optional(),
-  disabled: nullableBool,
-  tagOverrides: z.record(z.string(), z.strictObject({ operation: z.enum(['UPSERT', 'REMOVE']).optional(), value: z.string().optional() })).optional(),
-});
-
-const schema = z.strictObject({
-  selector: selectorSchema.optional(),
-  targetRef: targetRefSchema.optional(),
-  targetRefs: list(targetRefSchema).optional(),
-  tracing: list(tracing).optional(),
-  metrics: list(z.strictObject({ providers: providers.optional(), overrides: list(override).optional(), reportingInterval: dur().optional() })).optional(),
-  accessLogging: list(
-    z.strictObject({ match: match.optional(), providers: providers.optional(), disabled: nullableBool, filter: z.strictObject({ expression: z.string().optional() }).optional() }),
-  ).optional(),
-});
-
 function rules(spec: JsonObject, c: Collector): void {
+  checkDurations('Telemetry', spec, c);
   checkPolicyAttachment(spec, c, { targetRefs: true });
   checkTracing(spec['tracing'], c);
   asArray(spec['metrics']).forEach((m, i) => checkMetrics(asObject(m), at('spec.metrics', i), c));
@@ -109,4 +69,4 @@ function checkFilter(filter: JsonObject | undefined, path: string, c: Collector)
   if (problem) c.error(at(path, 'expression'), `is not a valid CEL expression: ${problem}`);
 }
 
-export const validateTelemetry = istioKind({ schema, rules });
+export const validateTelemetry = istioKind({ rules });

@@ -1,12 +1,14 @@
-// Installs Istio's and the Gateway API's CRDs, fetched at test time from their Go modules
-// (`go mod download -json`, so the module cache and checksum database vouch for them).
-import { readdirSync } from 'node:fs';
+// Installs the CRDs meshgate ships (crds/, fetched by scripts/fetch-crds.mjs from istio.io/api
+// and sigs.k8s.io/gateway-api), so the API server under test and meshgate validate against the
+// very same schemas and rules; and, for the chart's optional integrations, the CRDs of other
+// pinned modules, fetched at test time with `go mod download -json`.
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kubectl } from './kubectl.js';
 import type { Progress } from './progress.js';
 import { runOk } from './proc.js';
-import { CRD_MODULES, goEnv } from './versions.js';
+import { goEnv, REPO_ROOT } from './versions.js';
 
 /** Downloads module@version into the Go module cache and returns its directory. */
 export async function goModDownload(module: string, version: string): Promise<string> {
@@ -28,20 +30,27 @@ export async function goModDownload(module: string, version: string): Promise<st
  */
 export type GatewayApiChannel = 'standard' | 'experimental';
 
-export async function crdFiles(channel: GatewayApiChannel): Promise<string[]> {
-  const istio = await goModDownload(CRD_MODULES.istio.module, CRD_MODULES.istio.version);
-  const gw = await goModDownload(CRD_MODULES.gatewayApi.module, CRD_MODULES.gatewayApi.version);
-  const gwDir = join(gw, 'config', 'crd', channel);
-  const gwFiles = readdirSync(gwDir)
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .map((f) => join(gwDir, f));
-  return [...CRD_MODULES.istio.files.map((f) => join(istio, f)), ...gwFiles];
+interface Sources {
+  readonly bundles: readonly { readonly name: string; readonly module: string; readonly version: string; readonly files: readonly string[] }[];
+}
+
+export const CRD_DIR = join(REPO_ROOT, 'crds');
+
+export function crdSources(): Sources {
+  return JSON.parse(readFileSync(join(CRD_DIR, 'SOURCES.json'), 'utf8')) as Sources;
+}
+
+/** The shipped CRD files of Istio and of one Gateway API channel. */
+export function crdFiles(channel: GatewayApiChannel): string[] {
+  return crdSources()
+    .bundles.flatMap((b) => b.files.filter((f) => b.name !== 'gateway-api' || f.startsWith(`gateway-api/${channel}/`)))
+    .map((f) => join(CRD_DIR, f));
 }
 
 export async function installCrds(kubectl: Kubectl, progress: Progress, channel: GatewayApiChannel = 'experimental'): Promise<void> {
-  progress(`fetching CRDs: ${CRD_MODULES.istio.module}@${CRD_MODULES.istio.version}, ${CRD_MODULES.gatewayApi.module}@${CRD_MODULES.gatewayApi.version} (${channel})`);
-  const files = await crdFiles(channel);
-  progress(`installing ${files.length} CRD files`);
+  const what = crdSources().bundles.map((b) => `${b.module}@${b.version}`).join(', ');
+  const files = crdFiles(channel);
+  progress(`installing ${files.length} CRD files: ${what} (${channel})`);
   // Server-side apply: Istio's bundle is too large for the last-applied annotation.
   await kubectl.ok(['apply', '--server-side', '--force-conflicts', ...files.flatMap((f) => ['-f', f])], { timeoutMs: 180_000 });
   progress('waiting for the CRDs to be established');

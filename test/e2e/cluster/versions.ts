@@ -9,10 +9,13 @@ export const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_ROOT = join(E2E_DIR, '..', '..');
 export const K8S_MODULE_DIR = join(E2E_DIR, 'k8s');
 
-/** CRD sources, fetched at test time with `go mod download -json` (never committed). */
+/**
+ * Istio's and the Gateway API's CRDs come from the repository's crds/ (scripts/fetch-crds.mjs;
+ * see crds.ts), so the API server under test and meshgate validate against the same ones. The
+ * CRDs of other projects the chart can use are fetched at test time with `go mod download -json`
+ * (never committed).
+ */
 export const CRD_MODULES = {
-  istio: { module: 'istio.io/api', version: 'v1.31.1', files: ['kubernetes/customresourcedefinitions.gen.yaml'] },
-  gatewayApi: { module: 'sigs.k8s.io/gateway-api', version: 'v1.6.3' },
   /** For the chart's certManager mode (Issuer, Certificate): cert-manager's own CRD files. */
   certManager: { module: 'github.com/cert-manager/cert-manager', version: 'v1.21.2', files: ['deploy/crds/cert-manager.io_issuers.yaml', 'deploy/crds/cert-manager.io_clusterissuers.yaml', 'deploy/crds/cert-manager.io_certificates.yaml', 'deploy/crds/cert-manager.io_certificaterequests.yaml'] },
   /** For the chart's ServiceMonitor and PodMonitor: the Prometheus Operator's CRD files. */

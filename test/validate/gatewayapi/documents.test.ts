@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { validateObject } from '../../../src/validate/index.js';
+import { outcomeOf } from '../../helpers/validators.js';
 import type { KubeObject } from '../../../src/validate/issues.js';
 
 const DATA = join(import.meta.dirname, '../../data/validate/gatewayapi');
@@ -21,7 +21,7 @@ function documents(file: string): Array<{ name: string; obj: KubeObject; expect:
 
 describe('Gateway API documents', () => {
   it.each(documents('valid.yaml'))('admits $name', ({ obj }) => {
-    const outcome = validateObject(obj);
+    const outcome = outcomeOf(obj);
     expect(outcome.checked).toBe(true);
     if (outcome.checked) {
       expect(outcome.errors).toEqual([]);
@@ -31,7 +31,7 @@ describe('Gateway API documents', () => {
 
   it.each(documents('invalid.yaml'))('rejects $name', ({ obj, expect: expected }) => {
     const [path, message] = expected.split(' | ');
-    const outcome = validateObject(obj);
+    const outcome = outcomeOf(obj);
     expect(outcome.checked && outcome.errors).toEqual([{ path, message }]);
   });
 });

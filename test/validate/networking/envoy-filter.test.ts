@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEnvoyFilter } from '../../../src/validate/networking/envoy-filter.js';
+import { validateEnvoyFilter , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 
@@ -58,7 +58,7 @@ describe('EnvoyFilter: rejected', () => {
     ]],
     ['a wildcard selector', { workloadSelector: { labels: { app: '*' } } }, [issue('spec.workloadSelector.labels.app', 'selector label value "*" contains "*"; selectors match exact labels, wildcards are not supported')]],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 });
 
@@ -74,12 +74,12 @@ describe('EnvoyFilter: waypoints', () => {
     ]],
     ['a waypoint port out of range (CRD)', patch({ applyTo: 'CLUSTER', match: { context: 'WAYPOINT', waypoint: { portNumber: 65536 } } }), [issue(`${W}.portNumber`, 'must be at most 65535; got the number 65536')]],
     // The webhook skips WAYPOINT patches: nothing beyond the CRD's match rules is checked.
-    ['LISTENER on a waypoint (skipped)', patch({ applyTo: 'LISTENER', match: { context: 'WAYPOINT' } }), []],
+    ['LISTENER on a waypoint (skipped)', patch({ applyTo: 'LISTENER', match: { context: 'WAYPOINT', waypoint: {} } }), []],
     ['a cluster patch with a route match (skipped)', patch({ applyTo: 'CLUSTER', match: { context: 'WAYPOINT', waypoint: { route: { name: 'r' } } } }), []],
     ['an HTTP filter outside the connection manager (skipped)', patch({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT', waypoint: { filter: { name: 'x', subFilter: { name: 'y' } } } } }), []],
     ['a waypoint patch without applyTo or patch (skipped)', patch({ match: { context: 'WAYPOINT', waypoint: { portNumber: 80 } } }), []],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 });
 

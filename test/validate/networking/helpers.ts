@@ -7,7 +7,9 @@ export const V1 = 'networking.istio.io/v1';
 
 /** An object of `kind` in namespace `default` with the given spec (left out when undefined). */
 export function resource(kind: string, spec: unknown, metadata: Record<string, unknown> = {}): KubeObject {
-  const obj: KubeObject = { apiVersion: V1, kind, metadata: { name: 'example', namespace: 'default', ...metadata } };
+  // EnvoyFilter is served only as v1alpha3.
+  const apiVersion = kind === 'EnvoyFilter' ? 'networking.istio.io/v1alpha3' : V1;
+  const obj: KubeObject = { apiVersion, kind, metadata: { name: 'example', namespace: 'default', ...metadata } };
   if (spec !== undefined) obj.spec = spec;
   return obj;
 }

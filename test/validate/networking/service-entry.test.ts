@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateServiceEntry } from '../../../src/validate/networking/service-entry.js';
+import { validateServiceEntry , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 
@@ -48,7 +48,7 @@ describe('ServiceEntry: hosts, addresses and ports', () => {
     ['"~" with a namespace', se({ exportTo: ['~', 'ns1'] }), [issue('spec.exportTo', '"~" hides the service from everyone; it cannot be combined with other entries')]],
     ['"*" with a namespace', se({ exportTo: ['*', 'ns1'] }), [issue('spec.exportTo', '"*" already exports to every namespace; remove the other entries')]],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 });
 
@@ -72,7 +72,7 @@ describe('ServiceEntry: resolution and endpoints', () => {
     ['a selector and endpoints', se({ resolution: 'STATIC', workloadSelector: { labels: { app: 'a' } }, endpoints: [{ address: '1.1.1.1' }] }), [issue('spec.endpoints', 'set either workloadSelector or endpoints, not both')]],
     ['an empty selector key', se({ workloadSelector: { labels: { '': 'a' } } }), [issue('spec.workloadSelector.labels', 'selector label keys must not be empty')]],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 });
 

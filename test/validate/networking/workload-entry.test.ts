@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkloadEntry } from '../../../src/validate/networking/workload-entry.js';
+import { validateWorkloadEntry , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 
@@ -29,7 +29,7 @@ describe('WorkloadEntry: rejected', () => {
     ['a port name with an underscore', { address: '1.1.1.1', ports: { my_port: 80 } }, [issue('spec.ports.my_port', 'port name "my_port" must be a DNS label (letters, digits and inner dashes)')]],
     ['a bad label key', { address: '1.1.1.1', labels: { '.': 'x' } }, [issue('spec.labels["."]', 'label key "." must be an optional DNS prefix and "/" followed by a name of letters, digits, "-", "_" or "."')]],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 
   it('warns when only a network is given', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkloadGroup } from '../../../src/validate/networking/workload-group.js';
+import { validateWorkloadGroup , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, reportOf } from './helpers.js';
 
@@ -39,7 +39,7 @@ describe('WorkloadGroup: rejected', () => {
     ['a gRPC probe', probe({ grpc: { port: 9090 } }), [issue('spec.probe.grpc', 'Istio does not run grpc readiness probes for WorkloadGroups; use httpGet, tcpSocket or exec')]],
     ['a unix template with ports', { template: { address: 'unix:///a.sock', ports: { http: 80 } } }, [issue('spec.template.ports', 'an endpoint on a unix socket has no ports; remove ports')]],
   ])('%s', (_name, spec, expected) => {
-    expect(errorsOf(spec)).toEqual(expected);
+    expectIssues(errorsOf(spec), expected);
   });
 });
 

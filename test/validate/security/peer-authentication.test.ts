@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePeerAuthentication } from '../../../src/validate/security/peer-authentication.js';
+import { validatePeerAuthentication , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
@@ -39,7 +39,7 @@ describe('PeerAuthentication', () => {
     ['mtls as a string', { mtls: 'STRICT' }, [issue('spec.mtls', 'must be an object (a map of fields), not the string "STRICT"')]],
     ['spec as a list', [], [issue('spec', 'must be an object, not a list')]],
   ])('rejects %s', (_name, spec, expected) => {
-    expect(validatePeerAuthentication(pa(spec)).errors).toEqual(expected);
+    expectIssues(validatePeerAuthentication(pa(spec)).errors, expected);
   });
 
   it('refuses the dry-run annotation, which only AuthorizationPolicy supports', () => {
@@ -48,11 +48,10 @@ describe('PeerAuthentication', () => {
     ]);
   });
 
-  it('warns about unknown spec fields and selectors without labels, without rejecting', () => {
+  it('rejects unknown spec fields and warns about selectors without labels', () => {
     const report = validatePeerAuthentication(pa({ selector: {}, mtlsMode: 'STRICT' }));
-    expect(report.errors).toEqual([]);
+    expect(report.errors).toEqual([{ path: 'spec.mtlsMode', message: 'unknown field (the PeerAuthentication v1 schema has no such field)' }]);
     expect(report.warnings).toEqual([
-      'spec.mtlsMode: unknown field; the API server will drop it',
       'spec.selector: workload selector has no labels, so it applies to every workload in the namespace',
     ]);
   });

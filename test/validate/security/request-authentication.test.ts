@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequestAuthentication } from '../../../src/validate/security/request-authentication.js';
+import { validateRequestAuthentication , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, matching, resource } from './helpers.js';
 
@@ -72,7 +72,7 @@ describe('RequestAuthentication', () => {
       [issue('spec.targetRef.group', 'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "wrong-group", kind "Gateway"')],
     ],
   ])('rejects %s', (_name, spec, expected) => {
-    expect(validateRequestAuthentication(ra(spec)).errors).toEqual(expected);
+    expectIssues(validateRequestAuthentication(ra(spec)).errors, expected);
   });
 
   it('warns when an inline key carries private key material', () => {

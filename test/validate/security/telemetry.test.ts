@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTelemetry } from '../../../src/validate/security/telemetry.js';
+import { validateTelemetry , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, matching, resource } from './helpers.js';
 
@@ -28,7 +28,8 @@ describe('Telemetry', () => {
     ['a provider without name', { accessLogging: [{ providers: [{}] }] }, [issue('spec.accessLogging[0].providers[0].name', 'required field is missing')]],
     ['a sampling rate above 100', { tracing: [{ randomSamplingPercentage: 101 }] }, [issue('spec.tracing[0].randomSamplingPercentage', 'must be at most 100; got the number 101')]],
     ['a negative sampling rate', { tracing: [{ randomSamplingPercentage: -1 }] }, [issue('spec.tracing[0].randomSamplingPercentage', 'must be at least 0; got the number -1')]],
-    ['a null custom tag', { tracing: [{ customTags: { t: null } }] }, [issue('spec.tracing[0].customTags.t', 'must be an object (a map of fields), not null')]],
+    // The API server drops a null map value before istiod sees it.
+    ['a null custom tag', { tracing: [{ customTags: { t: null } }] }, []],
     ['an empty literal', { tracing: [{ customTags: { t: { literal: { value: '' } } } }] }, [issue('spec.tracing[0].customTags.t.literal.value', 'must not be empty')]],
     ['an environment tag without name', { tracing: [{ customTags: { t: { environment: {} } } }] }, [issue('spec.tracing[0].customTags.t.environment.name', 'required field is missing')]],
     ['an empty tag name', { tracing: [{ customTags: { '': { literal: { value: 'v' } } } }] }, [issue('spec.tracing[0].customTags[""]', 'tag name must not be empty')]],
@@ -58,7 +59,7 @@ describe('Telemetry', () => {
     ['a targetRef without name', { targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway' } }, [issue('spec.targetRef.name', 'required field is missing')]],
     ['a targetRef in another namespace', { targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'g', namespace: 'x' } }, [issue('spec.targetRef.namespace', 'must be empty: a policy can only target resources in its own namespace')]],
   ])('rejects %s', (_name, spec, expected) => {
-    expect(validateTelemetry(tel(spec)).errors).toEqual(expected);
+    expectIssues(validateTelemetry(tel(spec)).errors, expected);
   });
 
   it('warns about several tracing entries and providers', () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { validateObject } from '../../../src/validate/index.js';
+import { expectIssues, outcomeOf } from '../../helpers/validators.js';
 import type { Issue, KubeObject } from '../../../src/validate/index.js';
 import { issue } from './helpers.js';
 
@@ -17,15 +17,14 @@ describe('YAML documents', () => {
     ['ap-fields-outside-spec.yaml', [
       issue('selector', TOP_LEVEL),
       issue('action', TOP_LEVEL),
-      issue('spec', 'must be an object, not null (is the content below it indented under spec?)'),
     ]],
     ['ap-unquoted-port.yaml', [issue('spec.rules[0].to[0].operation.ports[0]', 'ports are strings in this API: write it in quotes, e.g. "5432"')]],
     ['ra-claim-header-null.yaml', [issue('spec.jwtRules[0].outputClaimToHeaders[0]', 'must be an object (a map of fields), not null')]],
     ['pa-port-level-yaml-int-key.yaml', []],
     ['telemetry-access-log-filter.yaml', []],
   ])('%s', (file, expected) => {
-    const outcome = validateObject(load(file));
+    const outcome = outcomeOf(load(file));
     expect(outcome.checked).toBe(true);
-    expect(outcome.checked && outcome.errors).toEqual(expected);
+    expectIssues(outcome.checked ? outcome.errors : [], expected);
   });
 });
