@@ -1,7 +1,8 @@
 // Micro-benchmark of the injection and validation cores, without the server: times
-// `injector.inject()` (plus encoding its patch, as the response does) and `validateObject()`
-// on the request bodies in bench/data/, in process, after a warm-up. Prints CPU µs per
-// operation, the median of several rounds. Uses the production build: `npm run build` first.
+// `injector.inject()` (plus encoding its patch, as the response does) and `validate()` of the
+// server's validator (the bundled CRDs, compiled first) on the request bodies in bench/data/, in
+// process, after a warm-up. Prints CPU µs per operation, the median of several rounds. Uses the
+// production build: `npm run build` first.
 // `--dist DIR` times another build (a copy of dist/ from an earlier commit) for comparisons.
 //   node bench/micro.mjs [--only NAME[,NAME]] [--rounds N] [--ms MS] [--dist DIR]
 import { readFileSync } from 'node:fs';
@@ -22,9 +23,13 @@ const { values: opts } = parseArgs({
 const load = (file) => import(pathToFileURL(join(resolve(opts.dist), file)).href);
 const { loadInjectorSettings } = await load('injection-settings.js');
 const { createInjector } = await load('inject/index.js');
-const { validateObject } = await load('validate/index.js');
+const { validatorsFor } = await load('crds.js');
+const { DEFAULT_SETTINGS } = await load('validate/index.js');
 
 const injector = createInjector(await loadInjectorSettings({ nativeSidecars: true, revision: '' }));
+// The server's validator: the bundled CRDs, every served version compiled before measuring.
+const validators = validatorsFor(DEFAULT_SETTINGS);
+validators.precompile();
 
 /** One operation per workload: what the route handler spends inside meshgate's cores. */
 function operation(name) {
@@ -38,7 +43,7 @@ function operation(name) {
     };
   }
   return () => {
-    const out = validateObject(r.object);
+    const out = validators.validate({ object: r.object });
     if (!out.checked || out.errors.length > 0) throw new Error(`${name}: ${JSON.stringify(out)}`);
     return out.warnings.length;
   };
