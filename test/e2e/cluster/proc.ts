@@ -40,7 +40,13 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         stderr: signal ? `${stderr}\n(killed by ${signal})` : stderr,
       });
     });
-    child.stdin.end(opts.input ?? '');
+    // A child that exits without reading its input (go mod download, a fast kubectl) closes the
+    // pipe first: EPIPE on stdin is not a failure of the command, its exit code says that.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
+    if (opts.input === undefined) child.stdin.end();
+    else child.stdin.end(opts.input);
   });
 }
 
