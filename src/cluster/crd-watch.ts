@@ -35,6 +35,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const nameOf = (c: RawCrd): string => c.metadata?.name ?? '';
 
+/** List items come without apiVersion and kind (the list has them); the validator wants whole objects. */
+const typed = (c: RawCrd): RawCrd => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...c });
+
 /** How a watch ended: where to resume, or `undefined` to list again (410 Gone). */
 type WatchEnd = { readonly resume: string | undefined };
 
@@ -85,7 +88,7 @@ export function watchCrds(opts: CrdWatchOptions): CrdWatch {
   const list = async (): Promise<string> => {
     const body = await opts.kube.apiextensions.listCustomResourceDefinition();
     crds.clear();
-    for (const c of body.items ?? []) if (wanted(c)) crds.set(nameOf(c), c);
+    for (const c of body.items ?? []) if (wanted(c)) crds.set(nameOf(c), typed(c));
     void applyNow();
     return body.metadata?.resourceVersion ?? '';
   };

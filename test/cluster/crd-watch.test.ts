@@ -1,5 +1,6 @@
 // The cluster CRD watch against a fake API server, wired as the server wires it (each set
-// compiled completely, then swapped in): the list is applied (CRDs of other groups left out),
+// compiled completely, then swapped in): the list is applied (its items without apiVersion and
+// kind, as the API server sends them; CRDs of other groups left out),
 // watch events added, modified and deleted reload the validator, a CRD that does not compile
 // keeps the last good validator, a watch the server ends resumes from the last version seen,
 // an expired version (410) lists again, and a refused list falls back until it is allowed.
@@ -80,6 +81,12 @@ async function fakeApi(list: (n: number) => { status: number; body: unknown }): 
   return api;
 }
 
+/** A CRD as a list item: the API server leaves out apiVersion and kind (the list carries them). */
+function item(c: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, ...rest } = c;
+  return rest;
+}
+
 /** A CRD as the API server serves it: one namespaced kind of example.com with a size rule. */
 function crd(kind: string, resourceVersion: string, rule = 'self.size <= 10', group = 'example.com'): Record<string, unknown> {
   const plural = `${kind.toLowerCase()}s`;
@@ -151,7 +158,7 @@ function wire(api: FakeApi): Wired {
 
 describe('the cluster CRD watch', () => {
   it('applies the listed CRDs of its groups, then reloads on added, modified and deleted CRDs', async () => {
-    const api = await fakeApi(() => ({ status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gadget', '6', 'self.size > 100', 'other.io')] } }));
+    const api = await fakeApi(() => ({ status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gadget', '6', 'self.size > 100', 'other.io')].map(item) } }));
     const w = wire(api);
     await w.watch.start();
     await until(() => w.results.length === 1, 'the listed CRDs to be applied');
@@ -179,7 +186,7 @@ describe('the cluster CRD watch', () => {
   });
 
   it('keeps the last good validator when a CRD does not compile, until a good one arrives', async () => {
-    const api = await fakeApi(() => ({ status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gizmo', '6', 'self.size > 0')] } }));
+    const api = await fakeApi(() => ({ status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gizmo', '6', 'self.size > 0')].map(item) } }));
     const w = wire(api);
     await w.watch.start();
     await until(() => w.results.length === 1 && api.requests.some((r) => r.includes('watch=true')), 'the list and the watch');
@@ -197,7 +204,7 @@ describe('the cluster CRD watch', () => {
   });
 
   it('resumes a watch the server ends from the last version seen, and lists again after 410 Gone', async () => {
-    const api = await fakeApi((n) => ({ status: 200, body: { metadata: { resourceVersion: n === 0 ? '10' : '30' }, items: [crd('Widget', n === 0 ? '5' : '25')] } }));
+    const api = await fakeApi((n) => ({ status: 200, body: { metadata: { resourceVersion: n === 0 ? '10' : '30' }, items: [crd('Widget', n === 0 ? '5' : '25')].map(item) } }));
     const w = wire(api);
     await w.watch.start();
     const watches = (): string[] => api.requests.filter((r) => r.includes('watch=true'));
@@ -218,7 +225,7 @@ describe('the cluster CRD watch', () => {
 
   it('validates with what it has while the list is refused, and applies the CRDs once it is allowed', async () => {
     const forbidden = { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 403, reason: 'Forbidden', message: 'customresourcedefinitions.apiextensions.k8s.io is forbidden' };
-    const api = await fakeApi((n) => (n < 2 ? { status: 403, body: forbidden } : { status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5')] } }));
+    const api = await fakeApi((n) => (n < 2 ? { status: 403, body: forbidden } : { status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5')].map(item) } }));
     const w = wire(api);
     await w.watch.start();
     expect(w.results).toEqual([]);
