@@ -1,6 +1,7 @@
 // Cluster mode (issue 6): injection configuration from the istio-sidecar-injector ConfigMap
 // (Istio's layout), applied without a restart; a broken update keeps the last good
-// configuration, is logged with its reason and shows in the metrics.
+// configuration, is logged with its reason and shows in the metrics. And (issue 13) validation
+// follows the CustomResourceDefinitions the cluster serves, with the install's RBAC.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,24 @@ async function nextProxyImage(namespace: string): Promise<string | undefined> {
 }
 
 const reloads = (mg: ClusterMeshgate, result: string): Promise<number> => metric(mg, 'meshgate_config_reloads_total', { component: 'injector', result });
+
+const XGROUP = 'gateway.networking.x-k8s.io';
+
+/** A CRD the bundle does not have, in a group the validating webhook receives. */
+const X_WIDGET_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `xwidgets.${XGROUP}` },
+  spec: {
+    group: XGROUP,
+    scope: 'Namespaced',
+    names: { kind: 'XWidget', plural: 'xwidgets', singular: 'xwidget', listKind: 'XWidgetList' },
+    versions: [{
+      name: 'v1alpha1', served: true, storage: true,
+      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } } } },
+    }],
+  },
+};
 
 describe('cluster mode: injection configuration from ConfigMaps (issue 6)', () => {
   let dir = '';
@@ -93,6 +112,25 @@ describe('cluster mode: injection configuration from ConfigMaps (issue 6)', () =
     expect(await nextProxyImage(ns)).toBe(`${HUB}/proxyv2:two`);
     // And the replica stays ready: it still serves a good configuration.
     expect((await insecureGet(`${m.url}/readyz`)).status).toBe(200);
+  });
+
+  it('validates against the CRDs the cluster serves (listed with the install\'s RBAC) and follows a new one without a restart', async () => {
+    const m = mg as ClusterMeshgate;
+    await waitFor(async () => (await metric(m, 'meshgate_config_last_reload_success', { component: 'crds' })) === 1, { what: 'the cluster\'s CRDs compiled', timeoutMs: 60_000, intervalMs: 500 });
+    const k = kubectl();
+    const applied = await metric(m, 'meshgate_config_reloads_total', { component: 'crds', result: 'success' });
+    try {
+      await k.ok(['apply', '-f', '-'], { input: JSON.stringify(X_WIDGET_CRD) });
+      await k.ok(['wait', '--for=condition=Established', '--timeout=60s', `crd/xwidgets.${XGROUP}`], { timeoutMs: 90_000 });
+      await waitFor(async () => (await metric(m, 'meshgate_config_reloads_total', { component: 'crds', result: 'success' })) > applied, { what: 'the new CRD applied', timeoutMs: 60_000, intervalMs: 500 });
+      const widget = { apiVersion: `${XGROUP}/v1alpha1`, kind: 'XWidget', metadata: { name: 'w', namespace: ns }, spec: { size: 3 } };
+      await k.ok(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(widget) });
+      // The bundle has no XWidget: only the cluster's CRD makes meshgate validate (and count) it.
+      expect(await metric(m, 'galley_validation_passed', { group: XGROUP, resource: 'xwidgets' })).toBe(1);
+      expect(logged(m, 'validating against the cluster\'s CustomResourceDefinitions').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await k.ok(['delete', 'crd', `xwidgets.${XGROUP}`, '--ignore-not-found']);
+    }
   });
 
   it('a good update after a broken one applies and clears the failure', async () => {
