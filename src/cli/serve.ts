@@ -48,6 +48,8 @@ function help(): string {
     '--lease-name rotates it and keeps the CA bundle of both webhook configurations; values, mesh',
     'and templates come from the ConfigMaps --injector-configmap and --mesh-configmap (keys values,',
     'config, meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
+    'Validation follows the CustomResourceDefinitions the cluster serves (listed and watched; the',
+    'bundled ones until then, or with --crds the named ones).',
     'With --cert-management external, cert-manager (or another issuer) writes the Secret and the',
     'webhooks\' caBundle: meshgate follows and serves the Secret and never writes either.',
     '  meshgate serve --cluster --kubeconfig ~/.kube/config --namespace meshgate-system',
