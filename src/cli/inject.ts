@@ -4,15 +4,17 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
-import { loadInjectorSettings } from '../injection-settings.js';
-import { bool, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import type { Injector } from '../inject/index.js';
+import type { InjectInput } from '../inject/types.js';
+import { parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import { INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags, namespaceFromFlags } from './injector-config.js';
 import { parseYamlDocuments, readText } from './documents.js';
 import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
-const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=true|false]
-                       [--revision REV] [--namespace NS] [--templates DIR] [--extra-templates DIR]
-                       [-o FILE]
+const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--injector-config FILE]
+                       [--native-sidecars=true|false] [--revision REV] [--namespace NS]
+                       [--namespace-file FILE] [--control-plane-env KEY=VALUE]...
+                       [--templates DIR] [--extra-templates DIR] [-o FILE]
 
 Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
 in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
@@ -22,10 +24,7 @@ kinds are printed unchanged. Pods that must not be injected (host network, the
 sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
 
   -f, --filename FILE     manifest to read; "-" reads standard input (required)
-  --values FILE           Istio injector values (JSON or YAML), merged over Istio's chart
-                          defaults; an explicit null removes a default
-  --mesh FILE             Istio MeshConfig (JSON or YAML) applied over the default mesh config
-  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
+${INJECTOR_HELP}  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
                           init container with restartPolicy Always); false: a classic container.
                           The Pod annotation sidecar.istio.io/nativeSidecar overrides it
   --revision REV          the control-plane revision to inject for ("" = default)
@@ -41,15 +40,7 @@ Example:
   meshgate inject -f deployment.yaml | kubectl apply -f -
 `;
 
-/** Flags that configure the injector, shared with `meshgate explain`. */
-export const INJECTOR_FLAGS = {
-  values: { type: 'string' },
-  mesh: { type: 'string' },
-  'native-sidecars': { type: 'string' },
-  revision: { type: 'string' },
-  templates: { type: 'string' },
-  'extra-templates': { type: 'string' },
-} as const;
+export { INJECTOR_FLAGS };
 
 const FLAGS = {
   ...INJECTOR_FLAGS,
@@ -95,6 +86,7 @@ interface Context {
   readonly injector: Injector;
   readonly namespace: string;
   readonly io: CliIO;
+  readonly namespaceMeta?: InjectInput['namespaceMeta'];
 }
 
 /** A denial stops the command: nothing is printed and the exit code is 1. */
@@ -149,7 +141,7 @@ function injectObject(doc: Obj, cx: Context): Obj {
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
-  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}) });
+  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}), ...(cx.namespaceMeta ? { namespaceMeta: cx.namespaceMeta } : {}) });
   const label = describeObject(t);
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
@@ -176,22 +168,7 @@ export function renderDocuments(docs: readonly unknown[]): string {
 }
 
 export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
-  const path = (name: string): string | undefined => {
-    const v = str(p, name);
-    return v === undefined ? undefined : resolve(io.cwd, v);
-  };
-  const opts = { valuesFile: path('values'), meshFile: path('mesh'), templatesDir: path('templates'), extraTemplatesDir: path('extra-templates') };
-  try {
-    const settings = await loadInjectorSettings({
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-      nativeSidecars: bool(p, 'native-sidecars', true),
-      revision: str(p, 'revision') ?? '',
-    });
-    return createInjector(settings);
-  } catch (e) {
-    if (e instanceof InjectorConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+  return injectorFromFlags(p, io);
 }
 
 export const inject: Command = (argv, io) =>
@@ -205,7 +182,8 @@ export const inject: Command = (argv, io) =>
     if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file, await readText(file, io.cwd, io.readStdin));
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
+    const ns = await namespaceFromFlags(p, io);
+    const cx: Context = { injector, namespace: str(p, 'namespace') ?? ns?.name ?? '', io, ...(ns ? { namespaceMeta: ns.meta } : {}) };
     let out: unknown[];
     try {
       out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));
