@@ -27,16 +27,19 @@ export async function ensureKubeBinaries(cacheRoot: string, progress: Progress):
   return binaries;
 }
 
-/** Builds packages of the test/e2e/k8s module into binDir atomically (a partial build is never reused). */
-export async function goBuild(binDir: string, packages: readonly string[], ldflags: string, progress: Progress): Promise<void> {
+/**
+ * Builds packages of a Go module (test/e2e/k8s unless moduleDir says otherwise) into binDir
+ * atomically: a partial build is never reused.
+ */
+export async function goBuild(binDir: string, packages: readonly string[], ldflags: string, progress: Progress, moduleDir = K8S_MODULE_DIR): Promise<void> {
   const partial = `${binDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const stop = heartbeat(progress, `go build ${packages.map((p) => p.split('/').pop()).join(' ')}`);
   try {
     const args = ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', `${partial}/`, ...packages];
-    const res = await run('go', args, { cwd: K8S_MODULE_DIR, env: goEnv(), timeoutMs: 90 * 60_000 });
-    if (res.code !== 0) throw new Error(`go build failed (exit ${res.code}) in ${K8S_MODULE_DIR}:\n${tail(res.stderr, 60)}`);
+    const res = await run('go', args, { cwd: moduleDir, env: goEnv(), timeoutMs: 90 * 60_000 });
+    if (res.code !== 0) throw new Error(`go build failed (exit ${res.code}) in ${moduleDir}:\n${tail(res.stderr, 60)}`);
   } finally {
     stop();
   }
@@ -54,10 +57,10 @@ function versionLdflags(version: string): string {
   return ['-s', '-w', ...flags].join(' ');
 }
 
-async function checkGo(): Promise<void> {
+export async function checkGo(purpose = 'the e2e suite builds Kubernetes from source'): Promise<void> {
   try {
     await runOk('go', ['version'], { env: goEnv() });
   } catch (e) {
-    throw new Error(`the e2e suite builds Kubernetes from source and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
+    throw new Error(`${purpose} and needs Go on PATH (go 1.26+): ${(e as Error).message}`);
   }
 }

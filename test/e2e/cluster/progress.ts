@@ -2,10 +2,10 @@
 // minutes, and a silent terminal (or CI log) looks hung.
 export type Progress = (message: string) => void;
 
-export function stderrProgress(start = Date.now()): Progress {
+export function stderrProgress(start = Date.now(), label = 'e2e'): Progress {
   return (message) => {
     const secs = ((Date.now() - start) / 1000).toFixed(1).padStart(6);
-    process.stderr.write(`[e2e ${secs}s] ${message}\n`);
+    process.stderr.write(`[${label} ${secs}s] ${message}\n`);
   };
 }
 
