@@ -18,7 +18,10 @@ export function canBeNil(t: GoType): boolean {
 
 function assignable(from: GoType, to: GoType): boolean {
   if (from === to || to.isEmptyInterface) return true;
-  if (to.kind === 'interface') return to.name === 'error' && from.valueMethods.has('Error');
+  if (to.kind === 'interface') {
+    if (to.name === 'protoreflect.ProtoMessage') return from.kind === 'ptr' && from.elem?.proto !== undefined;
+    return to.name === 'error' && from.valueMethods.has('Error');
+  }
   return from.name === to.name;
 }
 

@@ -74,30 +74,44 @@ function normalize(v: unknown, t: GoType, path: string): unknown {
   return normalizeStruct(v, t, path);
 }
 
+/** Whether Go's encoding would leave the field out (omitempty and a zero value, pointers aside). */
+function omitted(x: unknown, t: GoType): boolean {
+  if (t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'interface') return false;
+  if (Array.isArray(x)) return x.length === 0;
+  if (isObject(x)) return t.kind === 'map' && Object.keys(x).length === 0;
+  return x === 0 || x === '' || x === false;
+}
+
 function normalizeStruct(v: Raw, t: GoType, path: string): Raw {
   const out: Raw = {};
   const fields = jsonFields(t);
   for (const [k, x] of Object.entries(v)) {
     if (k.startsWith('$')) out[k] = x;
     else {
-      const ft = fields.get(k);
-      if (ft !== undefined) out[k] = normalize(x, ft, `${path}.${k}`);
+      const f = fields.get(k);
+      if (f === undefined || (f.omitEmpty && omitted(x, f.type))) continue;
+      out[k] = normalize(x, f.type, `${path}.${k}`);
     }
   }
   return out;
 }
 
-const fieldCache = new WeakMap<GoType, Map<string, GoType>>();
+interface JSONField {
+  readonly type: GoType;
+  readonly omitEmpty: boolean;
+}
+
+const fieldCache = new WeakMap<GoType, Map<string, JSONField>>();
 
 /** JSON name → type of every field a struct decodes, inline embedded structs included. */
-function jsonFields(t: GoType): Map<string, GoType> {
+function jsonFields(t: GoType): Map<string, JSONField> {
   let m = fieldCache.get(t);
   if (m) return m;
   m = new Map();
   for (const f of t.fields) {
     if (f.flags & FLAG.noJSON) continue;
     if (f.flags & FLAG.inline && f.type.kind === 'struct') for (const [k, ft] of jsonFields(f.type)) m.set(k, ft);
-    else m.set(f.json, f.type);
+    else m.set(f.json, { type: f.type, omitEmpty: (f.flags & FLAG.omitEmpty) !== 0 });
   }
   fieldCache.set(t, m);
   return m;
