@@ -34,16 +34,17 @@ export function validateType(s: State, at: Where, v: Val, t: GoType | null): Val
     return s.fail(at, `invalid value; expected ${t.name}`);
   }
   if (t === null || t === REFLECT || assignable(v.t, t)) return v;
-  if (v.t.kind === 'interface' && !isNil(v)) {
-    const inner = concrete(v);
-    if (assignable(inner.t, t)) return inner;
+  let x = v;
+  if (x.t.kind === 'interface' && !isNil(x)) {
+    x = concrete(x);
+    if (assignable(x.t, t)) return x;
   }
-  if (v.t.kind === 'ptr' && v.t.elem && assignable(v.t.elem, t)) {
-    if (isNil(v)) return s.fail(at, `dereference of nil pointer of type ${t.name}`);
-    return elem(v);
+  if (x.t.kind === 'ptr' && x.t.elem && assignable(x.t.elem, t)) {
+    if (isNil(x)) return s.fail(at, `dereference of nil pointer of type ${t.name}`);
+    return elem(x);
   }
-  if (v.addr && t.kind === 'ptr' && t.elem && assignable(v.t, t.elem)) return new Val(t, v.v);
-  return s.fail(at, `wrong type for value; expected ${t.name}; got ${v.t.name}`);
+  if (x.addr && t.kind === 'ptr' && t.elem && assignable(x.t, t.elem)) return new Val(t, x.v);
+  return s.fail(at, `wrong type for value; expected ${t.name}; got ${x.t.name}`);
 }
 
 /** A number literal where nothing says its type: int, float64 when it looks like one. */

@@ -169,14 +169,13 @@ function literal(s: string, indent: number): string {
   return `|${hint}${chomp}\n${body.map((l) => (l === '' ? '' : ' '.repeat(indent) + l)).join('\n')}`;
 }
 
-/** A string scalar in the style yaml.v2 picks for it. */
+/** A string scalar in the style yaml.v2 picks for it (encoder's choice, then the emitter's fallbacks). */
 function scalar(s: string, indent: number, isKey: boolean): string {
   const a = analyze(s);
-  const canPlain = !resolvesAsNonString(s) && !isBase60Float(s);
-  if (s.includes('\n') && a.block && !isKey) return literal(s, indent);
-  if (!s.includes('\n') && canPlain && a.plain && !(s === '' && isKey)) return s;
-  if (a.single && !s.includes('\n')) return `'${s.replace(/'/g, "''")}'`;
-  return doubleQuoted(s);
+  if (s.includes('\n')) return a.block && !isKey ? literal(s, indent) : doubleQuoted(s);
+  if (resolvesAsNonString(s) || isBase60Float(s)) return doubleQuoted(s);
+  if (a.plain && !(s === '' && isKey)) return s;
+  return a.single ? `'${s.replace(/'/g, "''")}'` : doubleQuoted(s);
 }
 
 function num(text: string): string {

@@ -162,8 +162,8 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
     if (d === 0) throw new CallError('runtime error: integer divide by zero');
     return int64(toInt64(arg(a, 0)) % d);
   },
-  max: (a) => numbers(a, Math.max),
-  min: (a) => numbers(a, Math.min),
+  max: (a) => numbers(a, (x, y) => Math.max(x, y)),
+  min: (a) => numbers(a, (x, y) => Math.min(x, y)),
   addf: (a) => float(a.map(toFloat64).reduce((x, y) => x + y, 0)),
   subf: (a) => float(a.slice(1).map(toFloat64).reduce((x, y) => x - y, toFloat64(arg(a, 0)))),
   mulf: (a) => float(a.map(toFloat64).reduce((x, y) => x * y, 1)),
