@@ -15,8 +15,10 @@ import type { Config } from '../config.js';
 import type { Readiness } from '../server/readiness.js';
 import type { TlsPair } from '../server/tls.js';
 import { createCertSync } from './cert-sync.js';
-import { createConfigSync } from './config-sync.js';
-import type { InjectionFallback, InjectionSources } from './injection-config.js';
+import { configMapSource, istioConfigMapNames } from '../config-source/configmaps.js';
+import type { InjectionDocuments } from '../config-source/documents.js';
+import type { Injector } from '../inject/index.js';
+import { configLifecycle, type Lifecycle } from '../config-source/source.js';
 import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
@@ -55,10 +57,10 @@ export interface ClusterDeps {
   readonly log: Logger;
   readonly registry: Registry;
   readonly readiness: Readiness;
-  /** Builds and installs an injector; throws when the sources are not usable. */
-  readonly applyInjection: (sources: InjectionSources) => void;
-  /** File settings used where a ConfigMap key is absent. */
-  readonly fallback: InjectionFallback;
+  /** Builds an injector from documents (throws when they are not usable) and installs one. */
+  readonly injection: { readonly build: (docs: InjectionDocuments) => Injector; readonly swap: (next: Injector) => void };
+  /** File settings used where a ConfigMap key is absent (and the built-in templates). */
+  readonly fallback: InjectionDocuments;
   /** Metrics of configuration reloads (the server's configReload). */
   readonly onConfigReload: (component: string, ok: boolean) => void;
   /** Asks the server's TLS watcher to check the certificate files now. */
@@ -100,12 +102,19 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const leases = leaseStore(kube, config.namespace);
   const secrets = secretStore(kube, config.namespace);
   const certSync = createCertSync({ kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log, onFilesWritten: async () => void (await deps.checkTls()) });
-  const configSync = createConfigSync({
-    kube, namespace: config.namespace, injectorConfigMap: config.injectorConfigMap, meshConfigMap: config.meshConfigMap,
-    fallback: deps.fallback, apply: deps.applyInjection, log,
-    onResult: (ok) => {
+  const names = istioConfigMapNames(config.revision);
+  const source = configMapSource({
+    kube, namespace: config.istioNamespace, injectorConfigMap: config.injectorConfigMap ?? names.injector,
+    meshConfigMap: config.meshConfigMap ?? names.mesh, fallback: deps.fallback, log,
+  });
+  const configSync: Lifecycle = configLifecycle({
+    source, build: deps.injection.build, swap: deps.injection.swap,
+    onResult: (ok, detail) => {
       deps.onConfigReload('injector', ok);
-      if (ok) deps.readiness.unblock('injection-config');
+      if (ok) {
+        deps.readiness.unblock('injection-config');
+        log.info({ source: source.description, notes: detail.notes.length > 0 ? detail.notes : undefined }, 'injection configuration applied');
+      } else log.error({ source: source.description, reason: detail.reason }, `injection configuration rejected, keeping the one in use: ${detail.reason ?? ''}`);
     },
   });
   const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
@@ -152,6 +161,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     stop: async () => {
       certSync.stop();
       configSync.stop();
+      source.stop();
       await elector?.stop();
       duties.stop();
       await heartbeat.stop();

@@ -18,9 +18,9 @@ export interface Watching {
   close(): void;
 }
 
-export interface Lifecycle<T> {
-  /** The first build; throws when the configuration cannot be used. */
-  start(): Promise<T>;
+export interface Lifecycle {
+  /** Reads and builds once (swapping in on success), then follows the source. */
+  start(): Promise<boolean>;
   stop(): void;
 }
 
@@ -30,37 +30,47 @@ export interface LifecycleOptions<T> {
   readonly build: (docs: InjectionDocuments) => T;
   /** Installs a newly built engine. */
   readonly swap: (next: T) => void;
-  /** Reports every attempt after the first: ok, or the reason it was rejected. */
+  /** Reports every attempt: ok, or the reason it was rejected (the engine in use stays). */
   readonly onResult: (ok: boolean, detail: { reason?: string; notes: readonly string[] }) => void;
+  /** The documents the engine in use was built from: reading them again changes nothing. */
+  readonly initial?: InjectionDocuments;
 }
 
-/** Runs the lifecycle: reads and builds once, then follows the source; a failed update keeps the last good engine. */
-export function configLifecycle<T>(opts: LifecycleOptions<T>): Lifecycle<T> {
+/**
+ * Follows a source: each change is read and built completely before it is swapped in; a change
+ * that cannot be read or built keeps the engine in use. An unchanged configuration is not rebuilt.
+ */
+export function configLifecycle<T>(opts: LifecycleOptions<T>): Lifecycle {
   let watching: Watching | undefined;
-  let lastKey: string | undefined;
-  const attempt = async (): Promise<void> => {
+  let lastKey: string | undefined = opts.initial ? JSON.stringify(opts.initial) : undefined;
+  let failing = false;
+  const attempt = async (): Promise<boolean> => {
     let docs: InjectionDocuments;
     let next: T;
     try {
       docs = await opts.source.read();
       const key = JSON.stringify(docs);
-      if (key === lastKey) return;
+      if (key === lastKey) {
+        if (failing) opts.onResult(true, { notes: ['the configuration is back to the one in use'] });
+        failing = false;
+        return true;
+      }
       next = opts.build(docs);
       lastKey = key;
     } catch (e) {
+      failing = true;
       opts.onResult(false, { reason: (e as Error).message, notes: [] });
-      return;
+      return false;
     }
+    failing = false;
     opts.swap(next);
     opts.onResult(true, { notes: docs.notes });
+    return true;
   };
   return {
     start: async () => {
-      const docs = await opts.source.read();
-      const engine = opts.build(docs);
-      lastKey = JSON.stringify(docs);
       watching = opts.source.watch(() => void attempt());
-      return engine;
+      return attempt();
     },
     stop: () => watching?.close(),
   };
