@@ -57,6 +57,14 @@ function idealConstant(s: State, at: Where, n: Extract<ArgNode, { kind: 'number'
   return INVALID;
 }
 
+/** A number literal's value, computed once when it has one (errors stay at run time). */
+function constantNumber(n: Extract<ArgNode, { kind: 'number' }>, at: Where): Eval {
+  const { number } = n;
+  if (number.isComplex || (!number.isInt && !number.isFloat) || (number.isUint && !number.isInt && !number.isFloat)) return (s) => idealConstant(s, at, n);
+  const v = number.isFloat && !/^[+-]?0[xX]/.test(number.text) && !number.text.startsWith("'") && /[.eEpP]/.test(number.text) ? new Val(T.float64, number.float) : number.isInt ? new Val(T.int, number.int) : undefined;
+  return v === undefined ? (s) => idealConstant(s, at, n) : () => v;
+}
+
 function emptyInterface(n: ArgNode, at: Where, sub: Eval | undefined): Eval {
   switch (n.kind) {
     case 'bool':
@@ -64,7 +72,7 @@ function emptyInterface(n: ArgNode, at: Where, sub: Eval | undefined): Eval {
     case 'string':
       return () => new Val(T.string, n.text);
     case 'number':
-      return (s) => idealConstant(s, at, n);
+      return constantNumber(n, at);
   }
   return sub ?? ((s) => s.fail(at, `can't handle ${at.action} for an interface argument`));
 }
@@ -91,8 +99,10 @@ export function compileArg(n: ArgNode, t: GoType | null): Eval {
     case 'nil':
       if (t !== null && canBeNil(t)) return () => (t === REFLECT ? INVALID : zero(t));
       return (s) => s.fail(at, `cannot assign nil to ${t?.name ?? 'an untyped value'}`);
-    case 'field':
-      return check((s, dot) => evalFieldChain(s, dot, dot, n, n.ident, [n], MISSING));
+    case 'field': {
+      const args = [n];
+      return check((s, dot) => evalFieldChain(s, dot, dot, at, n.ident, args, MISSING));
+    }
     case 'variable':
       return check(variable(n, null));
     case 'pipe':
@@ -111,7 +121,7 @@ function chain(n: Extract<ArgNode, { kind: 'chain' }>, args: readonly ArgNode[] 
   const head = compileArg(n.node, null);
   return (s, dot, final = MISSING) => {
     if (n.node.kind === 'nil') return s.fail(at, `indirection through explicit nil in ${at.action}`);
-    return evalFieldChain(s, dot, head(s, dot), n, n.field, args ?? [n], final);
+    return evalFieldChain(s, dot, head(s, dot), at, n.field, args ?? [n], final);
   };
 }
 
@@ -124,7 +134,8 @@ function variable(n: Extract<ArgNode, { kind: 'variable' }>, args: readonly ArgN
       return s.varValue(name, at);
     };
   }
-  return (s, dot, final = MISSING) => evalFieldChain(s, dot, s.varValue(name, at), n, fields, args ?? [n], final);
+  const all = args ?? [n];
+  return (s, dot, final = MISSING) => evalFieldChain(s, dot, s.varValue(name, at), at, fields, all, final);
 }
 
 function functionCall(n: Extract<ArgNode, { kind: 'identifier' }>, cmd: CommandNode | null): Cmd {
@@ -157,7 +168,7 @@ function constantCommand(first: ArgNode, at: Where): Cmd {
       case 'string':
         return () => new Val(T.string, first.text);
       case 'number':
-        return (s) => idealConstant(s, at, first);
+        return constantNumber(first, at);
       case 'nil':
         return (s) => s.fail(at, 'nil is not a command');
     }
@@ -172,8 +183,10 @@ export function compileCommand(cmd: CommandNode): Cmd {
   const at = whereOf(first, commandString(cmd));
   const tooMany = cmd.args.length > 1;
   switch (first.kind) {
-    case 'field':
-      return (s, dot, final = MISSING) => evalFieldChain(s, dot, dot, first, first.ident, cmd.args, final);
+    case 'field': {
+      const fieldAt = whereOf(first);
+      return (s, dot, final = MISSING) => evalFieldChain(s, dot, dot, fieldAt, first.ident, cmd.args, final);
+    }
     case 'chain':
       return chain(first, cmd.args);
     case 'identifier':

@@ -6,13 +6,12 @@ import type { ArgNode } from './ast.js';
 import { CallError, GoTemplateError } from './errors.js';
 import { canBeNil, prepare, validateType, type Eval } from './eval.js';
 import { callMethod, methodSet } from './methods.js';
-import { MISSING, REFLECT, whereOf, type Func, type State, type Where } from './state.js';
+import { MISSING, REFLECT, type Func, type State, type Where } from './state.js';
 import { T, typeNamed, type GoType, type MethodDesc } from './types.js';
 import { box, concrete, fieldOf, indirect, indirectInterface, INVALID, isValid, mapIndex, truth, type Val } from './value.js';
 
 /** Evaluates `.A.B.C` on a receiver; only the last step gets the arguments. */
-export function evalFieldChain(s: State, dot: Val, receiver: Val, node: ArgNode, ident: readonly string[], args: readonly ArgNode[] | null, final: Val): Val {
-  const at = whereOf(node);
+export function evalFieldChain(s: State, dot: Val, receiver: Val, at: Where, ident: readonly string[], args: readonly ArgNode[] | null, final: Val): Val {
   let r = receiver;
   const n = ident.length;
   for (let i = 0; i < n - 1; i++) r = evalField(s, at, dot, ident[i] as string, null, MISSING, r);

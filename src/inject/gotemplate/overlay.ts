@@ -5,6 +5,7 @@
 // (`$patch`…) and nulls (deletions) pass through for the merge.
 import { parseAllDocuments, type Tags } from 'yaml';
 import { CallError } from './errors.js';
+import { parseFast, Unsupported } from './fastyaml.js';
 import { FLAG, typeNamed, type GoType } from './types.js';
 
 const YAML_OPTIONS = {
@@ -19,6 +20,20 @@ type Raw = Record<string, unknown>;
 
 /** Parses a rendered template; throws CallError for text that is not a YAML mapping. */
 export function parseRendered(text: string): Raw {
+  let value: unknown;
+  try {
+    value = parseFast(text);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    return parseFull(text);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new CallError('the rendered template is not a YAML mapping (a Pod overlay)');
+  return value as Raw;
+}
+
+/** The full YAML parser, for what the fast reader leaves to it. */
+function parseFull(text: string): Raw {
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const first = Array.isArray(docs) ? docs[0] : docs;
   if (first === undefined) return {};
