@@ -60,6 +60,26 @@ export function sidecarTemplateData(d: TemplateData): Val {
   return root;
 }
 
+/** How many distinct renderings of one template are kept decoded (Pods of one workload render alike). */
+const OVERLAY_CACHE_SIZE = 64;
+
+/**
+ * Reads rendered text as a Pod overlay, remembering the last few: the Pods of one workload
+ * usually render to the same text, and a scale-up then decodes it once. Overlays are frozen,
+ * as the merge expects of shared template output.
+ */
+function overlayReader(): (text: string) => Record<string, unknown> {
+  const cache = new Map<string, Record<string, unknown>>();
+  return (text) => {
+    const known = cache.get(text);
+    if (known) return known;
+    const overlay = deepFreeze(podOverlay(parseRendered(text)));
+    if (cache.size >= OVERLAY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(text, overlay);
+    return overlay;
+  };
+}
+
 /** Parses a Go template; throws InjectorConfigError naming the template, line and column. */
 export function compileGoInjectionTemplate(name: string, text: string, funcs: FuncMap): CompiledTemplate {
   let t: ReturnType<typeof parseGoTemplate>;
@@ -69,11 +89,12 @@ export function compileGoInjectionTemplate(name: string, text: string, funcs: Fu
     if (e instanceof GoTemplateError) throw new InjectorConfigError(`template "${name}"`, `line ${e.line}, column ${e.column}: ${e.reason}`);
     throw e;
   }
+  const read = overlayReader();
   return {
     name,
     render: (data) => {
       try {
-        return podOverlay(parseRendered(t.execute(sidecarTemplateData(data as unknown as TemplateData))));
+        return read(t.execute(sidecarTemplateData(data as unknown as TemplateData)));
       } catch (e) {
         if (e instanceof GoTemplateError) throw new TemplateRenderError(e.message);
         if (e instanceof CallError) throw new TemplateRenderError(`template "${name}": ${e.message}`);
