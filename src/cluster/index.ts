@@ -23,6 +23,7 @@ import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type 
 import { createLeaderDuties } from './leader.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
 import { createClusterMetrics } from './metrics.js';
+import { namespaceLookup, type NamespaceLookup } from './namespaces.js';
 import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {
@@ -72,6 +73,8 @@ export interface ClusterDeps {
 
 export interface ClusterAgent {
   readonly identity: string;
+  /** The Pods' Namespaces, read from the API server and cached. */
+  readonly namespaces: NamespaceLookup;
   start(): Promise<void>;
   /** The server now serves `pair` (called by its TLS watcher). */
   served(pair: TlsPair): void;
@@ -141,6 +144,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   };
   return {
     identity,
+    namespaces: namespaceLookup(kube, log),
     start: async () => {
       log.info({ namespace: config.namespace, secret: config.secretName, lease: config.leaseName, sans }, 'cluster mode starting');
       certSync.onChange(checkInstalled);

@@ -93,10 +93,12 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const metrics = createMetrics(registry);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions } });
+  let cluster: ClusterAgent | undefined;
+  const namespaces = (name: string): ReturnType<ClusterAgent['namespaces']> => cluster?.namespaces(name) ?? Promise.resolve(undefined);
+  const app = buildApp({ logger: log, metrics, readiness, injector, namespaces, limits: config, tls: { ...pair, ...tlsOptions } });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = clusterMode ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: docs, checkTls }) : undefined;
+  cluster = clusterMode ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: docs, checkTls }) : undefined;
   tls = watchTls({
     files,
     initial: pair,

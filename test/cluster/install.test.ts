@@ -41,6 +41,7 @@ describe('the install in cluster mode', () => {
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
       'networking.istio.io/gateways: create',
+      '/namespaces: get',
     ]);
   });
 });
