@@ -20,11 +20,11 @@ const { values: opts } = parseArgs({
   },
 });
 const load = (file) => import(pathToFileURL(join(resolve(opts.dist), file)).href);
-const { loadInjectorSettings } = await load('injection-settings.js');
-const { createInjector } = await load('inject/index.js');
+const { readInjectionFiles } = await load('config-source/files.js');
+const { buildInjector } = await load('config-source/build.js');
 const { validateObject } = await load('validate/index.js');
 
-const injector = createInjector(await loadInjectorSettings({ nativeSidecars: true, revision: '' }));
+const injector = buildInjector(await readInjectionFiles({}), { nativeSidecars: true, revision: '', controlPlaneEnv: {} });
 
 /** One operation per workload: what the route handler spends inside meshgate's cores. */
 function operation(name) {

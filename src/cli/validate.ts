@@ -32,7 +32,9 @@ injector's own checks, without a cluster. As strict as kubectl reading the same 
   -h, --help            show this help
 
 Injection settings for Pods and workloads (as for meshgate inject): --values FILE,
---mesh FILE, --templates DIR, --extra-templates DIR, --revision REV, --native-sidecars=BOOL.
+--mesh FILE, --injector-config FILE, --control-plane-env KEY=VALUE, --templates DIR,
+--extra-templates DIR, --revision REV, --native-sidecars=BOOL (and istioctl's names
+--injectConfigFile, --valuesFile, --meshConfigFile).
 
 What is an error, as kubectl sees it:
   - a document without apiVersion or kind; a YAML syntax error or a duplicate key
@@ -94,7 +96,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { documents, skipped } = await readInputs(paths, { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(flags, 'exclude') });
   io.stderr(skippedNotes('validate', skipped));
   let injector: Injector | undefined;
-  if (documents.some(needsInjector)) injector = await buildInjector(flags, io);
+  if (documents.some(needsInjector)) injector = await buildInjector(flags, io, 'validate');
   const cx = {
     injector: (): Injector => {
       if (!injector) throw new Error('the injector was not built although a workload needs it');

@@ -1,5 +1,5 @@
 // Cluster mode (issue 6): injection configuration from the istio-sidecar-injector ConfigMap
-// (Istio's layout), applied without a restart; a broken update keeps the last good
+// (Istio's layout, in istio-system), applied without a restart; a broken update keeps the last good
 // configuration, is logged with its reason and shows in the metrics.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './cluster/net.js';
 import {
-  NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
+  ISTIO_NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
   serviceAccountKubeconfig, startClusterMeshgate, waitReady, type ClusterMeshgate,
 } from './cluster-mode.js';
 import { kubectl } from './support.js';
@@ -21,7 +21,7 @@ interface Container {
 }
 
 function configMap(values: string): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INJECTOR_CM, namespace: NS }, data: { values } });
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INJECTOR_CM, namespace: ISTIO_NS }, data: { values } });
 }
 
 async function setValues(values: string): Promise<void> {
