@@ -150,14 +150,14 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   validatingWebhookName: { flag: 'validating-webhook-name', env: 'MESHGATE_VALIDATING_WEBHOOK_NAME', help: 'cluster mode: ValidatingWebhookConfiguration whose CA bundle and failure policy meshgate keeps ("" = none)' },
   probeNamespace: { flag: 'probe-namespace', env: 'MESHGATE_PROBE_NAMESPACE', help: 'cluster mode: namespace of the dry-run probe that proves the validating webhook (default default)' },
   injectorConfigFile: { flag: 'injector-config', env: 'MESHGATE_INJECTOR_CONFIG', help: "Istio's injector config document or the whole istio-sidecar-injector ConfigMap (its Go templates replace the built-in ones)" },
-  controlPlaneEnv: { flag: 'control-plane-env', env: 'MESHGATE_CONTROL_PLANE_ENV', help: 'istiod environment settings that change injection, KEY=VALUE, comma-separated (e.g. COMPLIANCE_POLICY=fips-140-3)' },
+  controlPlaneEnv: { flag: 'control-plane-env', env: 'MESHGATE_CONTROL_PLANE_ENV', help: 'istiod environment settings that change injection, KEY=VALUE, repeatable or comma-separated (e.g. COMPLIANCE_POLICY=fips-140-3)' },
   istioNamespace: { flag: 'istio-namespace', env: 'MESHGATE_ISTIO_NAMESPACE', help: "cluster mode: namespace of Istio's ConfigMaps (default istio-system)" },
   injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `config`, `values` and `meshgate-templates` (default istio-sidecar-injector, -<revision> for a revision)' },
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio, -<revision> for a revision)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
   certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
   validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
-  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed, rejected configuration) in meshgate\'s namespace (default false; needs create on events)' },
+  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate\'s namespace, and rejected injection configuration on Istio\'s ConfigMap in --istio-namespace (default false; needs create on events in both)' },
   ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
   analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
@@ -169,8 +169,8 @@ export class ConfigError extends Error {
 }
 
 export interface ConfigSources {
-  /** Parsed flags, keyed by flag name (`tls-cert`), as strings or booleans. */
-  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  /** Parsed flags, keyed by flag name (`tls-cert`), as strings or booleans (a repeatable flag: strings). */
+  readonly flags: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Contents of --config / MESHGATE_CONFIG, keyed by setting name. */
   readonly file?: Readonly<Record<string, unknown>>;

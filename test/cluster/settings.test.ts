@@ -27,6 +27,7 @@ describe('cluster settings', () => {
 
   it('istiod settings that change injection: KEY=VALUE pairs, comma-separated, each checked', () => {
     expect(buildConfig({ flags: { 'control-plane-env': 'COMPLIANCE_POLICY=fips-140-3,ENABLE_NATIVE_SIDECARS=false' }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' });
+    expect(buildConfig({ flags: { 'control-plane-env': ['COMPLIANCE_POLICY=fips-140-3', 'PILOT_X=a,b'] }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', PILOT_X: 'a,b' });
     expect(() => buildConfig({ flags: {}, env: { MESHGATE_CONTROL_PLANE_ENV: 'bad' } })).toThrow(/controlPlaneEnv \(--control-plane-env \/ MESHGATE_CONTROL_PLANE_ENV\): "bad" is not KEY=VALUE/);
     expect(buildConfig({ flags: { 'istio-namespace': 'istio-canary-ns' }, env: {} }).istioNamespace).toBe('istio-canary-ns');
   });
