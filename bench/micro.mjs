@@ -21,12 +21,12 @@ const { values: opts } = parseArgs({
   },
 });
 const load = (file) => import(pathToFileURL(join(resolve(opts.dist), file)).href);
-const { loadInjectorSettings } = await load('injection-settings.js');
-const { createInjector } = await load('inject/index.js');
+const { readInjectionFiles } = await load('config-source/files.js');
+const { buildInjector } = await load('config-source/build.js');
 const { validatorsFor } = await load('crds.js');
 const { DEFAULT_SETTINGS } = await load('validate/index.js');
 
-const injector = createInjector(await loadInjectorSettings({ nativeSidecars: true, revision: '' }));
+const injector = buildInjector(await readInjectionFiles({}), { nativeSidecars: true, revision: '', controlPlaneEnv: {} });
 // The server's validator: the bundled CRDs, every served version compiled before measuring.
 const validators = validatorsFor(DEFAULT_SETTINGS);
 validators.precompile();

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { WORKLOADS, podOfSize } from './data/make.mjs';
 import { deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
+import { cpuMicros, ISTIO_WEBHOOK_CPU_US, istioTemplateFlags } from './istio-templates.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -106,6 +107,35 @@ function routeOf(name) {
   return name.startsWith('inject') ? '/inject' : '/validate';
 }
 
+/** The /inject workloads once more, on a meshgate configured with Istio's own templates. */
+async function istioTemplateRows(names, bodies, builtinCpu) {
+  const chart = istioTemplateFlags(root);
+  if (!chart.flags) {
+    log(`Istio's templates: skipped, ${chart.reason}`);
+    return [];
+  }
+  const mg = await startMeshgate({ serveArgs: ['--log-level', 'info', ...chart.flags] });
+  const rows = [];
+  try {
+    for (const n of names.filter((x) => x.startsWith('inject'))) {
+      const res = await post(mg.port, '/inject', bodies[n], n);
+      if (res.status !== 200 || !JSON.parse(res.body).response.patch) throw new Error(`${n} with Istio's templates: ${res.body.slice(0, 300)}`);
+      await cannon(mg.port, '/inject', bodies[n], n, CONNECTIONS, 2);
+      log(`${n}: meshgate with Istio's templates ${DURATION}s × ${CONNECTIONS} connections`);
+      let r;
+      const before = cpuMicros(mg.child.pid);
+      const handler = await serverSeconds(mg.port, 'sidecar_injection_time_seconds', async () => {
+        r = await cannon(mg.port, '/inject', bodies[n], n, CONNECTIONS, DURATION);
+      });
+      const cpuUs = Math.round((cpuMicros(mg.child.pid) - before) / Math.max(1, r.requests.total));
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), reqPerSec: Math.round(r.requests.average), handlerMs: +(handler * 1000).toFixed(3), cpuUs, builtinCpuUs: builtinCpu[n] ?? null });
+    }
+  } finally {
+    await mg.stop();
+  }
+  return rows;
+}
+
 /** The server process's CPU seconds (user + system), from /metrics. */
 function cpuSeconds(text) {
   return Number(text.match(/^process_cpu_seconds_total (\S+)$/m)?.[1] ?? NaN);
@@ -161,8 +191,10 @@ async function main() {
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
       const cost = {};
+      const cpuBefore = cpuMicros(mesh.child.pid);
       const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION))), cost);
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs });
+      const cpuUs = Math.round((cpuMicros(mesh.child.pid) - cpuBefore) / Math.max(1, mg.requests));
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs, cpuUs });
     }
 
     const sweep = [];
@@ -176,7 +208,9 @@ async function main() {
         sweep.push({ sizeKB: +(body.length / 1024).toFixed(1), handlerMs: +(s * 1000).toFixed(3), p50Ms: r.p50Ms, p99Ms: r.p99Ms, reqPerSec: r.reqPerSec, errors: r.errors });
       }
     }
-    report({ rows, sweep, rssMB: +(await rssMB(meshPort)).toFixed(1), outDir });
+    const rss = +(await rssMB(meshPort)).toFixed(1);
+    const istio = await istioTemplateRows(names, bodies, Object.fromEntries(rows.map((r) => [r.workload, r.cpuUs])));
+    report({ rows, sweep, istio, rssMB: rss, outDir });
   } finally {
     await stop(ceiling);
     await mesh.stop();
@@ -188,7 +222,7 @@ function pad(s, n) {
   return String(s).padStart(n);
 }
 
-function report({ rows, sweep, rssMB, outDir }) {
+function report({ rows, sweep, istio, rssMB, outDir }) {
   const lines = [];
   lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('cpu ms/req', 12)}${pad('errors', 8)}`);
   for (const r of rows) {
@@ -199,11 +233,16 @@ function report({ rows, sweep, rssMB, outDir }) {
     lines.push('', `/inject size sweep (1 connection): ${'KB'.padStart(6)}${pad('handler ms', 12)}${pad('× 5 KB', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('r/s', 8)}`);
     for (const s of sweep) lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
   }
+  if (istio.length > 0) {
+    lines.push('', `server CPU per /inject request (µs), built-in templates vs Istio's own templates (pinned release) vs Istio's webhook (${ISTIO_WEBHOOK_CPU_US} µs per 4 KB Pod, measured on this machine):`);
+    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('built-in', 10)}${pad("Istio's tpl", 13)}${pad('handler ms', 12)}${pad('r/s', 8)}${pad('× Istio', 9)}`);
+    for (const r of istio) lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs, 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad((r.cpuUs / ISTIO_WEBHOOK_CPU_US).toFixed(2), 9)}`);
+  }
   lines.push('', `meshgate RSS after the run: ${rssMB} MB`);
   console.log(lines.join('\n'));
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
   const file = join(outDir, `${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, rssMB }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates: istio, rssMB }, null, 2));
   console.log(`results written to ${file}`);
 }
 

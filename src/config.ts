@@ -40,6 +40,19 @@ const duration = (min: string, max: string): z.ZodType<number, string> =>
     });
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** KEY=VALUE settings, given as a list or comma-separated (istiod's environment variables). */
+const envList = z
+  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== '')), z.record(z.string(), z.string())])
+  .transform((v, ctx): Record<string, string> => {
+    if (!Array.isArray(v)) return v;
+    const out: Record<string, string> = {};
+    for (const p of v) {
+      const i = p.indexOf('=');
+      if (i <= 0) ctx.addIssue({ code: 'custom', message: `"${p}" is not KEY=VALUE (e.g. COMPLIANCE_POLICY=fips-140-3)` });
+      else out[p.slice(0, i)] = p.slice(i + 1);
+    }
+    return out;
+  });
 const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lower-case letters, digits, - and .)').max(253);
 const sanList = z
   .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
@@ -80,8 +93,11 @@ export const configSchema = z.strictObject({
   mutatingWebhookName: objectName.default('meshgate-sidecar-injector'),
   validatingWebhookName: z.union([z.literal(''), objectName]).default('meshgate-validator'),
   probeNamespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('default'),
-  injectorConfigMap: objectName.default('istio-sidecar-injector'),
-  meshConfigMap: objectName.default('istio'),
+  injectorConfigFile: z.string().optional(),
+  controlPlaneEnv: envList.default({}),
+  istioNamespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('istio-system'),
+  injectorConfigMap: objectName.optional(),
+  meshConfigMap: objectName.optional(),
   leaseName: objectName.default('meshgate-leader'),
   certManagement: z.enum(['builtin', 'external'], { error: 'must be builtin or external' }).default('builtin'),
   validatingFailClosed: bool.default(true),
@@ -136,12 +152,15 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   mutatingWebhookName: { flag: 'mutating-webhook-name', env: 'MESHGATE_MUTATING_WEBHOOK_NAME', help: 'cluster mode: MutatingWebhookConfiguration whose CA bundle meshgate keeps (default meshgate-sidecar-injector)' },
   validatingWebhookName: { flag: 'validating-webhook-name', env: 'MESHGATE_VALIDATING_WEBHOOK_NAME', help: 'cluster mode: ValidatingWebhookConfiguration whose CA bundle and failure policy meshgate keeps ("" = none)' },
   probeNamespace: { flag: 'probe-namespace', env: 'MESHGATE_PROBE_NAMESPACE', help: 'cluster mode: namespace of the dry-run probe that proves the validating webhook (default default)' },
-  injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
-  meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
+  injectorConfigFile: { flag: 'injector-config', env: 'MESHGATE_INJECTOR_CONFIG', help: "Istio's injector config document or the whole istio-sidecar-injector ConfigMap (its Go templates replace the built-in ones)" },
+  controlPlaneEnv: { flag: 'control-plane-env', env: 'MESHGATE_CONTROL_PLANE_ENV', help: 'istiod environment settings that change injection, KEY=VALUE, repeatable or comma-separated (e.g. COMPLIANCE_POLICY=fips-140-3)' },
+  istioNamespace: { flag: 'istio-namespace', env: 'MESHGATE_ISTIO_NAMESPACE', help: "cluster mode: namespace of Istio's ConfigMaps (default istio-system)" },
+  injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `config`, `values` and `meshgate-templates` (default istio-sidecar-injector, -<revision> for a revision)' },
+  meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio, -<revision> for a revision)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
   certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
   validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
-  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed, rejected configuration) in meshgate\'s namespace (default false; needs create on events)' },
+  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate\'s namespace, and rejected injection configuration on Istio\'s ConfigMap in --istio-namespace (default false; needs create on events in both)' },
   ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
   fieldValidation: { flag: 'field-validation', env: 'MESHGATE_FIELD_VALIDATION', help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore' },
   regexCheck: { flag: 'regex-check', env: 'MESHGATE_REGEX_CHECK', help: 'meshgate rule re2-regex (Gateway API regular expressions must be RE2): deny (default) or warn' },
@@ -156,8 +175,8 @@ export class ConfigError extends Error {
 }
 
 export interface ConfigSources {
-  /** Parsed flags, keyed by flag name (`tls-cert`), as strings or booleans. */
-  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  /** Parsed flags, keyed by flag name (`tls-cert`), as strings or booleans (a repeatable flag: strings). */
+  readonly flags: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Contents of --config / MESHGATE_CONFIG, keyed by setting name. */
   readonly file?: Readonly<Record<string, unknown>>;

@@ -18,10 +18,10 @@ const one = (kind: string): Obj => {
 describe('manifests/ (kubectl kustomize)', () => {
   it('has every object of the install', () => {
     expect(docs.map((d) => d.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'ResourceQuota', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'ResourceQuota', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
     );
     for (const d of docs.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(x.kind))) {
-      expect(d.metadata.namespace, d.kind).toBe('meshgate-system');
+      expect(d.metadata.namespace, `${d.kind} ${d.metadata.name}`).toBe(d.metadata.name === 'meshgate-istio-config' ? 'istio-system' : 'meshgate-system');
     }
   });
 

@@ -9,11 +9,12 @@ import { readInputs } from './documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
 import { buildInjector, INJECTOR_FLAGS } from './inject.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
-import { namespacesIn, readNamespaceFile, type NamespaceInfo } from './namespaces.js';
+import { namespacesIn, readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { skippedNotes } from './validate.js';
 
 const HELP = `Usage: meshgate explain -f FILE [--namespace-labels k=v,...] [--namespace-file FILE]
                         [--namespace NS] [--revision REV] [--values FILE] [--mesh FILE]
+                        [--injector-config FILE] [--control-plane-env KEY=VALUE]...
                         [--native-sidecars=true|false] [-o text|json|yaml] [--output-file FILE]
 
 Explains, for every Pod and workload in FILE, whether meshgate would inject the sidecar and
@@ -27,13 +28,19 @@ would deny the Pod, the reason.
                             repeatable. A Namespace object in it supplies that namespace's
                             labels (kubectl kustomize output usually has one)
   --namespace-file FILE     a Namespace object (kubectl get namespace NS -o yaml); its labels
-                            decide, and its name is the namespace of objects that name none
+                            decide, and its name is the namespace of objects that name none;
+                            its annotations give the proxy's user and group on OpenShift
   --namespace-labels K=V,…  labels of the Pods' namespace, e.g. istio-injection=enabled or
                             istio.io/rev=canary; repeatable; overrides any Namespace object
   --namespace NS            namespace of objects that do not name one
   --revision REV            the revision whose injector to emulate ("" = default); e.g. canary
   --values FILE             Istio injector values (JSON or YAML), as for meshgate inject
   --mesh FILE               Istio MeshConfig (JSON or YAML), as for meshgate inject
+  --injector-config FILE    Istio's injector config or istio-sidecar-injector ConfigMap, as for
+                            meshgate inject (istioctl's names work too: --injectConfigFile,
+                            --valuesFile, --meshConfigFile)
+  --control-plane-env K=V   an istiod environment setting that changes injection, e.g.
+                            COMPLIANCE_POLICY=fips-140-3; repeatable
   --native-sidecars=BOOL    native (true, default) or classic (false) sidecars
   --templates DIR           directory of the built-in templates
   --extra-templates DIR     directory of additional templates
@@ -87,16 +94,18 @@ export interface ExplainedObject extends Explanation {
 }
 
 interface NamespaceSource {
-  labels(namespace: string): { labels: Record<string, string>; from: string };
+  /** The namespace's labels and where they come from; its annotations when a Namespace object gave them. */
+  labels(namespace: string): { labels: Record<string, string>; from: string; annotations?: Readonly<Record<string, string>> };
 }
 
 function namespaceSource(flagLabels: readonly string[], files: readonly NamespaceInfo[], input: readonly NamespaceInfo[]): NamespaceSource {
   const fromFlags = flagLabels.length > 0 ? parseLabels(flagLabels) : undefined;
   return {
     labels: (namespace) => {
-      if (fromFlags) return { labels: fromFlags, from: '--namespace-labels' };
       const ns = files.find((n) => n.name === namespace) ?? input.find((n) => n.name === namespace);
-      if (ns) return { labels: { ...ns.labels }, from: `Namespace ${ns.name} (${ns.source})` };
+      const annotations = ns ? { annotations: ns.annotations } : {};
+      if (fromFlags) return { labels: fromFlags, from: '--namespace-labels', ...annotations };
+      if (ns) return { labels: { ...ns.labels }, from: `Namespace ${ns.name} (${ns.source})`, ...annotations };
       return { labels: {}, from: `none given: namespace ${namespace || '(unnamed)'} is taken as unlabelled (give --namespace-labels or --namespace-file)` };
     },
   };
@@ -135,12 +144,6 @@ function render(explained: readonly ExplainedObject[], format: 'text' | 'json' |
   return explained.map(textOf).join('\n');
 }
 
-async function fileNamespaces(files: readonly string[], io: CliIO): Promise<NamespaceInfo[]> {
-  const out: NamespaceInfo[] = [];
-  for (const f of files) out.push(...(await readNamespaceFile(f, io)));
-  return out;
-}
-
 export const explain: Command = (argv, io) =>
   runCommand('explain', io, async () => {
     const p = parseFlags(argv, FLAGS, true);
@@ -150,8 +153,8 @@ export const explain: Command = (argv, io) =>
     }
     if (strs(p, 'filename').length === 0 && p.positionals.length === 0) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const format = outputFormat(p, ['text', 'json', 'yaml'], 'text');
-    const nsFiles = await fileNamespaces(strs(p, 'namespace-file'), io);
-    const injector = await buildInjector(p, io);
+    const nsFiles = await readNamespaceFiles(strs(p, 'namespace-file'), io);
+    const injector = await buildInjector(p, io, 'explain');
     const { documents, skipped } = await readInputs(inputPaths(p), { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(p, 'exclude') });
     io.stderr(skippedNotes('explain', skipped));
     const broken = documents.find((d) => d.error !== undefined);
@@ -162,7 +165,8 @@ export const explain: Command = (argv, io) =>
     if (templates.length === 0) throw new InputError(`${inputPaths(p).join(', ')}: no Pod or workload to explain`);
     const explained: ExplainedObject[] = templates.map((t) => {
       const ns = source.labels(t.namespace);
-      const e = injector.explain({ pod: t.pod, namespace: t.namespace, namespaceLabels: ns.labels, ...(t.workload ? { workload: t.workload } : {}) });
+      const namespaceMeta = ns.annotations ? { namespaceMeta: { labels: ns.labels, annotations: ns.annotations } } : {};
+      const e = injector.explain({ pod: t.pod, namespace: t.namespace, namespaceLabels: ns.labels, ...namespaceMeta, ...(t.workload ? { workload: t.workload } : {}) });
       const webhook = e.webhooks?.find((w) => w.matched)?.name ?? null;
       return { kind: t.kind, name: t.name, ...e, namespaceLabels: ns.labels, namespaceLabelsFrom: ns.from, webhook };
     });

@@ -3,18 +3,22 @@
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
-import { loadInjectorSettings } from '../injection-settings.js';
-import { bool, emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import type { Injector } from '../inject/index.js';
+import type { InjectInput } from '../inject/types.js';
+import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
+import { INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags } from './injector-config.js';
 import { parseYamlDocuments, readText, STDIN } from './documents.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
+import { readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { describeObject, podTemplateOf } from '../workloads.js';
 
 export { describeObject, podTemplateOf, type PodTemplate } from '../workloads.js';
 
-const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=true|false]
-                       [--revision REV] [--namespace NS] [--templates DIR] [--extra-templates DIR]
-                       [-o yaml|json] [--output-file FILE]
+const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--injector-config FILE]
+                       [--native-sidecars=true|false] [--revision REV] [--namespace NS]
+                       [--namespace-file FILE]... [--control-plane-env KEY=VALUE]...
+                       [--templates DIR] [--extra-templates DIR] [-o yaml|json]
+                       [--output-file FILE]
 
 Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
 in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
@@ -24,14 +28,15 @@ kinds are printed unchanged. Pods that must not be injected (host network, the
 sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
 
   -f, --filename FILE     manifest to read; "-" reads standard input (required)
-  --values FILE           Istio injector values (JSON or YAML), merged over Istio's chart
-                          defaults; an explicit null removes a default
-  --mesh FILE             Istio MeshConfig (JSON or YAML) applied over the default mesh config
-  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
+${INJECTOR_HELP}  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
                           init container with restartPolicy Always); false: a classic container.
                           The Pod annotation sidecar.istio.io/nativeSidecar overrides it
   --revision REV          the control-plane revision to inject for ("" = default)
   --namespace NS          namespace of objects that do not name one
+  --namespace-file FILE   a Namespace object (kubectl get namespace NS -o yaml); repeatable. Its
+                          annotations give the proxy's user and group with
+                          values.global.platform: openshift; with one Namespace, its name is the
+                          namespace of objects that name none
   --templates DIR         directory of the built-in templates (default: the package's templates/)
   --extra-templates DIR   directory of additional <name>.yaml templates; a built-in name is replaced
   -o, --output FORMAT     yaml (default) or json (one object, or a List of several)
@@ -46,21 +51,14 @@ Example:
   meshgate inject -f deployment.yaml | kubectl apply -f -
 `;
 
-/** Flags that configure the injector, shared with `meshgate explain`. */
-export const INJECTOR_FLAGS = {
-  values: { type: 'string' },
-  mesh: { type: 'string' },
-  'native-sidecars': { type: 'string' },
-  revision: { type: 'string' },
-  templates: { type: 'string' },
-  'extra-templates': { type: 'string' },
-} as const;
+export { INJECTOR_FLAGS };
 
 const FLAGS = {
   ...INJECTOR_FLAGS,
   ...OUTPUT_FLAGS,
   filename: { type: 'string', short: 'f' },
   namespace: { type: 'string' },
+  'namespace-file': { type: 'string', multiple: true },
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -71,7 +69,15 @@ interface Context {
   readonly injector: Injector;
   readonly namespace: string;
   readonly io: CliIO;
+  /** Namespace objects of --namespace-file: the labels and annotations of a Pod's namespace. */
+  readonly namespaces: readonly NamespaceInfo[];
 }
+
+function namespaceMetaOf(cx: Context, namespace: string): Pick<InjectInput, 'namespaceMeta'> {
+  const ns = cx.namespaces.find((n) => n.name === namespace);
+  return ns ? { namespaceMeta: { labels: ns.labels, annotations: ns.annotations } } : {};
+}
+
 
 /** A denial stops the command: nothing is printed and the exit code is 1. */
 class Denied extends Error {}
@@ -83,7 +89,7 @@ function injectObject(doc: Obj, cx: Context): Obj {
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
-  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}) });
+  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}), ...namespaceMetaOf(cx, t.namespace) });
   const label = describeObject(t);
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
@@ -110,23 +116,9 @@ export function renderDocuments(docs: readonly unknown[], format: 'yaml' | 'json
   return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
 }
 
-export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
-  const path = (name: string): string | undefined => {
-    const v = str(p, name);
-    return v === undefined ? undefined : resolve(io.cwd, v);
-  };
-  const opts = { valuesFile: path('values'), meshFile: path('mesh'), templatesDir: path('templates'), extraTemplatesDir: path('extra-templates') };
-  try {
-    const settings = await loadInjectorSettings({
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-      nativeSidecars: bool(p, 'native-sidecars', true),
-      revision: str(p, 'revision') ?? '',
-    });
-    return createInjector(settings);
-  } catch (e) {
-    if (e instanceof InjectorConfigError) throw new InputError(e.message);
-    throw e;
-  }
+/** The injector the injection flags describe; `command` names the command in notes on stderr. */
+export async function buildInjector(p: Parsed, io: CliIO, command = 'inject'): Promise<Injector> {
+  return injectorFromFlags(p, io, command);
 }
 
 export const inject: Command = (argv, io) =>
@@ -141,7 +133,8 @@ export const inject: Command = (argv, io) =>
     const format = outputFormat(p, ['yaml', 'json'], 'yaml');
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file === '-' ? STDIN : file, await readText(file, io.cwd, io.readStdin));
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
+    const namespaces = await readNamespaceFiles(strs(p, 'namespace-file'), io);
+    const cx: Context = { injector, namespace: str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : ''), io, namespaces };
     let out: unknown[];
     try {
       out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));

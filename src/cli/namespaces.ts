@@ -38,3 +38,10 @@ export async function readNamespaceFile(file: string, io: CliIO): Promise<Namesp
   if (found.length === 0) throw new InputError(`--namespace-file ${file} holds no Namespace object (apiVersion: v1, kind: Namespace); save one with kubectl get namespace NAME -o yaml`);
   return found;
 }
+
+/** The Namespaces of every --namespace-file, in order. */
+export async function readNamespaceFiles(files: readonly string[], io: CliIO): Promise<NamespaceInfo[]> {
+  const out: NamespaceInfo[] = [];
+  for (const f of files) out.push(...(await readNamespaceFile(f, io)));
+  return out;
+}

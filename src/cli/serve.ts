@@ -2,12 +2,14 @@
 // environment variables and an optional --config file (config.ts lists them all).
 import { existsSync, readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config } from '../config.js';
+import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config, type ConfigSources } from '../config.js';
 import { runServer } from '../server/run.js';
 import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
 import { EXIT, InputError, type CliIO, type Command } from './io.js';
 
 const BOOLEAN_FLAGS = new Set(['dev', 'cluster']);
+/** Flags that may be given more than once (as `meshgate inject` takes them). */
+const REPEATABLE_FLAGS = new Set(['control-plane-env']);
 
 /** Where Kubernetes mounts the pod's namespace (the default of --namespace). */
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -20,9 +22,11 @@ function podNamespace(): string | undefined {
   }
 }
 
-function flagOptions(): Record<string, { type: 'string' | 'boolean' }> {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' } };
-  for (const s of Object.values(SETTINGS)) options[s.flag] = { type: BOOLEAN_FLAGS.has(s.flag) ? 'boolean' : 'string' };
+function flagOptions(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' } };
+  for (const s of Object.values(SETTINGS)) {
+    options[s.flag] = { type: BOOLEAN_FLAGS.has(s.flag) ? 'boolean' : 'string', ...(REPEATABLE_FLAGS.has(s.flag) ? { multiple: true } : {}) };
+  }
   return options;
 }
 
@@ -46,8 +50,9 @@ function help(): string {
     'Cluster mode (--cluster): the serving certificate comes from the Secret --secret-name (created',
     'with a new CA when absent) and is written to --cert-dir; the replica holding the Lease',
     '--lease-name rotates it and keeps the CA bundle of both webhook configurations; values, mesh',
-    'and templates come from the ConfigMaps --injector-configmap and --mesh-configmap (keys values,',
-    'config, meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
+    "and templates come from Istio's ConfigMaps in --istio-namespace, istio-sidecar-injector and istio",
+    '(-<revision> with --revision; or --injector-configmap, --mesh-configmap; keys config, values,',
+    'meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
     'Validation follows the CustomResourceDefinitions the cluster serves (listed and watched; the',
     'bundled ones until then, or with --crds the named ones).',
     'With --cert-management external, cert-manager (or another issuer) writes the Secret and the',
@@ -66,7 +71,7 @@ async function loadConfig(argv: string[], io: CliIO): Promise<Config | 'help'> {
   const configFile = str(parsed, 'config') ?? io.env['MESHGATE_CONFIG'];
   const file = configFile ? await readConfigFile(configFile) : undefined;
   const namespace = podNamespace();
-  return buildConfig({ flags: parsed.values as Record<string, string | boolean | undefined>, env: io.env, ...(file ? { file } : {}), ...(namespace ? { podNamespace: namespace } : {}) });
+  return buildConfig({ flags: parsed.values as ConfigSources['flags'], env: io.env, ...(file ? { file } : {}), ...(namespace ? { podNamespace: namespace } : {}) });
 }
 
 /** The sample requests `npm start` suggests; the README shows the same ones. */

@@ -48,7 +48,9 @@ documented rules (docs/validation.md).
   -h, --help            show this help
 
 Injection settings for Pods and workloads (as for meshgate inject): --values FILE,
---mesh FILE, --templates DIR, --extra-templates DIR, --revision REV, --native-sidecars=BOOL.
+--mesh FILE, --injector-config FILE, --control-plane-env KEY=VALUE, --templates DIR,
+--extra-templates DIR, --revision REV, --native-sidecars=BOOL (and istioctl's names
+--injectConfigFile, --valuesFile, --meshConfigFile).
 
 What is an error, as kubectl sees it:
   - a document without apiVersion or kind; a YAML syntax error or a duplicate key
@@ -144,7 +146,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { documents, skipped } = await readInputs(paths, { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(flags, 'exclude') });
   io.stderr(skippedNotes('validate', skipped));
   let injector: Injector | undefined;
-  if (documents.some((d) => needsInjector(d, validators))) injector = await buildInjector(flags, io);
+  if (documents.some((d) => needsInjector(d, validators))) injector = await buildInjector(flags, io, 'validate');
   const cx = {
     validators,
     injector: (): Injector => {

@@ -1,7 +1,8 @@
 // Kubernetes Events about what meshgate did (the `events` setting): leadership, certificate
 // Secret changes, the validating webhook failing closed, rejected injection configuration.
-// Each names an object in meshgate's namespace (Lease, Secret, ConfigMap), so `kubectl describe`
-// of that object and `kubectl get events -n <namespace>` show it. Recording is best effort: a
+// Each names the object it is about (a Lease or Secret in meshgate's namespace, Istio's injector
+// ConfigMap in the Istio namespace) and is recorded in that object's namespace, so `kubectl
+// describe` of that object and `kubectl get events -n <namespace>` show it. Recording is best effort: a
 // refused Event is logged at debug level and never holds up the work it describes.
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -10,6 +11,8 @@ import { messageOf, type Kube } from './kube.js';
 export interface EventObject {
   readonly kind: 'Lease' | 'Secret' | 'ConfigMap';
   readonly name: string;
+  /** The object's namespace when it is not meshgate's own (Istio's ConfigMaps). */
+  readonly namespace?: string;
 }
 
 export interface MeshgateEvent {
@@ -30,8 +33,10 @@ export const NO_EVENTS: EventRecorder = { record: () => undefined };
 const API_VERSIONS: Readonly<Record<EventObject['kind'], string>> = { Lease: 'coordination.k8s.io/v1', Secret: 'v1', ConfigMap: 'v1' };
 
 /** The Event object for `event`, reported by `instance` (the replica's identity). */
-export function eventBody(namespace: string, instance: string, event: MeshgateEvent, now = new Date()): CoreV1Event {
+export function eventBody(defaultNamespace: string, instance: string, event: MeshgateEvent, now = new Date()): CoreV1Event {
   const time = now;
+  // The API server takes an Event only in the namespace of the object it is about.
+  const namespace = event.object.namespace ?? defaultNamespace;
   return {
     apiVersion: 'v1',
     kind: 'Event',
@@ -52,7 +57,7 @@ export function eventBody(namespace: string, instance: string, event: MeshgateEv
 export function createEventRecorder(kube: Kube, namespace: string, instance: string, log: Logger): EventRecorder {
   return {
     record: (event) => {
-      kube.core.createNamespacedEvent({ namespace, body: eventBody(namespace, instance, event) }).catch((e: unknown) => {
+      kube.core.createNamespacedEvent({ namespace: event.object.namespace ?? namespace, body: eventBody(namespace, instance, event) }).catch((e: unknown) => {
         log.debug({ err: messageOf(e), reason: event.reason }, 'cannot record an Event');
       });
     },

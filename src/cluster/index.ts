@@ -15,8 +15,10 @@ import type { Config } from '../config.js';
 import type { Readiness } from '../server/readiness.js';
 import type { TlsPair } from '../server/tls.js';
 import { createCertSync } from './cert-sync.js';
-import { createConfigSync } from './config-sync.js';
-import type { InjectionFallback, InjectionSources } from './injection-config.js';
+import { configMapSource, istioConfigMapNames } from '../config-source/configmaps.js';
+import type { InjectionDocuments } from '../config-source/documents.js';
+import { configLifecycle, type Lifecycle } from '../config-source/source.js';
+import type { Injector } from '../inject/index.js';
 import { createEventRecorder, NO_EVENTS } from './events.js';
 import { watchCrds } from './crd-watch.js';
 import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
@@ -24,6 +26,7 @@ import { createLeaderDuties } from './leader.js';
 import { deploymentOwner, ownedStore } from './owner.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
 import { createClusterMetrics } from './metrics.js';
+import { namespaceLookup, type NamespaceLookup } from './namespaces.js';
 import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {
@@ -58,10 +61,10 @@ export interface ClusterDeps {
   readonly log: Logger;
   readonly registry: Registry;
   readonly readiness: Readiness;
-  /** Builds and installs an injector; throws when the sources are not usable. */
-  readonly applyInjection: (sources: InjectionSources) => void;
-  /** File settings used where a ConfigMap key is absent. */
-  readonly fallback: InjectionFallback;
+  /** Builds an injector from documents (throws when they are not usable) and installs one. */
+  readonly injection: { readonly build: (docs: InjectionDocuments) => Injector; readonly swap: (next: Injector) => void };
+  /** File settings used where a ConfigMap key is absent (and the built-in templates). */
+  readonly fallback: InjectionDocuments;
   /** Metrics of configuration reloads (the server's configReload). */
   readonly onConfigReload: (component: string, ok: boolean) => void;
   /** Builds, compiles and installs a validator over the cluster's CRDs; rejects when they are not usable. */
@@ -77,6 +80,8 @@ export interface ClusterDeps {
 
 export interface ClusterAgent {
   readonly identity: string;
+  /** The Pods' Namespaces, read from the API server and cached. */
+  readonly namespaces: NamespaceLookup;
   start(): Promise<void>;
   /** The server now serves `pair` (called by its TLS watcher). */
   served(pair: TlsPair): void;
@@ -112,13 +117,24 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log,
     onFilesWritten: async () => void (await deps.checkTls()), management: config.certManagement,
   });
-  const configSync = createConfigSync({
-    kube, namespace: config.namespace, injectorConfigMap: config.injectorConfigMap, meshConfigMap: config.meshConfigMap,
-    fallback: deps.fallback, apply: deps.applyInjection, log,
-    onResult: (ok) => {
+  const names = istioConfigMapNames(config.revision);
+  const injectorConfigMap = config.injectorConfigMap ?? names.injector;
+  const meshConfigMap = config.meshConfigMap ?? names.mesh;
+  const source = configMapSource({ kube, namespace: config.istioNamespace, injectorConfigMap, meshConfigMap, fallback: deps.fallback, log });
+  const configSync: Lifecycle = configLifecycle({
+    source, build: deps.injection.build, swap: deps.injection.swap,
+    onResult: (ok, detail) => {
       deps.onConfigReload('injector', ok);
-      if (ok) deps.readiness.unblock('injection-config');
-      else events.record({ object: { kind: 'ConfigMap', name: config.injectorConfigMap }, reason: 'InjectionConfigRejected', type: 'Warning', message: `The injection configuration from ConfigMaps ${config.injectorConfigMap} and ${config.meshConfigMap} was rejected; the last good one keeps injecting (the reason is in meshgate's log)` });
+      if (ok) {
+        deps.readiness.unblock('injection-config');
+        log.info({ source: source.description, notes: detail.notes.length > 0 ? detail.notes : undefined }, 'injection configuration applied');
+        return;
+      }
+      log.error({ source: source.description, reason: detail.reason }, `injection configuration rejected, keeping the one in use: ${detail.reason ?? ''}`);
+      events.record({
+        object: { kind: 'ConfigMap', name: injectorConfigMap, namespace: config.istioNamespace }, reason: 'InjectionConfigRejected', type: 'Warning',
+        message: `The injection configuration from ${source.description} was rejected; the last good one keeps injecting: ${detail.reason ?? 'see meshgate\'s log'}`,
+      });
     },
   });
   const crdWatch = deps.applyCrds
@@ -150,6 +166,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   };
   return {
     identity,
+    namespaces: namespaceLookup(kube, log),
     start: async () => {
       log.info({ namespace: config.namespace, secret: config.secretName, lease: config.leaseName, sans }, 'cluster mode starting');
       certSync.onChange(checkInstalled);
@@ -171,6 +188,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     stop: async () => {
       certSync.stop();
       configSync.stop();
+      source.stop();
       crdWatch?.stop();
       await elector?.stop();
       duties.stop();

@@ -5,7 +5,7 @@
 // stay plain JSON). Writes carry fieldManager=meshgate, so the API server's managedFields name
 // meshgate (not a library's user agent).
 import type {
-  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
+  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1Namespace, V1NamespaceList, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
   V1Secret, V1SecretList, V1Status, V1ValidatingWebhookConfiguration, V1ValidatingWebhookConfigurationList,
 } from '@kubernetes/client-node';
 import type { Http, Query } from './kube-http.js';
@@ -57,6 +57,8 @@ export interface CoreApi {
   readNamespacedConfigMap: Ops<V1ConfigMap, V1ConfigMapList, InNamespace>['read'];
   listNamespacedConfigMap: Ops<V1ConfigMap, V1ConfigMapList, InNamespace>['list'];
   createNamespacedEvent: Ops<CoreV1Event, unknown, InNamespace>['create'];
+  /** A Namespace (the injector reads its labels and, on OpenShift, its sa.scc annotations). */
+  readNamespace: Ops<V1Namespace, V1NamespaceList, object>['read'];
   /** Services of every namespace (the admission-time analysis reads them). */
   listServiceForAllNamespaces(p?: ListParams): Promise<V1ServiceList>;
 }
@@ -65,6 +67,7 @@ export function coreApi(http: Http): CoreApi {
   const secrets = kind<V1Secret, V1SecretList, InNamespace>(http, ns('/api/v1', 'secrets'));
   const configMaps = kind<V1ConfigMap, V1ConfigMapList, InNamespace>(http, ns('/api/v1', 'configmaps'));
   const events = kind<CoreV1Event, unknown, InNamespace>(http, ns('/api/v1', 'events'));
+  const namespaces = kind<V1Namespace, V1NamespaceList, object>(http, cluster('/api/v1', 'namespaces'));
   return {
     readNamespacedSecret: secrets.read,
     listNamespacedSecret: secrets.list,
@@ -73,6 +76,7 @@ export function coreApi(http: Http): CoreApi {
     readNamespacedConfigMap: configMaps.read,
     listNamespacedConfigMap: configMaps.list,
     createNamespacedEvent: events.create,
+    readNamespace: namespaces.read,
     listServiceForAllNamespaces: (p: ListParams = {}): Promise<V1ServiceList> => http.call<V1ServiceList>('GET', '/api/v1/services', { query: listQuery(p) }),
   };
 }

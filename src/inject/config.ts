@@ -24,6 +24,10 @@ export interface InjectorConfig {
   readonly enableNamespacesByDefault: boolean;
   readonly ignoredNamespaces: readonly string[];
   readonly compliancePolicy: string;
+  /** istiod's environment settings that change injection, as given (COMPLIANCE_POLICY, …). */
+  readonly controlPlaneEnv: Readonly<Record<string, string>>;
+  /** `values.global.platform`: "openshift" takes the proxy's user and group from the Namespace. */
+  readonly platform: string;
 }
 
 /** Deep merge where objects merge key by key, anything else replaces, and null removes. */
@@ -101,6 +105,7 @@ const VALUES_RULES: ReadonlyArray<readonly [string, Check]> = [
   ['global.variant', isString],
   ['global.imagePullPolicy', oneOf('', 'Always', 'IfNotPresent', 'Never')],
   ['global.imagePullSecrets', pullSecrets],
+  ['global.platform', isString],
   ['global.istioNamespace', isString],
   ['global.caAddress', isString],
   ['global.caName', isString],
@@ -190,7 +195,18 @@ export interface ConfigInput {
   readonly revision: string;
   readonly nativeSidecars: boolean;
   readonly compliancePolicy?: string;
+  readonly controlPlaneEnv?: Readonly<Record<string, string>>;
   readonly ignoredNamespaces?: readonly string[];
+}
+
+/**
+ * ENABLE_NATIVE_SIDECARS as istiod reads it: "true" and "false" decide; "auto" (istiod's
+ * default, which asks the nodes' versions) and anything absent keep meshgate's own setting.
+ */
+function nativeFrom(env: Readonly<Record<string, string>>, fallback: boolean): boolean {
+  const v = env['ENABLE_NATIVE_SIDECARS'];
+  if (v === undefined || v === '' || v === 'auto') return fallback;
+  return v === 'true';
 }
 
 function overlayOf(v: unknown, name: string): JsonObject {
@@ -214,7 +230,7 @@ export function buildConfig(input: ConfigInput): InjectorConfig {
     values,
     mesh,
     revision: input.revision,
-    nativeSidecars: input.nativeSidecars,
+    nativeSidecars: nativeFrom(input.controlPlaneEnv ?? {}, input.nativeSidecars),
     policy: (lookup(values, 'global.proxy.autoInject') as Policy | undefined) ?? 'enabled',
     defaultTemplates: ((siw['defaultTemplates'] as string[] | undefined) ?? []).length > 0 ? (siw['defaultTemplates'] as string[]) : ['sidecar'],
     aliases: (siw['aliases'] as Record<string, string[]> | undefined) ?? {},
@@ -224,6 +240,8 @@ export function buildConfig(input: ConfigInput): InjectorConfig {
     rewriteAppHTTPProbe: siw['rewriteAppHTTPProbe'] !== false,
     enableNamespacesByDefault: siw['enableNamespacesByDefault'] === true,
     ignoredNamespaces: input.ignoredNamespaces ?? IGNORED_NAMESPACES,
-    compliancePolicy: input.compliancePolicy ?? '',
+    compliancePolicy: input.controlPlaneEnv?.['COMPLIANCE_POLICY'] ?? input.compliancePolicy ?? '',
+    controlPlaneEnv: input.controlPlaneEnv ?? {},
+    platform: String(lookup(values, 'global.platform') ?? ''),
   };
 }

@@ -7,6 +7,7 @@ import { resolveImages } from './images.js';
 import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
 import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
 import { canonicalQuantity, canonicalResources } from './syntax.js';
+import { openshiftProxyIds } from './openshift.js';
 import { excludeInboundPort } from './traffic.js';
 import { ownerURI, type WorkloadMeta } from './workload.js';
 
@@ -23,6 +24,8 @@ export interface TemplateData {
   readonly values: JsonObject;
   readonly revision: string;
   readonly nativeSidecar: boolean;
+  /** The injector's native-sidecar setting (Istio's .NativeSidecars), before the Pod's annotation. */
+  readonly nativeSidecars: boolean;
   readonly proxyImage: string;
   readonly proxyInitImage: string;
   readonly proxyUID: number;
@@ -113,6 +116,15 @@ export function podProxyConfig(config: InjectorConfig, annotation: JsonObject | 
 }
 
 function buildStaticScope(config: InjectorConfig): StaticData {
+  // On OpenShift the proxy's IDs come from the Pod's Namespace, so templates read them per Pod.
+  if (config.platform === 'openshift') {
+    const { proxyUID: _u, proxyGID: _g, ...rest } = buildCommonScope(config);
+    return rest as StaticData;
+  }
+  return buildCommonScope(config);
+}
+
+function buildCommonScope(config: InjectorConfig): StaticData {
   return {
     values: config.values,
     meshConfig: config.mesh,
@@ -236,6 +248,7 @@ export interface DataInput {
   readonly workload: WorkloadMeta;
   readonly proxyConfig: JsonObject;
   readonly nativeSidecar: boolean;
+  readonly namespaceAnnotations?: Readonly<Record<string, string>>;
 }
 
 function derive(input: DataInput, labels: Record<string, string>, annotations: Record<string, string>, containers: Json[]): Derived {
@@ -292,13 +305,14 @@ export function templateData(input: DataInput): TemplateData {
     spec: copyOf(spec, { containers, initContainers: arrayAt(spec, 'initContainers'), volumes: arrayAt(spec, 'volumes') }),
   };
   const fixed = configFacts(config).scope;
+  const ids = config.platform === 'openshift' ? openshiftProxyIds(input.namespaceAnnotations) : { uid: fixed.proxyUID, gid: fixed.proxyGID };
   return {
     values: fixed.values,
     meshConfig: fixed.meshConfig,
     revision: fixed.revision,
     compliancePolicy: fixed.compliancePolicy,
-    proxyUID: fixed.proxyUID,
-    proxyGID: fixed.proxyGID,
+    proxyUID: ids.uid,
+    proxyGID: ids.gid,
     inboundTrafficPolicyMode: fixed.inboundTrafficPolicyMode,
     pod: view,
     labels,
@@ -307,6 +321,7 @@ export function templateData(input: DataInput): TemplateData {
     typeMeta: { kind: workload.kind, apiVersion: workload.apiVersion },
     proxyConfig,
     nativeSidecar: input.nativeSidecar,
+    nativeSidecars: config.nativeSidecars,
     proxyImage: images.proxy,
     proxyInitImage: images.init,
     istio: derive(input, labels, annotations, containers),

@@ -8,6 +8,8 @@ import type { InjectInput, InjectOutcome } from './types.js';
 export interface Injector {
   /** Names of the templates Pods may request with `inject.istio.io/templates`. */
   readonly templateNames: readonly string[];
+  /** Whether injection reads the Pod's Namespace (OpenShift: the proxy's user and group). */
+  readonly needsNamespace: boolean;
   inject(input: InjectInput): InjectOutcome;
   explain(input: ExplainInput): Explanation;
 }
@@ -15,6 +17,7 @@ export interface Injector {
 export function createInjector(settings: InjectorSettings): Injector {
   return Object.freeze({
     templateNames: settings.templateNames,
+    needsNamespace: settings.config.platform === 'openshift',
     inject: (input: InjectInput): InjectOutcome => runInjection(settings, input),
     explain: (input: ExplainInput): Explanation => explain(settings, input),
   });

@@ -170,7 +170,8 @@ function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, 
   const meshStatusPort = sprint(objectAt(config.mesh, 'defaultConfig')['statusPort'] ?? 15020);
   const view = previous.status ? stripInjection(p.pod, previous.status, previous.overrides, meshStatusPort) : p.pod;
   const workload = input.workload ? { ...input.workload, namespace: input.workload.namespace || p.namespace } : workloadOf(p.pod, p.namespace);
-  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, config.nativeSidecars) });
+  const namespaceAnnotations = input.namespaceMeta?.annotations;
+  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, config.nativeSidecars), ...(namespaceAnnotations ? { namespaceAnnotations } : {}) });
 }
 
 function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput, data: TemplateData, templatePod: JsonObject, reinjection: boolean): void {

@@ -5,6 +5,8 @@ import { buildConfig, type InjectorConfig } from './config.js';
 import { staticScope } from './data.js';
 import { InjectorConfigError } from './errors.js';
 import { objectAt } from './json.js';
+import { injectionFuncs } from './gotemplate/funcs/index.js';
+import { compileGoInjectionTemplate } from './gotemplate/inject.js';
 import { compileTemplate, type CompiledTemplate } from './template/compile.js';
 
 export interface InjectorSettingsInput {
@@ -16,6 +18,13 @@ export interface InjectorSettingsInput {
   readonly templates: Readonly<Record<string, string>>;
   /** Additional or replacement templates (a directory of extra templates); these win over all others. */
   readonly userTemplates?: Readonly<Record<string, string>>;
+  /**
+   * Istio's injector `config.templates` (Go templates): when given, they are the template set,
+   * as in istiod, and the built-in templates are not used.
+   */
+  readonly goTemplates?: Readonly<Record<string, string>>;
+  /** istiod's environment settings that change injection (COMPLIANCE_POLICY, ENABLE_NATIVE_SIDECARS, …). */
+  readonly controlPlaneEnv?: Readonly<Record<string, string>>;
   /** Put istio-proxy in initContainers with restartPolicy Always (Kubernetes native sidecars). */
   readonly nativeSidecars: boolean;
   /** The control-plane revision this injector serves; "" is the default revision. */
@@ -32,10 +41,19 @@ export interface InjectorSettings {
   readonly templateNames: readonly string[];
 }
 
-/** Template sources in increasing precedence: built-in, values key, extra templates. */
-function templateSources(input: InjectorSettingsInput, config: InjectorConfig): Record<string, string> {
+type Source = { readonly text: string; readonly go: boolean };
+
+/**
+ * Template sources in increasing precedence. Istio's own places hold Go templates: the
+ * injector config's `templates` (the whole set) or values `sidecarInjectorWebhook.templates`
+ * (added to the built-in ones, as Istio's chart does); meshgate's extra templates come last.
+ */
+function templateSources(input: InjectorSettingsInput, config: InjectorConfig): Record<string, Source> {
   const fromValues = objectAt(config.values, 'sidecarInjectorWebhook', 'templates') as Record<string, string>;
-  return { ...input.templates, ...fromValues, ...input.userTemplates };
+  const go = (m: Readonly<Record<string, string>>): Record<string, Source> => Object.fromEntries(Object.entries(m).map(([k, text]) => [k, { text, go: true }]));
+  const cel = (m: Readonly<Record<string, string>> | undefined): Record<string, Source> => Object.fromEntries(Object.entries(m ?? {}).map(([k, text]) => [k, { text, go: false }]));
+  const base = input.goTemplates ? go(input.goTemplates) : { ...cel(input.templates), ...go(fromValues) };
+  return { ...base, ...cel(input.userTemplates) };
 }
 
 function checkReferences(config: InjectorConfig, names: ReadonlySet<string>): void {
@@ -54,9 +72,10 @@ export function buildInjectorSettings(input: InjectorSettingsInput): InjectorSet
   const config = buildConfig(input);
   const scope = staticScope(config);
   const templates = new Map<string, CompiledTemplate>();
+  const funcs = injectionFuncs(config.controlPlaneEnv);
   for (const [name, source] of Object.entries(templateSources(input, config))) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new InjectorConfigError(`template "${name}"`, 'template names use letters, digits, ".", "_" and "-"');
-    templates.set(name, compileTemplate(name, source, scope));
+    if (!source.go && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new InjectorConfigError(`template "${name}"`, 'template names use letters, digits, ".", "_" and "-"');
+    templates.set(name, source.go ? compileGoInjectionTemplate(name, source.text, funcs) : compileTemplate(name, source.text, scope));
   }
   checkReferences(config, new Set(templates.keys()));
   return Object.freeze({ config, templates, templateNames: Object.freeze([...templates.keys()].sort()) });

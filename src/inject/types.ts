@@ -36,6 +36,11 @@ export interface InjectInput {
    * Deployment); otherwise it is derived from the Pod's owner references and labels.
    */
   readonly workload?: Readonly<{ name: string; namespace: string; kind: string; apiVersion: string }>;
+  /**
+   * The Pod's Namespace, when the caller knows it: its labels and annotations (on OpenShift the
+   * `openshift.io/sa.scc.*` ranges give the proxy's user and group).
+   */
+  readonly namespaceMeta?: Readonly<{ labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> }>;
   /** Overrides the configured injection policy (Istio's kube-inject forces `enabled`). */
   readonly policy?: 'enabled' | 'disabled';
 }

@@ -1,5 +1,6 @@
 // Builds the fastify application: routes, error mapping and limits. It never listens; the
 // process (cli/serve.ts) or a test (app.inject()) decides what to do with it.
+import type { NamespaceLookup } from '../cluster/namespaces.js';
 import fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly readiness: Readiness;
   readonly injector: InjectorRef;
   readonly validators: ValidatorsRef;
+  /** The Pod's Namespace for the injector (cluster mode). */
+  readonly namespaces?: NamespaceLookup;
   readonly limits: AppLimits;
   /** Cluster mode: the analyzer on the cluster's objects, whose findings become warnings. */
   readonly analysis?: AdmissionAnalysis;
@@ -85,7 +88,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
   });
-  app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics }));
+  app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics, ...(deps.namespaces ? { namespaces: deps.namespaces } : {}) }));
   app.register(validateRoutes({ metrics: deps.metrics, validators: deps.validators, ...(deps.analysis ? { analysis: deps.analysis } : {}) }));
   app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   return app;

@@ -11,10 +11,11 @@ import { admissionAnalysis, type AdmissionAnalysis } from '../cluster/analysis-w
 import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
 import { connect } from '../cluster/kube.js';
 import { createObjectCache } from '../cluster/object-cache.js';
-import type { InjectionFallback } from '../cluster/injection-config.js';
 import { placeholderPair } from '../certs/pki.js';
-import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
-import { readInjectionSources, type InjectionSources } from '../injection-settings.js';
+import { buildInjector, type RuntimeSettings } from '../config-source/build.js';
+import type { InjectionDocuments } from '../config-source/documents.js';
+import { readInjectionFiles } from '../config-source/files.js';
+import type { Injector } from '../inject/index.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -22,28 +23,21 @@ import type { TlsFiles, TlsPair } from './tls.js';
 
 export { CLUSTER_READINESS, type ClusterAgent };
 
-/** What the injector is built from in cluster mode: the files once, the ConfigMaps on every change. */
-export type InjectionFiles = InjectionSources;
+/** The file settings: the built-in templates, and what a ConfigMap key does not say. */
+export type InjectionFiles = InjectionDocuments;
 
-export function readInjectionFiles(config: Config): Promise<InjectionFiles> {
-  return readInjectionSources({
+export function readInjectionFilesOf(config: Config): Promise<InjectionFiles> {
+  return readInjectionFiles({
     ...(config.valuesFile ? { valuesFile: config.valuesFile } : {}),
     ...(config.meshFile ? { meshFile: config.meshFile } : {}),
+    ...(config.injectorConfigFile ? { injectorConfigFile: config.injectorConfigFile } : {}),
     ...(config.templatesDir ? { templatesDir: config.templatesDir } : {}),
     ...(config.extraTemplatesDir ? { extraTemplatesDir: config.extraTemplatesDir } : {}),
   });
 }
 
-/** Throws InjectorConfigError when the sources are not usable; the caller keeps its injector then. */
-function injectorFrom(files: InjectionFiles, sources: InjectionFallback, config: Config): Injector {
-  return createInjector(buildInjectorSettings({
-    values: sources.values,
-    mesh: sources.mesh,
-    templates: files.templates,
-    ...(sources.userTemplates ? { userTemplates: sources.userTemplates } : {}),
-    nativeSidecars: config.nativeSidecars,
-    revision: config.revision,
-  }));
+export function runtimeOf(config: Config): RuntimeSettings {
+  return { nativeSidecars: config.nativeSidecars, revision: config.revision, controlPlaneEnv: config.controlPlaneEnv };
 }
 
 /** Cluster mode listens with a placeholder until the Secret's pair is written to certDir. */
@@ -76,7 +70,7 @@ export function clusterAgent(w: ClusterWiring): ClusterAgent {
     log: w.log,
     registry: w.metrics.registry,
     readiness: w.readiness,
-    applyInjection: (sources) => w.injector.set(injectorFrom(files, sources, config)),
+    injection: { build: (docs) => buildInjector(docs, runtimeOf(config)), swap: (next) => w.injector.set(next) },
     fallback: files,
     onConfigReload: (component, ok) => w.metrics.configReload(component, ok),
     checkTls: w.checkTls,
@@ -86,13 +80,12 @@ export function clusterAgent(w: ClusterWiring): ClusterAgent {
 }
 
 export function initialInjector(config: Config, files: InjectionFiles): Injector {
-  return injectorFrom(files, files, config);
+  return buildInjector(files, runtimeOf(config));
 }
 
 export function startCluster(agent: ClusterAgent, log: Logger): void {
   agent.start().catch((err: unknown) => log.error({ err }, 'cluster mode failed to start; meshgate stays unready'));
 }
-
 
 /** The analyzer on an informer cache of the kinds it reads; its findings become admission warnings. */
 export function startAnalysis(config: Config, log: Logger): { analysis: AdmissionAnalysis; stop: () => void } {

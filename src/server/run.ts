@@ -10,8 +10,11 @@ import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
 import type { ClusterAgent } from '../cluster/index.js';
 import type { ClusterWiring } from './cluster-mode.js';
-import { createInjector } from '../inject/index.js';
-import { loadInjectorSettings } from '../injection-settings.js';
+import { buildInjector as buildFrom } from '../config-source/build.js';
+import type { InjectionDocuments } from '../config-source/documents.js';
+import { fileSource, type InjectionFiles } from '../config-source/files.js';
+import { configLifecycle, type Lifecycle } from '../config-source/source.js';
+import type { Injector } from '../inject/index.js';
 import { compileInBackground, compiledValidators, crdsFromPaths, validatorsFor } from '../crds.js';
 import type { Validators } from '../validate/index.js';
 import { buildApp } from './app.js';
@@ -19,7 +22,6 @@ import { engineRef, type InjectorRef, type ValidatorsRef } from './engines.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
-import { swapEngine, watchPaths, type FileWatcher } from './reload.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -49,17 +51,17 @@ export async function ensureDevCerts(config: Config, log: Logger): Promise<void>
   await writeCerts(dir, { dnsNames: ['localhost', 'meshgate.meshgate-system.svc'], ipAddresses: ['127.0.0.1'], reuseCA: true });
 }
 
-async function buildInjector(config: Config): Promise<ReturnType<typeof createInjector>> {
-  const settings = await loadInjectorSettings({
+function injectionFiles(config: Config): InjectionFiles {
+  return {
     ...(config.valuesFile ? { valuesFile: config.valuesFile } : {}),
     ...(config.meshFile ? { meshFile: config.meshFile } : {}),
+    ...(config.injectorConfigFile ? { injectorConfigFile: config.injectorConfigFile } : {}),
     ...(config.templatesDir ? { templatesDir: config.templatesDir } : {}),
     ...(config.extraTemplatesDir ? { extraTemplatesDir: config.extraTemplatesDir } : {}),
-    nativeSidecars: config.nativeSidecars,
-    revision: config.revision,
-  });
-  return createInjector(settings);
+  };
 }
+
+const runtimeOf = (config: Config): Parameters<typeof buildFrom>[1] => ({ nativeSidecars: config.nativeSidecars, revision: config.revision, controlPlaneEnv: config.controlPlaneEnv });
 
 async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
   const files = { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile };
@@ -67,10 +69,19 @@ async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair
 }
 
 /** Outside cluster mode, the injection files are watched and reloaded without a restart. */
-function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, metrics: Metrics): FileWatcher | undefined {
-  const paths = [config.valuesFile, config.meshFile, config.extraTemplatesDir].filter((f): f is string => f !== undefined);
-  if (config.cluster || paths.length === 0) return undefined;
-  return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
+function watchConfigFiles(config: Config, initial: InjectionDocuments, injector: InjectorRef, log: Logger, metrics: Metrics): Lifecycle | undefined {
+  if (config.cluster) return undefined;
+  const source = fileSource(injectionFiles(config));
+  const lifecycle = configLifecycle<Injector>({
+    source, initial, build: (docs) => buildFrom(docs, runtimeOf(config)), swap: (next) => injector.set(next),
+    onResult: (ok, detail) => {
+      metrics.configReload('injector-files', ok);
+      if (ok) log.info({ component: 'injector-files', notes: detail.notes.length > 0 ? detail.notes : undefined }, 'configuration reloaded');
+      else log.error({ component: 'injector-files', err: { message: detail.reason } }, 'configuration update rejected; keeping the last good configuration');
+    },
+  });
+  void lifecycle.start();
+  return lifecycle;
 }
 
 /** The validator over --crds, or the bundled CRDs. */
@@ -108,8 +119,8 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
   if (config.dev) await ensureDevCerts(config, log);
   const clusterMode = config.cluster ? await import('./cluster-mode.js') : undefined;
-  const injectionFiles = clusterMode ? await clusterMode.readInjectionFiles(config) : undefined;
-  const injector = engineRef(clusterMode && injectionFiles ? clusterMode.initialInjector(config, injectionFiles) : await buildInjector(config));
+  const docs = clusterMode ? await clusterMode.readInjectionFilesOf(config) : await fileSource(injectionFiles(config)).read();
+  const injector = engineRef(buildFrom(docs, runtimeOf(config)));
   const { files, pair } = clusterMode ? await clusterMode.clusterTls(config) : await fileTls(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -118,10 +129,12 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
   const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   const validators = engineRef(await buildValidators(config));
-  const app = buildApp({ logger: log, metrics, readiness, injector, validators, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
+  let cluster: ClusterAgent | undefined;
+  const namespaces = (name: string): ReturnType<ClusterAgent['namespaces']> => cluster?.namespaces(name) ?? Promise.resolve(undefined);
+  const app = buildApp({ logger: log, metrics, readiness, injector, validators, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls, ...clusterCrds(config, validators, log) }) : undefined;
+  cluster = clusterMode ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: docs, checkTls, ...clusterCrds(config, validators, log) }) : undefined;
   tls = watchTls({
     files,
     initial: pair,
@@ -138,7 +151,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   warmUp(validators.get(), log, config.crds.length > 0 ? config.crds.join(',') : 'bundled');
   log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
-  const configWatch = watchConfigFiles(config, injector, log, metrics);
+  const configWatch = watchConfigFiles(config, docs, injector, log, metrics);
   const watcher = tls;
   const stop = async (): Promise<void> => {
     readiness.block('shutdown');
@@ -146,7 +159,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     await cluster?.stop();
     analysis?.stop();
     watcher.close();
-    configWatch?.close();
+    configWatch?.stop();
     await app.close();
     log.info('meshgate stopped');
   };

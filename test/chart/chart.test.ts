@@ -8,7 +8,7 @@ import { servingSans } from '../../src/cluster/index.js';
 import { byKind, one, render, template, type Obj } from './helm.js';
 
 const VALUES = (name: string): string => join(import.meta.dirname, 'values', `${name}.yaml`);
-const SETS = ['default', 'revision-canary', 'cert-manager', 'production', 'custom-webhooks', 'minimal'];
+const SETS = ['default', 'revision-canary', 'cert-manager', 'production', 'custom-webhooks', 'minimal', 'istio-migration'];
 
 /** The Config meshgate builds from the Deployment's args and environment, as in the Pod. */
 function podConfig(docs: readonly Obj[]): Config {
@@ -25,9 +25,15 @@ describe('the chart gives meshgate settings it accepts, and RBAC for exactly tho
     const docs = await render([VALUES(set)]);
     const config = podConfig(docs);
     expect(config.cluster).toBe(true);
-    const role = one(docs, 'Role');
+    const role = one(docs, 'Role', config.serviceName);
     expect(rule(role, 'secrets').flatMap((r) => r.resourceNames ?? [])).toContain(config.secretName);
-    expect(rule(role, 'configmaps')[0]?.resourceNames).toEqual([config.injectorConfigMap, config.meshConfigMap]);
+    // Istio's ConfigMaps, where the settings say meshgate reads them (Istio's names for the revision by default).
+    const istio = one(docs, 'Role', `${config.serviceName}-istio-config`);
+    expect(istio.metadata.namespace).toBe(config.istioNamespace);
+    expect(rule(istio, 'configmaps')[0]?.resourceNames).toEqual([config.injectorConfigMap, config.meshConfigMap]);
+    expect(rule(role, 'configmaps')).toEqual([]);
+    expect(one(docs, 'RoleBinding', `${config.serviceName}-istio-config`).subjects).toEqual([{ kind: 'ServiceAccount', name: config.serviceName, namespace: 'meshgate-system' }]);
+    expect(istio.rules.some((r: Obj) => r.resources.includes('events'))).toBe(config.events);
     const webhookRule = rule(one(docs, 'ClusterRole'), 'mutatingwebhookconfigurations')[0] as Obj;
     const configs = [...byKind(docs, 'MutatingWebhookConfiguration'), ...byKind(docs, 'ValidatingWebhookConfiguration')].map((d) => d.metadata.name as string);
     expect([...webhookRule.resourceNames].sort()).toEqual(configs.sort());
@@ -67,7 +73,7 @@ describe('certificates', () => {
     const docs = await render();
     expect(podConfig(docs).certManagement).toBe('builtin');
     expect(docs.filter((d) => String(d.apiVersion).startsWith('cert-manager.io'))).toEqual([]);
-    expect(rule(one(docs, 'Role'), 'secrets').flatMap((r) => r.verbs)).toEqual(expect.arrayContaining(['create', 'update']));
+    expect(rule(one(docs, 'Role', 'meshgate'), 'secrets').flatMap((r) => r.verbs)).toEqual(expect.arrayContaining(['create', 'update']));
   });
 
   it('certManager: a Certificate for the Service names into the Secret meshgate follows, and the CA injector annotation', async () => {
@@ -84,7 +90,7 @@ describe('certificates', () => {
       expect(one(docs, kind).metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'meshgate-system/meshgate-serving' });
     }
     // meshgate only reads the Secret cert-manager writes.
-    expect(rule(one(docs, 'Role'), 'secrets').flatMap((r) => r.verbs).sort()).toEqual(['get', 'list', 'watch']);
+    expect(rule(one(docs, 'Role', 'meshgate'), 'secrets').flatMap((r) => r.verbs).sort()).toEqual(['get', 'list', 'watch']);
   });
 
   it('certManager with an issuerRef uses it and creates no Issuer', async () => {
@@ -107,6 +113,26 @@ describe('revisions and tags', () => {
     expect(new Set(mwc.webhooks.map((w: Obj) => w.name)).size).toBe(6);
     expect(one(docs, 'Deployment').metadata.name).toBe('meshgate-canary');
     expect(byKind(docs, 'ValidatingWebhookConfiguration')).toEqual([]);
+    // Istio's ConfigMaps of the revision, as istiod names them.
+    expect([config.injectorConfigMap, config.meshConfigMap]).toEqual(['istio-sidecar-injector-canary', 'istio-canary']);
+  });
+});
+
+describe("Istio's configuration", () => {
+  it('reads the revision\'s ConfigMaps in Istio\'s namespace, with istiod\'s settings that change injection', async () => {
+    const docs = await render([VALUES('istio-migration')]);
+    const config = podConfig(docs);
+    expect(config).toMatchObject({
+      istioNamespace: 'istio-control', injectorConfigMap: 'istio-sidecar-injector-1-31', meshConfigMap: 'istio-1-31', nativeSidecars: false,
+      controlPlaneEnv: { COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' },
+    });
+    expect(one(docs, 'Role', 'meshgate-1-31-istio-config').metadata.namespace).toBe('istio-control');
+  });
+
+  it('sets no control-plane environment by default, and grants get on Namespaces (OpenShift lookup)', async () => {
+    const docs = await render();
+    expect(podConfig(docs).controlPlaneEnv).toEqual({});
+    expect(rule(one(docs, 'ClusterRole'), 'namespaces')).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }]);
   });
 });
 
@@ -142,6 +168,9 @@ describe('values.schema.json and template checks refuse bad values at install', 
     ['a selector operator Kubernetes does not have', { webhooks: { validation: { namespaceSelector: [{ key: 'a', operator: 'Equals' }] } } }, 'operator'],
     ['a malformed duration', { certificates: { builtin: { certValidity: '1 year' } } }, 'certValidity'],
     ['creating a system- priority class', { priorityClass: { create: true } }, 'reserved for Kubernetes'],
+    ['an istiod setting that is not an environment variable name', { istio: { controlPlaneEnv: { 'COMPLIANCE-POLICY': 'x' } } }, 'controlPlaneEnv'],
+    ['an istiod setting with a comma', { istio: { controlPlaneEnv: { A: 'x,y' } } }, 'controlPlaneEnv'],
+    ['an Istio namespace that is not a DNS label', { istio: { namespace: 'Istio_System' } }, 'namespace'],
     ['a quota too small for the autoscaler', { autoscaling: { enabled: true, maxReplicas: 30 } }, 'resourceQuota.pods'],
   ])('%s', async (_what, values, mentions) => {
     const res = await template([values]);

@@ -35,7 +35,10 @@ metadata:
 function kustomization(files: readonly string[]): string {
   return [
     '# meshgate install: kubectl apply -k manifests/',
-    `namespace: ${RELEASE.namespace}`,
+    // No `namespace:` here: every object already names its namespace, and a namespace
+    // transformer would also move the Role that reads Istio's ConfigMaps out of istio-system.
+    `# Objects go to ${RELEASE.namespace}, except the Role and RoleBinding in istio-system that let`,
+    "# meshgate read Istio's ConfigMaps (istio-system must exist: install Istio first).",
     'apiVersion: kustomize.config.k8s.io/v1beta1',
     'kind: Kustomization',
     'resources:',

@@ -104,6 +104,15 @@ describe('Events', () => {
       reason: 'CertificateSecretUpdated', type: 'Normal', reportingComponent: 'meshgate', reportingInstance: 'meshgate-abc', count: 1,
     });
   });
+
+  it("about Istio's ConfigMap, go to Istio's namespace (the API server takes an Event only in its object's namespace)", () => {
+    const e = eventBody('mesh', 'meshgate-abc', { object: { kind: 'ConfigMap', name: 'istio-sidecar-injector', namespace: 'istio-system' }, reason: 'InjectionConfigRejected', type: 'Warning', message: 'rejected' }, NOW);
+    expect(e).toMatchObject({
+      metadata: { generateName: 'istio-sidecar-injector.', namespace: 'istio-system' },
+      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'istio-sidecar-injector', namespace: 'istio-system' },
+      type: 'Warning',
+    });
+  });
 });
 
 describe('settings for the chart\'s modes', () => {

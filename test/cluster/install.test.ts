@@ -6,9 +6,9 @@ import { renderInstall } from '../helpers/kustomize.js';
 
 type Obj = Record<string, any>;
 const docs: Obj[] = renderInstall();
-const one = (kind: string): Obj => docs.find((d) => d.kind === kind) as Obj;
-const rules = (kind: string): string[] =>
-  (one(kind).rules as Obj[]).map((r) => `${r.apiGroups.join(',')}/${r.resources.join(',')}${r.resourceNames ? `[${r.resourceNames.join(',')}]` : ''}: ${r.verbs.join(',')}`);
+const one = (kind: string, name?: string): Obj => docs.find((d) => d.kind === kind && (name === undefined || d.metadata.name === name)) as Obj;
+const rules = (kind: string, name?: string): string[] =>
+  (one(kind, name).rules as Obj[]).map((r) => `${r.apiGroups.join(',')}/${r.resources.join(',')}${r.resourceNames ? `[${r.resourceNames.join(',')}]` : ''}: ${r.verbs.join(',')}`);
 
 describe('the install in cluster mode', () => {
   const container = one('Deployment').spec.template.spec.containers[0];
@@ -26,24 +26,26 @@ describe('the install in cluster mode', () => {
 
   it('uses the names the RBAC grants', () => {
     const config = buildConfig({ flags: {}, env, podNamespace: 'meshgate-system' });
-    const granted = [...rules('Role'), ...rules('ClusterRole')].join('\n');
-    for (const name of [config.secretName, config.injectorConfigMap, config.meshConfigMap, config.mutatingWebhookName, config.validatingWebhookName]) {
-      expect(granted).toContain(name);
-    }
+    const granted = [...rules('Role', 'meshgate'), ...rules('ClusterRole')].join('\n');
+    for (const name of [config.secretName, config.mutatingWebhookName, config.validatingWebhookName]) expect(granted).toContain(name);
+    const istio = one('Role', 'meshgate-istio-config');
+    expect(istio.metadata.namespace).toBe(config.istioNamespace);
+    expect(rules('Role', 'meshgate-istio-config')).toEqual([`/configmaps[${config.injectorConfigMap},${config.meshConfigMap}]: list,watch`]);
+    expect(one('RoleBinding', 'meshgate-istio-config').subjects).toEqual([{ kind: 'ServiceAccount', name: 'meshgate', namespace: 'meshgate-system' }]);
   });
 
   it('grants exactly what cluster mode uses', () => {
-    expect(rules('Role')).toEqual([
+    expect(rules('Role', 'meshgate')).toEqual([
       '/secrets: create',
       '/secrets[meshgate-certs]: get,list,watch,update',
       'apps/deployments[meshgate]: get',
-      '/configmaps[istio-sidecar-injector,istio]: list,watch',
       'coordination.k8s.io/leases: create,get,list,update,delete',
     ]);
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
       'apiextensions.k8s.io/customresourcedefinitions: list,watch',
       'networking.istio.io/gateways: create',
+      '/namespaces: get',
       'networking.istio.io/virtualservices,gateways,destinationrules,serviceentries,sidecars: list,watch',
       'gateway.networking.k8s.io/gateways,gatewayclasses,listenersets,httproutes,grpcroutes,tlsroutes,tcproutes,udproutes,referencegrants: list,watch',
       '/services: list,watch',

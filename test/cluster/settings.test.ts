@@ -12,8 +12,8 @@ describe('cluster settings', () => {
       serviceName: 'meshgate',
       mutatingWebhookName: 'meshgate-sidecar-injector',
       validatingWebhookName: 'meshgate-validator',
-      injectorConfigMap: 'istio-sidecar-injector',
-      meshConfigMap: 'istio',
+      istioNamespace: 'istio-system',
+      controlPlaneEnv: {},
       leaseName: 'meshgate-leader',
       probeNamespace: 'default',
       certExtraSans: [],
@@ -23,6 +23,13 @@ describe('cluster settings', () => {
     });
     expect(c.rotateAt).toBeCloseTo(2 / 3);
     expect(c.kubeconfig).toBeUndefined();
+  });
+
+  it('istiod settings that change injection: KEY=VALUE pairs, comma-separated, each checked', () => {
+    expect(buildConfig({ flags: { 'control-plane-env': 'COMPLIANCE_POLICY=fips-140-3,ENABLE_NATIVE_SIDECARS=false' }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' });
+    expect(buildConfig({ flags: { 'control-plane-env': ['COMPLIANCE_POLICY=fips-140-3', 'PILOT_X=a,b'] }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', PILOT_X: 'a,b' });
+    expect(() => buildConfig({ flags: {}, env: { MESHGATE_CONTROL_PLANE_ENV: 'bad' } })).toThrow(/controlPlaneEnv \(--control-plane-env \/ MESHGATE_CONTROL_PLANE_ENV\): "bad" is not KEY=VALUE/);
+    expect(buildConfig({ flags: { 'istio-namespace': 'istio-canary-ns' }, env: {} }).istioNamespace).toBe('istio-canary-ns');
   });
 
   it('take the pod\'s namespace as the default namespace, below flags and environment', () => {

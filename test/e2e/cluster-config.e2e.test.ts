@@ -1,5 +1,5 @@
 // Cluster mode (issue 6): injection configuration from the istio-sidecar-injector ConfigMap
-// (Istio's layout), applied without a restart; a broken update keeps the last good
+// (Istio's layout, in istio-system), applied without a restart; a broken update keeps the last good
 // configuration, is logged with its reason and shows in the metrics. And (issue 13) validation
 // follows the CustomResourceDefinitions the cluster serves, with the install's RBAC.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './cluster/net.js';
 import {
-  NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
+  ISTIO_NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
   serviceAccountKubeconfig, startClusterMeshgate, waitReady, type ClusterMeshgate,
 } from './cluster-mode.js';
 import { kubectl } from './support.js';
@@ -22,7 +22,7 @@ interface Container {
 }
 
 function configMap(values: string): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INJECTOR_CM, namespace: NS }, data: { values } });
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INJECTOR_CM, namespace: ISTIO_NS }, data: { values } });
 }
 
 async function setValues(values: string): Promise<void> {

@@ -20,6 +20,8 @@ import { E2E_NAMESPACE_MESHGATE, PROBE_NAMESPACE } from './context.js';
 import { e2e, kubectl } from './support.js';
 
 export const NS = E2E_NAMESPACE_MESHGATE;
+/** Where Istio keeps its ConfigMaps, and where cluster-mode meshgate reads them. */
+export const ISTIO_NS = 'istio-system';
 export const SECRET = 'meshgate-certs';
 export const MUTATING = 'meshgate-sidecar-injector';
 export const VALIDATING = 'meshgate-validator';
@@ -27,6 +29,7 @@ const MESHGATE_BIN = join(REPO_ROOT, 'bin', 'meshgate.js');
 
 /** The install's ServiceAccount and RBAC, exactly as manifests/ ships them. */
 export async function installRbac(k: Kubectl): Promise<void> {
+  await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ISTIO_NS } }) });
   for (const f of ['serviceaccount.yaml', 'rbac.yaml']) await k.ok(['apply', '-f', join(REPO_ROOT, 'manifests', f)]);
 }
 
@@ -50,7 +53,7 @@ export async function serviceAccountKubeconfig(k: Kubectl, dir: string): Promise
 /** Removes what a previous scenario left: the Secret, Leases and injection ConfigMaps. */
 export async function resetClusterState(k: Kubectl): Promise<void> {
   await k.ok(['delete', 'secret', SECRET, '-n', NS, '--ignore-not-found']);
-  await k.ok(['delete', 'configmap', 'istio-sidecar-injector', 'istio', '-n', NS, '--ignore-not-found']);
+  await k.ok(['delete', 'configmap', 'istio-sidecar-injector', 'istio', '-n', ISTIO_NS, '--ignore-not-found']);
   await k.ok(['delete', 'lease', '--all', '-n', NS, '--ignore-not-found']);
 }
 

@@ -1,15 +1,16 @@
 // The chart's life on a cluster: `helm install` of a release of its own (revision `lifecycle`
 // in namespace meshgate-lifecycle, so it never touches the shared install), its Pods admitted
 // with system-cluster-critical where the API server limits that class (the chart's quota),
-// injection and validation through it, `helm upgrade` while meshgate keeps its webhook
-// configurations, and `helm uninstall` leaving nothing behind, not even what meshgate created.
+// injection and validation through it, a rejected injection configuration on record as an Event
+// on Istio's ConfigMap, `helm upgrade` while meshgate keeps its webhook configurations, and
+// `helm uninstall` leaving nothing behind, not even what meshgate created.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForServiceAccount } from './cluster/index.js';
 import { freePort, waitFor } from './cluster/net.js';
-import { metric, waitReady, webhookConfig } from './cluster-mode.js';
+import { ISTIO_NS, metric, waitReady, webhookConfig } from './cluster-mode.js';
 import { CHART_DIR, helmCli, helmOk, startAsPod, valuesFile, type HelmContext, type PodProcess } from './helm-install.js';
 import { createNamespace, createPod, e2e, expectInjected, expectNotInjected, kubectl, uniqueName } from './support.js';
 
@@ -19,6 +20,8 @@ const REVISION = 'lifecycle';
 const FULLNAME = `meshgate-${REVISION}`;
 const MUTATING = `meshgate-sidecar-injector-${REVISION}`;
 const VALIDATING = `meshgate-validator-${REVISION}`;
+/** Istio's injector ConfigMap of the revision, which the release reads in istio-system. */
+const ISTIO_CONFIGMAP = `istio-sidecar-injector-${REVISION}`;
 
 const INVALID_VS = (namespace: string): object => ({
   apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: uniqueName('lifecycle'), namespace },
@@ -100,6 +103,21 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     expectInjected(await createPod('web', ns), e2e().meshgate.nativeSidecars);
   });
 
+  it("a configuration it cannot use is an Event on Istio's ConfigMap, and the last good one keeps injecting", async () => {
+    const k = kubectl();
+    // The revision's injector ConfigMap, where Istio keeps it, with a template that does not parse.
+    const broken = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ISTIO_CONFIGMAP, namespace: ISTIO_NS }, data: { config: 'templates:\n  sidecar: "{{ if }}"\n' } };
+    await k.ok(['apply', '-f', '-'], { input: JSON.stringify(broken) });
+    type EventList = { items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] };
+    const rejected = async (): Promise<EventList['items']> =>
+      (await k.json<EventList>(['get', 'events', '-n', ISTIO_NS])).items.filter((e) => e.reason === 'InjectionConfigRejected' && e.involvedObject.name === ISTIO_CONFIGMAP);
+    await waitFor(async () => (await rejected()).length > 0, { what: `an InjectionConfigRejected Event on ConfigMap ${ISTIO_NS}/${ISTIO_CONFIGMAP}`, timeoutMs: 30_000, intervalMs: 500 });
+    expect((await rejected())[0]).toMatchObject({ involvedObject: { kind: 'ConfigMap' }, message: expect.stringContaining('template "sidecar"') });
+    const ns = await createNamespace('e2e-rejected', { 'istio.io/rev': REVISION });
+    expectInjected(await createPod('web', ns), e2e().meshgate.nativeSidecars);
+    await k.ok(['delete', 'configmap', ISTIO_CONFIGMAP, '-n', ISTIO_NS]);
+  });
+
   it('helm uninstall removes every object of the release and what meshgate created for it', async () => {
     const k = kubectl();
     // What meshgate made at run time carries the Deployment as owner, so the garbage collector takes it.
@@ -109,9 +127,11 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     await helmOk(ctx as HelmContext, ['uninstall', RELEASE, '--namespace', NS, '--wait']);
     const leftovers = async (): Promise<string[]> => {
       const namespaced = await k.ok(['get', 'all,secrets,configmaps,leases,serviceaccounts,roles,rolebindings,resourcequotas,poddisruptionbudgets', '-n', NS, '-o', 'name']);
+      // The Role and RoleBinding that let the release read Istio's ConfigMaps go too.
+      const inIstio = await k.ok(['get', 'roles,rolebindings', '-n', ISTIO_NS, '-o', 'name']);
       const clusterWide = await k.ok(['get', 'mutatingwebhookconfigurations,validatingwebhookconfigurations,clusterroles,clusterrolebindings', '-o', 'name']);
       const expected = new Set(['serviceaccount/default', 'configmap/kube-root-ca.crt']);
-      return [...namespaced.split('\n'), ...clusterWide.split('\n').filter((n) => n.includes(FULLNAME) || n.includes(`-${REVISION}`))]
+      return [...namespaced.split('\n'), ...[...clusterWide.split('\n'), ...inIstio.split('\n')].filter((n) => n.includes(FULLNAME) || n.includes(`-${REVISION}`))]
         .filter((n) => n !== '' && !expected.has(n));
     };
     let left: string[] = [];

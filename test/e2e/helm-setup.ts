@@ -12,7 +12,7 @@ import { ensureHelm } from './cluster/helm.js';
 import { waitForInjectorCalls, type MeshgateInfo } from './cluster/meshgate.js';
 import { freePort } from './cluster/net.js';
 import { E2E_DIR } from './cluster/versions.js';
-import { waitReady } from './cluster-mode.js';
+import { ISTIO_NS as ISTIO_NAMESPACE, waitReady } from './cluster-mode.js';
 import { E2E_NAMESPACE_MESHGATE, PROBE_NAMESPACE, type E2EContext, type HelmReleaseInfo } from './context.js';
 import { CHART_DIR, helmOk, startAsPod, valuesFile, type HelmContext, type PodProcess } from './helm-install.js';
 
@@ -85,10 +85,13 @@ async function installWithHelm(cluster: Cluster, helm: string, pods: PodProcess[
   });
   const releases: Release[] = [
     { release: 'meshgate', deployment: 'meshgate', revision: '', configMap: 'istio-sidecar-injector', values: common(ports.default) },
-    { release: 'meshgate-canary', deployment: 'meshgate-canary', revision: 'canary', configMap: 'istio-sidecar-injector-canary', values: { ...common(ports.canary), revision: 'canary', webhooks: { url: `https://127.0.0.1:${ports.canary}`, validation: { enabled: false } }, istio: { nativeSidecars, injectorConfigMap: 'istio-sidecar-injector-canary' } } },
+    // The revision's ConfigMap name is Istio's (istio-sidecar-injector-canary): the chart follows the revision.
+    { release: 'meshgate-canary', deployment: 'meshgate-canary', revision: 'canary', configMap: 'istio-sidecar-injector-canary', values: { ...common(ports.canary), revision: 'canary', webhooks: { url: `https://127.0.0.1:${ports.canary}`, validation: { enabled: false } } } },
   ];
-  // Istio's injector values, where Istio keeps them: one ConfigMap per revision.
-  for (const r of releases) await k.ok(['create', 'configmap', r.configMap, '-n', ns, `--from-file=values=${VALUES_FILE}`]);
+  // Istio's injector values, where Istio keeps them: one ConfigMap per revision in istio-system,
+  // which must exist before the chart's Role for it can be installed.
+  await k.ok(['create', 'namespace', ISTIO_NAMESPACE]);
+  for (const r of releases) await k.ok(['create', 'configmap', r.configMap, '-n', ISTIO_NAMESPACE, `--from-file=values=${VALUES_FILE}`]);
   const infos: MeshgateInfo[] = [];
   const installed: HelmReleaseInfo[] = [];
   for (const r of releases) {

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { buildInjectorSettings, createInjector, type Injector, type InjectorSettingsInput } from '../../src/inject/index.js';
-import { defaultTemplatesDir, readTemplates } from '../../src/injection-settings.js';
+import { defaultTemplatesDir, readTemplateDir } from '../../src/config-source/files.js';
 
 export const DATA = fileURLToPath(new URL('../data/inject/', import.meta.url));
 export const data = (name: string): string => join(DATA, name);
@@ -36,7 +36,7 @@ let builtIn: Record<string, string> | undefined;
 
 /** The package's built-in template sources. */
 export async function builtInTemplates(): Promise<Record<string, string>> {
-  builtIn ??= await readTemplates(defaultTemplatesDir(), 'templates');
+  builtIn ??= await readTemplateDir(defaultTemplatesDir(), 'templates');
   return builtIn;
 }
 

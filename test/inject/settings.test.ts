@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { applyMesh, buildConfig, mergeValues } from '../../src/inject/config.js';
 import { InjectorConfigError } from '../../src/inject/errors.js';
 import { buildInjectorSettings } from '../../src/inject/index.js';
-import { loadInjectorSettings } from '../../src/injection-settings.js';
+import { readInjectionFiles, type InjectionFiles } from '../../src/config-source/files.js';
+
+/** Reads the files and builds the settings, as `meshgate inject` does. */
+async function loadInjectorSettings(o: InjectionFiles & { nativeSidecars: boolean; revision: string }): Promise<ReturnType<typeof buildInjectorSettings>> {
+  const docs = await readInjectionFiles(o);
+  return buildInjectorSettings({ templates: docs.templates ?? {}, ...(docs.values ? { values: docs.values } : {}), ...(docs.mesh ? { mesh: docs.mesh } : {}), ...(docs.userTemplates ? { userTemplates: docs.userTemplates } : {}), nativeSidecars: o.nativeSidecars, revision: o.revision });
+}
 import { builtInTemplates } from './helpers.js';
 
 describe('values and mesh', () => {
@@ -92,7 +98,7 @@ describe('loading from files', () => {
 
   it.each([
     [{ valuesFile: '/nonexistent/values.yaml' }, /values file \/nonexistent\/values\.yaml: cannot read/],
-    [{ meshFile: 'BAD' }, /mesh file .*: .* is not valid JSON or YAML/],
+    [{ meshFile: 'BAD' }, /mesh file .*: not valid YAML or JSON/],
     [{ templatesDir: '/nonexistent-templates' }, /templates: cannot read the template directory/],
   ])('%j fails with a clear message', async (opts, message) => {
     const o = 'meshFile' in opts ? { meshFile: file('bad.yaml', 'a: [') } : opts;

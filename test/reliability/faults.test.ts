@@ -92,9 +92,10 @@ describe('SIGTERM during load', () => {
     const refused = events.find((e) => e.what === 'refused');
     if (refused) expect(refused.at).toBeGreaterThan(notReady!.at);
     // Requests on the load generator's connections end either answered, or refused/reset
-    // only after the listener closed; none is answered wrongly.
+    // only after the listener closed (a connection reset during its TLS handshake reads
+    // "socket disconnected before secure TLS connection"); none is answered wrongly.
     expect(tally.ok).toBeGreaterThan(10);
-    expect(tally.failed.filter((f) => !/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE/.test(f))).toEqual([]);
+    expect(tally.failed.filter((f) => !/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|socket disconnected before secure TLS connection/.test(f))).toEqual([]);
     expect(s.output()).toContain('shutting down');
   }, 30_000);
 });

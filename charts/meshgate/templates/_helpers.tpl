@@ -19,6 +19,19 @@
 {{- define "meshgate.leaseName" -}}{{ include "meshgate.fullname" . }}-leader{{- end -}}
 {{- define "meshgate.mutatingName" -}}{{ include "meshgate.base" . }}-sidecar-injector{{ include "meshgate.revSuffix" . }}{{- end -}}
 {{- define "meshgate.validatingName" -}}{{ include "meshgate.base" . }}-validator{{ include "meshgate.revSuffix" . }}{{- end -}}
+{{- define "meshgate.istioConfigRoleName" -}}{{ include "meshgate.fullname" . }}-istio-config{{- end -}}
+
+{{/* Istio's ConfigMap names: as set, else Istio's own for the revision (as istiod names them). */}}
+{{- define "meshgate.injectorConfigMap" -}}{{ .Values.istio.injectorConfigMap | default (printf "istio-sidecar-injector%s" (include "meshgate.revSuffix" .)) }}{{- end -}}
+{{- define "meshgate.meshConfigMap" -}}{{ .Values.istio.meshConfigMap | default (printf "istio%s" (include "meshgate.revSuffix" .)) }}{{- end -}}
+
+{{/* istio.controlPlaneEnv as meshgate's KEY=VALUE,… setting (sorted by key). */}}
+{{- define "meshgate.controlPlaneEnv" -}}
+{{- $pairs := list -}}
+{{- range $k, $v := .Values.istio.controlPlaneEnv }}{{ $pairs = append $pairs (printf "%s=%v" $k $v) }}{{ end -}}
+{{- join "," $pairs -}}
+{{- end -}}
+
 {{- define "meshgate.certificateName" -}}{{ include "meshgate.fullname" . }}-serving{{- end -}}
 
 {{/* The Service's DNS name, which the serving certificate names. */}}

@@ -56,10 +56,16 @@ topologySpreadConstraints:
 - name: MESHGATE_REVISION
   value: {{ .Values.revision }}
 {{- end }}
+- name: MESHGATE_ISTIO_NAMESPACE
+  value: {{ .Values.istio.namespace }}
 - name: MESHGATE_INJECTOR_CONFIGMAP
-  value: {{ .Values.istio.injectorConfigMap }}
+  value: {{ include "meshgate.injectorConfigMap" . }}
 - name: MESHGATE_MESH_CONFIGMAP
-  value: {{ .Values.istio.meshConfigMap }}
+  value: {{ include "meshgate.meshConfigMap" . }}
+{{- with include "meshgate.controlPlaneEnv" . }}
+- name: MESHGATE_CONTROL_PLANE_ENV
+  value: {{ . | quote }}
+{{- end }}
 - name: MESHGATE_NATIVE_SIDECARS
   value: {{ .Values.istio.nativeSidecars | quote }}
 - name: MESHGATE_CERT_MANAGEMENT

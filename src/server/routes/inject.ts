@@ -1,6 +1,7 @@
 // POST /inject and /inject/* — the mutating webhook. Decodes the review, runs the injection
 // pipeline on the raw Pod and answers with a JSON patch, a skip (with the reason as a
 // warning) or a denial. Anything the pipeline throws becomes an errored response (HTTP 200).
+import type { NamespaceLookup } from '../../cluster/namespaces.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { denied, errored, allowed, patched, type AdmissionReviewOut } from '../../admission/respond.js';
 import type { InjectOutcome } from '../../inject/types.js';
@@ -12,6 +13,8 @@ import { decode, elapsed, logDecision, type Decoded } from './common.js';
 export interface InjectRouteDeps {
   readonly injector: InjectorRef;
   readonly metrics: Metrics;
+  /** The Pod's Namespace, when the injector needs it (cluster mode on OpenShift). */
+  readonly namespaces?: NamespaceLookup;
 }
 
 function respond(d: Decoded, outcome: InjectOutcome, metrics: Metrics): AdmissionReviewOut {
@@ -55,9 +58,12 @@ export function injectRoutes(deps: InjectRouteDeps) {
       try {
         const suffix = (request.params as { '*'?: string })['*'] ?? '';
         const r = d.review.request;
-        const outcome = deps.injector.get().inject({
+        const injector = deps.injector.get();
+        const namespaceMeta = injector.needsNamespace && r.namespace && deps.namespaces ? await deps.namespaces(r.namespace) : undefined;
+        const outcome = injector.inject({
           pod: r.object as Record<string, unknown>,
           ...(r.namespace ? { namespace: r.namespace } : {}),
+          ...(namespaceMeta ? { namespaceMeta } : {}),
           ...(suffix ? { pathEnv: pathEnv(suffix) } : {}),
         });
         body = respond(d, outcome, deps.metrics);
