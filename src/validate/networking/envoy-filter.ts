@@ -86,16 +86,32 @@ function checkWaypointMatch(c: Collector, path: string, m: JsonObject): boolean 
   return waypoint;
 }
 
-/** Type URLs of the v2 xDS API, which Envoy no longer understands. */
-function v2Types(value: unknown, found: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => v2Types(v, found));
+/**
+ * Every `@type` value (the type URL of a protobuf Any) in a patch value. The `value` of a
+ * TypedStruct is a free-form Struct, where an "@type" key is plain data: not descended into.
+ */
+function typeUrls(value: unknown, found: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) value.forEach((v) => typeUrls(v, found));
   const o = asObject(value);
   if (!o) return found;
+  const typedStruct = typeof o['@type'] === 'string' && o['@type'].endsWith('.TypedStruct');
   for (const [k, v] of Object.entries(o)) {
-    if (k === '@type' && typeof v === 'string' && /\.v2(?:alpha\d*)?\./.test(v)) found.push(v);
-    else v2Types(v, found);
+    if (k === '@type') found.push(v);
+    else if (!(typedStruct && k === 'value')) typeUrls(v, found);
   }
   return found;
+}
+
+// The message a type URL names is what follows its last "/"; every message Envoy (or any
+// protobuf registry) knows is package-qualified, so a name without a dotted package resolves to nothing.
+const QUALIFIED_MESSAGE = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+
+/** A reason the type URL cannot name a message Envoy knows, if there is one. */
+function typeUrlProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string') return `@type must be a type URL string such as "type.googleapis.com/envoy.config.listener.v3.Filter", got ${JSON.stringify(url)}`;
+  if (!QUALIFIED_MESSAGE.test(url.slice(url.lastIndexOf('/') + 1))) return `"${url}" is not a type URL: after its last "/" it needs a package-qualified message name (type.googleapis.com/<package>.<Message>)`;
+  if (/\.v2(?:alpha\d*)?\./.test(url)) return `"${url}" is a v2 xDS type, which Envoy no longer supports; use the v3 type`;
+  return undefined;
 }
 
 /** What can be said about an Envoy patch value without Envoy's protobuf registry. */
@@ -103,7 +119,10 @@ function checkPatchValue(c: Collector, path: string, applyTo: string, value: unk
   const v = asObject(value);
   if (!v) return;
   if (applyTo !== 'BOOTSTRAP' && isSet(v['name']) && typeof v['name'] !== 'string') c.error(at(path, 'name'), 'the name of an Envoy object must be a string');
-  for (const type of v2Types(v)) c.error(path, `"${type}" is a v2 xDS type, which Envoy no longer supports; use the v3 type`);
+  for (const url of typeUrls(v)) {
+    const problem = typeUrlProblem(url);
+    if (problem) c.error(path, problem);
+  }
 }
 
 function checkPatch(c: Collector, path: string, cp: JsonObject): void {

@@ -7,7 +7,7 @@ import { checkClientTls } from '../common/tls.js';
 import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
 import { at, type Collector } from '../issues.js';
 import { checkLocality, checkZoneAware } from './locality.js';
-import { isSet } from './route-parts.js';
+import { isSet, nonEmptyList } from './route-parts.js';
 
 const NON_NEGATIVE_HTTP = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'];
 
@@ -154,7 +154,8 @@ function checkPortLevel(c: Collector, path: string, value: unknown, namespace: s
 export function checkTrafficPolicy(c: Collector, path: string, value: unknown, namespace: string): void {
   const tp = asObject(value);
   if (!tp) return;
-  if (![...POLICY_PARTS, 'portLevelSettings', 'tunnel', 'proxyProtocol'].some((k) => isSet(tp[k]))) {
+  // portLevelSettings is a list: istiod counts an empty one as not set.
+  if (![...POLICY_PARTS, 'tunnel', 'proxyProtocol'].some((k) => isSet(tp[k])) && !nonEmptyList(tp['portLevelSettings'])) {
     c.error(path, 'a traffic policy needs at least one setting');
     return;
   }

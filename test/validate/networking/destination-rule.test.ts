@@ -55,6 +55,7 @@ describe('DestinationRule: host and subsets', () => {
 describe('DestinationRule: traffic policies', () => {
   it.each<[string, unknown, Issue[]]>([
     ['an empty policy', policy({}), [issue(TP, 'a traffic policy needs at least one setting')]],
+    ['a policy with only an empty portLevelSettings list', policy({ portLevelSettings: [] }), [issue(TP, 'a traffic policy needs at least one setting')]],
     ['an empty connection pool', policy({ connectionPool: {} }), [issue(`${TP}.connectionPool`, 'a connection pool needs tcp or http settings')]],
     ['negative limits', policy({ connectionPool: { http: { maxRetries: -1 }, tcp: { maxConnections: -2 } } }), [
       issue(`${TP}.connectionPool.http.maxRetries`, 'maxRetries must not be negative'),

@@ -24,6 +24,7 @@ describe('EnvoyFilter: accepted', () => {
     ['a proxy version regex', patch({ applyTo: 'LISTENER', match: { proxy: { proxyVersion: '^1\\.2[0-9].*' } }, patch: { operation: 'REMOVE' } })],
     ['a route configuration patch', remove('VIRTUAL_HOST', { routeConfiguration: { vhost: { name: 'a:80' } } })],
     ['a waypoint HTTP filter', patch({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT', waypoint: { filter: { name: HCM, subFilter: { name: 'envoy.filters.http.router' } } } }, patch: { operation: 'INSERT_BEFORE', value: {} } })],
+    ['a TypedStruct whose free-form value has an "@type" key', patch({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'x', typed_config: { '@type': 'type.googleapis.com/xds.type.v3.TypedStruct', type_url: 'type.googleapis.com/example.v1.Config', value: { '@type': 'plain data' } } } } })],
     ['targetRefs', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'gw' }], configPatches: [] }],
   ])('%s', (_name, spec) => {
     expect(errorsOf(spec)).toEqual([]);
@@ -47,6 +48,12 @@ describe('EnvoyFilter: rejected', () => {
     ['a subFilter outside the HTTP connection manager', remove('HTTP_FILTER', { listener: { filterChain: { filter: { name: 'random', subFilter: {} } } } }), [issue(`${P}.match.listener.filterChain.filter.name`, `a subFilter match needs the filter to be ${HCM}`)]],
     ['a subFilter without a name', remove('HTTP_FILTER', { listener: { filterChain: { filter: { name: HCM, subFilter: {} } } } }), [issue(`${P}.match.listener.filterChain.filter.subFilter.name`, 'a subFilter match needs the name of the HTTP filter')]],
     ['a non-string name in the value', patch({ applyTo: 'CLUSTER', match: { cluster: {} }, patch: { operation: 'ADD', value: { name: false } } }), [issue(`${P}.patch.value.name`, 'the name of an Envoy object must be a string')]],
+    ['an @type that names no message', patch({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { '@type': 'ALLOW' } } } }), [
+      issue(`${P}.patch.value`, '"ALLOW" is not a type URL: after its last "/" it needs a package-qualified message name (type.googleapis.com/<package>.<Message>)'),
+    ]],
+    ['an @type that is not a string', patch({ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { '@type': 7 } } } }), [
+      issue(`${P}.patch.value`, '@type must be a type URL string such as "type.googleapis.com/envoy.config.listener.v3.Filter", got 7'),
+    ]],
     ['a v2 type', patch({ applyTo: 'NETWORK_FILTER', patch: { operation: 'INSERT_FIRST', value: { typed_config: { '@type': 'type.googleapis.com/envoy.config.filter.network.ext_authz.v2.ExtAuthz' } } } }), [
       issue(`${P}.patch.value`, '"type.googleapis.com/envoy.config.filter.network.ext_authz.v2.ExtAuthz" is a v2 xDS type, which Envoy no longer supports; use the v3 type'),
     ]],
