@@ -38,8 +38,9 @@ function injectorFrom(files: InjectionFiles, sources: InjectionFallback, config:
     mesh: sources.mesh,
     templates: files.templates,
     ...(sources.userTemplates ? { userTemplates: sources.userTemplates } : {}),
-    nativeSidecars: config.nativeSidecars,
+    nativeSidecars: config.nativeSidecars !== 'false',
     revision: config.revision,
+    revisionTags: config.revisionTags,
   }));
 }
 

@@ -2,18 +2,23 @@
 // listening, and graceful shutdown. Returns a handle so tests and the CLI can stop it.
 import { existsSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
+import { certInfo } from '../certs/pki.js';
+import type { NoticeSink } from '../admission/notice.js';
 import type { ClusterAgent } from '../cluster/index.js';
 import { createInjector } from '../inject/index.js';
 import { loadInjectorSettings } from '../injection-settings.js';
+import { meshgateVersion } from '../version.js';
 import { buildApp } from './app.js';
 import { engineRef, type InjectorRef } from './engines.js';
+import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
 import { swapEngine, watchPaths, type FileWatcher } from './reload.js';
@@ -28,6 +33,8 @@ export interface RunningServer {
   readonly tls: TlsWatcher;
   /** Cluster mode only: certificates, webhook configurations and ConfigMaps through the API. */
   readonly cluster?: ClusterAgent;
+  /** The plaintext /metrics listener's address, with --metrics-listen. */
+  readonly metricsUrl?: string;
   /** Readiness false, wait shutdownDelayMs, stop accepting, finish in-flight requests. */
   stop(): Promise<void>;
 }
@@ -51,10 +58,24 @@ async function buildInjector(config: Config): Promise<ReturnType<typeof createIn
     ...(config.meshFile ? { meshFile: config.meshFile } : {}),
     ...(config.templatesDir ? { templatesDir: config.templatesDir } : {}),
     ...(config.extraTemplatesDir ? { extraTemplatesDir: config.extraTemplatesDir } : {}),
-    nativeSidecars: config.nativeSidecars,
+    nativeSidecars: nativeDefault(config),
     revision: config.revision,
+    revisionTags: config.revisionTags,
   });
   return createInjector(settings);
+}
+
+/**
+ * Native sidecars when nothing more is known about the Pod: `auto` means on (Kubernetes 1.33
+ * and newer run them; cluster mode then decides per Pod from the Nodes' kubelet versions).
+ */
+export function nativeDefault(config: Pick<Config, 'nativeSidecars'>): boolean {
+  return config.nativeSidecars !== 'false';
+}
+
+function nativeNote(config: Config): string {
+  if (config.nativeSidecars !== 'auto') return config.nativeSidecars === 'true' ? 'on' : 'off';
+  return config.cluster ? 'auto: per Pod, from the kubelet versions of the cluster\'s Nodes (1.33 or newer: on)' : 'auto: on (no cluster Nodes to look at outside cluster mode)';
 }
 
 async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
@@ -69,9 +90,17 @@ function watchConfigFiles(config: Config, injector: InjectorRef, log: Logger, me
   return watchPaths(paths, () => void swapEngine(injector, () => buildInjector(config), { log, metrics, component: 'injector-files' }), log);
 }
 
+async function metricsListener(config: Config, metrics: Metrics, log: Logger): Promise<MetricsListener | undefined> {
+  if (config.metricsListen === '') return undefined;
+  const { host, port } = splitListen(config.metricsListen);
+  const listener = await listenMetrics(host, port, metrics.registry, log);
+  log.info({ address: listener.url }, 'serving /metrics in plain HTTP');
+  return listener;
+}
+
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
+  const log = createLogger(config.logLevel, opts.logDestination ?? process.stdout);
   if (config.dev) await ensureDevCerts(config, log);
   const clusterMode = config.cluster ? await import('./cluster-mode.js') : undefined;
   const injectionFiles = clusterMode ? await clusterMode.readInjectionFiles(config) : undefined;
@@ -79,27 +108,34 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { files, pair } = clusterMode ? await clusterMode.clusterTls(config) : await fileTls(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createMetrics(registry);
+  const metrics = createMetrics(registry, { version: meshgateVersion(), node: process.version });
+  metrics.servingCert(certInfo(pair.cert).notAfter);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions } });
+  let cluster: ClusterAgent | undefined;
+  // Bound once here; the cluster agent that answers them is created after the app.
+  const notices: NoticeSink = { notify: (n) => cluster?.notify(n) };
+  const nativeSidecars = config.nativeSidecars === 'auto' && clusterMode ? (pod: Readonly<Record<string, unknown>>): boolean | undefined => cluster?.nativeSidecars(pod) : undefined;
+  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions }, notices, ...(nativeSidecars ? { nativeSidecars } : {}) });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
-  const cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
+  cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
   tls = watchTls({
     files,
     initial: pair,
     log,
     apply: (next) => {
       (app.server as unknown as HttpsServer).setSecureContext({ ...next, ...tlsOptions });
+      metrics.servingCert(certInfo(next.cert).notAfter);
       cluster?.served(next);
     },
     onResult: (ok) => metrics.certReload(ok),
   });
   const { host, port } = splitListen(config.listen);
   const address = await app.listen({ host, port });
+  const plainMetrics = await metricsListener(config, metrics, log);
   readiness.unblock('listening');
-  log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
+  log.info({ address, version: meshgateVersion(), tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', revisionTags: config.revisionTags, nativeSidecars: nativeNote(config), cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, injector, log, metrics);
   const watcher = tls;
@@ -109,8 +145,10 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     await cluster?.stop();
     watcher.close();
     configWatch?.close();
+    await plainMetrics?.close();
     await app.close();
     log.info('meshgate stopped');
   };
-  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(cluster ? { cluster } : {}), stop };
+  const agent = cluster;
+  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(agent ? { cluster: agent } : {}), ...(plainMetrics ? { metricsUrl: plainMetrics.url } : {}), stop };
 }
