@@ -19,6 +19,7 @@ export interface LoadInjectorSettingsOptions {
   readonly extraTemplatesDir?: string;
   readonly nativeSidecars: boolean;
   readonly revision: string;
+  readonly revisionTags?: readonly string[];
   readonly compliancePolicy?: string;
 }
 
@@ -91,6 +92,7 @@ export async function loadInjectorSettings(opts: LoadInjectorSettingsOptions): P
     ...sources,
     nativeSidecars: opts.nativeSidecars,
     revision: opts.revision,
+    ...(opts.revisionTags ? { revisionTags: opts.revisionTags } : {}),
     ...(opts.compliancePolicy ? { compliancePolicy: opts.compliancePolicy } : {}),
   });
 }

@@ -4,11 +4,12 @@
 import type { Explanation } from '../inject/index.js';
 import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
 import { readManifests } from './documents.js';
-import { buildInjector, describeObject, INJECTOR_FLAGS, podTemplateOf } from './inject.js';
+import { buildInjector, describeObject, INJECTOR_FLAGS, nativeMode, podTemplateOf, type NativeMode } from './inject.js';
 import { EXIT, UsageError, type Command } from './io.js';
 
 const HELP = `Usage: meshgate explain -f FILE [--namespace-labels k=v,...] [--namespace NS] [--revision REV]
-                        [--values FILE] [--mesh FILE] [--native-sidecars=true|false] [-o json]
+                        [--tag NAME]... [--values FILE] [--mesh FILE]
+                        [--native-sidecars=auto|true|false] [-o json]
 
 Explains, for every Pod and workload in FILE, whether meshgate would inject the sidecar and
 why: which entries of the revision's MutatingWebhookConfiguration select the Pod (from the
@@ -22,9 +23,12 @@ would deny the Pod, the reason.
                             istio.io/rev=canary; repeatable; none means an unlabelled namespace
   --namespace NS            namespace of objects that do not name one
   --revision REV            the revision whose injector to emulate ("" = default); e.g. canary
+  --tag NAME                a revision tag pointing at --revision (repeatable); its webhook
+                            entries select Pods by istio.io/rev=NAME
   --values FILE             Istio injector values (JSON or YAML), as for meshgate inject
   --mesh FILE               Istio MeshConfig (JSON or YAML), as for meshgate inject
-  --native-sidecars=BOOL    native (true, default) or classic (false) sidecars
+  --native-sidecars=MODE    native (true) or classic (false) sidecars; auto (default) means on
+                            offline, where there are no Nodes to look at
   --templates DIR           directory of the built-in templates
   --extra-templates DIR     directory of additional templates
   -o, --output FORMAT       "json" prints a JSON array, one entry per object; default: text
@@ -62,8 +66,14 @@ export interface ExplainedObject extends Explanation {
   readonly name: string;
 }
 
-function textOf(e: ExplainedObject, labelsGiven: boolean): string {
-  const lines = [`${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`, `  ${e.summary}`, `  revision: ${e.revision}`];
+function nativeText(e: ExplainedObject, mode: NativeMode): string {
+  const how = mode === 'auto' ? '--native-sidecars=auto, which means on offline (the webhook decides auto from the Nodes\' kubelet versions)' : `--native-sidecars=${mode}`;
+  return `  native sidecar: ${e.nativeSidecars ? 'yes' : 'no'} (${how}; the Pod annotation sidecar.istio.io/nativeSidecar overrides it)`;
+}
+
+function textOf(e: ExplainedObject, labelsGiven: boolean, mode: NativeMode): string {
+  const lines = [`${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`, `  ${e.summary}`, `  revision: ${e.revision}${e.tag ? ` (the Pod asks for it through the revision tag ${e.tag})` : ''}`];
+  if (e.nativeSidecars !== undefined) lines.push(nativeText(e, mode));
   if (e.webhooks) {
     lines.push(`  webhook entries${labelsGiven ? '' : ' (no --namespace-labels: the namespace is assumed unlabelled)'}:`);
     for (const w of e.webhooks) lines.push(`    ${w.matched ? 'selects' : 'no     '} ${w.name}: ${w.detail}`);
@@ -94,6 +104,7 @@ export const explain: Command = (argv, io) =>
     const format = str(p, 'output') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`-o must be json or text, got "${format}"`);
     const labelFlags = strs(p, 'namespace-labels');
+    const mode = nativeMode(p);
     const namespaceLabels = parseLabels(labelFlags);
     const injector = await buildInjector(p, io);
     const docs = await readManifests(file, io.cwd, io.readStdin);
@@ -107,6 +118,6 @@ export const explain: Command = (argv, io) =>
       name: t.name,
       ...injector.explain({ pod: t.pod, namespace: t.namespace, namespaceLabels, ...(t.workload ? { workload: t.workload } : {}) }),
     }));
-    io.stdout(format === 'json' ? `${JSON.stringify(explained, null, 2)}\n` : explained.map((e) => textOf(e, labelFlags.length > 0)).join('\n'));
+    io.stdout(format === 'json' ? `${JSON.stringify(explained, null, 2)}\n` : explained.map((e) => textOf(e, labelFlags.length > 0, mode)).join('\n'));
     return EXIT.ok;
   });

@@ -5,31 +5,41 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
+import { askedRevision, revisionGate } from '../inject/revisions.js';
 import { loadInjectorSettings } from '../injection-settings.js';
-import { bool, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
+import { parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
 import { parseYamlDocuments, readText } from './documents.js';
 import { EXIT, UsageError, type CliIO, type Command } from './io.js';
 
-const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=true|false]
-                       [--revision REV] [--namespace NS] [--templates DIR] [--extra-templates DIR]
-                       [-o FILE]
+const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=auto|true|false]
+                       [--revision REV] [--tag NAME]... [--namespace NS] [--namespace-labels K=V,...]
+                       [--templates DIR] [--extra-templates DIR] [-o FILE]
 
 Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
 in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
 DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and DeploymentConfig (their Pod
 template is injected); a List and several \`---\` documents are read too. Objects of other
 kinds are printed unchanged. Pods that must not be injected (host network, the
-sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
+sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr,
+and so are Pods that ask for another revision with the istio.io/rev label (or whose namespace
+does, with --namespace-labels): they are injected by that revision's injector, as the webhook
+selectors decide; --revision (and --tag) say which revision this run injects for.
 
   -f, --filename FILE     manifest to read; "-" reads standard input (required)
   --values FILE           Istio injector values (JSON or YAML), merged over Istio's chart
                           defaults; an explicit null removes a default
   --mesh FILE             Istio MeshConfig (JSON or YAML) applied over the default mesh config
-  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
-                          init container with restartPolicy Always); false: a classic container.
+  --native-sidecars=MODE  true: istio-proxy runs as a Kubernetes native sidecar (an init container
+                          with restartPolicy Always, Kubernetes 1.33 and newer); false: a classic
+                          container; auto (default): on, since there are no cluster Nodes to look
+                          at offline (the webhook decides auto from the Nodes' kubelet versions).
                           The Pod annotation sidecar.istio.io/nativeSidecar overrides it
   --revision REV          the control-plane revision to inject for ("" = default)
+  --tag NAME              a revision tag pointing at --revision (repeatable): Pods labelled
+                          istio.io/rev=NAME are injected for the revision
   --namespace NS          namespace of objects that do not name one
+  --namespace-labels K=V  labels of the Pods' namespace (istio-injection, istio.io/rev,
+                          istio.io/dataplane-mode), for the revision each Pod asks for
   --templates DIR         directory of the built-in templates (default: the package's templates/)
   --extra-templates DIR   directory of additional <name>.yaml templates; a built-in name is replaced
   -o, --output FILE       write the result to FILE instead of standard output
@@ -47,6 +57,7 @@ export const INJECTOR_FLAGS = {
   mesh: { type: 'string' },
   'native-sidecars': { type: 'string' },
   revision: { type: 'string' },
+  tag: { type: 'string', multiple: true },
   templates: { type: 'string' },
   'extra-templates': { type: 'string' },
 } as const;
@@ -55,6 +66,7 @@ const FLAGS = {
   ...INJECTOR_FLAGS,
   filename: { type: 'string', short: 'f' },
   namespace: { type: 'string' },
+  'namespace-labels': { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -94,6 +106,7 @@ function setPath(o: Obj, path: readonly string[], value: unknown): void {
 interface Context {
   readonly injector: Injector;
   readonly namespace: string;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly io: CliIO;
 }
 
@@ -149,8 +162,15 @@ function injectObject(doc: Obj, cx: Context): Obj {
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
-  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}) });
   const label = describeObject(t);
+  const podLabels = (t.pod['metadata'] as { labels?: Record<string, string> } | undefined)?.labels ?? {};
+  const gate = revisionGate(cx.injector.settings.config, askedRevision(cx.namespaceLabels, podLabels));
+  if (gate.skip) {
+    cx.io.stderr(`meshgate inject: not injecting ${label} (${gate.skip.reason}): ${gate.skip.message}\n`);
+    return doc;
+  }
+  const ns = cx.namespaceLabels ? { namespaceLabels: cx.namespaceLabels } : {};
+  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...ns, ...(t.workload ? { workload: t.workload } : {}) });
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
     cx.io.stderr(`meshgate inject: not injecting ${label}: ${outcome.message}\n`);
@@ -175,6 +195,18 @@ export function renderDocuments(docs: readonly unknown[]): string {
   return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
 }
 
+export type NativeMode = 'auto' | 'true' | 'false';
+
+/** --native-sidecars: auto (default), true or false. */
+export function nativeMode(p: Parsed): NativeMode {
+  const v = str(p, 'native-sidecars') ?? 'auto';
+  if (v === 'auto' || v === 'true' || v === 'false') return v;
+  throw new UsageError(`--native-sidecars must be auto, true or false, got "${v}"`);
+}
+
+/** What the CLI's `auto` means, said once: on, since offline there are no Nodes to look at. */
+export const AUTO_NATIVE_NOTE = 'native sidecars: --native-sidecars=auto means on here (there are no cluster Nodes to look at; the webhook decides auto from the kubelet versions of the Nodes, 1.33 or newer); --native-sidecars=false injects classic sidecars';
+
 export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
   const path = (name: string): string | undefined => {
     const v = str(p, name);
@@ -184,14 +216,26 @@ export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
   try {
     const settings = await loadInjectorSettings({
       ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-      nativeSidecars: bool(p, 'native-sidecars', true),
+      nativeSidecars: nativeMode(p) !== 'false',
       revision: str(p, 'revision') ?? '',
+      revisionTags: strs(p, 'tag'),
     });
     return createInjector(settings);
   } catch (e) {
     if (e instanceof InjectorConfigError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** Parses `k=v,k2=v2` (repeatable) into labels. */
+export function parseLabels(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of values.flatMap((v) => v.split(',')).map((x) => x.trim()).filter((x) => x !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--namespace-labels expects key=value pairs, got "${pair}"`);
+    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return labels;
 }
 
 export const inject: Command = (argv, io) =>
@@ -205,7 +249,9 @@ export const inject: Command = (argv, io) =>
     if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file, await readText(file, io.cwd, io.readStdin));
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
+    const labelFlags = strs(p, 'namespace-labels');
+    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io, ...(labelFlags.length > 0 ? { namespaceLabels: parseLabels(labelFlags) } : {}) };
+    if (nativeMode(p) === 'auto') io.stderr(`meshgate inject: ${AUTO_NATIVE_NOTE}\n`);
     let out: unknown[];
     try {
       out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));

@@ -11,16 +11,21 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AdmissionNotice } from '../admission/notice.js';
 import type { Config } from '../config.js';
 import type { Readiness } from '../server/readiness.js';
 import type { TlsPair } from '../server/tls.js';
+import { createAdmissionEvents, type AdmissionEvents, type EventWriter } from './admission-events.js';
 import { createCertSync } from './cert-sync.js';
 import { createConfigSync } from './config-sync.js';
 import type { InjectionFallback, InjectionSources } from './injection-config.js';
-import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
+import { connect, leaseStore, mutatingStore, secretStore, statusOf, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
-import { createClusterMetrics } from './metrics.js';
+import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
+import { createNodeVersions, type NodeVersions } from './nodes.js';
+import { createOwnerResolver } from './owners.js';
+import { tagWebhookName } from '../inject/webhooks.js';
 import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {
@@ -73,6 +78,10 @@ export interface ClusterAgent {
   start(): Promise<void>;
   /** The server now serves `pair` (called by its TLS watcher). */
   served(pair: TlsPair): void;
+  /** Records an Event about an admission decision (when --admission-events is on). */
+  notify(notice: AdmissionNotice): void;
+  /** Native sidecars for a Pod from the Nodes' kubelet versions (--native-sidecars=auto); undefined when not known. */
+  nativeSidecars(pod: Readonly<Record<string, unknown>>): boolean | undefined;
   isLeader(): boolean;
   stop(): Promise<void>;
 }
@@ -86,6 +95,29 @@ export function servingSans(config: Pick<Config, 'serviceName' | 'namespace' | '
 function defaultIdentity(): string {
   const host = hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
   return `${host}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Events through the API: create, and a JSON patch of count and lastTimestamp. */
+export function eventWriter(kube: Kube): EventWriter {
+  return {
+    create: async (namespace, body) => (await kube.core.createNamespacedEvent({ namespace, body })).metadata?.name ?? '',
+    update: async (namespace, name, count, last) => {
+      const body = [{ op: 'replace', path: '/count', value: count }, { op: 'replace', path: '/lastTimestamp', value: last.toISOString() }];
+      try {
+        await kube.core.patchNamespacedEvent({ name, namespace, body });
+        return 'ok';
+      } catch (e) {
+        if (statusOf(e) === 404) return 'gone';
+        throw e;
+      }
+    },
+  };
+}
+
+function admissionEvents(config: Config, kube: Kube, identity: string, log: Logger, metrics: ClusterMetrics): AdmissionEvents | undefined {
+  if (!config.admissionEvents) return undefined;
+  const resolver = createOwnerResolver({ kube, onError: (message) => log.debug({ problem: message }, 'Event goes on the owner the Pod names') });
+  return createAdmissionEvents({ writer: eventWriter(kube), resolver, instance: identity, log, onResult: (reason, result) => metrics.admissionEvent(reason, result) });
 }
 
 export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
@@ -112,7 +144,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   let elector: ReturnType<typeof createElector> | undefined;
   const duties = createLeaderDuties({
     kube, certSync, secrets, leases, mutating: mutatingStore(kube), validating: validatingStore(kube),
-    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
+    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, tagWebhooks: config.revisionTags.map(tagWebhookName), validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
     rotation: { rotateAt: config.rotateAt, trustSettleMs: t.trustSettleMs, serveSettleMs: t.serveSettleMs, sans },
     issue, timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
     metrics, log, isLeader: () => elector?.isLeader() ?? false,
@@ -125,6 +157,8 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       else duties.stop();
     },
   });
+  const events = admissionEvents(config, kube, identity, log, metrics);
+  const nodes: NodeVersions | undefined = config.nativeSidecars === 'auto' ? createNodeVersions(kube, log) : undefined;
   let servedFingerprint = '';
   const checkInstalled = (): void => {
     const r = certSync.current().reading;
@@ -139,17 +173,21 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       await certSync.start();
       heartbeat.start();
       elector?.start();
+      void nodes?.start();
       await configSync.start();
     },
     served: (pair) => {
       const info = certInfo(pair.cert);
       servedFingerprint = info.fingerprint;
-      metrics.servingCert(info.notAfter);
       heartbeat.setServing(info.fingerprint);
       checkInstalled();
     },
+    notify: (n) => events?.notify(n),
+    nativeSidecars: (pod) => nodes?.decide(pod)?.enabled,
     isLeader: () => elector?.isLeader() ?? false,
     stop: async () => {
+      events?.stop();
+      nodes?.stop();
       certSync.stop();
       configSync.stop();
       await elector?.stop();

@@ -13,6 +13,7 @@ export interface InjectorConfig {
   readonly values: JsonObject;
   readonly mesh: JsonObject;
   readonly revision: string;
+  readonly revisionTags: readonly string[];
   readonly nativeSidecars: boolean;
   readonly policy: Policy;
   readonly defaultTemplates: readonly string[];
@@ -188,6 +189,8 @@ export interface ConfigInput {
   readonly values?: unknown;
   readonly mesh?: unknown;
   readonly revision: string;
+  /** Revision tags that point at this revision (their Pods get this revision's injection). */
+  readonly revisionTags?: readonly string[];
   readonly nativeSidecars: boolean;
   readonly compliancePolicy?: string;
   readonly ignoredNamespaces?: readonly string[];
@@ -214,6 +217,7 @@ export function buildConfig(input: ConfigInput): InjectorConfig {
     values,
     mesh,
     revision: input.revision,
+    revisionTags: [...(input.revisionTags ?? [])],
     nativeSidecars: input.nativeSidecars,
     policy: (lookup(values, 'global.proxy.autoInject') as Policy | undefined) ?? 'enabled',
     defaultTemplates: ((siw['defaultTemplates'] as string[] | undefined) ?? []).length > 0 ? (siw['defaultTemplates'] as string[]) : ['sidecar'],

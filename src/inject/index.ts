@@ -8,6 +8,10 @@ import type { InjectInput, InjectOutcome } from './types.js';
 export interface Injector {
   /** Names of the templates Pods may request with `inject.istio.io/templates`. */
   readonly templateNames: readonly string[];
+  /** The revision this injector serves ("" is the default revision). */
+  readonly revision: string;
+  /** What it was built from (revision, tags, policy, ...). */
+  readonly settings: InjectorSettings;
   inject(input: InjectInput): InjectOutcome;
   explain(input: ExplainInput): Explanation;
 }
@@ -15,6 +19,8 @@ export interface Injector {
 export function createInjector(settings: InjectorSettings): Injector {
   return Object.freeze({
     templateNames: settings.templateNames,
+    revision: settings.config.revision,
+    settings,
     inject: (input: InjectInput): InjectOutcome => runInjection(settings, input),
     explain: (input: ExplainInput): Explanation => explain(settings, input),
   });
