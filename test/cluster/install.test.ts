@@ -31,6 +31,12 @@ describe('the install in cluster mode', () => {
     }
   });
 
+  it('records admission Events and decides native sidecars from the Nodes by default', () => {
+    const config = buildConfig({ flags: {}, env });
+    expect(config.admissionEvents).toBe(true);
+    expect(config.nativeSidecars).toBe('auto');
+  });
+
   it('grants exactly what cluster mode uses', () => {
     expect(rules('Role')).toEqual([
       '/secrets: create',
@@ -41,6 +47,10 @@ describe('the install in cluster mode', () => {
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
       'networking.istio.io/gateways: create',
+      '/events: create,patch',
+      'apps/replicasets: get',
+      'batch/jobs: get',
+      '/nodes: list,watch',
     ]);
   });
 });
