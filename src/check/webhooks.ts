@@ -5,7 +5,7 @@
 // replica leads.
 import { X509Certificate } from 'node:crypto';
 import { certInfo } from '../certs/pki.js';
-import { endpointOf, entryId, isMeshgate, type Entry, type Finding, type Snapshot } from './model.js';
+import { endpointOf, entryId, isMeshgate, isMeshgateInjector, type Entry, type Finding, type Snapshot } from './model.js';
 
 const DAY_MS = 86_400_000;
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -20,7 +20,11 @@ export function presence(s: Snapshot): Finding[] {
   for (const [kind, name] of wanted) {
     const entries = s.entries.filter((e) => e.kind === kind && e.configuration === name);
     const what = `${kind === 'mutating' ? 'MutatingWebhookConfiguration' : 'ValidatingWebhookConfiguration'} ${name}`;
-    out.push(entries.length > 0 ? f('webhooks', 'ok', what, `installed, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`) : f('webhooks', 'error', what, 'not installed: the API server never calls meshgate for it (apply manifests/ or `meshgate manifests`)'));
+    // During a migration meshgate may inject only through a revision or a tag configuration.
+    const others = kind === 'mutating' ? [...new Set(s.entries.filter((e) => isMeshgateInjector(e) && e.configuration !== name).map((e) => e.configuration))] : [];
+    if (entries.length > 0) out.push(f('webhooks', 'ok', what, `installed, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`));
+    else if (others.length > 0) out.push(f('webhooks', 'info', what, `not installed; meshgate injects through ${others.join(', ')}`));
+    else out.push(f('webhooks', 'error', what, 'not installed: the API server never calls meshgate for it (apply manifests/ or `meshgate manifests`)'));
   }
   return out;
 }
