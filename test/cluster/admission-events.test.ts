@@ -10,6 +10,11 @@ import { createOwnerResolver, type OwnerResolver } from '../../src/cluster/owner
 const log = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits (up to 5 s) for timers the recorder scheduled; a loaded machine runs them late. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !done(); i++) await sleep(20);
+}
+
 interface Call {
   readonly op: 'create' | 'update';
   readonly namespace: string;
@@ -53,7 +58,7 @@ describe('admission Events', () => {
     const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'replica-a', log, limits: { flushMs: 50 }, onResult: (_r, res) => results.push(res) });
     for (let i = 0; i < 50; i++) events.notify(notice());
     await events.settle();
-    await sleep(80);
+    await until(() => calls.length >= 2);
     await events.settle();
     expect(calls.map((c) => [c.op, c.count])).toEqual([['create', 1], ['update', 50]]);
     const body = calls[0]?.body as CoreV1Event;
@@ -83,7 +88,7 @@ describe('admission Events', () => {
     for (let i = 0; i < 4; i++) events.notify(notice({ ...deployment, name: `app-${i}`, uid: `u-${i}` }));
     await events.settle();
     expect(calls).toHaveLength(2);
-    await sleep(150);
+    await until(() => calls.length >= 4);
     await events.settle();
     expect(calls.map((c) => c.body?.involvedObject.name).sort()).toEqual(['app-0', 'app-1', 'app-2', 'app-3']);
     events.stop();
@@ -96,7 +101,8 @@ describe('admission Events', () => {
     await events.settle();
     events.notify(notice());
     events.notify(notice());
-    await sleep(50);
+    await events.settle();
+    await until(() => calls.length >= 3);
     await events.settle();
     expect(calls.map((c) => [c.op, c.count])).toEqual([['create', 1], ['update', 3], ['create', 3]]);
     events.stop();
