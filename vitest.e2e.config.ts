@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],
+    // The Helm install's own files run in vitest.e2e-helm.config.ts, against a Helm install.
+    exclude: ['test/e2e/helm-*.e2e.test.ts', 'node_modules/**'],
     globalSetup: ['test/e2e/global-setup.ts'],
     fileParallelism: false,
     pool: 'forks',

@@ -9,10 +9,15 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 const int = (min: number, max: number): z.ZodType<number> =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
 
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:9443 or :9443')
-  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'the port must be at most 65535');
+const listen = z.string().refine((v) => listenProblem(v) === undefined, { error: (issue) => listenProblem(String(issue.input)) ?? '' });
+
+/** Why a listen address is not HOST:PORT with a port up to 65535 (one reason, never two); port 0 picks a free one. */
+export function listenProblem(value: string): string | undefined {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]*):\d{1,5}$/.test(value)) return `must be HOST:PORT, e.g. 0.0.0.0:9443, 127.0.0.1:9443 or :9443; got "${value}"`;
+  const port = Number(value.slice(value.lastIndexOf(':') + 1));
+  if (port > 65535) return `the port must be at most 65535; got ${port}`;
+  return undefined;
+}
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -88,8 +93,13 @@ export const configSchema = z.strictObject({
   injectorConfigMap: objectName.default('istio-sidecar-injector'),
   meshConfigMap: objectName.default('istio'),
   leaseName: objectName.default('meshgate-leader'),
+  certManagement: z.enum(['builtin', 'external'], { error: 'must be builtin or external' }).default('builtin'),
+  validatingFailClosed: bool.default(true),
+  events: bool.default(false),
+  ownerDeployment: objectName.optional(),
   admissionEvents: bool.default(true),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
+  analysisWarnings: bool.default(true),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -139,8 +149,13 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `values`, `config` and `meshgate-templates` (default istio-sidecar-injector)' },
   meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio)' },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
-  admissionEvents: { flag: 'admission-events', env: 'MESHGATE_ADMISSION_EVENTS', help: 'cluster mode: record Kubernetes Events for Pods not injected though their namespace or labels ask for it, for denied Pods and for denied objects, on the workload or object a person applied (default true; needs create/patch on events and get on replicasets and jobs)' },
+  certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
+  validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
+  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed, rejected configuration) in meshgate\'s namespace (default false; needs create on events)' },
+  ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
+  admissionEvents: { flag: 'admission-events', env: 'MESHGATE_ADMISSION_EVENTS', help: 'cluster mode: record Kubernetes Events, besides those of --events, for Pods not injected though their namespace or labels ask for it, for denied Pods and for denied objects, on the workload or object a person applied, in its namespace (default true; needs create/patch on events cluster-wide and get on replicasets and jobs)' },
   apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
+  analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
 };
 
 /** A configuration that cannot be used; the message names the setting and its sources. */
@@ -188,7 +203,7 @@ export function buildConfig(sources: ConfigSources): Config {
       const message = i.code === 'unrecognized_keys' ? `unknown setting(s) ${i.keys.join(', ')}` : i.message;
       return name ? `${describe(name)}: ${message}` : message;
     });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(lines.length === 1 ? `invalid configuration: ${lines[0] ?? ''}` : `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return Object.freeze(result.data);
 }

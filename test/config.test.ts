@@ -48,13 +48,19 @@ describe('buildConfig', () => {
     [{ flags: { 'tls-min-version': '1.1' }, env: {} }, 'tlsMinVersion (--tls-min-version / MESHGATE_TLS_MIN_VERSION): must be 1.2 or 1.3'],
     [{ flags: {}, env: { MESHGATE_BODY_LIMIT: 'lots' } }, 'bodyLimitBytes (--body-limit / MESHGATE_BODY_LIMIT): must be a number'],
     [{ flags: { listen: 'localhost' }, env: {} }, 'listen (--listen / MESHGATE_LISTEN): must be HOST:PORT'],
-    [{ flags: { listen: ':70000' }, env: {} }, 'listen (--listen / MESHGATE_LISTEN): the port must be at most 65535'],
+    [{ flags: { listen: ':70000' }, env: {} }, 'listen (--listen / MESHGATE_LISTEN): the port must be at most 65535; got 70000'],
     [{ flags: { revision: 'Canary!' }, env: {} }, 'revision (--revision / MESHGATE_REVISION): must be empty or a DNS label'],
     [{ flags: { 'native-sidecars': 'maybe' }, env: {} }, 'nativeSidecars (--native-sidecars / MESHGATE_NATIVE_SIDECARS)'],
     [{ flags: {}, env: {}, file: { listenAddress: ':1' } }, 'unknown setting(s) listenAddress'],
   ])('rejects %j naming the setting', (sources, message) => {
     expect(() => buildConfig(sources)).toThrow(ConfigError);
     expect(() => buildConfig(sources)).toThrow(message);
+  });
+
+  it('says one thing about a bad listen address, on one line', () => {
+    expect(() => buildConfig({ flags: { listen: 'foo' }, env: {} })).toThrow(
+      new ConfigError('invalid configuration: listen (--listen / MESHGATE_LISTEN): must be HOST:PORT, e.g. 0.0.0.0:9443, 127.0.0.1:9443 or :9443; got "foo"'),
+    );
   });
 });
 

@@ -1,6 +1,8 @@
-// The install in manifests/: it builds with kustomize, and it has the properties the README
+// The install in manifests/: it builds with kustomize, it is the chart's default rendering
+// (generated from it: test/chart/manifests.test.ts), and it has the properties the README
 // promises (replicas, hardening, probes, webhook selectors, excluded namespaces).
 import { describe, expect, it } from 'vitest';
+import { render } from './chart/helm.js';
 import { renderInstall } from './helpers/kustomize.js';
 
 type Obj = Record<string, any>;
@@ -16,7 +18,7 @@ const one = (kind: string): Obj => {
 describe('manifests/ (kubectl kustomize)', () => {
   it('has every object of the install', () => {
     expect(docs.map((d) => d.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'ResourceQuota', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
     );
     for (const d of docs.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(x.kind))) {
       expect(d.metadata.namespace, d.kind).toBe('meshgate-system');
@@ -75,6 +77,23 @@ describe('manifests/ (kubectl kustomize)', () => {
     expect(w.rules[0].apiGroups).toEqual(expect.arrayContaining(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'gateway.networking.k8s.io']));
     expect(w.rules[0].operations).toEqual(['CREATE', 'UPDATE']);
     expect(w.namespaceSelector.matchExpressions[0].values).toEqual(['kube-system', 'meshgate-system']);
+  });
+
+  it('lets system-cluster-critical Pods in where the cluster limits that class to namespaces with a quota (GKE)', () => {
+    expect(one('Deployment').spec.template.spec.priorityClassName).toBe('system-cluster-critical');
+    expect(one('ResourceQuota').spec.scopeSelector.matchExpressions).toEqual([{ scopeName: 'PriorityClass', operator: 'In', values: ['system-cluster-critical'] }]);
+  });
+
+  it('is what helm template renders from the chart with the default values, object by object', async () => {
+    const helmLabels = ['helm.sh/chart', 'app.kubernetes.io/managed-by'];
+    const strip = (o: Obj): Obj => {
+      const labels = Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => !helmLabels.includes(k)));
+      return { ...o, metadata: { ...o.metadata, labels } };
+    };
+    const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+    const fromChart = new Map((await render()).map((o) => [key(o), strip(o)]));
+    for (const d of docs.filter((x) => x.kind !== 'Namespace')) expect(d, key(d)).toEqual(fromChart.get(key(d)));
+    expect(docs.length).toBe(fromChart.size + 1);
   });
 
   it('grants webhook-configuration access only by name', () => {

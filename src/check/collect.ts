@@ -2,16 +2,17 @@
 // (the operator's, not meshgate's ServiceAccount), and a TLS probe of every URL endpoint. What
 // cannot be read is recorded as a problem and the checks that need it say so; nothing here
 // decides anything.
-import {
-  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Lease, type V1Pod,
-} from '@kubernetes/client-node';
+import type { V1Lease, V1Pod } from '@kubernetes/client-node';
+import { kubeconfigAccess } from '../cluster/kube-auth.js';
+import { createHttp } from '../cluster/kube-http.js';
 import { heartbeatSelector, SERVING_ANNOTATION } from '../cluster/leases.js';
-import { messageOf, statusOf } from '../cluster/kube.js';
+import { kubeOver, messageOf, statusOf, type Kube } from '../cluster/kube.js';
 import { endpointOf, entriesOf, isMeshgate, type Entry, type LeaseState, type PodState, type Probe, type ServiceState, type Snapshot } from './model.js';
 import { probeUrl } from './probe.js';
 
 export interface CollectOptions {
-  readonly kubeconfig?: string;
+  /** The kubeconfig file (the CLI resolves --kubeconfig, $KUBECONFIG, ~/.kube/config). */
+  readonly kubeconfig: string;
   readonly context?: string;
   readonly meshgateNamespace: string;
   readonly names: Snapshot['names'];
@@ -21,23 +22,11 @@ export interface CollectOptions {
   readonly progress?: (line: string) => void;
 }
 
-interface Clients {
-  readonly server: string;
-  readonly core: CoreV1Api;
-  readonly admission: AdmissionregistrationV1Api;
-  readonly coordination: CoordinationV1Api;
-  readonly custom: CustomObjectsApi;
-}
+type Clients = Kube;
 
-/** Clients from the kubeconfig (KUBECONFIG or ~/.kube/config by default); throws a one-line error. */
-export function clients(kubeconfig: string | undefined, context: string | undefined): Clients {
-  const kc = new KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromDefault();
-  if (context) kc.setCurrentContext(context);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error(`${kubeconfig ?? 'the default kubeconfig'} names no current cluster${context ? ` for context ${context}` : ''}`);
-  return { server: cluster.server, core: kc.makeApiClient(CoreV1Api), admission: kc.makeApiClient(AdmissionregistrationV1Api), coordination: kc.makeApiClient(CoordinationV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+/** The API through the kubeconfig's current context (or `context`); throws a one-line error. */
+export function clients(kubeconfig: string, context: string | undefined, timeoutMs: number): Clients {
+  return kubeOver(createHttp(kubeconfigAccess(kubeconfig, context), timeoutMs));
 }
 
 function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
@@ -96,14 +85,14 @@ async function allPods(c: Clients, namespaces: readonly string[] | undefined): P
       cont = page.metadata?._continue || undefined;
     } while (cont);
   };
-  if (namespaces) for (const namespace of namespaces) await pages((cont) => c.core.listNamespacedPod({ namespace, limit: 500, ...(cont ? { _continue: cont } : {}) }));
-  else await pages((cont) => c.core.listPodForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) }));
+  if (namespaces) for (const namespace of namespaces) await pages(async (cont) => c.core.listNamespacedPod({ namespace, limit: 500, ...(cont ? { _continue: cont } : {}) }));
+  else await pages(async (cont) => c.core.listPodForAllNamespaces({ limit: 500, ...(cont ? { _continue: cont } : {}) }));
   return out;
 }
 
 export async function collect(opts: CollectOptions): Promise<Snapshot> {
-  const c = clients(opts.kubeconfig, opts.context);
   const t = opts.timeoutMs ?? 15_000;
+  const c = clients(opts.kubeconfig, opts.context, t);
   const problems: string[] = [];
   const attempt = async <T>(what: string, call: () => Promise<T>, fallback: T): Promise<T> => {
     try {
@@ -115,8 +104,8 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   };
   opts.progress?.(`reading webhook configurations, Namespaces and Pods from ${c.server}`);
   // The first call says whether the API server is there at all: a failure here is fatal.
-  const mutating = await within(t, 'MutatingWebhookConfigurations', c.admission.listMutatingWebhookConfiguration());
-  const validating = await attempt('ValidatingWebhookConfigurations', () => c.admission.listValidatingWebhookConfiguration(), { items: [] });
+  const mutating = await within(t, 'MutatingWebhookConfigurations', c.admission.listMutatingWebhookConfiguration({}));
+  const validating = await attempt('ValidatingWebhookConfigurations', () => c.admission.listValidatingWebhookConfiguration({}), { items: [] });
   const entries: Entry[] = [...mutating.items.flatMap((m) => entriesOf('mutating', m)), ...validating.items.flatMap((v) => entriesOf('validating', v)).filter(isMeshgate)];
   const ours = entries.filter(isMeshgate);
   const services: Record<string, ServiceState> = {};

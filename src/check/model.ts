@@ -94,9 +94,15 @@ export const isMeshgate = (e: Pick<Entry, 'name'>): boolean => e.name.endsWith('
 export const isIstioInjector = (e: Pick<Entry, 'name'>): boolean => e.name.endsWith('sidecar-injector.istio.io');
 export const isMeshgateInjector = (e: Pick<Entry, 'name'>): boolean => e.name.endsWith('sidecar-injector.meshgate.io');
 
-/** The revision an injector entry injects for, and the tag it selects by. */
-export function revisionOf(e: Pick<Entry, 'configLabels'>): { revision: string; tag?: string } {
-  const tag = e.configLabels['istio.io/tag'];
+/**
+ * The revision an injector entry injects for, and the tag it selects by: a tag's own
+ * configuration is labelled istio.io/tag (istioctl tag set, meshgate manifests --tag); the
+ * chart's revisionTags put entries named rev.*.tag-<tag>.sidecar-injector.meshgate.io into the
+ * revision's configuration.
+ */
+export function revisionOf(e: Pick<Entry, 'configLabels' | 'name'>): { revision: string; tag?: string } {
+  const inline = /\.tag-([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.sidecar-injector\.meshgate\.io$/.exec(e.name)?.[1];
+  const tag = inline ?? e.configLabels['istio.io/tag'];
   return { revision: e.configLabels['istio.io/rev'] || 'default', ...(tag ? { tag } : {}) };
 }
 

@@ -40,11 +40,11 @@ export function analyze(s: Snapshot, opts: AnalyzeOptions = {}): CheckReport {
 
 const LABEL: Readonly<Record<Finding['status'], string>> = { ok: 'OK', info: 'INFO', warning: 'WARN', error: 'ERROR' };
 
-export function renderText(r: CheckReport, verbose: boolean): string {
-  const shown = verbose ? r.findings : r.findings.filter((f) => f.status !== 'ok' || f.check === 'webhooks' || f.check === 'injection' || f.subject === 'running Pods');
+export function renderText(r: CheckReport, all: boolean): string {
+  const shown = all ? r.findings : r.findings.filter((f) => f.status !== 'ok' || f.check === 'webhooks' || f.check === 'injection' || f.subject === 'running Pods');
   const lines = shown.map((f) => `${LABEL[f.status].padEnd(6)} ${f.check.padEnd(15)} ${f.subject}: ${f.message}`);
   const hidden = r.findings.length - shown.length;
   const verdict = r.summary.passed ? 'meshgate check passed' : 'meshgate check found problems';
-  const tail = `${verdict}: ${r.summary.errors} error(s), ${r.summary.warnings} warning(s)${hidden > 0 ? `; ${hidden} passing check(s) not shown (--verbose shows them)` : ''}`;
+  const tail = `${verdict}: ${r.summary.errors} error(s), ${r.summary.warnings} warning(s)${hidden > 0 ? `; ${hidden} passing check(s) not shown (--all shows them)` : ''}`;
   return `${[...lines, '', tail].join('\n')}\n`;
 }

@@ -3,18 +3,19 @@
 // policies, the leader, other injectors selecting the same Pods, and (like istioctl x
 // check-inject) per namespace or Pod: injected by which entry and revision, or why not, and
 // which running Pods lack the sidecar they should have. Exit 0 passed, 1 problems, 2 cannot run.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { collect } from '../check/collect.js';
 import { analyze, renderText } from '../check/report.js';
-import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { EXIT, UsageError, type Command } from './io.js';
+import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
+import { EXIT, InputError, UsageError, type Command } from './io.js';
 
 const HELP = `Usage: meshgate check [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--pod NS/NAME]
                       [--meshgate-namespace NS] [--mutating-webhook NAME] [--validating-webhook NAME]
                       [--secret-name NAME] [--lease-name NAME] [-o text|json|yaml] [--output-file FILE]
-                      [--verbose]
+                      [--all]
 
 Checks meshgate in a running cluster, as the API server sees it:
   - its MutatingWebhookConfiguration and ValidatingWebhookConfiguration are installed;
@@ -41,7 +42,7 @@ Checks meshgate in a running cluster, as the API server sees it:
   --lease-name NAME          meshgate's leader Lease (default meshgate-leader)
   -o, --output FORMAT        text (default), json or yaml
   --output-file FILE         write the report to FILE instead of standard output
-  --verbose                  list the passing checks too
+  --all                      list the passing checks too
   -h, --help                 show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run (usage,
@@ -63,10 +64,18 @@ const FLAGS = {
   'validating-webhook': { type: 'string' },
   'secret-name': { type: 'string' },
   'lease-name': { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  'output-file': { type: 'string' },
-  verbose: { type: 'boolean' },
+  all: { type: 'boolean' },
+  ...OUTPUT_FLAGS,
 } as const;
+
+/** --kubeconfig, else the first existing file of $KUBECONFIG, else ~/.kube/config, as kubectl finds it. */
+function kubeconfigPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  if (flag !== undefined) return resolve(cwd, flag);
+  const fromEnv = (env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f !== '');
+  const found = fromEnv.find((f) => existsSync(f)) ?? join(env['HOME'] ?? homedir(), '.kube', 'config');
+  if (!existsSync(found)) throw new InputError(`no kubeconfig: give --kubeconfig FILE or set KUBECONFIG (looked for ${found})`);
+  return found;
+}
 
 function parsePod(v: string | undefined): { namespace: string; name: string } | undefined {
   if (v === undefined) return undefined;
@@ -82,8 +91,7 @@ export const check: Command = (argv, io) =>
       io.stdout(HELP);
       return EXIT.ok;
     }
-    const format = str(p, 'output') ?? 'text';
-    if (format !== 'text' && format !== 'json' && format !== 'yaml') throw new UsageError(`-o/--output is the output format: text, json or yaml; got "${format}"`);
+    const format = outputFormat(p, ['text', 'json', 'yaml'], 'text');
     const pod = parsePod(str(p, 'pod'));
     const namespaces = strs(p, 'namespace');
     const names = {
@@ -92,23 +100,20 @@ export const check: Command = (argv, io) =>
       secret: str(p, 'secret-name') ?? 'meshgate-certs',
       lease: str(p, 'lease-name') ?? 'meshgate-leader',
     };
-    const kubeconfig = str(p, 'kubeconfig') !== undefined ? resolve(io.cwd, str(p, 'kubeconfig') as string) : undefined;
-    let snapshot;
+    const kubeconfig = kubeconfigPath(str(p, 'kubeconfig'), io.env, io.cwd);
+    let snapshot: Awaited<ReturnType<typeof collect>>;
     try {
       snapshot = await collect({
-        ...(kubeconfig ? { kubeconfig } : {}), ...(str(p, 'context') ? { context: str(p, 'context') as string } : {}),
+        kubeconfig, ...(str(p, 'context') ? { context: str(p, 'context') as string } : {}),
         meshgateNamespace: str(p, 'meshgate-namespace') ?? 'meshgate-system', names,
         ...(pod ? { podNamespaces: [pod.namespace] } : namespaces.length > 0 ? { podNamespaces: namespaces } : {}),
         progress: (line) => io.stderr(`meshgate check: ${line}\n`),
       });
     } catch (e) {
-      io.stderr(`meshgate check: cannot read the cluster: ${(e as Error).message.split('\n')[0]}\n`);
-      return EXIT.usage;
+      throw new InputError(`cannot read the cluster: ${(e as Error).message.split('\n')[0] ?? ''}`);
     }
     const report = analyze(snapshot, { ...(pod ? { pod } : {}), ...(namespaces.length > 0 ? { namespaces } : {}) });
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'yaml' ? stringify(report, { lineWidth: 0 }) : renderText(report, p.values['verbose'] === true);
-    const file = str(p, 'output-file');
-    if (file === undefined) io.stdout(text);
-    else await writeFile(resolve(io.cwd, file), text);
+    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'yaml' ? stringify(report, { lineWidth: 0 }) : renderText(report, p.values['all'] === true);
+    await emit(p, io, text);
     return report.summary.passed ? EXIT.ok : EXIT.denied;
   });

@@ -1,19 +1,21 @@
 // `meshgate inject`: injects sidecars into Pods and workloads read from a file, like
 // `istioctl kube-inject`, and prints them as YAML in input order. Objects of other kinds pass
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
 import { askedRevision, revisionGate } from '../inject/revisions.js';
 import { loadInjectorSettings } from '../injection-settings.js';
-import { parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
-import { parseYamlDocuments, readText } from './documents.js';
-import { EXIT, UsageError, type CliIO, type Command } from './io.js';
+import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
+import { parseYamlDocuments, readText, STDIN } from './documents.js';
+import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
+import { describeObject, podTemplateOf } from '../workloads.js';
+
+export { describeObject, podTemplateOf, type PodTemplate } from '../workloads.js';
 
 const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--native-sidecars=auto|true|false]
                        [--revision REV] [--tag NAME]... [--namespace NS] [--namespace-labels K=V,...]
-                       [--templates DIR] [--extra-templates DIR] [-o FILE]
+                       [--templates DIR] [--extra-templates DIR] [-o yaml|json] [--output-file FILE]
 
 Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
 in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
@@ -42,10 +44,13 @@ selectors decide; --revision (and --tag) say which revision this run injects for
                           istio.io/dataplane-mode), for the revision each Pod asks for
   --templates DIR         directory of the built-in templates (default: the package's templates/)
   --extra-templates DIR   directory of additional <name>.yaml templates; a built-in name is replaced
-  -o, --output FILE       write the result to FILE instead of standard output
+  -o, --output FORMAT     yaml (default) or json (one object, or a List of several)
+  --output-file FILE      write the result to FILE instead of standard output
+  --verbose               print stack traces of unexpected failures
   -h, --help              show this help
 
-Exit codes: 0 success, 1 a Pod was denied (the reason is printed on stderr), 2 usage error.
+Exit codes: 0 success, 1 a Pod was denied (the reason is printed on stderr), 2 usage error
+or unreadable input (a missing file, a YAML syntax error or duplicate key, with its line).
 
 Example:
   meshgate inject -f deployment.yaml | kubectl apply -f -
@@ -64,44 +69,15 @@ export const INJECTOR_FLAGS = {
 
 const FLAGS = {
   ...INJECTOR_FLAGS,
+  ...OUTPUT_FLAGS,
   filename: { type: 'string', short: 'f' },
   namespace: { type: 'string' },
   'namespace-labels': { type: 'string', multiple: true },
-  output: { type: 'string', short: 'o' },
 } as const;
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Where each workload kind keeps its Pod template: metadata path and spec path. */
-const POD_TEMPLATES: Readonly<Record<string, { readonly metadata: readonly string[]; readonly spec: readonly string[] }>> = {
-  Pod: { metadata: ['metadata'], spec: ['spec'] },
-  Deployment: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  StatefulSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  DaemonSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  ReplicaSet: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  ReplicationController: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  Job: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  DeploymentConfig: { metadata: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] },
-  // As istioctl does, a CronJob's Pod metadata is read from and written to jobTemplate.metadata.
-  CronJob: { metadata: ['spec', 'jobTemplate', 'metadata'], spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
-};
-
-function getPath(o: Obj, path: readonly string[]): unknown {
-  let cur: unknown = o;
-  for (const p of path) cur = isObj(cur) ? cur[p] : undefined;
-  return cur;
-}
-
-function setPath(o: Obj, path: readonly string[], value: unknown): void {
-  let cur = o;
-  for (const p of path.slice(0, -1)) {
-    if (!isObj(cur[p])) cur[p] = {};
-    cur = cur[p] as Obj;
-  }
-  cur[path[path.length - 1] as string] = value;
-}
 
 interface Context {
   readonly injector: Injector;
@@ -112,48 +88,6 @@ interface Context {
 
 /** A denial stops the command: nothing is printed and the exit code is 1. */
 class Denied extends Error {}
-
-export interface PodTemplate {
-  /** The Pod to inject: the workload's Pod template (or the Pod itself). */
-  readonly pod: Obj;
-  readonly namespace: string;
-  readonly name: string;
-  readonly kind: string;
-  /** The workload, for non-Pod kinds (its name and kind feed the proxy's metadata). */
-  readonly workload?: { name: string; namespace: string; kind: string; apiVersion: string };
-  /** Writes an injected Pod back into a copy of the object. */
-  readonly write: (pod: Obj) => Obj;
-}
-
-/** The Pod template of a Pod or workload object, or undefined for other kinds. */
-export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate | undefined {
-  const kind = String(doc['kind'] ?? '');
-  const where = Object.prototype.hasOwnProperty.call(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
-  const spec = where ? getPath(doc, where.spec) : undefined;
-  if (!where || !isObj(spec)) return undefined;
-  const meta = isObj(doc['metadata']) ? doc['metadata'] : {};
-  const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : defaultNamespace;
-  const podMeta = getPath(doc, where.metadata);
-  const name = typeof meta['name'] === 'string' ? meta['name'] : '';
-  const write = (pod: Obj): Obj => {
-    const out = structuredClone(doc);
-    setPath(out, where.metadata, pod['metadata'] ?? {});
-    setPath(out, where.spec, pod['spec']);
-    return out;
-  };
-  return {
-    pod: { apiVersion: 'v1', kind: 'Pod', metadata: isObj(podMeta) ? podMeta : {}, spec },
-    namespace,
-    name,
-    kind,
-    ...(kind === 'Pod' ? {} : { workload: { name, namespace, kind, apiVersion: String(doc['apiVersion'] ?? '') } }),
-    write,
-  };
-}
-
-export function describeObject(t: Pick<PodTemplate, 'kind' | 'namespace' | 'name'>): string {
-  return `${t.kind} "${t.namespace ? `${t.namespace}/` : ''}${t.name}"`;
-}
 
 function injectObject(doc: Obj, cx: Context): Obj {
   const kind = String(doc['kind'] ?? '');
@@ -186,12 +120,13 @@ function injectObject(doc: Obj, cx: Context): Obj {
  */
 export function parseDocuments(file: string, text: string): unknown[] {
   return parseYamlDocuments(text).map((d) => {
-    if (d.error !== undefined) throw new UsageError(`${file}: ${d.error}`);
+    if (d.error !== undefined) throw new InputError(`${file}:${d.at.line}:${d.at.column}: ${d.error}`);
     return d.value;
   });
 }
 
-export function renderDocuments(docs: readonly unknown[]): string {
+export function renderDocuments(docs: readonly unknown[], format: 'yaml' | 'json' = 'yaml'): string {
+  if (format === 'json') return `${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n`;
   return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
 }
 
@@ -222,7 +157,7 @@ export async function buildInjector(p: Parsed, io: CliIO): Promise<Injector> {
     });
     return createInjector(settings);
   } catch (e) {
-    if (e instanceof InjectorConfigError) throw new UsageError(e.message);
+    if (e instanceof InjectorConfigError) throw new InputError(e.message);
     throw e;
   }
 }
@@ -247,8 +182,9 @@ export const inject: Command = (argv, io) =>
     }
     const file = str(p, 'filename');
     if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
+    const format = outputFormat(p, ['yaml', 'json'], 'yaml');
     const injector = await buildInjector(p, io);
-    const docs = parseDocuments(file, await readText(file, io.cwd, io.readStdin));
+    const docs = parseDocuments(file === '-' ? STDIN : file, await readText(file, io.cwd, io.readStdin));
     const labelFlags = strs(p, 'namespace-labels');
     const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io, ...(labelFlags.length > 0 ? { namespaceLabels: parseLabels(labelFlags) } : {}) };
     if (nativeMode(p) === 'auto') io.stderr(`meshgate inject: ${AUTO_NATIVE_NOTE}\n`);
@@ -260,9 +196,6 @@ export const inject: Command = (argv, io) =>
       io.stderr(e.message);
       return EXIT.denied;
     }
-    const text = renderDocuments(out);
-    const target = str(p, 'output');
-    if (target === undefined) io.stdout(text);
-    else await writeFile(resolve(io.cwd, target), text);
+    await emit(p, io, renderDocuments(out, format));
     return EXIT.ok;
   });

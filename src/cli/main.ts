@@ -1,5 +1,7 @@
 // `meshgate <command>`: dispatches to one module per command. Each command parses its own
-// flags, prints `--help`, and returns an exit code (0 ok, 1 denied/invalid, 2 usage).
+// flags, prints `--help`, and returns an exit code (0 ok, 1 invalid/denied/findings, 2 could
+// not run: usage, unreadable input). `--verbose` anywhere adds stack traces to failures.
+import { reportFailure } from './failures.js';
 import { EXIT, type CliIO, type Command } from './io.js';
 
 interface CommandEntry {
@@ -11,6 +13,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: { summary: 'run the HTTPS admission webhook server', load: async () => (await import('./serve.js')).serve },
   inject: { summary: 'inject sidecars into Pods and workloads from files, like istioctl kube-inject', load: async () => (await import('./inject.js')).inject },
   validate: { summary: 'validate Istio and Gateway API resources in files or directories', load: async () => (await import('./validate.js')).validate },
+  analyze: { summary: 'find references that do not resolve and conflicts across many objects', load: async () => (await import('./analyze.js')).analyze },
   explain: { summary: 'explain why a Pod would or would not be injected', load: async () => (await import('./explain.js')).explain },
   certs: { summary: 'generate a CA and a serving certificate for the webhook', load: async () => (await import('./certs.js')).certs },
   manifests: { summary: 'render the webhook configurations for a given endpoint and CA', load: async () => (await import('./manifests.js')).manifests },
@@ -29,7 +32,9 @@ export function usage(): string {
     ...lines,
     '',
     'Run `meshgate <command> --help` for the flags of a command.',
-    'Exit codes: 0 success, 1 denied or invalid, 2 usage error.',
+    'Exit codes: 0 success; 1 invalid, denied, or analysis findings at or above the threshold;',
+    '2 the command could not run (usage error, unreadable input, a port in use, ...).',
+    'Every command accepts --verbose (stack traces on failures) and -h/--help.',
     '',
   ].join('\n');
 }
@@ -49,6 +54,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`meshgate: unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
-  const command = await entry.load();
-  return command(rest, io);
+  const withVerbose: CliIO = { ...io, verbose: io.verbose === true || rest.includes('--verbose') };
+  try {
+    const command = await entry.load();
+    return await command(rest, withVerbose);
+  } catch (e) {
+    const r = reportFailure(name, e, withVerbose.verbose === true);
+    io.stderr(r.text);
+    return r.code;
+  }
 }

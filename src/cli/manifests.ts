@@ -1,17 +1,20 @@
 // `meshgate manifests`: the webhook configurations of manifests/, rendered for a meshgate
 // that runs outside the cluster (clientConfig.url) or under another Service, with a CA
 // bundle, and for another revision. The e2e suite uses it, and so can users.
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { tagWebhookName } from '../inject/webhooks.js';
 import { packagePath } from '../paths.js';
-import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
-import { EXIT, UsageError, type Command } from './io.js';
+import { describeSystemError } from './failures.js';
+import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, wantsHelp } from './flags.js';
+import { EXIT, InputError, UsageError, type Command } from './io.js';
 
 const HELP = `Usage: meshgate manifests (--url URL | --service NAMESPACE/NAME) [--ca-bundle FILE]
                           [--revision REV] [--tag NAME] [--only mutating|validating]
-                          [--validating-failure-policy Ignore|Fail]
+                          [--validating-failure-policy Ignore|Fail] [-o yaml|json]
+                          [--output-file FILE]
 
 Prints the MutatingWebhookConfiguration and ValidatingWebhookConfiguration that
 manifests/ defines, with the client config pointed where meshgate actually runs:
@@ -33,6 +36,9 @@ manifests/ defines, with the client config pointed where meshgate actually runs:
   --only KIND        print only the mutating or only the validating configuration
   --validating-failure-policy P
                      Ignore (default, as shipped) or Fail
+  -o, --output F     yaml (default, documents separated by ---) or json (a List)
+  --output-file FILE write them to FILE instead of standard output
+  --verbose          print stack traces of unexpected failures
 
 Example:
   meshgate manifests --url https://127.0.0.1:9443 --ca-bundle certs/ca.crt | kubectl apply -f -
@@ -73,6 +79,27 @@ function forTag(doc: Doc, tag: string, revision: string): Doc {
   return { ...doc, metadata: { ...doc.metadata, name: tagWebhookName(tag), labels }, webhooks };
 }
 
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** The file's certificates as PEM, checked: a caBundle must hold only CA certificates. */
+export async function readCaBundle(file: string, cwd: string): Promise<string> {
+  const text = await readFile(resolve(cwd, file), 'utf8').catch((e: unknown) => {
+    throw new InputError(`--ca-bundle ${file}: ${describeSystemError(e)?.replace(/^[^:]*: /, '') ?? (e as Error).message}`);
+  });
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new InputError(`--ca-bundle ${file} is not a PEM certificate (no -----BEGIN CERTIFICATE----- block); give the CA certificate, e.g. certs/ca.crt`);
+  blocks.forEach((pem, i) => {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      throw new InputError(`--ca-bundle ${file}: certificate ${i + 1} is not a valid PEM certificate`);
+    }
+    if (!cert.ca) throw new InputError(`--ca-bundle ${file}: certificate ${i + 1} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate; give the CA that signed meshgate's certificate (ca.crt, not tls.crt)`);
+  });
+  return `${blocks.join('\n')}\n`;
+}
+
 export function renderWebhooks(doc: Doc, path: string, opts: RenderOptions): Doc {
   const chosen = opts.tag !== undefined ? forTag(doc, opts.tag, opts.revision) : opts.revision ? forRevision(doc, opts.revision) : doc;
   return { ...chosen, webhooks: chosen.webhooks.map((w) => ({ ...w, clientConfig: clientConfig(path, opts) })) };
@@ -103,6 +130,7 @@ export const manifests: Command = (argv, io) =>
       tag: { type: 'string' },
       only: { type: 'string' },
       'validating-failure-policy': { type: 'string' },
+      ...OUTPUT_FLAGS,
     });
     if (wantsHelp(p)) {
       io.stdout(HELP);
@@ -118,8 +146,9 @@ export const manifests: Command = (argv, io) =>
     if (tag !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tag)) throw new UsageError(`--tag must be a DNS label, got "${tag}"`);
     if (tag !== undefined && tag === revision) throw new UsageError(`--tag ${tag} names the revision itself; a tag needs a name of its own`);
     if (tag !== undefined && only === 'validating') throw new UsageError('--tag renders a mutating configuration only; drop --only validating');
+    const format = outputFormat(p, ['yaml', 'json'], 'yaml');
     const caFile = str(p, 'ca-bundle');
-    const caBundle = caFile ? Buffer.from(await readFile(resolve(io.cwd, caFile))).toString('base64') : undefined;
+    const caBundle = caFile ? Buffer.from(await readCaBundle(caFile, io.cwd)).toString('base64') : undefined;
     const opts: RenderOptions = { ...parseTarget(str(p, 'url'), str(p, 'service')), revision, ...(caBundle ? { caBundle } : {}), ...(tag !== undefined ? { tag } : {}) };
     const docs: Doc[] = [];
     if (only !== 'validating') docs.push(renderWebhooks(await load('mutatingwebhook.yaml'), '/inject', opts));
@@ -127,6 +156,7 @@ export const manifests: Command = (argv, io) =>
       const v = renderWebhooks(await load('validatingwebhook.yaml'), '/validate', opts);
       docs.push({ ...v, webhooks: v.webhooks.map((w) => ({ ...w, failurePolicy: policy })) });
     }
-    io.stdout(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+    const text = format === 'json' ? `${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+    await emit(p, io, text);
     return EXIT.ok;
   });

@@ -1,11 +1,11 @@
 // `meshgate serve`: the HTTPS admission webhook server. Settings come from flags, MESHGATE_*
 // environment variables and an optional --config file (config.ts lists them all).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config } from '../config.js';
 import { runServer } from '../server/run.js';
 import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
-import { EXIT, type CliIO, type Command } from './io.js';
+import { EXIT, InputError, type CliIO, type Command } from './io.js';
 
 const BOOLEAN_FLAGS = new Set(['dev', 'cluster']);
 
@@ -48,7 +48,12 @@ function help(): string {
     '--lease-name rotates it and keeps the CA bundle of both webhook configurations; values, mesh',
     'and templates come from the ConfigMaps --injector-configmap and --mesh-configmap (keys values,',
     'config, meshgate-templates; mesh) and are reloaded on change. /readyz holds until both are in place.',
+    'With --cert-management external, cert-manager (or another issuer) writes the Secret and the',
+    'webhooks\' caBundle: meshgate follows and serves the Secret and never writes either.',
     '  meshgate serve --cluster --kubeconfig ~/.kube/config --namespace meshgate-system',
+    '',
+    'Exit codes: 0 stopped by a signal, 2 could not start (a bad setting, missing certificates,',
+    'the address in use); --verbose adds stack traces.',
     '',
   ].join('\n');
 }
@@ -62,16 +67,32 @@ async function loadConfig(argv: string[], io: CliIO): Promise<Config | 'help'> {
   return buildConfig({ flags: parsed.values as Record<string, string | boolean | undefined>, env: io.env, ...(file ? { file } : {}), ...(namespace ? { podNamespace: namespace } : {}) });
 }
 
-function curlHint(config: Config, url: string): string {
+/** The sample requests `npm start` suggests; the README shows the same ones. */
+export const CURL_EXAMPLES = {
+  inject: 'examples/admissionreview-pod.json',
+  validate: 'examples/admissionreview-virtualservice-invalid.json',
+} as const;
+
+export function curlHint(config: Pick<Config, 'tlsCertFile'>, url: string): string {
   const base = url.replace('0.0.0.0', '127.0.0.1');
   const ca = config.tlsCertFile.replace(/[^/]+$/, 'ca.crt');
   return [
     `meshgate is serving on ${base}. Try:`,
     `  curl --cacert ${ca} ${base}/healthz`,
-    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admissionreview-pod.json ${base}/inject`,
-    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @examples/admissionreview-virtualservice.json ${base}/validate`,
+    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @${CURL_EXAMPLES.inject} ${base}/inject`,
+    `  curl --cacert ${ca} -H 'Content-Type: application/json' --data @${CURL_EXAMPLES.validate} ${base}/validate`,
+    'The injection patch is base64 in .response.patch; to read it:',
+    `  curl -s --cacert ${ca} -H 'Content-Type: application/json' --data @${CURL_EXAMPLES.inject} ${base}/inject | jq -r .response.patch | base64 -d | jq .`,
     '',
   ].join('\n');
+}
+
+/** Outside dev and cluster mode the certificate must exist: say how to get one instead of failing deep inside TLS. */
+function checkCertificates(config: Config): void {
+  if (config.dev || config.cluster) return;
+  const missing = [config.tlsCertFile, config.tlsKeyFile].filter((f) => !existsSync(f));
+  if (missing.length === 0) return;
+  throw new InputError(`no serving certificate: ${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not exist; for local development run \`meshgate serve --dev\` (it makes certificates in ./certs), or create them with \`meshgate certs --out DIR\` and pass --tls-cert DIR/tls.crt --tls-key DIR/tls.key`);
 }
 
 export const serve: Command = (argv, io) =>
@@ -88,6 +109,7 @@ export const serve: Command = (argv, io) =>
       io.stdout(help());
       return EXIT.ok;
     }
+    checkCertificates(config);
     const server = await runServer({ config });
     if (config.dev) io.stderr(curlHint(config, server.url));
     await new Promise<void>((resolve) => {

@@ -1,109 +1,87 @@
 // `meshgate validate`: checks every object in files, directories or standard input against the
-// same rules as the admission webhook, offline. Reads YAML (several documents, Lists) and JSON.
-import { validateObject, type KubeObject } from '../validate/index.js';
-import { expandPaths, readManifests, type SourceDocument } from './documents.js';
-import { parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { EXIT, UsageError, type CliIO, type Command } from './io.js';
+// same rules as the admission webhook, offline, and as strictly as kubectl reads manifests.
+// Reads YAML (several documents, Lists) and JSON.
+import type { Injector } from '../inject/index.js';
+import { readInputs } from './documents.js';
+import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, strs, wantsHelp } from './flags.js';
+import { buildInjector, INJECTOR_FLAGS } from './inject.js';
+import { EXIT, type CliIO, type Command } from './io.js';
+import type { Skipped } from './paths.js';
+import { check, needsInjector, render, type Entry } from './validate-report.js';
 
-export const HELP = `Usage: meshgate validate -f PATH... [-o text|json] [--quiet]
+export { check, renderText, type Entry } from './validate-report.js';
+
+export const HELP = `Usage: meshgate validate -f PATH... [--exclude GLOB]... [-o text|json|yaml|name] [--quiet]
 
 Checks Istio (networking, security, telemetry, extensions) and Gateway API resources with the
-same rules the meshgate admission webhook applies, without a cluster.
+same rules the meshgate admission webhook applies, and Pods and workloads with the sidecar
+injector's own checks, without a cluster. As strict as kubectl reading the same files.
 
   -f, --filename PATH   a file, a directory (searched recursively for .yaml, .yml and .json
                         files) or "-" for standard input. Repeat -f, or list several paths
                         after one -f.
-  -o, --output FORMAT   text (default) or json
+  --exclude GLOB        leave out matching files and directories; repeatable. A glob without
+                        "/" matches names anywhere (--exclude '*.tmpl.yaml'), one with "/"
+                        matches paths as shown or inside the named directory
+                        (--exclude 'charts/**')
+  -o, --output FORMAT   text (default), json, yaml, or name (invalid objects only, as
+                        kind.group/name)
+  --output-file FILE    write the report to FILE instead of standard output
   -q, --quiet           text output: print only invalid objects and the summary
+  --verbose             print stack traces of unexpected failures
   -h, --help            show this help
 
-Every object is reported, in input order: YAML files may hold several "---" documents, and
-List objects are expanded. Kinds meshgate does not know are reported as not checked (and do
-not fail the run). Warnings never fail the run.
+Injection settings for Pods and workloads (as for meshgate inject): --values FILE,
+--mesh FILE, --templates DIR, --extra-templates DIR, --revision REV, --native-sidecars=BOOL.
 
-Text output, one line per object, then its problems:
-  <file>[#index] <Kind> <namespace>/<name>: valid | invalid | not checked (unknown kind)
-      <field path>: <message>
+What is an error, as kubectl sees it:
+  - a document without apiVersion or kind; a YAML syntax error or a duplicate key
+  - a kind that does not exist in an Istio or Gateway API group (VirtualServce), or a version
+    the CRDs do not serve (networking.istio.io/v2), or a removed Kubernetes version
+  - a rule of the kind broken (the webhook's verdict), with the field path and line
+  - a Pod or workload template the sidecar injector would deny (a bad
+    traffic.sidecar.istio.io/* or sidecar.istio.io/* annotation, an unknown template)
+Other Kubernetes kinds (ConfigMap, Service, ...) and other projects' kinds are reported as not
+checked and do not fail the run. Warnings never fail the run. Files that are not Kubernetes
+objects are skipped with a note on stderr: Helm charts and templates, values.yaml,
+Chart.yaml, kustomization.yaml, and (in directories) files without any apiVersion or kind.
+
+Text output, one line per object (file:line where it starts), then its problems:
+  <file>:<line> <Kind>.<group> <namespace>/<name>: valid | invalid | not checked (why)
+      line <n>: <field path>: <message>
       warning: <message>
   N objects: X valid, Y invalid, Z not checked
 
 JSON output (-o json) is an array with one entry per object:
-  {"file", "index", "apiVersion", "kind", "namespace", "name", "checked", "valid",
-   "errors": [{"path", "message"}], "warnings": ["..."]}
-A document that is not valid YAML yields an entry with valid: false and one error whose path
-is empty and whose message says where the syntax error is.
+  {"file", "index", "line", "apiVersion", "kind", "namespace", "name", "status", "checked",
+   "valid", "note", "errors": [{"path", "message", "line", "column"}], "warnings": ["..."]}
+status is valid, invalid, not-checked or unreadable (a YAML syntax error or duplicate key:
+one error with an empty path and the position of the problem). Standard input is <stdin>.
 
-Exit codes: 0 all objects are valid, 1 at least one is invalid or unreadable, 2 usage error
-(no -f, a path that does not exist, an unknown -o).
+Exit codes: 0 all objects are valid (or not checked), 1 at least one is invalid, 2 usage
+error or unreadable input (no -f, a path that does not exist, a YAML syntax error).
 
 Example:
-  meshgate validate -f manifests/ -f extra/gateway.yaml
+  meshgate validate -f manifests/ -f extra/gateway.yaml --exclude 'charts/**'
   kubectl kustomize overlays/prod | meshgate validate -f - -o json
 `;
 
-export interface Entry {
-  readonly file: string;
-  readonly index: number;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly checked: boolean;
-  readonly valid: boolean;
-  readonly errors: { readonly path: string; readonly message: string }[];
-  readonly warnings: string[];
-}
-
-type Document = SourceDocument;
-
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-function identity(doc: Document): Pick<Entry, 'file' | 'index' | 'apiVersion' | 'kind' | 'namespace' | 'name'> {
-  const o = (doc.object ?? {}) as Record<string, unknown>;
-  const md = (typeof o['metadata'] === 'object' && o['metadata'] !== null ? o['metadata'] : {}) as Record<string, unknown>;
-  return { file: doc.file, index: doc.index, apiVersion: text(o['apiVersion']), kind: text(o['kind']), namespace: text(md['namespace']), name: text(md['name']) };
-}
-
-/** Validates one document into its report entry. */
-export function check(doc: Document): Entry {
-  const id = identity(doc);
-  const fail = (message: string): Entry => ({ ...id, checked: true, valid: false, errors: [{ path: '', message }], warnings: [] });
-  if (doc.error !== undefined) return fail(doc.error);
-  const o = doc.object;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('not a Kubernetes object: expected a mapping with apiVersion, kind and metadata');
-  const outcome = validateObject(o as KubeObject);
-  if (!outcome.checked) return { ...id, checked: false, valid: true, errors: [], warnings: [] };
-  return { ...id, checked: true, valid: outcome.errors.length === 0, errors: outcome.errors, warnings: outcome.warnings };
-}
-
-function heading(e: Entry, many: boolean): string {
-  const where = many ? `${e.file}#${e.index}` : e.file;
-  const who = e.namespace ? `${e.namespace}/${e.name}` : e.name || '(unnamed)';
-  const verdict = !e.checked ? 'not checked (unknown kind)' : e.valid ? 'valid' : 'invalid';
-  return `${where} ${e.kind || '(no kind)'} ${who}: ${verdict}`;
-}
-
-export function renderText(entries: readonly Entry[], quiet: boolean): string {
-  const perFile = new Map<string, number>();
-  for (const e of entries) perFile.set(e.file, (perFile.get(e.file) ?? 0) + 1);
-  const lines: string[] = [];
-  for (const e of entries) {
-    if (quiet && e.valid) continue;
-    lines.push(heading(e, (perFile.get(e.file) ?? 0) > 1));
-    for (const err of e.errors) lines.push(`    ${err.path ? `${err.path}: ` : ''}${err.message}`);
-    if (!quiet) for (const w of e.warnings) lines.push(`    warning: ${w}`);
-  }
-  const invalid = entries.filter((e) => !e.valid).length;
-  const unchecked = entries.filter((e) => !e.checked).length;
-  lines.push(`${entries.length} objects: ${entries.length - invalid - unchecked} valid, ${invalid} invalid, ${unchecked} not checked`);
-  return `${lines.join('\n')}\n`;
-}
-
 const OPTIONS = {
-  filename: { type: 'string', short: 'f', multiple: true },
-  output: { type: 'string', short: 'o' },
+  ...INPUT_FLAGS,
+  ...OUTPUT_FLAGS,
+  ...INJECTOR_FLAGS,
   quiet: { type: 'boolean', short: 'q' },
 } as const;
+
+/** The notes for files left out, one line each. */
+export function skippedNotes(command: string, skipped: readonly Skipped[]): string {
+  return skipped.map((s) => `meshgate ${command}: skipped ${s.path}: ${s.reason}\n`).join('');
+}
+
+export function exitCode(entries: readonly Entry[]): number {
+  if (entries.some((e) => e.status === 'unreadable')) return EXIT.usage;
+  return entries.every((e) => e.valid) ? EXIT.ok : EXIT.denied;
+}
 
 async function run(argv: string[], io: CliIO): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, true);
@@ -111,16 +89,21 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const output = str(flags, 'output') ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
-  const named = strs(flags, 'filename');
-  if (named.length === 0) throw new UsageError('no input: give files or directories with -f (or -f - for standard input)');
-  const files: string[] = [];
-  for (const p of [...named, ...flags.positionals]) files.push(...(p === '-' ? ['-'] : await expandPaths([p], io.cwd)));
-  const entries: Entry[] = [];
-  for (const file of files) entries.push(...(await readManifests(file, io.cwd, io.readStdin)).map(check));
-  io.stdout(output === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : renderText(entries, flags.values['quiet'] === true));
-  return entries.every((e) => e.valid) ? EXIT.ok : EXIT.denied;
+  const format = outputFormat(flags, ['text', 'json', 'yaml', 'name'], 'text');
+  const paths = inputPaths(flags);
+  const { documents, skipped } = await readInputs(paths, { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(flags, 'exclude') });
+  io.stderr(skippedNotes('validate', skipped));
+  let injector: Injector | undefined;
+  if (documents.some(needsInjector)) injector = await buildInjector(flags, io);
+  const cx = {
+    injector: (): Injector => {
+      if (!injector) throw new Error('the injector was not built although a workload needs it');
+      return injector;
+    },
+  };
+  const entries = documents.map((d) => check(d, cx));
+  await emit(flags, io, render(entries, format, flags.values['quiet'] === true));
+  return exitCode(entries);
 }
 
 export const validate: Command = (argv, io) => runCommand('validate', io, () => run(argv, io));

@@ -10,7 +10,7 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { AdmissionNotice, NoticeSink, ObjectRef } from '../admission/notice.js';
-import type { OwnerResolver } from './owners.js';
+import type { OwnerResolver } from './pod-owners.js';
 
 /** The two API calls the recorder makes; tests give fakes. */
 export interface EventWriter {

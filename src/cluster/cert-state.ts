@@ -123,6 +123,40 @@ export function readCertSecret(secret: SecretLike | undefined): SecretReading {
   }
 }
 
+/**
+ * Reads a Secret another issuer writes (cert-manager's format, type kubernetes.io/tls): tls.crt
+ * (the serving certificate, possibly followed by its chain), tls.key, and optionally ca.crt.
+ * meshgate only serves it: there is no CA key, so `ca.key` is empty and nothing is ever issued
+ * from this state. The CA is ca.crt's first certificate, else the chain's last, else tls.crt's
+ * issuer is unknown and the certificate stands for itself.
+ */
+export function readExternalSecret(secret: SecretLike | undefined): SecretReading {
+  if (secret === undefined) return { kind: 'absent' };
+  const data = secret.data ?? {};
+  try {
+    const chain = splitPem(decode(data, SECRET_KEYS.cert));
+    const leaf = chain[0];
+    if (leaf === undefined) throw new Error(`${SECRET_KEYS.cert} holds no PEM certificate`);
+    const serving = { cert: leaf, key: decode(data, SECRET_KEYS.key) };
+    const servingInfo = parse(SECRET_KEYS.cert, leaf);
+    if (!keyMatches(serving)) throw new Error(`${SECRET_KEYS.key} does not belong to ${SECRET_KEYS.cert}`);
+    const cas = splitPem(Buffer.from(data[SECRET_KEYS.caCert] ?? '', 'base64').toString('utf8'));
+    const bundle = cas.length > 0 ? cas : chain.slice(1);
+    const caCert = bundle[0] ?? leaf;
+    const servingWithChain = { cert: joinPem(chain), key: serving.key };
+    return {
+      kind: 'valid',
+      state: {
+        serving: servingWithChain, ca: { cert: caCert, key: '' }, bundle,
+        servingInfo, caInfo: parse('the CA certificate', caCert), bundleInfo: bundle.map((pem, i) => parse(`${SECRET_KEYS.caCert} certificate ${i + 1}`, pem)),
+        servingSignedByCA: bundle.some((pem) => signedBy(leaf, pem)), rotateRequested: false,
+      },
+    };
+  } catch (e) {
+    return { kind: 'invalid', problem: (e as Error).message, salvage: [] };
+  }
+}
+
 function salvageCAs(data: Readonly<Record<string, string>>): string[] {
   const pems = [SECRET_KEYS.bundle, SECRET_KEYS.caCert].flatMap((k) => {
     try {

@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, type CertState, type SecretReading } from './cert-state.js';
+import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, readExternalSecret, type CertState, type SecretReading } from './cert-state.js';
 import { carryOut, type IssuePolicy } from './issue.js';
 import { messageOf, sources, watchNamed, type Kube, type NamedWatch, type Store } from './kube.js';
 import { joinPem } from '../certs/pki.js';
@@ -21,6 +21,11 @@ export interface CertSyncOptions {
   readonly log: Logger;
   /** After new files are written: the server checks and installs them. */
   readonly onFilesWritten: () => Promise<void>;
+  /**
+   * builtin (default): meshgate's own Secret, created here when absent. external: another
+   * issuer (cert-manager) writes the Secret in its format; it is only followed, never written.
+   */
+  readonly management?: 'builtin' | 'external';
 }
 
 export interface SecretSnapshot {
@@ -71,7 +76,9 @@ export function createCertSync(opts: CertSyncOptions): CertSync {
     else log.info({ secret: opts.secretName }, 'another replica created the certificate Secret first; using it');
   };
 
+  const external = opts.management === 'external';
   const ensure = async (): Promise<void> => {
+    if (external) return;
     for (let attempt = 0; !stopped; attempt++) {
       try {
         if ((await opts.secrets.get(opts.secretName)) === undefined) await createOnce();
@@ -98,13 +105,14 @@ export function createCertSync(opts: CertSyncOptions): CertSync {
 
   const report = (reading: SecretReading): void => {
     const problem = reading.kind === 'invalid' ? reading.problem : reading.kind === 'absent' ? 'the Secret does not exist' : '';
-    if (problem !== '' && problem !== lastProblem) log.warn({ secret: opts.secretName, problem }, 'the certificate Secret cannot be used; waiting for the leader to repair it');
+    const waitingFor = external ? 'waiting for its issuer (cert-manager) to write it' : 'waiting for the leader to repair it';
+    if (problem !== '' && problem !== lastProblem) log.warn({ secret: opts.secretName, problem }, `the certificate Secret cannot be used; ${waitingFor}`);
     lastProblem = problem;
   };
 
   let queue: Promise<void> = Promise.resolve();
   const handle = (secret: V1Secret | undefined): Promise<void> => {
-    const reading = readCertSecret(secret);
+    const reading = external ? readExternalSecret(secret) : readCertSecret(secret);
     const lastValid = reading.kind === 'valid' ? reading.state : snapshot.lastValid;
     snapshot = { ...(secret ? { secret } : {}), reading, ...(lastValid ? { lastValid } : {}) };
     report(reading);

@@ -19,12 +19,14 @@ import { createAdmissionEvents, type AdmissionEvents, type EventWriter } from '.
 import { createCertSync } from './cert-sync.js';
 import { createConfigSync } from './config-sync.js';
 import type { InjectionFallback, InjectionSources } from './injection-config.js';
+import { createEventRecorder, NO_EVENTS } from './events.js';
 import { connect, leaseStore, mutatingStore, secretStore, statusOf, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
+import { deploymentOwner, ownedStore } from './owner.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
 import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { createNodeVersions, type NodeVersions } from './nodes.js';
-import { createOwnerResolver } from './owners.js';
+import { createOwnerResolver } from './pod-owners.js';
 import { tagWebhookName } from '../inject/webhooks.js';
 import { certInfo } from '../certs/pki.js';
 
@@ -129,15 +131,21 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const metrics = createClusterMetrics(deps.registry);
   const sans = servingSans(config);
   const issue = { certValidityMs: config.certValidity, caValidityMs: config.caValidity, sans };
-  const leases = leaseStore(kube, config.namespace);
-  const secrets = secretStore(kube, config.namespace);
-  const certSync = createCertSync({ kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log, onFilesWritten: async () => void (await deps.checkTls()) });
+  const owner = deploymentOwner(kube, config.namespace, config.ownerDeployment, log);
+  const leases = ownedStore(leaseStore(kube, config.namespace), owner);
+  const secrets = ownedStore(secretStore(kube, config.namespace), owner);
+  const events = config.events ? createEventRecorder(kube, config.namespace, identity, log) : NO_EVENTS;
+  const certSync = createCertSync({
+    kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log,
+    onFilesWritten: async () => void (await deps.checkTls()), management: config.certManagement,
+  });
   const configSync = createConfigSync({
     kube, namespace: config.namespace, injectorConfigMap: config.injectorConfigMap, meshConfigMap: config.meshConfigMap,
     fallback: deps.fallback, apply: deps.applyInjection, log,
     onResult: (ok) => {
       deps.onConfigReload('injector', ok);
       if (ok) deps.readiness.unblock('injection-config');
+      else events.record({ object: { kind: 'ConfigMap', name: config.injectorConfigMap }, reason: 'InjectionConfigRejected', type: 'Warning', message: `The injection configuration from ConfigMaps ${config.injectorConfigMap} and ${config.meshConfigMap} was rejected; the last good one keeps injecting (the reason is in meshgate's log)` });
     },
   });
   const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
@@ -148,16 +156,18 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     rotation: { rotateAt: config.rotateAt, trustSettleMs: t.trustSettleMs, serveSettleMs: t.serveSettleMs, sans },
     issue, timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
     metrics, log, isLeader: () => elector?.isLeader() ?? false,
+    management: config.certManagement, failClosed: config.validatingFailClosed, events,
   });
   elector = createElector({
     leases, namespace: config.namespace, leaseName: config.leaseName, identity, timings: t, log,
     onLeading: (leading) => {
       metrics.leader(leading);
+      if (leading) events.record({ object: { kind: 'Lease', name: config.leaseName }, reason: 'LeaderElected', message: `${identity} became the leader` });
       if (leading) duties.start();
       else duties.stop();
     },
   });
-  const events = admissionEvents(config, kube, identity, log, metrics);
+  const admission = admissionEvents(config, kube, identity, log, metrics);
   const nodes: NodeVersions | undefined = config.nativeSidecars === 'auto' ? createNodeVersions(kube, log) : undefined;
   let servedFingerprint = '';
   const checkInstalled = (): void => {
@@ -182,11 +192,11 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       heartbeat.setServing(info.fingerprint);
       checkInstalled();
     },
-    notify: (n) => events?.notify(n),
+    notify: (n) => admission?.notify(n),
     nativeSidecars: (pod) => nodes?.decide(pod)?.enabled,
     isLeader: () => elector?.isLeader() ?? false,
     stop: async () => {
-      events?.stop();
+      admission?.stop();
       nodes?.stop();
       certSync.stop();
       configSync.stop();

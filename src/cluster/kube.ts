@@ -1,24 +1,42 @@
-// The Kubernetes API as meshgate uses it: a few typed stores over @kubernetes/client-node, and
-// a watch of one named object that survives disconnects. Every write that replaces an object
-// carries the resourceVersion it was read at, so concurrent writers conflict instead of
+// The Kubernetes API as meshgate uses it: a few typed stores over direct HTTPS calls
+// (kube-http.ts; the calls keep @kubernetes/client-node's names and object types, kube-api.ts),
+// and a watch of one named object that survives disconnects. Every write that replaces an
+// object carries the resourceVersion it was read at, so concurrent writers conflict instead of
 // overwriting each other; a conflict is an outcome here, not an exception.
-import {
-  AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ServerConfiguration, Watch,
-  createConfiguration, type RequestContext, type ResponseContext, type V1ConfigMap, type V1Lease, type V1MutatingWebhookConfiguration, type V1Secret, type V1ValidatingWebhookConfiguration,
-} from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Lease, V1MutatingWebhookConfiguration, V1Secret, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import {
+  admissionApi, appsApi, coordinationApi, coreApi, customApi, watchApi,
+  type AdmissionApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
+} from './kube-api.js';
+import { connectHttp, type Http } from './kube-http.js';
 
 export interface Kube {
-  readonly config: KubeConfig;
-  readonly core: CoreV1Api;
-  readonly coordination: CoordinationV1Api;
-  readonly admission: AdmissionregistrationV1Api;
-  readonly custom: CustomObjectsApi;
-  readonly watch: Watch;
+  /** The API server's URL. */
+  readonly server: string;
+  readonly core: CoreApi;
+  readonly coordination: CoordinationApi;
+  readonly admission: AdmissionApi;
+  readonly apps: AppsApi;
+  readonly custom: CustomApi;
+  readonly watch: WatchApi;
 }
 
 /** Default longest wait for one API call (the `apiTimeoutMs` setting). */
 export const DEFAULT_API_TIMEOUT_MS = 15_000;
+
+/** The typed calls over one HTTP connection to the API server. */
+export function kubeOver(http: Http): Kube {
+  return {
+    server: http.server,
+    core: coreApi(http),
+    coordination: coordinationApi(http),
+    admission: admissionApi(http),
+    apps: appsApi(http),
+    custom: customApi(http),
+    watch: watchApi(http),
+  };
+}
 
 /**
  * Clients from a kubeconfig file, or from the pod's service account when none is given. Every
@@ -27,31 +45,13 @@ export const DEFAULT_API_TIMEOUT_MS = 15_000;
  * caller's retry then runs as it does after any other network error.
  */
 export function connect(kubeconfig: string | undefined, timeoutMs = DEFAULT_API_TIMEOUT_MS): Kube {
-  const config = new KubeConfig();
-  if (kubeconfig) config.loadFromFile(kubeconfig);
-  else config.loadFromCluster();
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error(kubeconfig ? `${kubeconfig} names no current cluster` : 'no in-cluster configuration');
-  const deadline = {
-    pre: async (ctx: RequestContext): Promise<RequestContext> => {
-      ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      return ctx;
-    },
-    post: async (ctx: ResponseContext): Promise<ResponseContext> => ctx,
-  };
-  const options = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: config },
-    promiseMiddleware: [deadline],
-  });
-  return {
-    config,
-    core: new CoreV1Api(options),
-    coordination: new CoordinationV1Api(options),
-    admission: new AdmissionregistrationV1Api(options),
-    custom: new CustomObjectsApi(options),
-    watch: new Watch(config),
-  };
+  return kubeOver(connectHttp(kubeconfig, timeoutMs));
+}
+
+/** A Lease time: written as RFC 3339 with microseconds, as the API's MicroTime fields are. */
+export function microTime(ms: number): Date {
+  const date = new Date(ms);
+  return Object.assign(date, { toJSON: (): string => `${date.toISOString().slice(0, -1)}000Z` });
 }
 
 /** HTTP status of a failed API call (undefined for network errors). */
@@ -132,6 +132,11 @@ export function leaseStore(kube: Kube, namespace: string): LeaseStore {
       await orAbsent(() => kube.coordination.deleteNamespacedLease({ name, namespace }));
     },
   };
+}
+
+/** The uid of a Deployment in `namespace`, or undefined when it does not exist. */
+export async function deploymentUid(kube: Kube, namespace: string, name: string): Promise<string | undefined> {
+  return (await orAbsent(() => kube.apps.readNamespacedDeployment({ name, namespace })))?.metadata?.uid;
 }
 
 export function mutatingStore(kube: Kube): Store<V1MutatingWebhookConfiguration> {

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { certSecretContent, certSecretObject, type SecretObject } from './cert-state.js';
 import { currentBundle, type CertSync, type SecretSnapshot } from './cert-sync.js';
 import { carryOut, type IssuePolicy } from './issue.js';
+import type { EventRecorder } from './events.js';
 import { messageOf, type Kube, type LeaseStore, type Store } from './kube.js';
 import { readHeartbeats } from './leases.js';
 import type { ClusterMetrics } from './metrics.js';
@@ -53,6 +54,14 @@ export interface LeaderOptions {
   readonly log: Logger;
   /** Checked before every write: a replica that lost the Lease must not write. */
   readonly isLeader: () => boolean;
+  /**
+   * builtin: the leader rotates the Secret and writes the webhooks' caBundle. external: another
+   * issuer does both (cert-manager and its CA injector); the leader writes neither.
+   */
+  readonly management: 'builtin' | 'external';
+  /** Switch the validating webhook to failurePolicy Fail once proven (false: leave it alone). */
+  readonly failClosed: boolean;
+  readonly events: EventRecorder;
 }
 
 export interface LeaderDuties {
@@ -128,8 +137,15 @@ async function writeSecret(p: Parts, snap: SecretSnapshot, step: RotationStep): 
     return;
   }
   p.opts.metrics.rotationStep(step.kind);
-  if (step.kind === 'restore') p.log.warn({ secret: secretName }, 'the certificate Secret was deleted; recreated it with the same CA and certificate (to change the CA, annotate it meshgate.io/rotate=now)');
-  else p.log.info({ step: step.kind, reason: 'reason' in step ? step.reason : undefined }, 'certificate Secret updated');
+  const object = { kind: 'Secret', name: secretName } as const;
+  if (step.kind === 'restore') {
+    p.log.warn({ secret: secretName }, 'the certificate Secret was deleted; recreated it with the same CA and certificate (to change the CA, annotate it meshgate.io/rotate=now)');
+    p.opts.events.record({ object, reason: 'CertificateSecretRestored', type: 'Warning', message: 'The certificate Secret was deleted; recreated it with the same CA and certificate' });
+  } else {
+    const reason = 'reason' in step ? step.reason : undefined;
+    p.log.info({ step: step.kind, reason }, 'certificate Secret updated');
+    p.opts.events.record({ object, reason: 'CertificateSecretUpdated', message: `Certificate rotation step ${step.kind}${reason ? `: ${reason}` : ''}` });
+  }
 }
 
 async function rotate(p: Parts, snap: SecretSnapshot, published: boolean, note: (s: RotationStep) => void): Promise<void> {
@@ -151,13 +167,14 @@ async function prove(p: Parts, published: boolean): Promise<void> {
   if (!v?.config) return;
   const open = failsOpen(v.config);
   p.opts.metrics.validatingFailClosed(v.name, !open);
-  if (!open || !published) return;
+  if (!open || !published || !p.opts.failClosed) return;
   if (Date.now() < p.prober.nextAt().getTime()) return p.timers.wakeAt('probe', p.prober.nextAt());
   const verdict = await p.prober.probe(v.name, webhookNames(v.config));
   if (!verdict.proven) return p.timers.wakeAt('probe', p.prober.nextAt());
   if (await p.keeper.failClosed()) {
     p.opts.metrics.validatingFailClosed(v.name, true);
     p.log.info({ configuration: v.name, probe: verdict.reason }, 'the dry-run probe was denied by meshgate: validating failurePolicy is now Fail');
+    p.opts.events.record({ object: { kind: 'Lease', name: p.opts.names.leaseName }, reason: 'ValidatingWebhookFailClosed', message: `The dry-run probe was denied by meshgate (${verdict.reason}): ${v.name} now has failurePolicy Fail` });
   }
 }
 
@@ -187,6 +204,11 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
     const leading = (): boolean => active && opts.isLeader();
     if (!leading()) return;
     const snap = opts.certSync.current();
+    if (opts.management === 'external') {
+      // cert-manager's CA injector writes the bundle: the probe waits until it is there.
+      if (leading()) await prove(parts, keeper.carryBundles());
+      return;
+    }
     const bundle = currentBundle(snap);
     const published = bundle !== undefined && (await keeper.publish(bundle));
     if (leading()) await rotate(parts, snap, published, note);

@@ -1,10 +1,10 @@
 // The two uses of coordination.k8s.io Leases: the leader election (one Lease, every replica
 // competes for it; election.ts decides) and one heartbeat Lease per replica that says which
 // serving certificate it has installed (replicas.ts reads them).
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { electionIntent, electionResult, INITIAL_ELECTION, stillLeading, type ElectionConfig, type ElectionIntent, type ElectionState, type LeaseView, type WriteOutcome } from './election.js';
-import { messageOf, type LeaseStore } from './kube.js';
+import { messageOf, microTime, type LeaseStore } from './kube.js';
 import { heartbeatName, type HeartbeatRecord } from './replicas.js';
 
 export const SERVING_ANNOTATION = 'meshgate.io/serving-cert-sha256';
@@ -45,7 +45,7 @@ function viewOf(lease: V1Lease | undefined): LeaseView | undefined {
 }
 
 function leaseBody(opts: ElectorOptions, base: V1Lease | undefined, intent: ElectionIntent, now: Date): V1Lease {
-  const t = new V1MicroTime(now.getTime());
+  const t = microTime(now.getTime());
   const spec = { ...(base?.spec ?? {}), holderIdentity: opts.identity, leaseDurationSeconds: Math.ceil(opts.timings.leaseDurationMs / 1000), renewTime: t };
   if (intent.kind === 'create') return { metadata: { name: opts.leaseName, namespace: opts.namespace }, spec: { ...spec, acquireTime: t, leaseTransitions: 0 } };
   if (intent.kind === 'acquire') return { ...base, spec: { ...spec, acquireTime: t, leaseTransitions: intent.transitions } };
@@ -137,7 +137,7 @@ async function release(opts: ElectorOptions, lease: V1Lease, log: Logger): Promi
   try {
     const fresh = (await opts.leases.get(opts.leaseName)) ?? lease;
     if (fresh.spec?.holderIdentity !== opts.identity) return;
-    const now = new V1MicroTime(Date.now());
+    const now = microTime(Date.now());
     await opts.leases.replace({ ...fresh, spec: { ...fresh.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now } });
     log.info('released the leader Lease');
   } catch (e) {
@@ -185,7 +185,7 @@ export function createHeartbeat(opts: HeartbeatOptions): Heartbeat {
       labels: { ...(base?.metadata?.labels ?? {}), [HEARTBEAT_LABEL]: labelValue(opts.group) },
       annotations: { ...(base?.metadata?.annotations ?? {}), [SERVING_ANNOTATION]: serving },
     },
-    spec: { holderIdentity: opts.identity, leaseDurationSeconds: opts.durationSeconds, renewTime: new V1MicroTime(Date.now()) },
+    spec: { holderIdentity: opts.identity, leaseDurationSeconds: opts.durationSeconds, renewTime: microTime(Date.now()) },
   });
 
   const beat = async (): Promise<void> => {

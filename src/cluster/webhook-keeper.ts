@@ -29,6 +29,8 @@ export interface WebhookKeeper {
   stop(): void;
   /** Puts the bundle everywhere; true when every existing configuration carries it. */
   publish(caBundle: string): Promise<boolean>;
+  /** Every existing configuration has a caBundle in every webhook (written by someone else). */
+  carryBundles(): boolean;
   /** The validating configuration as last seen: undefined until listed, null when absent. */
   validating(): { readonly name: string; readonly config: WebhookConfigLike | null | undefined } | undefined;
   /** Sets failurePolicy Fail in the validating configuration; true when written. */
@@ -113,6 +115,8 @@ export function createWebhookKeeper(opts: WebhookKeeperOptions): WebhookKeeper {
       for (const m of managed) all = (await publishTo(m, caBundle)) && all;
       return all;
     },
+    carryBundles: () =>
+      managed.every((m) => m.current !== undefined && (m.current === null || (m.current.webhooks ?? []).every((w) => (w.clientConfig?.caBundle ?? '') !== ''))),
     validating: () => {
       const m = validatingOne();
       return m ? { name: m.name, config: m.current } : undefined;

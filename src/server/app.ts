@@ -5,6 +5,7 @@ import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { mapError } from '../admission/errors.js';
 import { NO_NOTICES, type NoticeSink } from '../admission/notice.js';
+import type { AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly notices?: NoticeSink;
   /** Native sidecars per Pod from the cluster's Nodes (cluster mode, --native-sidecars=auto). */
   readonly nativeSidecars?: InjectRouteDeps['nativeSidecars'];
+  /** Cluster mode: the analyzer on the cluster's objects, whose findings become warnings. */
+  readonly analysis?: AdmissionAnalysis;
   /** TLS for the listener; absent only in tests that use app.inject(). */
   readonly tls?: SecureContextOptions & { minVersion: 'TLSv1.2' | 'TLSv1.3' };
 }
@@ -91,7 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const notices = deps.notices ?? NO_NOTICES;
   const native = deps.nativeSidecars ? { nativeSidecars: deps.nativeSidecars } : {};
   app.register(admissionRoute(injectRoute({ injector: deps.injector, metrics: deps.metrics, ...native }), notices));
-  app.register(admissionRoute(validateRoute({ metrics: deps.metrics }), notices));
+  app.register(admissionRoute(validateRoute({ metrics: deps.metrics, ...(deps.analysis ? { analysis: deps.analysis } : {}) }), notices));
   app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   return app;
 }

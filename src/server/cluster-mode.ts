@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { CERT_FILES } from '../cluster/cert-sync.js';
+import { admissionAnalysis, type AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
+import { connect } from '../cluster/kube.js';
+import { createObjectCache } from '../cluster/object-cache.js';
 import type { InjectionFallback } from '../cluster/injection-config.js';
 import { placeholderPair } from '../certs/pki.js';
 import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
@@ -85,3 +88,10 @@ export function startCluster(agent: ClusterAgent, log: Logger): void {
   agent.start().catch((err: unknown) => log.error({ err }, 'cluster mode failed to start; meshgate stays unready'));
 }
 
+
+/** The analyzer on an informer cache of the kinds it reads; its findings become admission warnings. */
+export function startAnalysis(config: Config, log: Logger): { analysis: AdmissionAnalysis; stop: () => void } {
+  const cache = createObjectCache({ kube: connect(config.kubeconfig, config.apiTimeoutMs), log: log.child({ component: 'analysis-cache' }) });
+  cache.start();
+  return { analysis: admissionAnalysis({ cache }), stop: () => cache.stop() };
+}

@@ -116,7 +116,11 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   // Bound once here; the cluster agent that answers them is created after the app.
   const notices: NoticeSink = { notify: (n) => cluster?.notify(n) };
   const nativeSidecars = config.nativeSidecars === 'auto' && clusterMode ? (pod: Readonly<Record<string, unknown>>): boolean | undefined => cluster?.nativeSidecars(pod) : undefined;
-  const app = buildApp({ logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions }, notices, ...(nativeSidecars ? { nativeSidecars } : {}) });
+  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
+  const app = buildApp({
+    logger: log, metrics, readiness, injector, limits: config, tls: { ...pair, ...tlsOptions }, notices,
+    ...(nativeSidecars ? { nativeSidecars } : {}), ...(analysis ? { analysis: analysis.analysis } : {}),
+  });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
   cluster = clusterMode && injectionFiles ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: injectionFiles, checkTls }) : undefined;
@@ -143,6 +147,7 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     readiness.block('shutdown');
     if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     await cluster?.stop();
+    analysis?.stop();
     watcher.close();
     configWatch?.close();
     await plainMetrics?.close();

@@ -140,6 +140,14 @@ describe('meshgate check', () => {
   });
 });
 
+describe('revision tags in the chart\'s own configuration', () => {
+  it('an entry rev.object.tag-<tag>.sidecar-injector.meshgate.io resolves to the configuration\'s revision through the tag', async () => {
+    const { revisionOf } = await import('../../src/check/model.js');
+    expect(revisionOf({ name: 'rev.object.tag-prod.sidecar-injector.meshgate.io', configLabels: { 'istio.io/rev': 'canary' } })).toEqual({ revision: 'canary', tag: 'prod' });
+    expect(revisionOf({ name: 'rev.object.sidecar-injector.meshgate.io', configLabels: {} })).toEqual({ revision: 'default' });
+  });
+});
+
 describe('selector satisfiability', () => {
   const sel = (raw: unknown): LabelSelector => parseSelector(raw as never) as LabelSelector;
   it.each([

@@ -1,9 +1,19 @@
 // `meshgate manifests`: renders the webhook configurations of manifests/ for a URL or a
 // Service, with a CA bundle, and for another revision.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { writeCerts } from '../../src/certs/files.js';
 import { manifests } from '../../src/cli/manifests.js';
 import { capture } from '../helpers/cli.js';
+
+let certDir = '';
+beforeAll(async () => {
+  certDir = mkdtempSync(join(tmpdir(), 'meshgate-manifests-'));
+  await writeCerts(certDir, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+});
 
 type Obj = Record<string, any>;
 
@@ -15,7 +25,7 @@ async function render(args: string[]): Promise<{ code: number; docs: Obj[]; stde
 
 describe('meshgate manifests', () => {
   it('points every webhook at the URL with the CA bundle', async () => {
-    const { code, docs } = await render(['--url', 'https://127.0.0.1:9443/', '--ca-bundle', 'examples/admissionreview-pod.json']);
+    const { code, docs } = await render(['--url', 'https://127.0.0.1:9443/', '--ca-bundle', join(certDir, 'ca.crt')]);
     expect(code).toBe(0);
     expect(docs.map((d) => d.kind)).toEqual(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
     const [mwc, vwc] = docs as [Obj, Obj];

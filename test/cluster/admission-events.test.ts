@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { AdmissionNotice, ObjectRef } from '../../src/admission/notice.js';
 import { createAdmissionEvents, type EventResult, type EventWriter } from '../../src/cluster/admission-events.js';
-import { createOwnerResolver, type OwnerResolver } from '../../src/cluster/owners.js';
+import { createOwnerResolver, type OwnerResolver } from '../../src/cluster/pod-owners.js';
 
 const log = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

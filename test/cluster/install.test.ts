@@ -1,5 +1,6 @@
 // The install runs in cluster mode and grants exactly what cluster mode uses (README, "Permissions").
 import { describe, expect, it } from 'vitest';
+import { ANALYZED_RESOURCES } from '../../src/cluster/object-cache.js';
 import { buildConfig } from '../../src/config.js';
 import { renderInstall } from '../helpers/kustomize.js';
 
@@ -41,16 +42,27 @@ describe('the install in cluster mode', () => {
     expect(rules('Role')).toEqual([
       '/secrets: create',
       '/secrets[meshgate-certs]: get,list,watch,update',
+      'apps/deployments[meshgate]: get',
       '/configmaps[istio-sidecar-injector,istio]: list,watch',
       'coordination.k8s.io/leases: create,get,list,update,delete',
     ]);
     expect(rules('ClusterRole')).toEqual([
       'admissionregistration.k8s.io/mutatingwebhookconfigurations,validatingwebhookconfigurations[meshgate-sidecar-injector,meshgate-validator]: list,watch,update',
       'networking.istio.io/gateways: create',
+      'networking.istio.io/virtualservices,gateways,destinationrules,serviceentries,sidecars: list,watch',
+      'gateway.networking.k8s.io/gateways,gatewayclasses,listenersets,httproutes,grpcroutes,tlsroutes,tcproutes,udproutes,referencegrants: list,watch',
+      '/services: list,watch',
       '/events: create,patch',
       'apps/replicasets: get',
       'batch/jobs: get',
       '/nodes: list,watch',
     ]);
+  });
+
+  it('lets the analysis cache list and watch every resource it follows', () => {
+    const granted = rules('ClusterRole');
+    for (const r of ANALYZED_RESOURCES) {
+      expect(granted.some((g) => g.startsWith(`${r.group}/`) && g.split('/')[1]?.split(':')[0]?.split(',').includes(r.plural) && g.endsWith('list,watch')), `${r.group}/${r.plural}`).toBe(true);
+    }
   });
 });

@@ -25,7 +25,25 @@ export interface E2EContext {
   /** The values file both meshgate processes run with. */
   readonly valuesFile: string;
   /** Istio's injector and validator as a command (test/differential/istio), built once into a cache. */
-  readonly istioHarness: string;
+  readonly istioHarness?: string;
+  /** Set when meshgate was installed with `helm install` (vitest.e2e-helm.config.ts). */
+  readonly helm?: {
+    readonly binary: string;
+    /** helm's config/cache/data directory for this run. */
+    readonly home: string;
+    readonly releases: readonly HelmReleaseInfo[];
+  };
+}
+
+export interface HelmReleaseInfo {
+  readonly release: string;
+  readonly namespace: string;
+  /** The values file it was installed with. */
+  readonly valuesFile: string;
+  readonly deployment: string;
+  /** The local process standing in for the Deployment's Pod. */
+  readonly logFile: string;
+  readonly url: string;
 }
 
 declare module 'vitest' {

@@ -27,7 +27,9 @@ export async function startIstiod(dir: string): Promise<Istiod> {
   const caFile = join(dir, 'istiod-ca.crt');
   const logFile = join(dir, 'istiod.log');
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--ca-out', caFile, '--values', e2e().valuesFile, '--native-sidecars=true', '--log-level', 'info'];
-  const daemon = startDaemon({ name: 'istio-harness', cmd: e2e().istioHarness, args, logFile, cwd: REPO_ROOT });
+  const binary = e2e().istioHarness;
+  if (!binary) throw new Error('this run has no Istio harness (the kustomize e2e setup builds it)');
+  const daemon = startDaemon({ name: 'istio-harness', cmd: binary, args, logFile, cwd: REPO_ROOT });
   await waitFor(async () => readFileSync(logFile, 'utf8').includes('listening on https://'), {
     what: 'Istio\'s injector (istio-harness serve)', timeoutMs: 30_000, intervalMs: 200,
     abortIf: () => (daemon.isRunning() ? undefined : `exited:\n${daemon.logTail(20)}`),

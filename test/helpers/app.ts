@@ -9,6 +9,7 @@ import { createLogger } from '../../src/server/logger.js';
 import { engineRef } from '../../src/server/engines.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { createReadiness, type Readiness } from '../../src/server/readiness.js';
+import type { AdmissionAnalysis } from '../../src/cluster/analysis-warnings.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectOutcome } from '../../src/inject/types.js';
 
@@ -36,7 +37,7 @@ export function logSink(): { stream: Writable; lines: () => Record<string, unkno
   return { stream, lines };
 }
 
-export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink } = {}): TestApp {
+export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis } = {}): TestApp {
   const sink = logSink();
   const logger = createLogger('info', sink.stream);
   const metrics = createMetrics(new Registry());
@@ -49,6 +50,7 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; no
     injector,
     limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
     ...(opts.notices ? { notices: opts.notices } : {}),
+    ...(opts.analysis ? { analysis: opts.analysis } : {}),
   });
   return { app, logs: sink.lines, metrics, readiness };
 }

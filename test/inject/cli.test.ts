@@ -40,10 +40,18 @@ describe('meshgate inject', () => {
     expect(r.stderr).toContain('values.global.proxy.statusPort');
   });
 
-  it('a YAML syntax error in the input is a usage error', async () => {
-    const r = await runCli(['inject', '-f', write('broken.yaml', 'kind: Pod\nmetadata: [\n')]);
+  it('a YAML syntax error in the input is unreadable input: one line with its position (exit 2)', async () => {
+    const file = write('broken.yaml', 'kind: Pod\nmetadata: [\n');
+    const r = await runCli(['inject', '-f', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not valid YAML');
+    expect(r.stderr).toBe(`meshgate inject: ${file}:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n`);
+  });
+
+  it('a duplicate key is refused as kubectl refuses it (exit 2)', async () => {
+    const file = write('dup.yaml', POD.replace('  name: p\n', '  name: p\n  name: q\n'));
+    const r = await runCli(['inject', '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`meshgate inject: ${file}:5:3: duplicate key "name": a mapping must not repeat a key (kubectl and kustomize refuse it)\n`);
   });
 
   it('a denied Pod exits 1 with the reason on stderr and nothing on stdout', async () => {
@@ -74,12 +82,26 @@ describe('meshgate inject', () => {
     expect(JSON.stringify(docs[1])).toContain('namespaces/ns1/pods/p');
   });
 
-  it('-o writes the result to a file', async () => {
+  it('--output-file writes the result to a file', async () => {
     const out = join(tmp, 'out.yaml');
-    const r = await runCli(['inject', '-f', write('pod.yaml', POD), '-o', out]);
+    const r = await runCli(['inject', '-f', write('pod.yaml', POD), '--output-file', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toContain('istio-proxy');
+  });
+
+  it('-o is the output format: json prints the object, several documents as a List', async () => {
+    const one = await runCli(['inject', '-f', write('pod-json.yaml', POD), '-o', 'json']);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ kind: 'Pod', metadata: { name: 'p' } });
+    const two = await runCli(['inject', '-f', write('two.yaml', `${POD}---\n${POD}`), '-o', 'json']);
+    expect(JSON.parse(two.stdout)).toMatchObject({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod' }, { kind: 'Pod' }] });
+  });
+
+  it('-o with a file name says to use --output-file (exit 2), instead of writing a file named "yaml"', async () => {
+    const r = await runCli(['inject', '-f', write('pod-o.yaml', POD), '-o', 'out.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('meshgate inject: -o/--output is the output format: yaml, json; got "out.yaml"; to write the output to a file, use --output-file out.yaml\nRun `meshgate inject --help` for usage.\n');
   });
 
   it('--extra-templates adds templates a Pod can ask for', async () => {
@@ -115,15 +137,15 @@ describe('meshgate explain', () => {
     expect(JSON.parse(defaultRev.stdout)[0]).toMatchObject({ verdict: 'skip', reason: 'revision_mismatch' });
   });
 
-  it('explains a denial', async () => {
+  it('explains a denial, and exits 1 as every command does for a denied Pod', async () => {
     const r = await runCli(['explain', '-f', write('deny.yaml', POD.replace('  name: p\n', '  name: p\n  annotations:\n    inject.istio.io/templates: nope\n')), '--namespace-labels', 'istio-injection=enabled']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/DENY \(unknown_template\)/);
   });
 
   it.each([
     [['explain'], /-f FILE is required/],
-    [['explain', '-f', 'sleep.yaml', '-o', 'yaml'], /-o must be json or text/],
+    [['explain', '-f', 'sleep.yaml', '-o', 'table'], /-o\/--output is the output format: text, json, yaml; got "table"/],
     [['explain', '-f', 'sleep.yaml', '--namespace-labels', 'novalue'], /key=value/],
     [['explain', '-f', 'cni-multus.values.yaml'], /no Pod or workload to explain/],
   ])('%j is a usage error', async (argv, message) => {

@@ -18,6 +18,8 @@ export interface AdmissionCall {
   readonly namespace: string;
   /** What follows /inject or /validate in the path ('' for the bare path). */
   readonly suffix: string;
+  /** The server's logger, for what a route has to say beyond the request's one line. */
+  readonly log: FastifyBaseLogger;
 }
 
 export type Decision = 'inject' | 'skip' | 'deny' | 'allow' | 'error';
@@ -74,7 +76,7 @@ function decode(request: FastifyRequest): AdmissionCall {
   const review = decodeReview(request.body);
   const { name, namespace } = identity(review);
   const suffix = (request.params as { '*'?: string } | undefined)?.['*'] ?? '';
-  return { review, request: review.request, echo: { apiVersion: review.apiVersion, uid: review.request.uid }, name, namespace, suffix };
+  return { review, request: review.request, echo: { apiVersion: review.apiVersion, uid: review.request.uid }, name, namespace, suffix, log: request.log };
 }
 
 function logLine(log: FastifyBaseLogger, route: string, call: AdmissionCall, v: Verdict, seconds: number): void {

@@ -6,11 +6,25 @@ import { allowed, denied, errored } from '../../admission/respond.js';
 import { objectRef } from '../../admission/notice.js';
 import type { Issue, KubeObject } from '../../validate/index.js';
 import { lookup } from '../../validate/index.js';
+import type { AdmissionAnalysis } from '../../cluster/analysis-warnings.js';
 import type { Metrics } from '../metrics.js';
 import type { AdmissionCall, AdmissionRoute, Verdict } from './admission.js';
 
 export interface ValidateRouteDeps {
   readonly metrics: Metrics;
+  /** Cluster mode: findings of the analyzer for an admitted object, added as warnings (never a denial). */
+  readonly analysis?: AdmissionAnalysis;
+}
+
+/** The analyzer's warnings for an object being admitted; a failure of the analysis only costs its warnings. */
+function analysisWarnings(call: AdmissionCall, deps: ValidateRouteDeps): string[] {
+  if (!deps.analysis) return [];
+  try {
+    return deps.analysis.warningsFor(call.request.object, call.request.namespace ?? '');
+  } catch (err) {
+    call.log.warn({ err, uid: call.request.uid }, 'analysis failed; the object is admitted without its warnings');
+    return [];
+  }
 }
 
 /** The denial text kubectl shows after `denied the request: `. */
@@ -46,7 +60,7 @@ function invalid(call: AdmissionCall, errors: readonly Issue[], warnings: readon
   };
 }
 
-function decide(call: AdmissionCall): Verdict {
+function decide(call: AdmissionCall, deps: ValidateRouteDeps): Verdict {
   const r = call.request;
   if (r.operation === 'DELETE' || r.operation === 'CONNECT') return { body: allowed(call.echo), decision: 'allow', reason: 'unsupported_operation' };
   const validator = lookup(r.kind.group, r.kind.kind);
@@ -57,7 +71,7 @@ function decide(call: AdmissionCall): Verdict {
   }
   const report = validator(r.object as KubeObject);
   if (report.errors.length > 0) return invalid(call, report.errors, report.warnings);
-  return { body: allowed(call.echo, report.warnings), decision: 'allow' };
+  return { body: allowed(call.echo, [...report.warnings, ...analysisWarnings(call, deps)]), decision: 'allow' };
 }
 
 /**
@@ -78,7 +92,7 @@ export function validateRoute(deps: ValidateRouteDeps): AdmissionRoute {
   return {
     name: 'validate',
     paths: ['/validate', '/validate/*'],
-    decide,
+    decide: (call) => decide(call, deps),
     internalError: (call) => ({
       body: errored(call.echo, `meshgate could not validate this object because of an internal error (request ${call.echo.uid}); see the meshgate logs`),
       decision: 'error',

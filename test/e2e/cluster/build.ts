@@ -28,11 +28,12 @@ export async function ensureKubeBinaries(cacheRoot: string, progress: Progress):
 }
 
 /**
- * Builds packages of a Go module (test/e2e/k8s unless moduleDir says otherwise) into binDir
- * atomically: a partial build is never reused.
+ * Builds packages of a pinned tool module (default test/e2e/k8s) into binDir atomically: a
+ * partial build is never reused.
  */
 export async function goBuild(binDir: string, packages: readonly string[], ldflags: string, progress: Progress, moduleDir = K8S_MODULE_DIR): Promise<void> {
-  const partial = `${binDir}.partial`;
+  // Per process: two runs building at once (the unit tests and the e2e suite) never share one.
+  const partial = `${binDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const stop = heartbeat(progress, `go build ${packages.map((p) => p.split('/').pop()).join(' ')}`);
@@ -40,6 +41,9 @@ export async function goBuild(binDir: string, packages: readonly string[], ldfla
     const args = ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', `${partial}/`, ...packages];
     const res = await run('go', args, { cwd: moduleDir, env: goEnv(), timeoutMs: 90 * 60_000 });
     if (res.code !== 0) throw new Error(`go build failed (exit ${res.code}) in ${moduleDir}:\n${tail(res.stderr, 60)}`);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw e;
   } finally {
     stop();
   }

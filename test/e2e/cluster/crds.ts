@@ -47,3 +47,14 @@ export async function installCrds(kubectl: Kubectl, progress: Progress, channel:
   progress('waiting for the CRDs to be established');
   await kubectl.ok(['wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all'], { timeoutMs: 150_000 });
 }
+
+/** Installs the CRD files of one pinned module (cert-manager's, the Prometheus Operator's). */
+export async function installModuleCrds(kubectl: Kubectl, progress: Progress, source: { readonly module: string; readonly version: string; readonly files: readonly string[] }): Promise<string[]> {
+  progress(`fetching CRDs: ${source.module}@${source.version}`);
+  const dir = await goModDownload(source.module, source.version);
+  const files = source.files.map((f) => join(dir, f));
+  await kubectl.ok(['apply', '--server-side', '--force-conflicts', ...files.flatMap((f) => ['-f', f])], { timeoutMs: 180_000 });
+  const names = (await kubectl.ok(['get', ...files.flatMap((f) => ['-f', f]), '-o', 'name'])).split('\n').filter((n) => n !== '');
+  await kubectl.ok(['wait', '--for=condition=Established', '--timeout=120s', ...names], { timeoutMs: 150_000 });
+  return names;
+}

@@ -54,7 +54,7 @@ export async function ensureWebhookCerts(dir: string): Promise<{ caFile: string;
   const files = { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
   if (!Object.values(files).every(existsSync)) {
     mkdirSync(dir, { recursive: true });
-    await meshgateCli(['certs', '--out', dir, '--dns', 'localhost', '--ip', '127.0.0.1']);
+    await meshgateCli(['certs', '--out', dir, '--dns', 'localhost', '--ip', '127.0.0.1', '--reuse-ca']);
   }
   for (const f of Object.values(files)) if (!existsSync(f)) throw new Error(`meshgate certs did not write ${f}`);
   return files;

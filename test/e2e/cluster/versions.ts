@@ -13,11 +13,21 @@ export const K8S_MODULE_DIR = join(E2E_DIR, 'k8s');
 export const CRD_MODULES = {
   istio: { module: 'istio.io/api', version: 'v1.31.1', files: ['kubernetes/customresourcedefinitions.gen.yaml'] },
   gatewayApi: { module: 'sigs.k8s.io/gateway-api', version: 'v1.6.3' },
+  /** For the chart's certManager mode (Issuer, Certificate): cert-manager's own CRD files. */
+  certManager: { module: 'github.com/cert-manager/cert-manager', version: 'v1.21.2', files: ['deploy/crds/cert-manager.io_issuers.yaml', 'deploy/crds/cert-manager.io_clusterissuers.yaml', 'deploy/crds/cert-manager.io_certificates.yaml', 'deploy/crds/cert-manager.io_certificaterequests.yaml'] },
+  /** For the chart's ServiceMonitor and PodMonitor: the Prometheus Operator's CRD files. */
+  prometheusOperator: { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.85.0', files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml', 'example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml'] },
 } as const;
 
 export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): string {
-  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\b/m.exec(readFileSync(goMod, 'utf8'));
-  if (!m?.[1]) throw new Error(`${goMod}: no "require k8s.io/kubernetes vX.Y.Z" line`);
+  return goVersionOf('k8s.io/kubernetes', goMod);
+}
+
+/** The version a pinned tool module's go.mod requires of `module` (e.g. v1.36.3). */
+export function goVersionOf(module: string, goMod: string): string {
+  const quoted = module.replace(/[.\/]/g, (c) => `\\${c}`);
+  const m = new RegExp(`^\\s*(?:require\\s+)?${quoted}\\s+(v\\d+\\.\\d+\\.\\d+)\\b`, 'm').exec(readFileSync(goMod, 'utf8'));
+  if (!m?.[1]) throw new Error(`${goMod}: no "require ${module} vX.Y.Z" line`);
   return m[1];
 }
 
