@@ -15,7 +15,7 @@ import type { AdmissionNotice } from '../admission/notice.js';
 import type { Config } from '../config.js';
 import type { Readiness } from '../server/readiness.js';
 import type { TlsPair } from '../server/tls.js';
-import { createAdmissionEvents, type AdmissionEvents, type EventWriter } from './admission-events.js';
+import { createEventAggregator, type EventAggregator, type EventWriter } from './event-recorder.js';
 import { createCertSync } from './cert-sync.js';
 import { createConfigSync } from './config-sync.js';
 import type { InjectionFallback, InjectionSources } from './injection-config.js';
@@ -116,10 +116,11 @@ export function eventWriter(kube: Kube): EventWriter {
   };
 }
 
-function admissionEvents(config: Config, kube: Kube, identity: string, log: Logger, metrics: ClusterMetrics): AdmissionEvents | undefined {
-  if (!config.admissionEvents) return undefined;
+/** The recorder behind both Event settings (--events, --admission-events), when either is on. */
+function eventAggregator(config: Config, kube: Kube, identity: string, log: Logger, metrics: ClusterMetrics): EventAggregator | undefined {
+  if (!config.admissionEvents && !config.events) return undefined;
   const resolver = createOwnerResolver({ kube, onError: (message) => log.debug({ problem: message }, 'Event goes on the owner the Pod names') });
-  return createAdmissionEvents({ writer: eventWriter(kube), resolver, instance: identity, log, onResult: (reason, result) => metrics.admissionEvent(reason, result) });
+  return createEventAggregator({ writer: eventWriter(kube), resolver, instance: identity, log, onResult: (reason, result) => metrics.event(reason, result) });
 }
 
 export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
@@ -134,7 +135,8 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const owner = deploymentOwner(kube, config.namespace, config.ownerDeployment, log);
   const leases = ownedStore(leaseStore(kube, config.namespace), owner);
   const secrets = ownedStore(secretStore(kube, config.namespace), owner);
-  const events = config.events ? createEventRecorder(kube, config.namespace, identity, log) : NO_EVENTS;
+  const recorder = eventAggregator(config, kube, identity, log, metrics);
+  const events = config.events && recorder ? createEventRecorder(recorder, config.namespace) : NO_EVENTS;
   const certSync = createCertSync({
     kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log,
     onFilesWritten: async () => void (await deps.checkTls()), management: config.certManagement,
@@ -167,7 +169,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       else duties.stop();
     },
   });
-  const admission = admissionEvents(config, kube, identity, log, metrics);
+  const admission = config.admissionEvents ? recorder : undefined;
   const nodes: NodeVersions | undefined = config.nativeSidecars === 'auto' ? createNodeVersions(kube, log) : undefined;
   let servedFingerprint = '';
   const checkInstalled = (): void => {
@@ -196,7 +198,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
     nativeSidecars: (pod) => nodes?.decide(pod)?.enabled,
     isLeader: () => elector?.isLeader() ?? false,
     stop: async () => {
-      admission?.stop();
+      recorder?.stop();
       nodes?.stop();
       certSync.stop();
       configSync.stop();

@@ -4,8 +4,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface ClusterMetrics {
   leader(isLeader: boolean): void;
-  /** An admission Event: created, updated, aggregated into one, dropped by the limits, or failed. */
-  admissionEvent(reason: string, result: string): void;
+  /** An Event: created, updated, aggregated into one, dropped by the limits, or failed. */
+  event(reason: string, result: string): void;
   /** A webhook configuration was found (or made) carrying the current CA bundle. */
   bundleReconciled(configuration: string, at: Date): void;
   rotationStep(step: string): void;
@@ -15,7 +15,7 @@ export interface ClusterMetrics {
 
 export function createClusterMetrics(registry: Registry): ClusterMetrics {
   const leader = new Gauge({ name: 'meshgate_leader', help: '1 while this replica holds the leader Lease and writes Secrets and webhook configurations.', registers: [registry] });
-  const events = new Counter({ name: 'meshgate_admission_events_total', help: 'Kubernetes Events about admission decisions, by reason and result (created, updated, aggregated, dropped, failed).', labelNames: ['reason', 'result'], registers: [registry] });
+  const events = new Counter({ name: 'meshgate_events_total', help: 'Kubernetes Events meshgate recorded, by reason and result (created, updated, aggregated into an existing Event, dropped by the rate limits, failed).', labelNames: ['reason', 'result'], registers: [registry] });
   const reconciled = new Gauge({
     name: 'meshgate_webhook_cabundle_last_reconcile_timestamp_seconds',
     help: 'Last time (Unix seconds) the leader saw or made the webhook configuration carry the current CA bundle.',
@@ -33,7 +33,7 @@ export function createClusterMetrics(registry: Registry): ClusterMetrics {
   leader.set(0);
   return {
     leader: (isLeader) => leader.set(isLeader ? 1 : 0),
-    admissionEvent: (reason, result) => events.labels({ reason, result }).inc(),
+    event: (reason, result) => events.labels({ reason, result }).inc(),
     bundleReconciled: (configuration, at) => reconciled.labels({ configuration }).set(at.getTime() / 1000),
     rotationStep: (step) => steps.labels({ step }).inc(),
     probe: (proven) => probes.labels({ result: proven ? 'proven' : 'not_proven' }).inc(),

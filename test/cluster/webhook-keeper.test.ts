@@ -9,7 +9,7 @@ import type { WebhookConfigLike } from '../../src/cluster/webhooks.js';
 
 const config = (name: string): WebhookConfigLike => ({ metadata: { name, resourceVersion: '1' }, webhooks: [{ name: `rev.object.sidecar-injector.meshgate.io`, clientConfig: {} }] });
 
-const metrics: ClusterMetrics = { leader: () => undefined, admissionEvent: () => undefined, bundleReconciled: () => undefined, rotationStep: () => undefined, probe: () => undefined, validatingFailClosed: () => undefined };
+const metrics: ClusterMetrics = { leader: () => undefined, event: () => undefined, bundleReconciled: () => undefined, rotationStep: () => undefined, probe: () => undefined, validatingFailClosed: () => undefined };
 
 describe('the webhook keeper', () => {
   it('puts the CA bundle into the revision tags\' configurations too, and skips tags not installed', async () => {

@@ -154,7 +154,7 @@ describe('cluster mode: Events, native sidecars from Nodes, plaintext metrics (i
     expect(text).toMatch(/meshgate_build_info\{version="[^"]+",node="v\d+/);
     expect(metricValue(text, 'meshgate_cert_not_after_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000);
     expect(metricValue(text, 'sidecar_injection_skip_total', { reason: 'host_network' })).toBeGreaterThanOrEqual(3);
-    expect(metricValue(text, 'meshgate_admission_events_total', { reason: 'SidecarInjectionSkipped', result: 'created' })).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'meshgate_admission_events_total', { reason: 'SidecarInjectionSkipped', result: 'aggregated' })).toBeGreaterThanOrEqual(2);
+    expect(metricValue(text, 'meshgate_events_total', { reason: 'SidecarInjectionSkipped', result: 'created' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'meshgate_events_total', { reason: 'SidecarInjectionSkipped', result: 'aggregated' })).toBeGreaterThanOrEqual(2);
   });
 });

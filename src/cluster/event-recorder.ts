@@ -1,7 +1,8 @@
-// Kubernetes Events for admission decisions people need to see (a Pod not injected though its
-// namespace asked, a denied Pod, a denied object), recorded on the object a person applied:
-// the Pod's owning workload (owners.ts), or the object itself. Like client-go's recorder, it
-// aggregates: the same reason and message on the same object is one Event whose count and
+// The one way meshgate records Kubernetes Events: the admission Events people need to see (a
+// Pod not injected though its namespace asked, a denied Pod, a denied object), on the object a
+// person applied — the Pod's owning workload (pod-owners.ts) or the object itself — and the
+// operational Events of events.ts (leadership, certificates, ...) on meshgate's own objects.
+// Like client-go's recorder, it aggregates: the same reason and message on the same object is one Event whose count and
 // lastTimestamp grow (a Deployment of 50 skipped Pods is one Event with count 50). Writes are
 // rate-limited three ways: one write per Event per flush interval (counts in between are
 // folded into the next), a token bucket for all writes, and a cap on distinct Events per object.
@@ -40,7 +41,7 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = { flushMs: 10_000, burst: 25, p
 
 export type EventResult = 'created' | 'updated' | 'aggregated' | 'dropped' | 'failed';
 
-export interface AdmissionEventsOptions {
+export interface EventAggregatorOptions {
   readonly writer: EventWriter;
   readonly resolver: OwnerResolver;
   /** The replica's identity (reportingInstance). */
@@ -51,7 +52,7 @@ export interface AdmissionEventsOptions {
   readonly now?: () => number;
 }
 
-export interface AdmissionEvents extends NoticeSink {
+export interface EventAggregator extends NoticeSink {
   /** Resolves once everything queued so far has been written or scheduled (tests). */
   settle(): Promise<void>;
   stop(): void;
@@ -116,7 +117,7 @@ function tokenBucket(burst: number, perSecond: number, now: () => number): { tak
   };
 }
 
-export function createAdmissionEvents(opts: AdmissionEventsOptions): AdmissionEvents {
+export function createEventAggregator(opts: EventAggregatorOptions): EventAggregator {
   const limits: EventLimits = { ...DEFAULT_EVENT_LIMITS, ...opts.limits };
   const now = opts.now ?? Date.now;
   const bucket = tokenBucket(limits.burst, limits.perSecond, now);

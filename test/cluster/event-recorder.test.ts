@@ -4,7 +4,7 @@ import type { CoreV1Event } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { AdmissionNotice, ObjectRef } from '../../src/admission/notice.js';
-import { createAdmissionEvents, type EventResult, type EventWriter } from '../../src/cluster/admission-events.js';
+import { createEventAggregator, type EventResult, type EventWriter } from '../../src/cluster/event-recorder.js';
 import { createOwnerResolver, type OwnerResolver } from '../../src/cluster/pod-owners.js';
 
 const log = pino({ level: 'silent' });
@@ -55,7 +55,7 @@ describe('admission Events', () => {
   it('fifty Pods of one workload become one Event whose count is fifty, written twice', async () => {
     const { writer, calls } = fakeWriter();
     const results: EventResult[] = [];
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'replica-a', log, limits: { flushMs: 50 }, onResult: (_r, res) => results.push(res) });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'replica-a', log, limits: { flushMs: 50 }, onResult: (_r, res) => results.push(res) });
     for (let i = 0; i < 50; i++) events.notify(notice());
     await events.settle();
     await until(() => calls.length >= 2);
@@ -74,7 +74,7 @@ describe('admission Events', () => {
   it('different messages on one object are different Events, up to the per-object cap', async () => {
     const { writer, calls } = fakeWriter();
     const dropped: string[] = [];
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log, limits: { perObject: 3 }, onResult: (reason, r) => r === 'dropped' && dropped.push(reason) });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, limits: { perObject: 3 }, onResult: (reason, r) => r === 'dropped' && dropped.push(reason) });
     for (let i = 0; i < 5; i++) events.notify(notice(deployment, `message ${i}`));
     await events.settle();
     expect(calls.filter((c) => c.op === 'create').map((c) => c.body?.message)).toEqual(['message 0', 'message 1', 'message 2']);
@@ -84,7 +84,7 @@ describe('admission Events', () => {
 
   it('spreads writes for many objects over time with the token bucket', async () => {
     const { writer, calls } = fakeWriter();
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log, limits: { burst: 2, perSecond: 20 } });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, limits: { burst: 2, perSecond: 20 } });
     for (let i = 0; i < 4; i++) events.notify(notice({ ...deployment, name: `app-${i}`, uid: `u-${i}` }));
     await events.settle();
     expect(calls).toHaveLength(2);
@@ -96,7 +96,7 @@ describe('admission Events', () => {
 
   it('an Event that expired is created again with the whole count', async () => {
     const { writer, calls } = fakeWriter({ gone: true });
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log, limits: { flushMs: 20 } });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, limits: { flushMs: 20 } });
     events.notify(notice());
     await events.settle();
     events.notify(notice());
@@ -111,7 +111,7 @@ describe('admission Events', () => {
   it('a refused write is counted and never thrown to the caller', async () => {
     const { writer } = fakeWriter({ fail: true });
     const results: EventResult[] = [];
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log, onResult: (_r, res) => results.push(res) });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, onResult: (_r, res) => results.push(res) });
     expect(() => events.notify(notice())).not.toThrow();
     await events.settle();
     expect(results).toEqual(['failed']);
@@ -121,7 +121,7 @@ describe('admission Events', () => {
   it('a full queue drops notices instead of growing', async () => {
     const { writer } = fakeWriter();
     const results: EventResult[] = [];
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log, limits: { queue: 2 }, onResult: (_r, res) => results.push(res) });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, limits: { queue: 2 }, onResult: (_r, res) => results.push(res) });
     for (let i = 0; i < 5; i++) events.notify(notice());
     expect(results.filter((r) => r === 'dropped')).toHaveLength(3);
     await events.settle();
@@ -130,7 +130,7 @@ describe('admission Events', () => {
 
   it('a Pod without a name gets a valid generateName and its Event names the Pod prefix', async () => {
     const { writer, calls } = fakeWriter();
-    const events = createAdmissionEvents({ writer, resolver: asIs, instance: 'i', log });
+    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log });
     events.notify(notice({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'cart-7d9f-*' }));
     await events.settle();
     expect(calls[0]?.body?.metadata?.generateName).toBe('cart-7d9f.');
