@@ -32,7 +32,8 @@ export function listenMetrics(host: string, port: number, registry: Registry, lo
   const server = serverFor(registry, log);
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    // A port in use is named by its own setting in the one-line failure (cli/failures.ts).
+    server.once('error', (err) => reject(Object.assign(err, { flag: '--metrics-listen' })));
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address();

@@ -136,8 +136,15 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     onResult: (ok) => metrics.certReload(ok),
   });
   const { host, port } = splitListen(config.listen);
-  const address = await app.listen({ host, port });
+  // Both listeners or neither: a metrics port in use must not leave an unready webhook behind.
   const plainMetrics = await metricsListener(config, metrics, log);
+  let address: string;
+  try {
+    address = await app.listen({ host, port });
+  } catch (e) {
+    await plainMetrics?.close();
+    throw e;
+  }
   readiness.unblock('listening');
   log.info({ address, version: meshgateVersion(), tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', revisionTags: config.revisionTags, nativeSidecars: nativeNote(config), cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);

@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { AdmissionNotice } from '../../src/admission/notice.js';
 import type { InjectOutcome } from '../../src/inject/types.js';
+import { describeSystemError } from '../../src/cli/failures.js';
 import { createMetrics } from '../../src/server/metrics.js';
 import { listenMetrics } from '../../src/server/metrics-listener.js';
 import { fakeInjector, review, testApp } from '../helpers/app.js';
@@ -152,6 +153,18 @@ describe('build information and the plaintext metrics listener', () => {
   it('meshgate_build_info names the version and the Node.js release', async () => {
     const m = createMetrics(new Registry(), { version: '9.9.9', node: 'v24.0.0' });
     expect(await m.registry.metrics()).toContain('meshgate_build_info{version="9.9.9",node="v24.0.0"} 1');
+  });
+
+  it('a metrics port in use fails with the setting named', async () => {
+    const m = createMetrics(new Registry(), { version: '1.0.0', node: 'v20' });
+    const first = await listenMetrics('127.0.0.1', 0, m.registry, pino({ level: 'silent' }));
+    try {
+      const port = Number(new URL(first.url).port);
+      const err = await listenMetrics('127.0.0.1', port, m.registry, pino({ level: 'silent' })).catch((e: unknown) => e);
+      expect(describeSystemError(err)).toBe(`127.0.0.1:${port} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --metrics-listen HOST:PORT`);
+    } finally {
+      await first.close();
+    }
   });
 
   it('--metrics-listen serves GET /metrics in plain HTTP, and nothing else', async () => {
