@@ -1,12 +1,12 @@
 // `meshgate inject`: injects sidecars into Pods and workloads read from a file, like
 // `istioctl kube-inject`, and prints them as YAML in input order. Objects of other kinds pass
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
-import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { Injector } from '../inject/index.js';
+import { askedRevision, revisionGate } from '../inject/revisions.js';
 import type { InjectInput } from '../inject/types.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
-import { INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags } from './injector-config.js';
+import { AUTO_NATIVE_NOTE, INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags, nativeAutoApplies, nativeMode, type NativeMode } from './injector-config.js';
 import { parseYamlDocuments, readText, STDIN } from './documents.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
 import { readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
@@ -15,28 +15,38 @@ import { describeObject, podTemplateOf } from '../workloads.js';
 export { describeObject, podTemplateOf, type PodTemplate } from '../workloads.js';
 
 const HELP = `Usage: meshgate inject -f FILE [--values FILE] [--mesh FILE] [--injector-config FILE]
-                       [--native-sidecars=true|false] [--revision REV] [--namespace NS]
-                       [--namespace-file FILE]... [--control-plane-env KEY=VALUE]...
-                       [--templates DIR] [--extra-templates DIR] [-o yaml|json]
-                       [--output-file FILE]
+                       [--native-sidecars=auto|true|false] [--revision REV] [--tag NAME]...
+                       [--namespace NS] [--namespace-labels K=V,...] [--namespace-file FILE]...
+                       [--control-plane-env KEY=VALUE]... [--templates DIR] [--extra-templates DIR]
+                       [-o yaml|json] [--output-file FILE]
 
 Injects the Istio sidecar into every Pod and workload in FILE and prints the result as YAML,
 in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment, StatefulSet,
 DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and DeploymentConfig (their Pod
 template is injected); a List and several \`---\` documents are read too. Objects of other
 kinds are printed unchanged. Pods that must not be injected (host network, the
-sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
+sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr,
+and so are Pods that ask for another revision with the istio.io/rev label (or whose namespace
+does, with --namespace-labels or --namespace-file): they are injected by that revision's injector, as the webhook
+selectors decide; --revision (and --tag) say which revision this run injects for.
 
   -f, --filename FILE     manifest to read; "-" reads standard input (required)
-${INJECTOR_HELP}  --native-sidecars=BOOL  true (default): istio-proxy runs as a Kubernetes native sidecar (an
-                          init container with restartPolicy Always); false: a classic container.
+${INJECTOR_HELP}  --native-sidecars=MODE  true: istio-proxy runs as a Kubernetes native sidecar (an init container
+                          with restartPolicy Always, Kubernetes 1.33 and newer); false: a classic
+                          container; auto (default): on, since there are no cluster Nodes to look
+                          at offline (the webhook decides auto from the Nodes' kubelet versions).
                           The Pod annotation sidecar.istio.io/nativeSidecar overrides it
   --revision REV          the control-plane revision to inject for ("" = default)
+  --tag NAME              a revision tag pointing at --revision (repeatable): Pods labelled
+                          istio.io/rev=NAME are injected for the revision
   --namespace NS          namespace of objects that do not name one
+  --namespace-labels K=V  labels of the Pods' namespace (istio-injection, istio.io/rev,
+                          istio.io/dataplane-mode), for the revision each Pod asks for;
+                          they replace the labels of a --namespace-file Namespace
   --namespace-file FILE   a Namespace object (kubectl get namespace NS -o yaml); repeatable. Its
-                          annotations give the proxy's user and group with
-                          values.global.platform: openshift; with one Namespace, its name is the
-                          namespace of objects that name none
+                          labels are used as --namespace-labels are; its annotations give the
+                          proxy's user and group with values.global.platform: openshift; with one
+                          Namespace, its name is the namespace of objects that name none
   --templates DIR         directory of the built-in templates (default: the package's templates/)
   --extra-templates DIR   directory of additional <name>.yaml templates; a built-in name is replaced
   -o, --output FORMAT     yaml (default) or json (one object, or a List of several)
@@ -51,7 +61,7 @@ Example:
   meshgate inject -f deployment.yaml | kubectl apply -f -
 `;
 
-export { INJECTOR_FLAGS };
+export { AUTO_NATIVE_NOTE, INJECTOR_FLAGS, nativeMode, type NativeMode };
 
 const FLAGS = {
   ...INJECTOR_FLAGS,
@@ -59,6 +69,7 @@ const FLAGS = {
   filename: { type: 'string', short: 'f' },
   namespace: { type: 'string' },
   'namespace-file': { type: 'string', multiple: true },
+  'namespace-labels': { type: 'string', multiple: true },
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -68,6 +79,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 interface Context {
   readonly injector: Injector;
   readonly namespace: string;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly io: CliIO;
   /** Namespace objects of --namespace-file: the labels and annotations of a Pod's namespace. */
   readonly namespaces: readonly NamespaceInfo[];
@@ -76,6 +88,11 @@ interface Context {
 function namespaceMetaOf(cx: Context, namespace: string): Pick<InjectInput, 'namespaceMeta'> {
   const ns = cx.namespaces.find((n) => n.name === namespace);
   return ns ? { namespaceMeta: { labels: ns.labels, annotations: ns.annotations } } : {};
+}
+
+/** The labels of a Pod's namespace: --namespace-labels, else its --namespace-file Namespace's. */
+function namespaceLabelsOf(cx: Context, namespace: string): Readonly<Record<string, string>> | undefined {
+  return cx.namespaceLabels ?? cx.namespaces.find((n) => n.name === namespace)?.labels;
 }
 
 
@@ -89,8 +106,16 @@ function injectObject(doc: Obj, cx: Context): Obj {
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
-  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...(t.workload ? { workload: t.workload } : {}), ...namespaceMetaOf(cx, t.namespace) });
   const label = describeObject(t);
+  const podLabels = (t.pod['metadata'] as { labels?: Record<string, string> } | undefined)?.labels ?? {};
+  const nsLabels = namespaceLabelsOf(cx, t.namespace);
+  const gate = revisionGate(cx.injector.settings.config, askedRevision(nsLabels, podLabels));
+  if (gate.skip) {
+    cx.io.stderr(`meshgate inject: not injecting ${label} (${gate.skip.reason}): ${gate.skip.message}\n`);
+    return doc;
+  }
+  const ns = nsLabels ? { namespaceLabels: nsLabels } : {};
+  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...ns, ...(t.workload ? { workload: t.workload } : {}), ...namespaceMetaOf(cx, t.namespace) });
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
     cx.io.stderr(`meshgate inject: not injecting ${label}: ${outcome.message}\n`);
@@ -121,6 +146,17 @@ export async function buildInjector(p: Parsed, io: CliIO, command = 'inject'): P
   return injectorFromFlags(p, io, command);
 }
 
+/** Parses `k=v,k2=v2` (repeatable) into labels. */
+export function parseLabels(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of values.flatMap((v) => v.split(',')).map((x) => x.trim()).filter((x) => x !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--namespace-labels expects key=value pairs, got "${pair}"`);
+    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return labels;
+}
+
 export const inject: Command = (argv, io) =>
   runCommand('inject', io, async () => {
     const p = parseFlags(argv, FLAGS);
@@ -134,7 +170,12 @@ export const inject: Command = (argv, io) =>
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file === '-' ? STDIN : file, await readText(file, io.cwd, io.readStdin));
     const namespaces = await readNamespaceFiles(strs(p, 'namespace-file'), io);
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : ''), io, namespaces };
+    const labelFlags = strs(p, 'namespace-labels');
+    const cx: Context = {
+      injector, io, namespaces, namespace: str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : ''),
+      ...(labelFlags.length > 0 ? { namespaceLabels: parseLabels(labelFlags) } : {}),
+    };
+    if (nativeAutoApplies(p)) io.stderr(`meshgate inject: ${AUTO_NATIVE_NOTE}\n`);
     let out: unknown[];
     try {
       out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));

@@ -2,21 +2,27 @@
 // listening, and graceful shutdown. Returns a handle so tests and the CLI can stop it.
 import { existsSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
+import { certInfo } from '../certs/pki.js';
+import type { NoticeSink } from '../admission/notice.js';
 import type { ClusterAgent } from '../cluster/index.js';
 import { buildInjector as buildFrom } from '../config-source/build.js';
 import type { InjectionDocuments } from '../config-source/documents.js';
 import { fileSource, type InjectionFiles } from '../config-source/files.js';
 import { configLifecycle, type Lifecycle } from '../config-source/source.js';
 import type { Injector } from '../inject/index.js';
+import { meshgateVersion } from '../version.js';
 import { buildApp } from './app.js';
 import { engineRef, type InjectorRef } from './engines.js';
+import { createLogger } from './logger.js';
+import { nativeNote, nativePerPod, runtimeOf } from './runtime.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
 
@@ -30,6 +36,8 @@ export interface RunningServer {
   readonly tls: TlsWatcher;
   /** Cluster mode only: certificates, webhook configurations and ConfigMaps through the API. */
   readonly cluster?: ClusterAgent;
+  /** The plaintext /metrics listener's address, with --metrics-listen. */
+  readonly metricsUrl?: string;
   /** Readiness false, wait shutdownDelayMs, stop accepting, finish in-flight requests. */
   stop(): Promise<void>;
 }
@@ -57,8 +65,6 @@ function injectionFiles(config: Config): InjectionFiles {
   };
 }
 
-const runtimeOf = (config: Config): Parameters<typeof buildFrom>[1] => ({ nativeSidecars: config.nativeSidecars, revision: config.revision, controlPlaneEnv: config.controlPlaneEnv });
-
 async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
   const files = { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile };
   return { files, pair: await loadPair(files) };
@@ -80,9 +86,17 @@ function watchConfigFiles(config: Config, initial: InjectionDocuments, injector:
   return lifecycle;
 }
 
+async function metricsListener(config: Config, metrics: Metrics, log: Logger): Promise<MetricsListener | undefined> {
+  if (config.metricsListen === '') return undefined;
+  const { host, port } = splitListen(config.metricsListen);
+  const listener = await listenMetrics(host, port, metrics.registry, log);
+  log.info({ address: listener.url }, 'serving /metrics in plain HTTP');
+  return listener;
+}
+
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
+  const log = createLogger(config.logLevel, opts.logDestination ?? process.stdout);
   if (config.dev) await ensureDevCerts(config, log);
   const clusterMode = config.cluster ? await import('./cluster-mode.js') : undefined;
   const docs = clusterMode ? await clusterMode.readInjectionFilesOf(config) : await fileSource(injectionFiles(config)).read();
@@ -90,13 +104,20 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { files, pair } = clusterMode ? await clusterMode.clusterTls(config) : await fileTls(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createMetrics(registry);
+  const metrics = createMetrics(registry, { version: meshgateVersion(), node: process.version });
+  metrics.servingCert(certInfo(pair.cert).notAfter);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   let cluster: ClusterAgent | undefined;
+  // Bound once here; the cluster agent that answers them is created after the app.
+  const notices: NoticeSink = { notify: (n) => cluster?.notify(n) };
+  const nativeSidecars = nativePerPod(config) && clusterMode ? (pod: Readonly<Record<string, unknown>>): boolean | undefined => cluster?.nativeSidecars(pod) : undefined;
+  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   const namespaces = (name: string): ReturnType<ClusterAgent['namespaces']> => cluster?.namespaces(name) ?? Promise.resolve(undefined);
-  const app = buildApp({ logger: log, metrics, readiness, injector, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
+  const app = buildApp({
+    logger: log, metrics, readiness, injector, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, notices,
+    ...(nativeSidecars ? { nativeSidecars } : {}), ...(analysis ? { analysis: analysis.analysis } : {}),
+  });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
   cluster = clusterMode ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: docs, checkTls }) : undefined;
@@ -106,14 +127,23 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     log,
     apply: (next) => {
       (app.server as unknown as HttpsServer).setSecureContext({ ...next, ...tlsOptions });
+      metrics.servingCert(certInfo(next.cert).notAfter);
       cluster?.served(next);
     },
     onResult: (ok) => metrics.certReload(ok),
   });
   const { host, port } = splitListen(config.listen);
-  const address = await app.listen({ host, port });
+  // Both listeners or neither: a metrics port in use must not leave an unready webhook behind.
+  const plainMetrics = await metricsListener(config, metrics, log);
+  let address: string;
+  try {
+    address = await app.listen({ host, port });
+  } catch (e) {
+    await plainMetrics?.close();
+    throw e;
+  }
   readiness.unblock('listening');
-  log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
+  log.info({ address, version: meshgateVersion(), tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', revisionTags: config.revisionTags, nativeSidecars: nativeNote(config), cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, docs, injector, log, metrics);
   const watcher = tls;
@@ -124,8 +154,10 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     analysis?.stop();
     watcher.close();
     configWatch?.stop();
+    await plainMetrics?.close();
     await app.close();
     log.info('meshgate stopped');
   };
-  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(cluster ? { cluster } : {}), stop };
+  const agent = cluster;
+  return { app, url: address, log, metrics, readiness, injector, tls: watcher, ...(agent ? { cluster: agent } : {}), ...(plainMetrics ? { metricsUrl: plainMetrics.url } : {}), stop };
 }
