@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { createInjector, InjectorConfigError, type Injector } from '../inject/index.js';
+import { createInjector, InjectorConfigError, typedRoundTrip, type Injector, type JsonObject } from '../inject/index.js';
 import { loadInjectorSettings } from '../injection-settings.js';
 import { bool, parseFlags, runCommand, str, wantsHelp, type Parsed } from './flags.js';
 import { parseYamlDocuments, readText } from './documents.js';
@@ -94,7 +94,7 @@ function setPath(o: Obj, path: readonly string[], value: unknown): void {
 interface Context {
   readonly injector: Injector;
   readonly namespace: string;
-  readonly io: CliIO;
+  readonly io: Pick<CliIO, 'stderr'>;
 }
 
 /** A denial stops the command: nothing is printed and the exit code is 1. */
@@ -171,6 +171,20 @@ export function parseDocuments(file: string, text: string): unknown[] {
   });
 }
 
+export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } | { readonly ok: false; readonly message: string };
+
+/** Injects every document as the command does; the first denied Pod stops it with its message. */
+export function injectDocuments(docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>): InjectedDocuments {
+  const cx: Context = { injector, namespace, io };
+  try {
+    // Printed as Kubernetes' Go types print them, like istioctl kube-inject (src/inject/typed.ts).
+    return { ok: true, docs: docs.map((d) => (isObj(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
+  } catch (e) {
+    if (!(e instanceof Denied)) throw e;
+    return { ok: false, message: e.message };
+  }
+}
+
 export function renderDocuments(docs: readonly unknown[]): string {
   return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
 }
@@ -205,16 +219,12 @@ export const inject: Command = (argv, io) =>
     if (file === undefined) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file, await readText(file, io.cwd, io.readStdin));
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? '', io };
-    let out: unknown[];
-    try {
-      out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));
-    } catch (e) {
-      if (!(e instanceof Denied)) throw e;
-      io.stderr(e.message);
+    const result = injectDocuments(docs, injector, str(p, 'namespace') ?? '', io);
+    if (!result.ok) {
+      io.stderr(result.message);
       return EXIT.denied;
     }
-    const text = renderDocuments(out);
+    const text = renderDocuments(result.docs);
     const target = str(p, 'output');
     if (target === undefined) io.stdout(text);
     else await writeFile(resolve(io.cwd, target), text);
