@@ -62,6 +62,8 @@ type Response struct {
 	// AdmissionResponse is the webhook's answer; Pod is request.object with its patch applied.
 	AdmissionResponse json.RawMessage `json:"admissionResponse,omitempty"`
 	Pod               json.RawMessage `json:"pod,omitempty"`
+	// RequestObject is the request.object the webhook was sent (a Pod as Go encodes it).
+	RequestObject json.RawMessage `json:"requestObject,omitempty"`
 	// Results are per-object verdicts (validate).
 	Results []ValidateResult `json:"results,omitempty"`
 	// Data is the default ConfigMap data (config).
