@@ -28,8 +28,8 @@ function resolvePort(port: Json | undefined, container: JsonObject): number | un
 
 /**
  * What the agent needs to run one probe or hook itself. Undefined when the handler is not
- * HTTP/TCP/gRPC, its named port does not resolve, or it already points at a status port (the
- * mesh's, or the Pod's own from status.sidecar.istio.io/port: an earlier rewrite).
+ * HTTP/TCP/gRPC, its named port does not resolve, or it already points at a status port (an
+ * earlier rewrite).
  */
 function proberOf(handler: JsonObject, kind: string, container: JsonObject, statusPorts: readonly number[]): Prober | undefined {
   const action = handler[kind] as JsonObject;
@@ -129,8 +129,10 @@ export function rewriteProbes(pod: JsonObject, config: InjectorConfig, reinjecti
   const annotations = objectAt(pod, 'metadata')['annotations'];
   const enabled = parseBool(stringAt(annotations, 'sidecar.istio.io/rewriteAppHTTPProbers') ?? '') ?? config.rewriteAppHTTPProbe;
   const statusPort = statusPortOf(annotations, config.mesh);
-  if (!proxy || !enabled || statusPort === 0) return;
-  const statusPorts = [meshStatusPortOf(config.mesh), statusPort];
+  // A status port of 0 still rewrites the probes (to port 0), as Istio does. A handler already
+  // on the mesh's status port was rewritten before; on re-injection, so was one on the Pod's.
+  if (!proxy || !enabled) return;
+  const statusPorts = reinjection ? [meshStatusPortOf(config.mesh), statusPort] : [meshStatusPortOf(config.mesh)];
   const rewrites = all.filter((c) => c['name'] !== 'istio-proxy').flatMap((c) => rewritesOf(c, statusPorts));
   const probers: Record<string, Json> = {};
   for (const r of rewrites) if (r.prober) probers[r.key] = r.prober;

@@ -68,6 +68,12 @@ function mapValues(value: JsonObject, code: string): JsonObject {
   return out;
 }
 
+/** A value as Go encodes it when it is of the named type of the table (`core/v1.Container`). */
+export function asGoType(value: JsonObject, type: string): JsonObject {
+  const out = encodeStruct(value, type);
+  return isObject(out) ? out : value;
+}
+
 /** The Go type kube-inject decodes an object into, from its apiVersion and kind. */
 function rootType(obj: JsonObject): string | undefined {
   const key = `${String(obj['apiVersion'] ?? '')}/${String(obj['kind'] ?? '')}`;

@@ -1,0 +1,82 @@
+// One test per difference group the differential suite found against Istio 1.31's injector
+// (issue 12): what Istio does in each case, checked on meshgate's core.
+import { describe, expect, it } from 'vitest';
+import type { InjectOutcome } from '../../src/inject/index.js';
+import { injector, pod } from './helpers.js';
+
+type Obj = Record<string, unknown>;
+
+function injected(o: InjectOutcome): Obj {
+  if (o.kind !== 'inject') throw new Error(`expected inject, got ${o.kind}: ${o.message}`);
+  return o.pod;
+}
+
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
+const spec = (p: Obj): Obj => obj(p['spec']);
+const annotationsOf = (p: Obj): Obj => obj(obj(p['metadata'])['annotations']);
+const containers = (p: Obj): Obj[] => [...list(spec(p)['initContainers']), ...list(spec(p)['containers'])];
+const container = (p: Obj, name: string): Obj => containers(p).find((c) => c['name'] === name) ?? {};
+const envNames = (c: Obj): string[] => list(c['env']).map((e) => String(e['name']));
+const named = (items: unknown, name: string): Obj | undefined => list(items).find((x) => x['name'] === name);
+
+const grpcAgent = (annotations: Record<string, string> = {}): Obj =>
+  pod({ annotations: { 'inject.istio.io/templates': 'grpc-agent', ...annotations }, spec: { nodeName: 'n1' } });
+
+describe('grpc-agent template', () => {
+  it('writes istio.io/rev, lists istio-proxy first and reports the node name, not an interception mode', async () => {
+    const p = injected((await injector({ nativeSidecars: false })).inject({ pod: grpcAgent() }));
+    expect(annotationsOf(p)['istio.io/rev']).toBe('default');
+    expect(JSON.parse(String(annotationsOf(p)['sidecar.istio.io/status']))['containers']).toEqual(['istio-proxy', 'web']);
+    const proxy = container(p, 'istio-proxy');
+    expect(envNames(proxy)).toContain('ISTIO_META_NODE_NAME');
+    expect(envNames(proxy)).not.toContain('ISTIO_META_INTERCEPTION_MODE');
+  });
+
+  it('applies sidecar.istio.io/userVolume and declares the bootstrapOverride volume', async () => {
+    const p = injected((await injector()).inject({ pod: grpcAgent({ 'sidecar.istio.io/userVolume': '{"extra":{"emptyDir":{}}}', 'sidecar.istio.io/userVolumeMount': '{"extra":{"mountPath":"/extra"}}', 'sidecar.istio.io/bootstrapOverride': 'boot' }) }));
+    expect(named(spec(p)['volumes'], 'extra')).toEqual({ name: 'extra', emptyDir: {} });
+    expect(named(spec(p)['volumes'], 'custom-bootstrap-volume')).toEqual({ name: 'custom-bootstrap-volume', configMap: { name: 'boot' } });
+    expect(named(container(p, 'istio-proxy')['volumeMounts'], 'extra')).toEqual({ name: 'extra', mountPath: '/extra' });
+  });
+
+  it('with status port 0 the agent gets no readiness probe, resources or volume mounts', async () => {
+    const proxy = container(injected((await injector()).inject({ pod: grpcAgent({ 'status.sidecar.istio.io/port': '0' }) })), 'istio-proxy');
+    expect(proxy['readinessProbe']).toBeUndefined();
+    expect(proxy['resources']).toBeUndefined();
+    expect(proxy['volumeMounts']).toBeUndefined();
+  });
+});
+
+describe('bootstrapOverride on a gateway', () => {
+  it('mounts the ConfigMap and points ISTIO_BOOTSTRAP_OVERRIDE at it', async () => {
+    const gw = pod({ annotations: { 'inject.istio.io/templates': 'gateway', 'sidecar.istio.io/bootstrapOverride': 'boot' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    const p = injected((await injector()).inject({ pod: gw }));
+    const proxy = container(p, 'istio-proxy');
+    expect(named(proxy['env'], 'ISTIO_BOOTSTRAP_OVERRIDE')).toEqual({ name: 'ISTIO_BOOTSTRAP_OVERRIDE', value: '/etc/istio/custom-bootstrap/custom_bootstrap.json' });
+    expect(named(proxy['volumeMounts'], 'custom-bootstrap-volume')).toEqual({ name: 'custom-bootstrap-volume', mountPath: '/etc/istio/custom-bootstrap' });
+    expect(named(spec(p)['volumes'], 'custom-bootstrap-volume')).toEqual({ name: 'custom-bootstrap-volume', configMap: { name: 'boot' } });
+  });
+});
+
+describe('status.sidecar.istio.io/port: "0"', () => {
+  it('keeps the gateway readiness probe on 15021, with the values timings only', async () => {
+    const gw = pod({ annotations: { 'inject.istio.io/templates': 'gateway', 'status.sidecar.istio.io/port': '0', 'readiness.status.sidecar.istio.io/periodSeconds': '3' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    const probe = obj(container(injected((await injector()).inject({ pod: gw })), 'istio-proxy')['readinessProbe']);
+    expect(probe).toEqual({ httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 });
+  });
+
+  it('still rewrites a sidecar Pod\'s app probes, to port 0', async () => {
+    const app = { name: 'web', image: 'x', readinessProbe: { httpGet: { path: '/ready', port: 8080 } } };
+    const p = injected((await injector()).inject({ pod: pod({ annotations: { 'status.sidecar.istio.io/port': '0' }, spec: { containers: [app] } }) }));
+    expect(obj(container(p, 'web')['readinessProbe'])).toEqual({ httpGet: { path: '/app-health/web/readyz', port: 0 } });
+    expect(envNames(container(p, 'istio-proxy'))).toContain('ISTIO_KUBE_APP_PROBERS');
+  });
+});
+
+describe('the CA revocation list', () => {
+  it('is mounted from its ConfigMap whoever signs the certificates', async () => {
+    const p = injected((await injector({ values: { global: { pilotCertProvider: 'kubernetes' }, pilot: { crlConfigMapName: 'my-crl' } } })).inject({ pod: pod() }));
+    expect(named(spec(p)['volumes'], 'istio-ca-crl')).toEqual({ name: 'istio-ca-crl', configMap: { name: 'my-crl', optional: true } });
+  });
+});
