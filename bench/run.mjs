@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { WORKLOADS, podOfSize } from './data/make.mjs';
-import { deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
+import { cpuMicros, deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
+import { startIstioPeer } from './istio-peer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -22,15 +23,23 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     'no-sweep': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    peer: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
-  console.log(`Usage: npm run bench -- [--duration S] [--connections N] [--only NAME[,NAME]] [--no-sweep] [--cpu-prof]
+  console.log(`Usage: npm run bench -- [--duration S] [--connections N] [--only NAME[,NAME]] [--no-sweep] [--cpu-prof] [--peer istio]
 
 Workloads (bodies in bench/data/): ${Object.keys(WORKLOADS).join(', ')}.
---cpu-prof starts meshgate with --cpu-prof and leaves the profile in bench/results/.`);
+--cpu-prof starts meshgate with --cpu-prof and leaves the profile in bench/results/.
+--peer istio also runs Istio's own webhooks (built from the istio.io/istio module by the
+differential suite's harness) on the same payloads, and reports req/s, p50/p99 and server CPU
+microseconds per request (from /proc/<pid>/stat) for both.`);
   process.exit(0);
+}
+if (opts.peer !== undefined && opts.peer !== 'istio') {
+  console.error(`--peer must be "istio", got ${JSON.stringify(opts.peer)}`);
+  process.exit(2);
 }
 const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
@@ -106,6 +115,29 @@ function routeOf(name) {
   return name.startsWith('inject') ? '/inject' : '/validate';
 }
 
+/** Runs the load and measures the server's CPU time per completed request, in microseconds. */
+async function withCpu(pid, fn) {
+  const before = cpuMicros(pid);
+  const r = await fn();
+  return { ...r, cpuUsPerReq: r.requests > 0 ? Math.round((cpuMicros(pid) - before) / r.requests) : null };
+}
+
+/** Istio's side of one workload: a warm-up, then the same load as meshgate's. */
+async function peerRun(peer, n, path, body) {
+  await cannon(peer.port, path, body, n, CONNECTIONS, 2);
+  log(`${n}: Istio ${DURATION}s × ${CONNECTIONS} connections`);
+  return withCpu(peer.pid, async () => summarize(await cannon(peer.port, path, body, n, CONNECTIONS, DURATION)));
+}
+
+async function checkPeer(peer, names, bodies) {
+  for (const n of names) {
+    const res = await post(peer.port, routeOf(n), bodies[n], n);
+    if (res.status !== 200) throw new Error(`${n}: Istio answered HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    const response = JSON.parse(res.body).response;
+    log(`${n}: Istio → ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''})`);
+  }
+}
+
 async function serverSeconds(port, metric, fn) {
   const before = histogram((await httpsGet(port, '/metrics')).text, metric);
   await fn();
@@ -138,6 +170,8 @@ async function main() {
   const ceilPort = await freePort();
   const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', cannedFile], 'ceiling');
   await waitReady(ceilPort);
+  const peer = opts.peer === 'istio' ? await startIstioPeer(log) : undefined;
+  if (peer) await checkPeer(peer, names, bodies);
 
   const rows = [];
   try {
@@ -151,8 +185,9 @@ async function main() {
       log(`${n}: meshgate ${DURATION}s × ${CONNECTIONS} connections`);
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
-      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION))));
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3) });
+      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))));
+      const istio = peer ? await peerRun(peer, n, path, bodies[n]) : undefined;
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), ...(istio ? { istio } : {}) });
     }
 
     const sweep = [];
@@ -168,6 +203,7 @@ async function main() {
     }
     report({ rows, sweep, rssMB: +(await rssMB(meshPort)).toFixed(1), outDir });
   } finally {
+    await peer?.stop();
     await stop(ceiling);
     await mesh.stop();
     rmSync(cannedFile, { force: true });
@@ -188,6 +224,15 @@ function report({ rows, sweep, rssMB, outDir }) {
     const base = sweep[0].handlerMs;
     lines.push('', `/inject size sweep (1 connection): ${'KB'.padStart(6)}${pad('handler ms', 12)}${pad('× 5 KB', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('r/s', 8)}`);
     for (const s of sweep) lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
+  }
+  if (rows.some((r) => r.istio)) {
+    lines.push('', `with Istio's webhook on the same payloads (server CPU µs per request from /proc/<pid>/stat):`);
+    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('meshgate r/s', 14)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}${pad('Istio r/s', 11)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}`);
+    for (const r of rows.filter((x) => x.istio)) {
+      const m = r.meshgate;
+      const i = r.istio;
+      lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(m.reqPerSec, 14)}${pad(`${m.p50Ms}/${m.p99Ms}`, 12)}${pad(m.cpuUsPerReq ?? '-', 9)}${pad(i.reqPerSec, 11)}${pad(`${i.p50Ms}/${i.p99Ms}`, 12)}${pad(i.cpuUsPerReq ?? '-', 9)}`);
+    }
   }
   lines.push('', `meshgate RSS after the run: ${rssMB} MB`);
   console.log(lines.join('\n'));

@@ -88,5 +88,6 @@ export const labels: fc.Arbitrary<Strs> = fc
     maybe('sidecar.istio.io/inject', ['true', 'false']),
     maybe('istio.io/rev', ['canary', 'default']),
     maybe('istio', ['ingressgateway']),
+    maybe('service.istio.io/workload-name', ['shop-workload']),
   )
   .map((groups) => Object.assign({}, ...groups) as Strs);

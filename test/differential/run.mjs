@@ -18,11 +18,15 @@ differences grouped by field path and ends with "N passed, N failed".
   --nightly           2,000 inputs of a seed that changes every day (overridden by --seed/--count)
   --show N[,N]        also print input #N, both outputs and every difference
   --min-agreement P   fail below P % identical-or-both-denied (default 99.5)
+  --update-types      rewrite src/inject/k8s-types.ts from the harness's typeinfo
+  --build-only        only build (or find) the harness and print "istio-harness: PATH"
 `;
 const { values: o } = parseArgs({
   options: {
     seed: { type: 'string' }, count: { type: 'string' }, nightly: { type: 'boolean', default: false },
-    show: { type: 'string' }, 'min-agreement': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    show: { type: 'string' }, 'min-agreement': { type: 'string' }, 'update-types': { type: 'boolean', default: false },
+    'build-only': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
   },
 });
 if (o.help) {
@@ -43,6 +47,8 @@ const env = {
   MESHGATE_DIFF_COUNT: o.count ?? (o.nightly ? '2000' : '300'),
   ...(o.show ? { MESHGATE_DIFF_SHOW: o.show } : {}),
   ...(o['min-agreement'] ? { MESHGATE_DIFF_MIN_AGREEMENT: o['min-agreement'] } : {}),
+  ...(o['update-types'] ? { MESHGATE_DIFF_UPDATE_TYPES: '1' } : {}),
+  ...(o['build-only'] ? { MESHGATE_DIFF_BUILD_ONLY: '1' } : {}),
 };
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const res = spawnSync(process.execPath, [vitest, 'run', '--config', join(root, 'vitest.differential.config.ts')], { cwd: root, env, stdio: 'inherit' });
