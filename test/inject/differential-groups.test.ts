@@ -80,3 +80,31 @@ describe('the CA revocation list', () => {
     expect(named(spec(p)['volumes'], 'istio-ca-crl')).toEqual({ name: 'istio-ca-crl', configMap: { name: 'my-crl', optional: true } });
   });
 });
+
+describe('bad JSON in sidecar.istio.io/userVolume', () => {
+  it('denies a Pod whose templates read it and is ignored by the gateway template', async () => {
+    const inj = await injector();
+    const annotations = { 'sidecar.istio.io/userVolume': '{bad json' };
+    expect((inj.inject({ pod: pod({ annotations }) })).kind).toBe('deny');
+    const gw = pod({ annotations: { ...annotations, 'inject.istio.io/templates': 'gateway' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    expect((inj.inject({ pod: gw })).kind).toBe('inject');
+  });
+});
+
+describe('a probe on a named port that several ports share', () => {
+  it('is recorded with the last of them, as Istio reads the ports into a map', async () => {
+    const app = { name: 'web', image: 'x', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'http', protocol: 'UDP' }], readinessProbe: { httpGet: { path: '/r', port: 'http' } } };
+    const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [app] } }) }));
+    const probers = JSON.parse(String(named(container(p, 'istio-proxy')['env'], 'ISTIO_KUBE_APP_PROBERS')?.['value']));
+    expect(probers['/app-health/web/readyz']).toEqual({ httpGet: { path: '/r', port: 9090 } });
+  });
+});
+
+describe('a bad proxy.istio.io/config on a Pod that is not injected', () => {
+  it('is refused by kube-inject (which parses it first) but not by the webhook', async () => {
+    const p = pod({ annotations: { 'sidecar.istio.io/inject': 'false', 'proxy.istio.io/config': '{"concurrency": "two"}' } });
+    const inj = await injector();
+    expect(inj.inject({ pod: p, policy: 'enabled' }).kind).toBe('deny');
+    expect(inj.inject({ pod: p }).kind).toBe('skip');
+  });
+});
