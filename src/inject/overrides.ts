@@ -104,24 +104,23 @@ export function adjustInitContainerUser(pod: JsonObject, user: JsonObject | unde
   const runAsUser = sc['runAsUser'];
   const runAsGroup = sc['runAsGroup'];
   if (runAsUser === undefined && runAsGroup === undefined) return;
-  if (interceptionMode === 'TPROXY') {
-    const proxy = findContainer(pod, 'istio-proxy');
-    if (proxy) setSecurity(proxy, { runAsUser: 0 });
-    return;
-  }
   const inits = arrayAt(pod, 'spec', 'initContainers');
-  const validation = byName(inits, 'istio-validation');
-  if (validation) {
-    setSecurity(validation, {
+  // Without the traffic set-up container (a gateway, grpc-agent, NONE) there is nothing to align.
+  const init = byName(inits, 'istio-init') ?? byName(inits, 'istio-validation');
+  if (!init) return;
+  const tproxy = interceptionMode === 'TPROXY';
+  // In TPROXY mode the proxy must run as root whatever the user asked.
+  const proxy = findContainer(pod, 'istio-proxy');
+  if (tproxy && runAsUser !== undefined && proxy) setSecurity(proxy, { runAsUser: 0 });
+  if (!tproxy && init['name'] === 'istio-validation') {
+    setSecurity(init, {
       ...(runAsUser !== undefined ? { runAsUser } : {}),
       ...(runAsGroup !== undefined ? { runAsGroup } : {}),
     });
   }
+  // iptables exempts the user the proxy really runs as (the user's, in TPROXY mode too).
   if (typeof runAsUser !== 'number' || runAsUser === 0) return;
-  for (const c of [byName(inits, 'istio-init'), validation]) {
-    const args = c ? c['args'] : undefined;
-    if (!c || !Array.isArray(args)) continue;
-    const i = args.indexOf('-u');
-    if (i >= 0 && i + 1 < args.length) c['args'] = args.with(i + 1, String(runAsUser));
-  }
+  const args = init['args'];
+  const i = Array.isArray(args) ? args.indexOf('-u') : -1;
+  if (Array.isArray(args) && i >= 0 && i + 1 < args.length) init['args'] = args.with(i + 1, String(runAsUser));
 }

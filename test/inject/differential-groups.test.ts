@@ -108,3 +108,19 @@ describe('a bad proxy.istio.io/config on a Pod that is not injected', () => {
     expect(inj.inject({ pod: p }).kind).toBe('skip');
   });
 });
+
+describe('TPROXY with a runAsUser override on istio-proxy', () => {
+  const userProxy = { name: 'istio-proxy', image: 'auto', securityContext: { runAsUser: 1500 } };
+
+  it('runs the proxy as root and exempts the overridden user in istio-init', async () => {
+    const p = injected((await injector()).inject({ pod: pod({ annotations: { 'sidecar.istio.io/interceptionMode': 'TPROXY' }, spec: { containers: [{ name: 'web', image: 'x' }, userProxy] } }) }));
+    expect(obj(container(p, 'istio-proxy')['securityContext'])['runAsUser']).toBe(0);
+    const args = (container(p, 'istio-init')['args'] as string[] | undefined) ?? [];
+    expect(args[args.indexOf('-u') + 1]).toBe('1500');
+  });
+
+  it('leaves a gateway (no istio-init) as the user wrote it', async () => {
+    const gw = pod({ annotations: { 'inject.istio.io/templates': 'gateway', 'sidecar.istio.io/interceptionMode': 'TPROXY' }, spec: { containers: [userProxy] } });
+    expect(obj(container(injected((await injector()).inject({ pod: gw })), 'istio-proxy')['securityContext'])['runAsUser']).toBe(1500);
+  });
+});
