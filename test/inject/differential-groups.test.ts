@@ -124,3 +124,13 @@ describe('TPROXY with a runAsUser override on istio-proxy', () => {
     expect(obj(container(injected((await injector()).inject({ pod: gw })), 'istio-proxy')['securityContext'])['runAsUser']).toBe(1500);
   });
 });
+
+describe('the network label with two istio-proxy containers (sidecar and grpc-agent, native sidecars)', () => {
+  it('sets ISTIO_META_NETWORK on the one in containers only', async () => {
+    const p = injected((await injector()).inject({ pod: pod({ labels: { 'topology.istio.io/network': 'net-2' }, annotations: { 'inject.istio.io/templates': 'sidecar,grpc-agent' } }) }));
+    const inInit = list(spec(p)['initContainers']).find((c) => c['name'] === 'istio-proxy') ?? {};
+    const inMain = list(spec(p)['containers']).find((c) => c['name'] === 'istio-proxy') ?? {};
+    expect(envNames(inMain)).toContain('ISTIO_META_NETWORK');
+    expect(envNames(inInit)).not.toContain('ISTIO_META_NETWORK');
+  });
+});
