@@ -3,7 +3,7 @@
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { Injector } from '../inject/index.js';
+import { typedRoundTrip, type Injector, type JsonObject } from '../inject/index.js';
 import type { InjectInput } from '../inject/types.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
 import { INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags } from './injector-config.js';
@@ -68,7 +68,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 interface Context {
   readonly injector: Injector;
   readonly namespace: string;
-  readonly io: CliIO;
+  readonly io: Pick<CliIO, 'stderr'>;
   /** Namespace objects of --namespace-file: the labels and annotations of a Pod's namespace. */
   readonly namespaces: readonly NamespaceInfo[];
 }
@@ -111,6 +111,24 @@ export function parseDocuments(file: string, text: string): unknown[] {
   });
 }
 
+export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } | { readonly ok: false; readonly message: string };
+
+/**
+ * Injects every document as the command does; the first denied Pod stops it with its message.
+ * `namespaces` are the --namespace-file objects (their labels and annotations reach the Pod's
+ * injection). Whatever made the Pod (built-in templates or Istio's Go templates), the result is
+ * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/typed.ts).
+ */
+export function injectDocuments(docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>, namespaces: readonly NamespaceInfo[] = []): InjectedDocuments {
+  const cx: Context = { injector, namespace, io, namespaces };
+  try {
+    return { ok: true, docs: docs.map((d) => (isObj(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
+  } catch (e) {
+    if (!(e instanceof Denied)) throw e;
+    return { ok: false, message: e.message };
+  }
+}
+
 export function renderDocuments(docs: readonly unknown[], format: 'yaml' | 'json' = 'yaml'): string {
   if (format === 'json') return `${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n`;
   return docs.map((d) => stringify(d, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false })).join('---\n');
@@ -134,15 +152,12 @@ export const inject: Command = (argv, io) =>
     const injector = await buildInjector(p, io);
     const docs = parseDocuments(file === '-' ? STDIN : file, await readText(file, io.cwd, io.readStdin));
     const namespaces = await readNamespaceFiles(strs(p, 'namespace-file'), io);
-    const cx: Context = { injector, namespace: str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : ''), io, namespaces };
-    let out: unknown[];
-    try {
-      out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));
-    } catch (e) {
-      if (!(e instanceof Denied)) throw e;
-      io.stderr(e.message);
+    const namespace = str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : '');
+    const result = injectDocuments(docs, injector, namespace, io, namespaces);
+    if (!result.ok) {
+      io.stderr(result.message);
       return EXIT.denied;
     }
-    await emit(p, io, renderDocuments(out, format));
+    await emit(p, io, renderDocuments(result.docs, format));
     return EXIT.ok;
   });

@@ -259,7 +259,7 @@ function derive(input: DataInput, labels: Record<string, string>, annotations: R
   const interceptionMode = annotations['sidecar.istio.io/interceptionMode'] ?? (sprint(proxyConfig['interceptionMode']) || 'REDIRECT');
   const statusPort = annotations['status.sidecar.istio.io/port'] ?? sprint(proxyValues['statusPort']);
   const capNetBindService = (annotations['sidecar.istio.io/capNetBindService'] ?? sprint(proxyValues['capNetBindService'])) === 'true';
-  return {
+  return withUserVolumes(annotations, {
     interceptionMode,
     statusPort,
     excludeInboundPorts: excludeInboundPort(statusPort, annotations['traffic.sidecar.istio.io/excludeInboundPorts'] ?? sprint(proxyValues['excludeInboundPorts'])),
@@ -281,11 +281,27 @@ function derive(input: DataInput, labels: Record<string, string>, annotations: R
     caAddress: known.caAddress,
     clusterID: known.clusterID,
     otelResourceAttributes: otelAttributes(known.otel, annotations, labels, workload.namespace || 'default', appContainers[0] ?? ''),
-    userVolumes: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolume')),
-    userVolumeMounts: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolumeMount')),
+    userVolumes: [],
+    userVolumeMounts: [],
     datadogEnv: datadogEnv(config.values, annotations),
     lightstepCertDir: lightstepCertDir(config.values, proxyConfig),
+  });
+}
+
+/**
+ * The user volumes and mounts, read from their JSON annotations only when a template uses them:
+ * as in Istio, bad JSON denies a Pod whose templates read it (sidecar, grpc-agent) and is
+ * ignored by the others (gateway, grpc-simple).
+ */
+function withUserVolumes(annotations: Readonly<Record<string, string>>, derived: Derived): Derived {
+  const lazy = (key: 'userVolumes' | 'userVolumeMounts', annotation: string): void => {
+    if (annotations[annotation] === undefined) return;
+    let cached: readonly JsonObject[] | undefined;
+    Object.defineProperty(derived, key, { enumerable: true, get: () => (cached ??= namedEntries(jsonMapAnnotation(annotations, annotation))) });
   };
+  lazy('userVolumes', 'sidecar.istio.io/userVolume');
+  lazy('userVolumeMounts', 'sidecar.istio.io/userVolumeMount');
+  return derived;
 }
 
 /** Builds the TemplateData of one Pod. Throws InjectionDenied for unparseable JSON annotations. */
