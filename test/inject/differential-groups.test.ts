@@ -134,3 +134,26 @@ describe('the network label with two istio-proxy containers (sidecar and grpc-ag
     expect(envNames(inInit)).not.toContain('ISTIO_META_NETWORK');
   });
 });
+
+describe('user volume annotations as Istio ranges over them', () => {
+  const sidecar = (annotations: Record<string, string>): Obj => pod({ annotations });
+
+  it('takes a JSON array: the index names an entry without a name of its own', async () => {
+    const p = injected((await injector()).inject({ pod: sidecar({ 'sidecar.istio.io/userVolume': '[{"name":"x","emptyDir":{}}]', 'sidecar.istio.io/userVolumeMount': '[{"mountPath":"/y"},{"name":"x","mountPath":"/x"}]' }) }));
+    expect(named(spec(p)['volumes'], 'x')).toEqual({ name: 'x', emptyDir: {} });
+    const mounts = container(p, 'istio-proxy')['volumeMounts'];
+    expect(named(mounts, '0')).toEqual({ name: '0', mountPath: '/y' });
+    expect(named(mounts, 'x')).toEqual({ name: 'x', mountPath: '/x' });
+  });
+
+  it('takes null as no entries', async () => {
+    const inj = await injector();
+    const mounts = (a: Record<string, string>): unknown => container(injected(inj.inject({ pod: sidecar(a) })), 'istio-proxy')['volumeMounts'];
+    expect(mounts({ 'sidecar.istio.io/userVolumeMount': 'null' })).toEqual(mounts({}));
+  });
+
+  it.each(['5', '["a"]', '{"x":"a"}', '{bad'])('denies %s, which Istio cannot render', async (value) => {
+    const o = (await injector()).inject({ pod: sidecar({ 'sidecar.istio.io/userVolumeMount': value }) });
+    expect(o.kind === 'deny' ? o.message : o.kind).toContain('sidecar.istio.io/userVolumeMount');
+  });
+});
