@@ -2,7 +2,7 @@
 // `istioctl kube-inject`, and prints them as YAML in input order. Objects of other kinds pass
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
 import { stringify } from 'yaml';
-import type { Injector } from '../inject/index.js';
+import { typedRoundTrip, type Injector, type JsonObject } from '../inject/index.js';
 import { askedRevision, revisionGate } from '../inject/revisions.js';
 import type { InjectInput } from '../inject/types.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
@@ -25,10 +25,11 @@ in input order, the way \`istioctl kube-inject\` does. Workloads are Deployment,
 DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and DeploymentConfig (their Pod
 template is injected); a List and several \`---\` documents are read too. Objects of other
 kinds are printed unchanged. Pods that must not be injected (host network, the
-sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr,
-and so are Pods that ask for another revision with the istio.io/rev label (or whose namespace
-does, with --namespace-labels or --namespace-file): they are injected by that revision's injector, as the webhook
-selectors decide; --revision (and --tag) say which revision this run injects for.
+sidecar.istio.io/inject=false label or annotation) are printed unchanged with a note on stderr.
+--revision (and --tag) say which revision this run injects for. As with istioctl kube-inject,
+a Pod that asks for another revision (its istio.io/rev label, or its namespace's with
+--namespace-labels or --namespace-file) is injected for this one all the same, with a warning:
+in a cluster that revision's webhook would leave it alone (\`meshgate explain\` shows that).
 
   -f, --filename FILE     manifest to read; "-" reads standard input (required)
 ${INJECTOR_HELP}  --native-sidecars=MODE  true: istio-proxy runs as a Kubernetes native sidecar (an init container
@@ -80,7 +81,7 @@ interface Context {
   readonly injector: Injector;
   readonly namespace: string;
   readonly namespaceLabels?: Readonly<Record<string, string>>;
-  readonly io: CliIO;
+  readonly io: Pick<CliIO, 'stderr'>;
   /** Namespace objects of --namespace-file: the labels and annotations of a Pod's namespace. */
   readonly namespaces: readonly NamespaceInfo[];
 }
@@ -110,10 +111,9 @@ function injectObject(doc: Obj, cx: Context): Obj {
   const podLabels = (t.pod['metadata'] as { labels?: Record<string, string> } | undefined)?.labels ?? {};
   const nsLabels = namespaceLabelsOf(cx, t.namespace);
   const gate = revisionGate(cx.injector.settings.config, askedRevision(nsLabels, podLabels));
-  if (gate.skip) {
-    cx.io.stderr(`meshgate inject: not injecting ${label} (${gate.skip.reason}): ${gate.skip.message}\n`);
-    return doc;
-  }
+  // Like istioctl kube-inject, the command injects for the revision it was given whatever the
+  // Pod asks for; the webhook of that revision would leave the Pod alone, so say so.
+  if (gate.skip) cx.io.stderr(`meshgate inject: warning: ${label}: ${gate.skip.message} (injected all the same, as istioctl kube-inject does; in a cluster this revision's webhook skips it: ${gate.skip.reason})\n`);
   const ns = nsLabels ? { namespaceLabels: nsLabels } : {};
   const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...ns, ...(t.workload ? { workload: t.workload } : {}), ...namespaceMetaOf(cx, t.namespace) });
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
@@ -134,6 +134,27 @@ export function parseDocuments(file: string, text: string): unknown[] {
     if (d.error !== undefined) throw new InputError(`${file}:${d.at.line}:${d.at.column}: ${d.error}`);
     return d.value;
   });
+}
+
+export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } | { readonly ok: false; readonly message: string };
+
+/**
+ * Injects every document as the command does; the first denied Pod stops it with its message.
+ * `namespaces` are the --namespace-file objects (their labels and annotations reach the Pod's
+ * injection); `namespaceLabels` (--namespace-labels) replace their labels. Whatever made the Pod (built-in templates or Istio's Go templates), the result is
+ * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/typed.ts).
+ */
+export function injectDocuments(
+  docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>,
+  namespaces: readonly NamespaceInfo[] = [], namespaceLabels?: Readonly<Record<string, string>>,
+): InjectedDocuments {
+  const cx: Context = { injector, namespace, io, namespaces, ...(namespaceLabels ? { namespaceLabels } : {}) };
+  try {
+    return { ok: true, docs: docs.map((d) => (isObj(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
+  } catch (e) {
+    if (!(e instanceof Denied)) throw e;
+    return { ok: false, message: e.message };
+  }
 }
 
 export function renderDocuments(docs: readonly unknown[], format: 'yaml' | 'json' = 'yaml'): string {
@@ -171,19 +192,13 @@ export const inject: Command = (argv, io) =>
     const docs = parseDocuments(file === '-' ? STDIN : file, await readText(file, io.cwd, io.readStdin));
     const namespaces = await readNamespaceFiles(strs(p, 'namespace-file'), io);
     const labelFlags = strs(p, 'namespace-labels');
-    const cx: Context = {
-      injector, io, namespaces, namespace: str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : ''),
-      ...(labelFlags.length > 0 ? { namespaceLabels: parseLabels(labelFlags) } : {}),
-    };
+    const namespace = str(p, 'namespace') ?? (namespaces.length === 1 ? (namespaces[0]?.name ?? '') : '');
     if (nativeAutoApplies(p)) io.stderr(`meshgate inject: ${AUTO_NATIVE_NOTE}\n`);
-    let out: unknown[];
-    try {
-      out = docs.map((d) => (isObj(d) ? injectObject(d, cx) : d));
-    } catch (e) {
-      if (!(e instanceof Denied)) throw e;
-      io.stderr(e.message);
+    const result = injectDocuments(docs, injector, namespace, io, namespaces, labelFlags.length > 0 ? parseLabels(labelFlags) : undefined);
+    if (!result.ok) {
+      io.stderr(result.message);
       return EXIT.denied;
     }
-    await emit(p, io, renderDocuments(out, format));
+    await emit(p, io, renderDocuments(result.docs, format));
     return EXIT.ok;
   });

@@ -213,10 +213,24 @@ export function denyOnError(run: () => InjectOutcome): InjectOutcome {
   }
 }
 
+/**
+ * kube-inject (a forced policy) reads proxy.istio.io/config before it asks whether the Pod is
+ * injected at all, so a bad value refuses even a Pod that is not injected (host networking aside).
+ */
+function checkProxyConfigFirst(p: Prepared, input: InjectInput): void {
+  const text = p.annotations['proxy.istio.io/config'];
+  if (input.policy === undefined || p.decision.reason === 'host_network' || text === undefined) return;
+  const parsed = parseProxyConfig(text);
+  if (typeof parsed === 'string') throw new InjectionDenied('invalid_annotation', `annotation proxy.istio.io/config ${parsed}`);
+}
+
 export function runInjection(settings: InjectorSettings, input: InjectInput): InjectOutcome {
   return denyOnError(() => {
     const p = prepare(settings, input);
-    if (!p.decision.inject) return { kind: 'skip', reason: p.decision.reason ?? 'policy_disabled', message: p.decision.message };
+    if (!p.decision.inject) {
+      checkProxyConfigFirst(p, input);
+      return { kind: 'skip', reason: p.decision.reason ?? 'policy_disabled', message: p.decision.message };
+    }
     return injectAccepted(settings, p, input);
   });
 }

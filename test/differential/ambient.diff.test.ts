@@ -3,6 +3,7 @@
 // For every case the two decide alike (inject or not, and the containers that result), and in
 // both the ambient label changes nothing: the Pod injected with the label equals the Pod
 // injected without it, but for the label itself.
+import { writeSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInjector } from '../../src/config-source/build.js';
 import { readInjectionFiles } from '../../src/config-source/files.js';
@@ -64,8 +65,12 @@ beforeAll(async () => {
   meshgate = buildInjector({ ...docs, values }, { nativeSidecars: true, revision: '', controlPlaneEnv: {} });
 });
 
+let passed = 0;
+
 afterAll(async () => {
   await harness.close();
+  // The line `npm run test:differential` collects (test/differential/run.mjs).
+  writeSync(1, `ambient: ${passed} passed, ${CASES.length - passed} failed\n`);
 });
 
 async function istio(c: Case, withAmbient: boolean): Promise<{ allowed: boolean; pod?: Obj }> {
@@ -101,5 +106,6 @@ describe('ambient-labelled Pods and namespaces: meshgate decides as Istio\'s inj
     if (injected(mine.pod) && (c.podLabels?.[AMBIENT] === 'ambient' || c.namespaceLabels?.[AMBIENT] === 'ambient')) {
       expect(mine.warnings.join('\n')).toContain(`${AMBIENT}=ambient: the sidecar is injected all the same`);
     }
+    passed += 1;
   });
 });
