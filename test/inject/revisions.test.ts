@@ -57,14 +57,14 @@ describe('revision tags in the webhook entries', () => {
   });
 });
 
-describe('inject and explain agree on istio.io/rev', () => {
+describe('inject (as istioctl kube-inject) and explain (as the webhook) on istio.io/rev', () => {
   const labelled = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    istio.io/rev: canary\nspec:\n  containers:\n  - name: app\n    image: app\n';
 
-  it('meshgate inject prints the Pod unchanged and says why, like explain', async () => {
+  it('meshgate inject injects for its own revision and warns that the webhook would skip the Pod, which explain says', async () => {
     const injected = await runCli(['inject', '-f', '-'], labelled);
     expect(injected.code).toBe(0);
-    expect(injected.stdout).not.toContain('istio-proxy');
-    expect(injected.stderr).toContain('not injecting Pod "p" (revision_mismatch): the Pod label istio.io/rev=canary selects revision "canary", and this injector serves revision "default"; to inject for it, use --revision canary');
+    expect(injected.stdout).toContain('istio-proxy');
+    expect(injected.stderr).toContain('warning: Pod "p": the Pod label istio.io/rev=canary selects revision "canary", and this injector serves revision "default"; to inject for it, use --revision canary (injected all the same');
     const explained = await runCli(['explain', '-f', '-', '-o', 'json'], labelled);
     expect(JSON.parse(explained.stdout)[0]).toMatchObject({ verdict: 'skip', reason: 'revision_mismatch', summary: expect.stringContaining('selects revision "canary"') });
   });
