@@ -1,7 +1,8 @@
 // The bench's "Istio's templates" configuration: the pinned Istio release's own injector config
 // (Go templates), values and mesh config, as the differential harness renders them, and the
 // server CPU a meshgate process spends per request with them next to the built-in templates.
-// The harness is built by `npm run test:differential` (cached); without it this part is skipped.
+// The harness is built by `npm run test:differential` (or `-- --build-only`; `npm run bench --
+// --peer istio` builds it too); without it this part is skipped.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,23 +22,15 @@ function harnessBinary(root) {
   return existsSync(bin) ? bin : undefined;
 }
 
-/** Serve flags that load Istio's chart configuration, or undefined (with the reason) when the harness is not built. */
-export function istioTemplateFlags(root) {
-  const bin = harnessBinary(root);
-  if (!bin) return { reason: 'the Istio harness is not built (run `npm run test:differential` once)' };
+/**
+ * Serve flags that load Istio's chart configuration, or undefined (with the reason) when the
+ * harness is not built. `bin`: the harness already found or built (by --peer istio).
+ */
+export function istioTemplateFlags(root, bin = harnessBinary(root)) {
+  if (!bin) return { reason: 'the Istio harness is not built (run `npm run test:differential -- --build-only` once)' };
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-bench-chart-'));
   for (const [key, file] of [['config', 'config.yaml'], ['values', 'values.json'], ['mesh', 'mesh.yaml']]) {
     writeFileSync(join(dir, file), execFileSync(bin, ['config', '--key', key], { encoding: 'utf8', maxBuffer: 64 << 20 }));
   }
   return { flags: ['--injector-config', join(dir, 'config.yaml'), '--values', join(dir, 'values.json'), '--mesh', join(dir, 'mesh.yaml')], dir };
-}
-
-/** User plus system CPU time of a process so far, in microseconds (Linux /proc). */
-export function cpuMicros(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100);
-  } catch {
-    return NaN;
-  }
 }

@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { WORKLOADS, podOfSize } from './data/make.mjs';
-import { deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
-import { cpuMicros, ISTIO_WEBHOOK_CPU_US, istioTemplateFlags } from './istio-templates.mjs';
+import { cpuMicros, deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
+import { ISTIO_WEBHOOK_CPU_US, istioTemplateFlags } from './istio-templates.mjs';
+import { startIstioPeer } from './istio-peer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -23,15 +24,26 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     'no-sweep': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    peer: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
-  console.log(`Usage: npm run bench -- [--duration S] [--connections N] [--only NAME[,NAME]] [--no-sweep] [--cpu-prof]
+  console.log(`Usage: npm run bench -- [--duration S] [--connections N] [--only NAME[,NAME]] [--no-sweep] [--cpu-prof] [--peer istio]
 
 Workloads (bodies in bench/data/): ${Object.keys(WORKLOADS).join(', ')}.
---cpu-prof starts meshgate with --cpu-prof and leaves the profile in bench/results/.`);
+--cpu-prof starts meshgate with --cpu-prof and leaves the profile in bench/results/.
+--peer istio also runs Istio's own webhooks (built from the istio.io/istio module by the
+differential suite's harness) on the same payloads, and reports req/s, p50/p99 and server CPU
+microseconds per request (from /proc/<pid>/stat) for both.
+When the harness is built (npm run test:differential -- --build-only, or --peer istio), the
+/inject workloads run once more on a meshgate loaded with Istio's own chart templates, and
+their server CPU is set beside the built-in templates' and Istio's webhook's.`);
   process.exit(0);
+}
+if (opts.peer !== undefined && opts.peer !== 'istio') {
+  console.error(`--peer must be "istio", got ${JSON.stringify(opts.peer)}`);
+  process.exit(2);
 }
 const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
@@ -107,15 +119,26 @@ function routeOf(name) {
   return name.startsWith('inject') ? '/inject' : '/validate';
 }
 
-/** The /inject workloads once more, on a meshgate configured with Istio's own templates. */
-async function istioTemplateRows(names, bodies, builtinCpu) {
-  const chart = istioTemplateFlags(root);
+/** Runs the load and measures the server's CPU time per completed request, in microseconds. */
+async function withCpu(pid, fn) {
+  const before = cpuMicros(pid);
+  const r = await fn();
+  return { ...r, cpuUsPerReq: r.requests > 0 ? Math.round((cpuMicros(pid) - before) / r.requests) : null };
+}
+
+/**
+ * The /inject workloads once more, on a meshgate configured with Istio's own templates, next to
+ * the built-in templates' CPU and Istio's webhook's: measured here with --peer istio, otherwise
+ * the figure measured once on this project's machine (ISTIO_WEBHOOK_CPU_US, a 4 KB Pod).
+ */
+async function istioTemplateRows(names, bodies, rows, harness) {
+  const chart = istioTemplateFlags(root, harness);
   if (!chart.flags) {
     log(`Istio's templates: skipped, ${chart.reason}`);
     return [];
   }
   const mg = await startMeshgate({ serveArgs: ['--log-level', 'info', ...chart.flags] });
-  const rows = [];
+  const out = [];
   try {
     for (const n of names.filter((x) => x.startsWith('inject'))) {
       const res = await post(mg.port, '/inject', bodies[n], n);
@@ -123,17 +146,33 @@ async function istioTemplateRows(names, bodies, builtinCpu) {
       await cannon(mg.port, '/inject', bodies[n], n, CONNECTIONS, 2);
       log(`${n}: meshgate with Istio's templates ${DURATION}s × ${CONNECTIONS} connections`);
       let r;
-      const before = cpuMicros(mg.child.pid);
       const handler = await serverSeconds(mg.port, 'sidecar_injection_time_seconds', async () => {
-        r = await cannon(mg.port, '/inject', bodies[n], n, CONNECTIONS, DURATION);
+        r = await withCpu(mg.child.pid, async () => summarize(await cannon(mg.port, '/inject', bodies[n], n, CONNECTIONS, DURATION)));
       });
-      const cpuUs = Math.round((cpuMicros(mg.child.pid) - before) / Math.max(1, r.requests.total));
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), reqPerSec: Math.round(r.requests.average), handlerMs: +(handler * 1000).toFixed(3), cpuUs, builtinCpuUs: builtinCpu[n] ?? null });
+      const row = rows.find((x) => x.workload === n);
+      const istioCpuUs = row?.istio?.cpuUsPerReq ?? null;
+      out.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), reqPerSec: r.reqPerSec, handlerMs: +(handler * 1000).toFixed(3), cpuUs: r.cpuUsPerReq, builtinCpuUs: row?.meshgate.cpuUsPerReq ?? null, istioCpuUs, istioCpuMeasured: istioCpuUs !== null });
     }
   } finally {
     await mg.stop();
   }
-  return rows;
+  return out;
+}
+
+/** Istio's side of one workload: a warm-up, then the same load as meshgate's. */
+async function peerRun(peer, n, path, body) {
+  await cannon(peer.port, path, body, n, CONNECTIONS, 2);
+  log(`${n}: Istio ${DURATION}s × ${CONNECTIONS} connections`);
+  return withCpu(peer.pid, async () => summarize(await cannon(peer.port, path, body, n, CONNECTIONS, DURATION)));
+}
+
+async function checkPeer(peer, names, bodies) {
+  for (const n of names) {
+    const res = await post(peer.port, routeOf(n), bodies[n], n);
+    if (res.status !== 200) throw new Error(`${n}: Istio answered HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    const response = JSON.parse(res.body).response;
+    log(`${n}: Istio → ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''})`);
+  }
 }
 
 /** The server process's CPU seconds (user + system), from /metrics. */
@@ -177,6 +216,8 @@ async function main() {
   const ceilPort = await freePort();
   const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', cannedFile], 'ceiling');
   await waitReady(ceilPort);
+  const peer = opts.peer === 'istio' ? await startIstioPeer(log) : undefined;
+  if (peer) await checkPeer(peer, names, bodies);
 
   const rows = [];
   try {
@@ -191,10 +232,9 @@ async function main() {
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
       const cost = {};
-      const cpuBefore = cpuMicros(mesh.child.pid);
-      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION))), cost);
-      const cpuUs = Math.round((cpuMicros(mesh.child.pid) - cpuBefore) / Math.max(1, mg.requests));
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs, cpuUs });
+      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))), cost);
+      const istio = peer ? await peerRun(peer, n, path, bodies[n]) : undefined;
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs, ...(istio ? { istio } : {}) });
     }
 
     const sweep = [];
@@ -209,9 +249,10 @@ async function main() {
       }
     }
     const rss = +(await rssMB(meshPort)).toFixed(1);
-    const istio = await istioTemplateRows(names, bodies, Object.fromEntries(rows.map((r) => [r.workload, r.cpuUs])));
-    report({ rows, sweep, istio, rssMB: rss, outDir });
+    const istioTemplates = await istioTemplateRows(names, bodies, rows, peer?.binary);
+    report({ rows, sweep, istioTemplates, rssMB: rss, outDir });
   } finally {
+    await peer?.stop();
     await stop(ceiling);
     await mesh.stop();
     rmSync(cannedFile, { force: true });
@@ -222,7 +263,7 @@ function pad(s, n) {
   return String(s).padStart(n);
 }
 
-function report({ rows, sweep, istio, rssMB, outDir }) {
+function report({ rows, sweep, istioTemplates, rssMB, outDir }) {
   const lines = [];
   lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('cpu ms/req', 12)}${pad('errors', 8)}`);
   for (const r of rows) {
@@ -233,16 +274,30 @@ function report({ rows, sweep, istio, rssMB, outDir }) {
     lines.push('', `/inject size sweep (1 connection): ${'KB'.padStart(6)}${pad('handler ms', 12)}${pad('× 5 KB', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('r/s', 8)}`);
     for (const s of sweep) lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
   }
-  if (istio.length > 0) {
-    lines.push('', `server CPU per /inject request (µs), built-in templates vs Istio's own templates (pinned release) vs Istio's webhook (${ISTIO_WEBHOOK_CPU_US} µs per 4 KB Pod, measured on this machine):`);
-    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('built-in', 10)}${pad("Istio's tpl", 13)}${pad('handler ms', 12)}${pad('r/s', 8)}${pad('× Istio', 9)}`);
-    for (const r of istio) lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs, 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad((r.cpuUs / ISTIO_WEBHOOK_CPU_US).toFixed(2), 9)}`);
+  if (rows.some((r) => r.istio)) {
+    lines.push('', `with Istio's webhook on the same payloads (server CPU µs per request from /proc/<pid>/stat):`);
+    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('meshgate r/s', 14)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}${pad('Istio r/s', 11)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}`);
+    for (const r of rows.filter((x) => x.istio)) {
+      const m = r.meshgate;
+      const i = r.istio;
+      lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(m.reqPerSec, 14)}${pad(`${m.p50Ms}/${m.p99Ms}`, 12)}${pad(m.cpuUsPerReq ?? '-', 9)}${pad(i.reqPerSec, 11)}${pad(`${i.p50Ms}/${i.p99Ms}`, 12)}${pad(i.cpuUsPerReq ?? '-', 9)}`);
+    }
+  }
+  if (istioTemplates.length > 0) {
+    const measured = istioTemplates.every((r) => r.istioCpuMeasured);
+    const istioNote = measured ? "Istio's webhook measured in this run (--peer istio)" : `Istio's webhook ${ISTIO_WEBHOOK_CPU_US} µs per 4 KB Pod, measured once on this machine; --peer istio measures it`;
+    lines.push('', `server CPU per /inject request (µs), built-in templates vs Istio's own templates (pinned release) vs ${istioNote}:`);
+    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('built-in', 10)}${pad("Istio's tpl", 13)}${pad('handler ms', 12)}${pad('r/s', 8)}${pad('Istio', 8)}${pad('× Istio', 9)}`);
+    for (const r of istioTemplates) {
+      const istioCpu = r.istioCpuUs ?? ISTIO_WEBHOOK_CPU_US;
+      lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs ?? '-', 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad(istioCpu, 8)}${pad(r.cpuUs === null ? '-' : (r.cpuUs / istioCpu).toFixed(2), 9)}`);
+    }
   }
   lines.push('', `meshgate RSS after the run: ${rssMB} MB`);
   console.log(lines.join('\n'));
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
   const file = join(outDir, `${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates: istio, rssMB }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates, rssMB }, null, 2));
   console.log(`results written to ${file}`);
 }
 

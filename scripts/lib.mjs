@@ -77,3 +77,14 @@ export function metric(text, name) {
 export async function rssMB(port, agent) {
   return metric((await httpsGet(port, '/metrics', agent)).text, 'process_resident_memory_bytes') / 2 ** 20;
 }
+
+let ticksPerSecond;
+
+/** CPU time (user + system) a process has used so far, in microseconds, from /proc/<pid>/stat. */
+export function cpuMicros(pid) {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}

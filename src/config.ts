@@ -58,8 +58,17 @@ const sanList = z
   .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9*.:-]+$/, 'must be DNS names or IP addresses, separated by commas')));
 
+/** `auto` decides from the kubelet versions of the cluster's Nodes, as Istio does. */
+const nativeMode = z
+  .union([z.boolean().transform((v) => (v ? 'true' : 'false')), z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })])
+  .transform((v) => v as 'auto' | 'true' | 'false');
+const tagList = z
+  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
+  .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be revision tag names (DNS labels), separated by commas')));
+
 export const configSchema = z.strictObject({
   listen: listen.default('0.0.0.0:9443'),
+  metricsListen: z.union([z.literal(''), listen]).default(''),
   tlsCertFile: z.string().min(1).default('/etc/meshgate/certs/tls.crt'),
   tlsKeyFile: z.string().min(1).default('/etc/meshgate/certs/tls.key'),
   tlsMinVersion: z
@@ -77,8 +86,9 @@ export const configSchema = z.strictObject({
   meshFile: z.string().optional(),
   templatesDir: z.string().optional(),
   extraTemplatesDir: z.string().optional(),
-  nativeSidecars: bool.default(true),
+  nativeSidecars: nativeMode.default('auto'),
   revision: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a DNS label such as canary').default(''),
+  revisionTags: tagList.default([]),
   dev: bool.default(false),
   cluster: bool.default(false),
   namespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('meshgate-system'),
@@ -103,6 +113,7 @@ export const configSchema = z.strictObject({
   validatingFailClosed: bool.default(true),
   events: bool.default(false),
   ownerDeployment: objectName.optional(),
+  admissionEvents: bool.default(true),
   apiTimeoutMs: int(1_000, 120_000).default(15_000),
   analysisWarnings: bool.default(true),
   fieldValidation: z.enum(['Strict', 'Warn', 'Ignore'], { error: 'must be Strict, Warn or Ignore' }).default('Strict'),
@@ -122,6 +133,7 @@ interface Setting {
 /** Flag and environment names of every setting, and what it means (used by `serve --help`). */
 export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   listen: { flag: 'listen', env: 'MESHGATE_LISTEN', help: 'address to serve HTTPS on, HOST:PORT (default 0.0.0.0:9443)' },
+  metricsListen: { flag: 'metrics-listen', env: 'MESHGATE_METRICS_LISTEN', help: 'address to serve GET /metrics on in plain HTTP for Prometheus, HOST:PORT (default: off; /metrics is always on the HTTPS port too)' },
   tlsCertFile: { flag: 'tls-cert', env: 'MESHGATE_TLS_CERT', help: 'serving certificate (PEM); reloaded when the file changes' },
   tlsKeyFile: { flag: 'tls-key', env: 'MESHGATE_TLS_KEY', help: 'private key of the serving certificate (PEM); reloaded with it' },
   tlsMinVersion: { flag: 'tls-min-version', env: 'MESHGATE_TLS_MIN_VERSION', help: 'lowest TLS version accepted: 1.2 (default) or 1.3' },
@@ -136,8 +148,9 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   meshFile: { flag: 'mesh', env: 'MESHGATE_MESH', help: 'Istio MeshConfig (JSON or YAML), merged over the defaults' },
   templatesDir: { flag: 'templates', env: 'MESHGATE_TEMPLATES', help: "directory of the built-in injection templates (default: the package's templates/)" },
   extraTemplatesDir: { flag: 'extra-templates', env: 'MESHGATE_EXTRA_TEMPLATES', help: 'directory of additional named templates (<name>.yaml); a built-in name is replaced' },
-  nativeSidecars: { flag: 'native-sidecars', env: 'MESHGATE_NATIVE_SIDECARS', help: 'put istio-proxy in initContainers with restartPolicy Always: true (default) or false' },
+  nativeSidecars: { flag: 'native-sidecars', env: 'MESHGATE_NATIVE_SIDECARS', help: 'istio-proxy as a Kubernetes native sidecar (an init container with restartPolicy Always): auto (default: in cluster mode, on when the Pod\'s Node, or every Node, runs kubelet 1.33 or newer, as Istio decides; without a cluster, on), true or false; ENABLE_NATIVE_SIDECARS=true|false in --control-plane-env takes precedence, as in istiod' },
   revision: { flag: 'revision', env: 'MESHGATE_REVISION', help: 'the control-plane revision this injector serves ("" = default)' },
+  revisionTags: { flag: 'revision-tags', env: 'MESHGATE_REVISION_TAGS', help: 'revision tags that point at this revision, comma-separated; their Pods get this revision\'s configuration (cluster mode: its ConfigMaps in --istio-namespace) (meshgate manifests --tag NAME renders their webhook configurations meshgate-revision-tag-NAME; cluster mode keeps their CA bundle)' },
   dev: { flag: 'dev', env: 'MESHGATE_DEV', help: 'development mode: 127.0.0.1:9443 and certificates generated into ./certs when absent' },
   cluster: { flag: 'cluster', env: 'MESHGATE_CLUSTER', help: 'cluster mode: certificates, webhook CA bundles and injection configuration managed through the Kubernetes API' },
   namespace: { flag: 'namespace', env: 'MESHGATE_NAMESPACE', help: "cluster mode: meshgate's namespace (default: the pod's, else meshgate-system)" },
@@ -160,8 +173,9 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
   certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
   validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
-  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate\'s namespace, and rejected injection configuration on Istio\'s ConfigMap in --istio-namespace (default false; needs create on events in both)' },
+  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate\'s namespace, and rejected injection configuration on Istio\'s ConfigMap in --istio-namespace (default false; needs create and patch on events in both: a repeated Event is patched)' },
   ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
+  admissionEvents: { flag: 'admission-events', env: 'MESHGATE_ADMISSION_EVENTS', help: 'cluster mode: record Kubernetes Events, besides those of --events, for Pods not injected though their namespace or labels ask for it, for denied Pods and for denied objects, on the workload or object a person applied, in its namespace (default true; needs create/patch on events cluster-wide and get on replicasets and jobs)' },
   fieldValidation: { flag: 'field-validation', env: 'MESHGATE_FIELD_VALIDATION', help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore' },
   regexCheck: { flag: 'regex-check', env: 'MESHGATE_REGEX_CHECK', help: 'meshgate rule re2-regex (Gateway API regular expressions must be RE2): deny (default) or warn' },
   crds: { flag: 'crds', env: 'MESHGATE_CRDS', help: 'CRD files or directories to validate against instead of the bundled ones, comma-separated (cluster mode: the cluster\'s CRDs)' },

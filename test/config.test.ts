@@ -10,7 +10,10 @@ describe('buildConfig', () => {
       listen: '0.0.0.0:9443',
       tlsMinVersion: 'TLSv1.2',
       bodyLimitBytes: 7 * 1024 * 1024,
-      nativeSidecars: true,
+      nativeSidecars: 'auto',
+      metricsListen: '',
+      admissionEvents: true,
+      revisionTags: [],
       revision: '',
       logLevel: 'info',
       dev: false,
@@ -32,7 +35,7 @@ describe('buildConfig', () => {
   it('coerces numbers, booleans and TLS versions', () => {
     const c = buildConfig({ flags: { 'body-limit': '2048', 'native-sidecars': 'false', 'tls-min-version': '1.3' }, env: {} });
     expect(c.bodyLimitBytes).toBe(2048);
-    expect(c.nativeSidecars).toBe(false);
+    expect(c.nativeSidecars).toBe('false');
     expect(c.tlsMinVersion).toBe('TLSv1.3');
   });
 

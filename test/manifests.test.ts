@@ -39,6 +39,15 @@ describe('manifests/ (kubectl kustomize)', () => {
     expect(c.image).toMatch(/meshgate:/);
   });
 
+  it('serves plaintext metrics where the scrape annotations say', () => {
+    const template = one('Deployment').spec.template;
+    const c = template.spec.containers[0];
+    const listen = (c.env as Obj[]).find((e) => e.name === 'MESHGATE_METRICS_LISTEN')?.value as string;
+    const port = listen.slice(listen.lastIndexOf(':') + 1);
+    expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': port, 'prometheus.io/path': '/metrics' });
+    expect(c.ports).toContainEqual({ name: 'http-metrics', containerPort: Number(port), protocol: 'TCP' });
+  });
+
   it('exposes 443 → the container port and protects availability', () => {
     const svc = one('Service');
     expect(svc.spec.ports[0]).toMatchObject({ port: 443, targetPort: 'https' });
@@ -49,7 +58,7 @@ describe('manifests/ (kubectl kustomize)', () => {
     const mwc = one('MutatingWebhookConfiguration');
     expect(mwc.webhooks.map((w: Obj) => w.name.replace('.sidecar-injector.meshgate.io', ''))).toEqual(['rev.namespace', 'rev.object', 'namespace', 'object']);
     for (const w of mwc.webhooks) {
-      expect(w).toMatchObject({ sideEffects: 'None', admissionReviewVersions: ['v1', 'v1beta1'], failurePolicy: 'Fail', timeoutSeconds: 10 });
+      expect(w).toMatchObject({ sideEffects: 'NoneOnDryRun', admissionReviewVersions: ['v1', 'v1beta1'], failurePolicy: 'Fail', timeoutSeconds: 10 });
       expect(w.clientConfig.service).toMatchObject({ name: 'meshgate', namespace: 'meshgate-system', path: '/inject', port: 443 });
       const excluded = w.namespaceSelector.matchExpressions.find((e: Obj) => e.key === 'kubernetes.io/metadata.name');
       expect(excluded.operator).toBe('NotIn');

@@ -7,15 +7,15 @@ import type { Explanation } from '../inject/index.js';
 import { describeObject, podTemplateOf } from '../workloads.js';
 import { readInputs } from './documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { buildInjector, INJECTOR_FLAGS } from './inject.js';
+import { buildInjector, INJECTOR_FLAGS, nativeMode, parseLabels, type NativeMode } from './inject.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
 import { namespacesIn, readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { skippedNotes } from './validate.js';
 
 const HELP = `Usage: meshgate explain -f FILE [--namespace-labels k=v,...] [--namespace-file FILE]
-                        [--namespace NS] [--revision REV] [--values FILE] [--mesh FILE]
+                        [--namespace NS] [--revision REV] [--tag NAME]... [--values FILE] [--mesh FILE]
                         [--injector-config FILE] [--control-plane-env KEY=VALUE]...
-                        [--native-sidecars=true|false] [-o text|json|yaml] [--output-file FILE]
+                        [--native-sidecars=auto|true|false] [-o text|json|yaml] [--output-file FILE]
 
 Explains, for every Pod and workload in FILE, whether meshgate would inject the sidecar and
 why: the labels of the Pod's namespace and where they come from, which entry of the
@@ -34,6 +34,8 @@ would deny the Pod, the reason.
                             istio.io/rev=canary; repeatable; overrides any Namespace object
   --namespace NS            namespace of objects that do not name one
   --revision REV            the revision whose injector to emulate ("" = default); e.g. canary
+  --tag NAME                a revision tag pointing at --revision (repeatable); its webhook
+                            entries select Pods by istio.io/rev=NAME
   --values FILE             Istio injector values (JSON or YAML), as for meshgate inject
   --mesh FILE               Istio MeshConfig (JSON or YAML), as for meshgate inject
   --injector-config FILE    Istio's injector config or istio-sidecar-injector ConfigMap, as for
@@ -41,7 +43,8 @@ would deny the Pod, the reason.
                             --valuesFile, --meshConfigFile)
   --control-plane-env K=V   an istiod environment setting that changes injection, e.g.
                             COMPLIANCE_POLICY=fips-140-3; repeatable
-  --native-sidecars=BOOL    native (true, default) or classic (false) sidecars
+  --native-sidecars=MODE    native (true) or classic (false) sidecars; auto (default) means on
+                            offline, where there are no Nodes to look at
   --templates DIR           directory of the built-in templates
   --extra-templates DIR     directory of additional templates
   -o, --output FORMAT       text (default), json or yaml (one entry per object)
@@ -72,16 +75,7 @@ const FLAGS = {
 
 type Obj = Record<string, unknown>;
 
-/** Parses `k=v,k2=v2` (repeatable) into labels. */
-export function parseLabels(values: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of values.flatMap((v) => v.split(',')).map((p) => p.trim()).filter((p) => p !== '')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--namespace-labels expects key=value pairs, got "${pair}"`);
-    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return labels;
-}
+export { parseLabels };
 
 export interface ExplainedObject extends Explanation {
   readonly kind: string;
@@ -91,6 +85,11 @@ export interface ExplainedObject extends Explanation {
   readonly namespaceLabelsFrom: string;
   /** The webhook entry that would call the injector for this Pod; null when none would. */
   readonly webhook: string | null;
+}
+
+function nativeText(e: ExplainedObject, mode: NativeMode): string {
+  const how = mode === 'auto' ? '--native-sidecars=auto, which means on offline (the webhook decides auto from the Nodes\' kubelet versions)' : `--native-sidecars=${mode}`;
+  return `  native sidecar: ${e.nativeSidecars ? 'yes' : 'no'} (${how}; the Pod annotation sidecar.istio.io/nativeSidecar overrides it)`;
 }
 
 interface NamespaceSource {
@@ -116,10 +115,11 @@ const labelText = (labels: Readonly<Record<string, string>>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join(', ') || '(none)';
 
-function textOf(e: ExplainedObject): string {
-  const lines = [`${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`, `  ${e.summary}`, `  revision: ${e.revision}`];
+function textOf(e: ExplainedObject, mode: NativeMode): string {
+  const lines = [`${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`, `  ${e.summary}`, `  revision: ${e.revision}${e.tag ? ` (the Pod asks for it through the revision tag ${e.tag})` : ''}`];
   lines.push(`  namespace labels: ${labelText(e.namespaceLabels)} — from ${e.namespaceLabelsFrom}`);
   lines.push(`  webhook: ${e.webhook ?? 'none of the entries selects this Pod'}`);
+  if (e.nativeSidecars !== undefined) lines.push(nativeText(e, mode));
   if (e.webhooks) {
     lines.push('  webhook entries:');
     for (const w of e.webhooks) lines.push(`    ${w.matched ? 'selects' : 'no     '} ${w.name}: ${w.detail}`);
@@ -138,10 +138,10 @@ function textOf(e: ExplainedObject): string {
   return `${lines.join('\n')}\n`;
 }
 
-function render(explained: readonly ExplainedObject[], format: 'text' | 'json' | 'yaml'): string {
+function render(explained: readonly ExplainedObject[], format: 'text' | 'json' | 'yaml', mode: NativeMode): string {
   if (format === 'json') return `${JSON.stringify(explained, null, 2)}\n`;
   if (format === 'yaml') return stringify(explained, { lineWidth: 0 });
-  return explained.map(textOf).join('\n');
+  return explained.map((e) => textOf(e, mode)).join('\n');
 }
 
 export const explain: Command = (argv, io) =>
@@ -153,6 +153,7 @@ export const explain: Command = (argv, io) =>
     }
     if (strs(p, 'filename').length === 0 && p.positionals.length === 0) throw new UsageError('-f FILE is required (use -f - for standard input)');
     const format = outputFormat(p, ['text', 'json', 'yaml'], 'text');
+    const mode = nativeMode(p);
     const nsFiles = await readNamespaceFiles(strs(p, 'namespace-file'), io);
     const injector = await buildInjector(p, io, 'explain');
     const { documents, skipped } = await readInputs(inputPaths(p), { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(p, 'exclude') });
@@ -170,6 +171,6 @@ export const explain: Command = (argv, io) =>
       const webhook = e.webhooks?.find((w) => w.matched)?.name ?? null;
       return { kind: t.kind, name: t.name, ...e, namespaceLabels: ns.labels, namespaceLabelsFrom: ns.from, webhook };
     });
-    await emit(p, io, render(explained, format));
+    await emit(p, io, render(explained, format, mode));
     return explained.some((e) => e.verdict === 'deny') ? EXIT.denied : EXIT.ok;
   });

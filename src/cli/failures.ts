@@ -9,6 +9,8 @@ interface SystemError {
   readonly address?: string;
   readonly port?: number;
   readonly message: string;
+  /** The setting that chose the address, when it is not --listen (e.g. --metrics-listen). */
+  readonly flag?: string;
 }
 
 function systemError(e: unknown): SystemError | undefined {
@@ -24,7 +26,7 @@ export function describeSystemError(e: unknown): string | undefined {
   const path = s.path ?? '';
   switch (s.code) {
     case 'EADDRINUSE':
-      return `${where ?? 'the address'} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --listen HOST:PORT`;
+      return `${where ?? 'the address'} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with ${s.flag ?? '--listen'} HOST:PORT`;
     case 'EADDRNOTAVAIL':
       return `cannot listen on ${where ?? 'that address'}: no network interface of this machine has that address; use --listen 0.0.0.0:PORT or one of this machine's addresses`;
     case 'EACCES':

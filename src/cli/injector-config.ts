@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { buildInjector as build, parseEnvSettings } from '../config-source/build.js';
 import { readInjectionFiles } from '../config-source/files.js';
 import { InjectorConfigError, type Injector } from '../inject/index.js';
-import { bool, str, strs, type Parsed } from './flags.js';
+import { str, strs, type Parsed } from './flags.js';
 import { InputError, UsageError, type CliIO } from './io.js';
 
 /** Flags that configure the injector, shared by `meshgate inject`, `explain` and `validate`. */
@@ -20,6 +20,7 @@ export const INJECTOR_FLAGS = {
   injectConfigFile: { type: 'string' },
   'native-sidecars': { type: 'string' },
   revision: { type: 'string' },
+  tag: { type: 'string', multiple: true },
   templates: { type: 'string' },
   'extra-templates': { type: 'string' },
   'control-plane-env': { type: 'string', multiple: true },
@@ -38,6 +39,26 @@ export const INJECTOR_HELP = `  --values FILE           Istio injector values (J
                           an istiod environment setting that changes injection, e.g.
                           COMPLIANCE_POLICY=fips-140-3 or ENABLE_NATIVE_SIDECARS=false; repeatable
 `;
+
+export type NativeMode = 'auto' | 'true' | 'false';
+
+/** --native-sidecars: auto (default), true or false. */
+export function nativeMode(p: Parsed): NativeMode {
+  const v = str(p, 'native-sidecars') ?? 'auto';
+  if (v === 'auto' || v === 'true' || v === 'false') return v;
+  throw new UsageError(`--native-sidecars must be auto, true or false, got "${v}"`);
+}
+
+/** What the CLI's `auto` means, said once: on, since offline there are no Nodes to look at. */
+export const AUTO_NATIVE_NOTE = 'native sidecars: --native-sidecars=auto means on here (there are no cluster Nodes to look at; the webhook decides auto from the kubelet versions of the Nodes, 1.33 or newer); --native-sidecars=false injects classic sidecars';
+
+/** Whether --native-sidecars=auto decides (ENABLE_NATIVE_SIDECARS in --control-plane-env says true or false itself). */
+export function nativeAutoApplies(p: Parsed): boolean {
+  if (nativeMode(p) !== 'auto') return false;
+  const env = parseEnvSettings(strs(p, 'control-plane-env'));
+  const v = typeof env === 'string' ? undefined : env['ENABLE_NATIVE_SIDECARS'];
+  return v === undefined || v === '' || v === 'auto';
+}
 
 function path(p: Parsed, io: CliIO, ...names: string[]): string | undefined {
   const given = names.map((n) => str(p, n)).filter((v): v is string => v !== undefined);
@@ -63,7 +84,7 @@ export async function injectorFromFlags(p: Parsed, io: CliIO, command: string): 
   try {
     const docs = await readInjectionFiles(Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)));
     for (const note of docs.notes) io.stderr(`meshgate ${command}: note: ${note}\n`);
-    return build(docs, { nativeSidecars: bool(p, 'native-sidecars', true), revision: str(p, 'revision') ?? '', controlPlaneEnv: env });
+    return build(docs, { nativeSidecars: nativeMode(p) !== 'false', revision: str(p, 'revision') ?? '', revisionTags: strs(p, 'tag'), controlPlaneEnv: env });
   } catch (e) {
     if (e instanceof InjectorConfigError) throw new InputError(e.message);
     throw e;

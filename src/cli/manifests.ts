@@ -5,13 +5,14 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
+import { tagWebhookName } from '../inject/webhooks.js';
 import { packagePath } from '../paths.js';
 import { describeSystemError } from './failures.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, wantsHelp } from './flags.js';
 import { EXIT, InputError, UsageError, type Command } from './io.js';
 
 const HELP = `Usage: meshgate manifests (--url URL | --service NAMESPACE/NAME) [--ca-bundle FILE]
-                          [--revision REV] [--only mutating|validating]
+                          [--revision REV] [--tag NAME] [--only mutating|validating]
                           [--validating-failure-policy Ignore|Fail] [-o yaml|json]
                           [--output-file FILE]
 
@@ -25,6 +26,13 @@ manifests/ defines, with the client config pointed where meshgate actually runs:
   --revision REV     render the injector for revision REV: only the istio.io/rev entries,
                      selecting REV, in a configuration named meshgate-sidecar-injector-REV
                      (the validating configuration is not rendered for a revision)
+  --tag NAME         render the revision tag NAME pointing at --revision (default: the default
+                     revision), as \`istioctl tag set NAME --revision REV\` renders a tag: a
+                     configuration meshgate-revision-tag-NAME, labelled istio.io/tag=NAME and
+                     istio.io/rev=REV, whose rev.namespace./rev.object. entries select
+                     istio.io/rev=NAME (the tag "default" also gets the namespace./object.
+                     entries) and call REV's meshgate. Give that meshgate --revision-tags NAME
+                     so cluster mode keeps the tag's CA bundle
   --only KIND        print only the mutating or only the validating configuration
   --validating-failure-policy P
                      Ignore (default, as shipped) or Fail
@@ -43,6 +51,7 @@ interface RenderOptions {
   readonly service?: { namespace: string; name: string };
   readonly caBundle?: string;
   readonly revision: string;
+  readonly tag?: string;
 }
 
 function clientConfig(path: string, opts: RenderOptions): Record<string, unknown> {
@@ -58,6 +67,16 @@ function forRevision(doc: Doc, revision: string): Doc {
     .map((w) => ({ ...w, namespaceSelector: swap(w['namespaceSelector']), objectSelector: swap(w['objectSelector']) }));
   const labels = { ...(doc.metadata['labels'] as Record<string, string>), 'istio.io/rev': revision };
   return { ...doc, metadata: { ...doc.metadata, name: `${String(doc.metadata['name'])}-${revision}`, labels }, webhooks };
+}
+
+/** A revision tag's configuration: the revision's entries selecting the tag's name. */
+function forTag(doc: Doc, tag: string, revision: string): Doc {
+  const swap = (selector: unknown): unknown => JSON.parse(JSON.stringify(selector ?? null).replace(/"default"/g, JSON.stringify(tag)));
+  const webhooks = doc.webhooks
+    .filter((w) => String(w['name']).startsWith('rev.') || tag === 'default')
+    .map((w) => (String(w['name']).startsWith('rev.') ? { ...w, namespaceSelector: swap(w['namespaceSelector']), objectSelector: swap(w['objectSelector']) } : w));
+  const labels = { ...(doc.metadata['labels'] as Record<string, string>), 'istio.io/rev': revision || 'default', 'istio.io/tag': tag };
+  return { ...doc, metadata: { ...doc.metadata, name: tagWebhookName(tag), labels }, webhooks };
 }
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -82,7 +101,7 @@ export async function readCaBundle(file: string, cwd: string): Promise<string> {
 }
 
 export function renderWebhooks(doc: Doc, path: string, opts: RenderOptions): Doc {
-  const chosen = opts.revision ? forRevision(doc, opts.revision) : doc;
+  const chosen = opts.tag !== undefined ? forTag(doc, opts.tag, opts.revision) : opts.revision ? forRevision(doc, opts.revision) : doc;
   return { ...chosen, webhooks: chosen.webhooks.map((w) => ({ ...w, clientConfig: clientConfig(path, opts) })) };
 }
 
@@ -108,6 +127,7 @@ export const manifests: Command = (argv, io) =>
       service: { type: 'string' },
       'ca-bundle': { type: 'string' },
       revision: { type: 'string' },
+      tag: { type: 'string' },
       only: { type: 'string' },
       'validating-failure-policy': { type: 'string' },
       ...OUTPUT_FLAGS,
@@ -122,13 +142,17 @@ export const manifests: Command = (argv, io) =>
     if (policy !== 'Ignore' && policy !== 'Fail') throw new UsageError('--validating-failure-policy must be Ignore or Fail');
     const revision = str(p, 'revision') ?? '';
     if (revision !== '' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(revision)) throw new UsageError(`--revision must be a DNS label, got "${revision}"`);
+    const tag = str(p, 'tag');
+    if (tag !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tag)) throw new UsageError(`--tag must be a DNS label, got "${tag}"`);
+    if (tag !== undefined && tag === revision) throw new UsageError(`--tag ${tag} names the revision itself; a tag needs a name of its own`);
+    if (tag !== undefined && only === 'validating') throw new UsageError('--tag renders a mutating configuration only; drop --only validating');
     const format = outputFormat(p, ['yaml', 'json'], 'yaml');
     const caFile = str(p, 'ca-bundle');
     const caBundle = caFile ? Buffer.from(await readCaBundle(caFile, io.cwd)).toString('base64') : undefined;
-    const opts: RenderOptions = { ...parseTarget(str(p, 'url'), str(p, 'service')), revision, ...(caBundle ? { caBundle } : {}) };
+    const opts: RenderOptions = { ...parseTarget(str(p, 'url'), str(p, 'service')), revision, ...(caBundle ? { caBundle } : {}), ...(tag !== undefined ? { tag } : {}) };
     const docs: Doc[] = [];
     if (only !== 'validating') docs.push(renderWebhooks(await load('mutatingwebhook.yaml'), '/inject', opts));
-    if (only !== 'mutating' && revision === '') {
+    if (only !== 'mutating' && revision === '' && tag === undefined) {
       const v = renderWebhooks(await load('validatingwebhook.yaml'), '/validate', opts);
       docs.push({ ...v, webhooks: v.webhooks.map((w) => ({ ...w, failurePolicy: policy })) });
     }

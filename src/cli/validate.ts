@@ -49,8 +49,8 @@ documented rules (docs/validation.md).
 
 Injection settings for Pods and workloads (as for meshgate inject): --values FILE,
 --mesh FILE, --injector-config FILE, --control-plane-env KEY=VALUE, --templates DIR,
---extra-templates DIR, --revision REV, --native-sidecars=BOOL (and istioctl's names
---injectConfigFile, --valuesFile, --meshConfigFile).
+--extra-templates DIR, --revision REV, --tag NAME, --native-sidecars=auto|true|false (and
+istioctl's names --injectConfigFile, --valuesFile, --meshConfigFile).
 
 What is an error, as kubectl sees it:
   - a document without apiVersion or kind; a YAML syntax error or a duplicate key

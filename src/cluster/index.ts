@@ -11,9 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AdmissionNotice } from '../admission/notice.js';
 import type { Config } from '../config.js';
 import type { Readiness } from '../server/readiness.js';
+import { nativePerPod } from '../server/runtime.js';
 import type { TlsPair } from '../server/tls.js';
+import { createEventAggregator, type EventAggregator, type EventWriter } from './event-recorder.js';
 import { createCertSync } from './cert-sync.js';
 import { configMapSource, istioConfigMapNames } from '../config-source/configmaps.js';
 import type { InjectionDocuments } from '../config-source/documents.js';
@@ -21,12 +24,15 @@ import { configLifecycle, type Lifecycle } from '../config-source/source.js';
 import type { Injector } from '../inject/index.js';
 import { createEventRecorder, NO_EVENTS } from './events.js';
 import { watchCrds } from './crd-watch.js';
-import { connect, leaseStore, mutatingStore, secretStore, validatingStore, type Kube } from './kube.js';
+import { connect, leaseStore, mutatingStore, secretStore, statusOf, validatingStore, type Kube } from './kube.js';
 import { createLeaderDuties } from './leader.js';
 import { deploymentOwner, ownedStore } from './owner.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';
-import { createClusterMetrics } from './metrics.js';
+import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { namespaceLookup, type NamespaceLookup } from './namespaces.js';
+import { createNodeVersions, type NodeVersions } from './nodes.js';
+import { createOwnerResolver } from './pod-owners.js';
+import { tagWebhookName } from '../inject/webhooks.js';
 import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {
@@ -85,6 +91,10 @@ export interface ClusterAgent {
   start(): Promise<void>;
   /** The server now serves `pair` (called by its TLS watcher). */
   served(pair: TlsPair): void;
+  /** Records an Event about an admission decision (when --admission-events is on). */
+  notify(notice: AdmissionNotice): void;
+  /** Native sidecars for a Pod from the Nodes' kubelet versions (--native-sidecars=auto); undefined when not known. */
+  nativeSidecars(pod: Readonly<Record<string, unknown>>): boolean | undefined;
   isLeader(): boolean;
   stop(): Promise<void>;
 }
@@ -100,6 +110,30 @@ function defaultIdentity(): string {
   return `${host}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Events through the API: create, and a JSON patch of count and lastTimestamp. */
+export function eventWriter(kube: Kube): EventWriter {
+  return {
+    create: async (namespace, body) => (await kube.core.createNamespacedEvent({ namespace, body })).metadata?.name ?? '',
+    update: async (namespace, name, count, last) => {
+      const body = [{ op: 'replace', path: '/count', value: count }, { op: 'replace', path: '/lastTimestamp', value: last.toISOString() }];
+      try {
+        await kube.core.patchNamespacedEvent({ name, namespace, body });
+        return 'ok';
+      } catch (e) {
+        if (statusOf(e) === 404) return 'gone';
+        throw e;
+      }
+    },
+  };
+}
+
+/** The recorder behind both Event settings (--events, --admission-events), when either is on. */
+function eventAggregator(config: Config, kube: Kube, identity: string, log: Logger, metrics: ClusterMetrics): EventAggregator | undefined {
+  if (!config.admissionEvents && !config.events) return undefined;
+  const resolver = createOwnerResolver({ kube, onError: (message) => log.debug({ problem: message }, 'Event goes on the owner the Pod names') });
+  return createEventAggregator({ writer: eventWriter(kube), resolver, instance: identity, log, onResult: (reason, result) => metrics.event(reason, result) });
+}
+
 export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const { config } = deps;
   const t: ClusterTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
@@ -112,7 +146,8 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const owner = deploymentOwner(kube, config.namespace, config.ownerDeployment, log);
   const leases = ownedStore(leaseStore(kube, config.namespace), owner);
   const secrets = ownedStore(secretStore(kube, config.namespace), owner);
-  const events = config.events ? createEventRecorder(kube, config.namespace, identity, log) : NO_EVENTS;
+  const recorder = eventAggregator(config, kube, identity, log, metrics);
+  const events = config.events && recorder ? createEventRecorder(recorder, config.namespace) : NO_EVENTS;
   const certSync = createCertSync({
     kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log,
     onFilesWritten: async () => void (await deps.checkTls()), management: config.certManagement,
@@ -144,7 +179,7 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   let elector: ReturnType<typeof createElector> | undefined;
   const duties = createLeaderDuties({
     kube, certSync, secrets, leases, mutating: mutatingStore(kube), validating: validatingStore(kube),
-    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
+    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, tagWebhooks: config.revisionTags.map(tagWebhookName), validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
     rotation: { rotateAt: config.rotateAt, trustSettleMs: t.trustSettleMs, serveSettleMs: t.serveSettleMs, sans },
     issue, timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
     metrics, log, isLeader: () => elector?.isLeader() ?? false,
@@ -159,6 +194,8 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       else duties.stop();
     },
   });
+  const admission = config.admissionEvents ? recorder : undefined;
+  const nodes: NodeVersions | undefined = nativePerPod(config) ? createNodeVersions(kube, log) : undefined;
   let servedFingerprint = '';
   const checkInstalled = (): void => {
     const r = certSync.current().reading;
@@ -174,18 +211,22 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       await certSync.start();
       heartbeat.start();
       elector?.start();
+      void nodes?.start();
       await configSync.start();
       await crdWatch?.start();
     },
     served: (pair) => {
       const info = certInfo(pair.cert);
       servedFingerprint = info.fingerprint;
-      metrics.servingCert(info.notAfter);
       heartbeat.setServing(info.fingerprint);
       checkInstalled();
     },
+    notify: (n) => admission?.notify(n),
+    nativeSidecars: (pod) => nodes?.decide(pod)?.enabled,
     isLeader: () => elector?.isLeader() ?? false,
     stop: async () => {
+      recorder?.stop();
+      nodes?.stop();
       certSync.stop();
       configSync.stop();
       source.stop();

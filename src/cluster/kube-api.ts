@@ -5,7 +5,7 @@
 // stay plain JSON). Writes carry fieldManager=meshgate, so the API server's managedFields name
 // meshgate (not a library's user agent).
 import type {
-  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1Namespace, V1NamespaceList, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
+  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1Namespace, V1NamespaceList, V1NodeList, V1PodList, V1Service, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
   V1Secret, V1SecretList, V1Status, V1ValidatingWebhookConfiguration, V1ValidatingWebhookConfigurationList,
 } from '@kubernetes/client-node';
 import type { Http, Query } from './kube-http.js';
@@ -16,13 +16,16 @@ interface ListParams {
   readonly fieldSelector?: string;
   readonly labelSelector?: string;
   readonly resourceVersion?: string;
+  /** Paging: at most this many items, and the continue token of the page before. */
+  readonly limit?: number;
+  readonly _continue?: string;
 }
 type Named = { readonly name: string };
 type InNamespace = { readonly namespace: string };
 type WithBody<T> = { readonly body: T };
 type DryRun = { readonly dryRun?: string };
 
-const listQuery = (p: ListParams): Query => ({ fieldSelector: p.fieldSelector, labelSelector: p.labelSelector, resourceVersion: p.resourceVersion });
+const listQuery = (p: ListParams): Query => ({ fieldSelector: p.fieldSelector, labelSelector: p.labelSelector, resourceVersion: p.resourceVersion, limit: p.limit, continue: p._continue });
 const enc = encodeURIComponent;
 
 interface KindOps<T, L, P> {
@@ -61,6 +64,15 @@ export interface CoreApi {
   readNamespace: Ops<V1Namespace, V1NamespaceList, object>['read'];
   /** Services of every namespace (the admission-time analysis reads them). */
   listServiceForAllNamespaces(p?: ListParams): Promise<V1ServiceList>;
+  /** A JSON patch (RFC 6902) of an Event: an aggregated Event's count and lastTimestamp. */
+  patchNamespacedEvent(p: InNamespace & Named & WithBody<readonly object[]>): Promise<CoreV1Event>;
+  /** Nodes (their kubelet versions decide native sidecars in auto mode), a page at a time. */
+  listNode(p: ListParams): Promise<V1NodeList>;
+  /** What `meshgate check` reads: Namespaces, Pods, and the Services behind webhook entries. */
+  listNamespace(p?: ListParams): Promise<V1NamespaceList>;
+  listPodForAllNamespaces(p: ListParams): Promise<V1PodList>;
+  listNamespacedPod(p: InNamespace & ListParams): Promise<V1PodList>;
+  readNamespacedService(p: InNamespace & Named): Promise<V1Service>;
 }
 
 export function coreApi(http: Http): CoreApi {
@@ -78,6 +90,12 @@ export function coreApi(http: Http): CoreApi {
     createNamespacedEvent: events.create,
     readNamespace: namespaces.read,
     listServiceForAllNamespaces: (p: ListParams = {}): Promise<V1ServiceList> => http.call<V1ServiceList>('GET', '/api/v1/services', { query: listQuery(p) }),
+    patchNamespacedEvent: (p) => http.call<CoreV1Event>('PATCH', `${ns('/api/v1', 'events')(p)}/${enc(p.name)}`, { body: p.body, contentType: 'application/json-patch+json', query: { fieldManager: FIELD_MANAGER } }),
+    listNode: (p) => http.call<V1NodeList>('GET', '/api/v1/nodes', { query: listQuery(p) }),
+    listNamespace: (p = {}) => http.call<V1NamespaceList>('GET', '/api/v1/namespaces', { query: listQuery(p) }),
+    listPodForAllNamespaces: (p) => http.call<V1PodList>('GET', '/api/v1/pods', { query: listQuery(p) }),
+    listNamespacedPod: (p) => http.call<V1PodList>('GET', ns('/api/v1', 'pods')(p), { query: listQuery(p) }),
+    readNamespacedService: (p) => http.call<V1Service>('GET', `${ns('/api/v1', 'services')(p)}/${enc(p.name)}`),
   };
 }
 

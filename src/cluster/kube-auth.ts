@@ -95,10 +95,11 @@ function userToken(user: Obj, base: string): () => Promise<string | undefined> {
   return async () => undefined;
 }
 
-export function kubeconfigAccess(file: string): ClusterAccess {
+/** The kubeconfig's current context, or `contextName` (`meshgate check --context`). */
+export function kubeconfigAccess(file: string, contextName: unknown = undefined): ClusterAccess {
   const doc = (parseYaml(readFileSync(file, 'utf8'), { logLevel: 'error' }) ?? {}) as Obj;
   const base = dirname(file);
-  const contextName = doc['current-context'];
+  contextName ??= doc['current-context'];
   if (typeof contextName !== 'string' || contextName === '') throw new Error(`${file} names no current context`);
   const context = named(doc['contexts'], contextName, 'context', file);
   const cluster = named(doc['clusters'], context['cluster'], 'cluster', file);

@@ -30,6 +30,8 @@ export type Query = Readonly<Record<string, string | number | boolean | undefine
 export interface CallOptions {
   readonly query?: Query;
   readonly body?: unknown;
+  /** The body's media type (default application/json; a PATCH names its patch type). */
+  readonly contentType?: string;
 }
 
 export interface Http {
@@ -80,7 +82,7 @@ export function createHttp(access: ClusterAccess, timeoutMs: number): Http {
     const signal = AbortSignal.timeout(timeoutMs);
     const req = await options(method, path, opts.query, signal);
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    if (payload !== undefined) Object.assign(req.headers ?? {}, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+    if (payload !== undefined) Object.assign(req.headers ?? {}, { 'content-type': opts.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
     return new Promise<T>((resolve, reject) => {
       const r = request(req, (res) => {
         readBody(res).then((text) => {

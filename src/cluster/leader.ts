@@ -24,6 +24,8 @@ export interface LeaderNames {
   readonly secretName: string;
   readonly leaseName: string;
   readonly mutatingWebhook: string;
+  /** The webhook configurations of this revision's tags (meshgate-revision-tag-<tag>), kept like the main one. */
+  readonly tagWebhooks?: readonly string[];
   /** '' when meshgate does not manage a validating configuration. */
   readonly validatingWebhook: string;
   readonly probeNamespace: string;
@@ -218,6 +220,7 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
   const keeper = createWebhookKeeper({
     kube: opts.kube,
     mutating: { name: opts.names.mutatingWebhook, store: opts.mutating },
+    tags: opts.names.tagWebhooks ?? [],
     ...(opts.names.validatingWebhook ? { validating: { name: opts.names.validatingWebhook, store: opts.validating } } : {}),
     metrics: opts.metrics, log, isLeader: opts.isLeader,
     onChange: (kind, reinstalled) => {

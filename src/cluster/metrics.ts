@@ -4,8 +4,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface ClusterMetrics {
   leader(isLeader: boolean): void;
-  /** The serving certificate this replica has installed. */
-  servingCert(notAfter: Date): void;
+  /** An Event: created, updated, aggregated into one, dropped by the limits, or failed. */
+  event(reason: string, result: string): void;
   /** A webhook configuration was found (or made) carrying the current CA bundle. */
   bundleReconciled(configuration: string, at: Date): void;
   rotationStep(step: string): void;
@@ -15,7 +15,7 @@ export interface ClusterMetrics {
 
 export function createClusterMetrics(registry: Registry): ClusterMetrics {
   const leader = new Gauge({ name: 'meshgate_leader', help: '1 while this replica holds the leader Lease and writes Secrets and webhook configurations.', registers: [registry] });
-  const notAfter = new Gauge({ name: 'meshgate_cert_not_after_timestamp_seconds', help: 'Expiry (Unix seconds) of the serving certificate this replica serves.', registers: [registry] });
+  const events = new Counter({ name: 'meshgate_events_total', help: 'Kubernetes Events meshgate recorded, by reason and result (created, updated, aggregated into an existing Event, dropped by the rate limits, failed).', labelNames: ['reason', 'result'], registers: [registry] });
   const reconciled = new Gauge({
     name: 'meshgate_webhook_cabundle_last_reconcile_timestamp_seconds',
     help: 'Last time (Unix seconds) the leader saw or made the webhook configuration carry the current CA bundle.',
@@ -33,7 +33,7 @@ export function createClusterMetrics(registry: Registry): ClusterMetrics {
   leader.set(0);
   return {
     leader: (isLeader) => leader.set(isLeader ? 1 : 0),
-    servingCert: (date) => notAfter.set(date.getTime() / 1000),
+    event: (reason, result) => events.labels({ reason, result }).inc(),
     bundleReconciled: (configuration, at) => reconciled.labels({ configuration }).set(at.getTime() / 1000),
     rotationStep: (step) => steps.labels({ step }).inc(),
     probe: (proven) => probes.labels({ result: proven ? 'proven' : 'not_proven' }).inc(),

@@ -1,5 +1,6 @@
-// The leader's hold on meshgate's two webhook configurations: it watches them by name, puts the
-// CA bundle into every webhook, and switches the validating ones to failurePolicy Fail once
+// The leader's hold on meshgate's webhook configurations (the injector's, its revision tags',
+// and the validator's): it watches them by name, puts the CA bundle into every webhook, as istiod
+// does for its revision and tag configurations, and switches the validating ones to failurePolicy Fail once
 // proven. What to write is webhooks.ts's pure decision; this is the I/O around it.
 import type { V1MutatingWebhookConfiguration, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -12,6 +13,8 @@ export type WebhookKind = 'mutating' | 'validating';
 export interface WebhookKeeperOptions {
   readonly kube: Kube;
   readonly mutating: { readonly name: string; readonly store: Store<V1MutatingWebhookConfiguration> };
+  /** Mutating configurations of revision tags pointing at this revision (absent ones are fine). */
+  readonly tags?: readonly string[];
   /** Absent when meshgate does not manage a validating configuration. */
   readonly validating?: { readonly name: string; readonly store: Store<V1ValidatingWebhookConfiguration> };
   readonly metrics: ClusterMetrics;
@@ -51,6 +54,7 @@ export function createWebhookKeeper(opts: WebhookKeeperOptions): WebhookKeeper {
   const log = opts.log.child({ component: 'webhooks' });
   const managed: Managed[] = [
     { kind: 'mutating', ...opts.mutating, store: opts.mutating.store as Store<WebhookConfigLike>, current: undefined },
+    ...(opts.tags ?? []).map((name) => ({ kind: 'mutating' as const, name, store: opts.mutating.store as Store<WebhookConfigLike>, current: undefined })),
     ...(opts.validating ? [{ kind: 'validating' as const, ...opts.validating, store: opts.validating.store as Store<WebhookConfigLike>, current: undefined }] : []),
   ];
   let watches: NamedWatch[] = [];

@@ -1,11 +1,13 @@
-// From documents to an injector: the settings that do not live in Istio's documents (revision,
-// native sidecars, istiod's environment settings) are added here, then the pure core builds it.
+// From documents to an injector: the settings that do not live in Istio's documents (revision
+// and its tags, native sidecars, istiod's environment settings) are added here, then the pure core builds it.
 import { buildInjectorSettings, createInjector, type Injector } from '../inject/index.js';
 import type { InjectionDocuments } from './documents.js';
 
 export interface RuntimeSettings {
   readonly nativeSidecars: boolean;
   readonly revision: string;
+  /** Revision tags that point at the revision: their Pods get this same configuration. */
+  readonly revisionTags?: readonly string[];
   /** istiod's environment settings that change injection (COMPLIANCE_POLICY, ENABLE_NATIVE_SIDECARS, …). */
   readonly controlPlaneEnv: Readonly<Record<string, string>>;
 }
@@ -21,6 +23,7 @@ export function buildInjector(docs: InjectionDocuments, rt: RuntimeSettings): In
       ...(docs.userTemplates ? { userTemplates: docs.userTemplates } : {}),
       nativeSidecars: rt.nativeSidecars,
       revision: rt.revision,
+      ...(rt.revisionTags ? { revisionTags: rt.revisionTags } : {}),
       controlPlaneEnv: rt.controlPlaneEnv,
     }),
   );

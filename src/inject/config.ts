@@ -13,6 +13,7 @@ export interface InjectorConfig {
   readonly values: JsonObject;
   readonly mesh: JsonObject;
   readonly revision: string;
+  readonly revisionTags: readonly string[];
   readonly nativeSidecars: boolean;
   readonly policy: Policy;
   readonly defaultTemplates: readonly string[];
@@ -193,6 +194,8 @@ export interface ConfigInput {
   readonly values?: unknown;
   readonly mesh?: unknown;
   readonly revision: string;
+  /** Revision tags that point at this revision (their Pods get this revision's injection). */
+  readonly revisionTags?: readonly string[];
   readonly nativeSidecars: boolean;
   readonly compliancePolicy?: string;
   readonly controlPlaneEnv?: Readonly<Record<string, string>>;
@@ -230,6 +233,7 @@ export function buildConfig(input: ConfigInput): InjectorConfig {
     values,
     mesh,
     revision: input.revision,
+    revisionTags: [...(input.revisionTags ?? [])],
     nativeSidecars: nativeFrom(input.controlPlaneEnv ?? {}, input.nativeSidecars),
     policy: (lookup(values, 'global.proxy.autoInject') as Policy | undefined) ?? 'enabled',
     defaultTemplates: ((siw['defaultTemplates'] as string[] | undefined) ?? []).length > 0 ? (siw['defaultTemplates'] as string[]) : ['sidecar'],

@@ -202,10 +202,26 @@ function jsonMapAnnotation(annotations: Readonly<Record<string, string>>, name: 
   throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is not a JSON object`);
 }
 
-function namedEntries(map: JsonObject): JsonObject[] {
-  return Object.keys(map)
-    .sort()
-    .map((name) => ({ name, ...(isObject(map[name]) ? (map[name] as JsonObject) : {}) }));
+/**
+ * The entries of a user volume or mount annotation, as Istio's templates range over its JSON: an
+ * object gives one entry per key (sorted, the key as the name), an array one per element (its
+ * index as the name), null none; an entry's own `name` wins. Anything else denies the Pod.
+ */
+function userEntries(annotations: Readonly<Record<string, string>>, name: string): JsonObject[] {
+  const text = annotations[name] ?? 'null';
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is not JSON`);
+  }
+  if (v === null) return [];
+  const entries: [string, unknown][] = Array.isArray(v) ? v.map((e, i) => [String(i), e]) : isObject(v) ? Object.keys(v).sort().map((k) => [k, v[k]]) : [];
+  if (!Array.isArray(v) && !isObject(v)) throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is neither a JSON object nor an array`);
+  return entries.map(([key, e]) => {
+    if (!isObject(e)) throw new InjectionDenied('invalid_annotation', `annotation ${name}: entry ${JSON.stringify(key)} is not a JSON object`);
+    return { name: key, ...e };
+  });
 }
 
 function datadogEnv(values: JsonObject, annotations: Readonly<Record<string, string>>): JsonObject[] {
@@ -259,7 +275,7 @@ function derive(input: DataInput, labels: Record<string, string>, annotations: R
   const interceptionMode = annotations['sidecar.istio.io/interceptionMode'] ?? (sprint(proxyConfig['interceptionMode']) || 'REDIRECT');
   const statusPort = annotations['status.sidecar.istio.io/port'] ?? sprint(proxyValues['statusPort']);
   const capNetBindService = (annotations['sidecar.istio.io/capNetBindService'] ?? sprint(proxyValues['capNetBindService'])) === 'true';
-  return {
+  return withUserVolumes(annotations, {
     interceptionMode,
     statusPort,
     excludeInboundPorts: excludeInboundPort(statusPort, annotations['traffic.sidecar.istio.io/excludeInboundPorts'] ?? sprint(proxyValues['excludeInboundPorts'])),
@@ -281,11 +297,27 @@ function derive(input: DataInput, labels: Record<string, string>, annotations: R
     caAddress: known.caAddress,
     clusterID: known.clusterID,
     otelResourceAttributes: otelAttributes(known.otel, annotations, labels, workload.namespace || 'default', appContainers[0] ?? ''),
-    userVolumes: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolume')),
-    userVolumeMounts: namedEntries(jsonMapAnnotation(annotations, 'sidecar.istio.io/userVolumeMount')),
+    userVolumes: [],
+    userVolumeMounts: [],
     datadogEnv: datadogEnv(config.values, annotations),
     lightstepCertDir: lightstepCertDir(config.values, proxyConfig),
+  });
+}
+
+/**
+ * The user volumes and mounts, read from their JSON annotations only when a template uses them:
+ * as in Istio, bad JSON denies a Pod whose templates read it (sidecar, grpc-agent) and is
+ * ignored by the others (gateway, grpc-simple).
+ */
+function withUserVolumes(annotations: Readonly<Record<string, string>>, derived: Derived): Derived {
+  const lazy = (key: 'userVolumes' | 'userVolumeMounts', annotation: string): void => {
+    if (annotations[annotation] === undefined) return;
+    let cached: readonly JsonObject[] | undefined;
+    Object.defineProperty(derived, key, { enumerable: true, get: () => (cached ??= userEntries(annotations, annotation)) });
   };
+  lazy('userVolumes', 'sidecar.istio.io/userVolume');
+  lazy('userVolumeMounts', 'sidecar.istio.io/userVolumeMount');
+  return derived;
 }
 
 /** Builds the TemplateData of one Pod. Throws InjectionDenied for unparseable JSON annotations. */

@@ -5,7 +5,7 @@ import type { JsonObject } from './json.js';
 
 /** The Istio release whose proxy image meshgate injects by default. */
 export const DEFAULT_HUB = 'docker.io/istio';
-export const DEFAULT_TAG = '1.28.0';
+export const DEFAULT_TAG = '1.31.0';
 
 /** Namespaces the webhook never injects (Istio's IgnoredNamespaces; istio-system is not one). */
 export const IGNORED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];

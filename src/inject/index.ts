@@ -10,6 +10,10 @@ export interface Injector {
   readonly templateNames: readonly string[];
   /** Whether injection reads the Pod's Namespace (OpenShift: the proxy's user and group). */
   readonly needsNamespace: boolean;
+  /** The revision this injector serves ("" is the default revision). */
+  readonly revision: string;
+  /** What it was built from (revision, tags, policy, ...). */
+  readonly settings: InjectorSettings;
   inject(input: InjectInput): InjectOutcome;
   explain(input: ExplainInput): Explanation;
 }
@@ -18,12 +22,16 @@ export function createInjector(settings: InjectorSettings): Injector {
   return Object.freeze({
     templateNames: settings.templateNames,
     needsNamespace: settings.config.platform === 'openshift',
+    revision: settings.config.revision,
+    settings,
     inject: (input: InjectInput): InjectOutcome => runInjection(settings, input),
     explain: (input: ExplainInput): Explanation => explain(settings, input),
   });
 }
 
 export { buildInjectorSettings };
+export { typedRoundTrip } from './typed.js';
+export type { JsonObject } from './json.js';
 export type { ExplainInput, Explanation, InjectorSettings, InjectorSettingsInput };
 export type { DecisionStep } from './decide.js';
 export type { EntryMatch } from './webhooks.js';

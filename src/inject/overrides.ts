@@ -4,7 +4,7 @@
 // recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
 import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
-import { canonicalResources } from './syntax.js';
+import { asGoType } from './typed.js';
 import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';
 
 /** corev1.Container fields in Go's order, so the annotation reads like Istio's. */
@@ -14,12 +14,12 @@ const CONTAINER_FIELDS = [
   'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
 ];
 
-function goOrder(c: JsonObject): JsonObject {
+/** The container as Istio records it: Go's encoding (no empty fields, canonical quantities), in Go's field order. */
+function goOrder(container: JsonObject): JsonObject {
+  const c = asGoType(container, 'core/v1.Container');
   const out: JsonObject = {};
-  // Go always writes resources (a struct, not a pointer), in its place among the fields, and
-  // prints quantities in canonical form.
+  // Go always writes resources (a struct, not a pointer), in its place among the fields.
   for (const f of CONTAINER_FIELDS) if (c[f] !== undefined || f === 'resources') out[f] = (c[f] ?? {}) as Json;
-  if (isObject(out['resources'])) out['resources'] = canonicalResources(out['resources']);
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
   return out;
 }
@@ -62,7 +62,8 @@ export function reapplyOverrides(input: OverrideInput): void {
       const previous = status?.[list].includes(name) ?? false;
       const match = previous ? recorded : (recorded ?? searchIn.map((l) => byName(arrayAt(original, 'spec', l), name)).find((c) => c));
       if (!match) continue;
-      const overlay = clone(match);
+      // Istio merges the container as Go decoded it: empty fields (args: []) change nothing.
+      const overlay = asGoType(clone(match), 'core/v1.Container');
       if (overlay['image'] === 'auto') delete overlay['image'];
       if (isObject(overlay['resources']) && Object.keys(overlay['resources']).length === 0) delete overlay['resources'];
       found[list].push(overlay);
@@ -103,24 +104,23 @@ export function adjustInitContainerUser(pod: JsonObject, user: JsonObject | unde
   const runAsUser = sc['runAsUser'];
   const runAsGroup = sc['runAsGroup'];
   if (runAsUser === undefined && runAsGroup === undefined) return;
-  if (interceptionMode === 'TPROXY') {
-    const proxy = findContainer(pod, 'istio-proxy');
-    if (proxy) setSecurity(proxy, { runAsUser: 0 });
-    return;
-  }
   const inits = arrayAt(pod, 'spec', 'initContainers');
-  const validation = byName(inits, 'istio-validation');
-  if (validation) {
-    setSecurity(validation, {
+  // Without the traffic set-up container (a gateway, grpc-agent, NONE) there is nothing to align.
+  const init = byName(inits, 'istio-init') ?? byName(inits, 'istio-validation');
+  if (!init) return;
+  const tproxy = interceptionMode === 'TPROXY';
+  // In TPROXY mode the proxy must run as root whatever the user asked.
+  const proxy = findContainer(pod, 'istio-proxy');
+  if (tproxy && runAsUser !== undefined && proxy) setSecurity(proxy, { runAsUser: 0 });
+  if (!tproxy && init['name'] === 'istio-validation') {
+    setSecurity(init, {
       ...(runAsUser !== undefined ? { runAsUser } : {}),
       ...(runAsGroup !== undefined ? { runAsGroup } : {}),
     });
   }
+  // iptables exempts the user the proxy really runs as (the user's, in TPROXY mode too).
   if (typeof runAsUser !== 'number' || runAsUser === 0) return;
-  for (const c of [byName(inits, 'istio-init'), validation]) {
-    const args = c ? c['args'] : undefined;
-    if (!c || !Array.isArray(args)) continue;
-    const i = args.indexOf('-u');
-    if (i >= 0 && i + 1 < args.length) c['args'] = args.with(i + 1, String(runAsUser));
-  }
+  const args = init['args'];
+  const i = Array.isArray(args) ? args.indexOf('-u') : -1;
+  if (Array.isArray(args) && i >= 0 && i + 1 < args.length) init['args'] = args.with(i + 1, String(runAsUser));
 }

@@ -1,5 +1,6 @@
 // One injection: decide → render → merge → overrides → postprocess → patch. Pure: the raw Pod
 // comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
+import { ambientNote, ambientSource } from './ambient.js';
 import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
@@ -84,7 +85,7 @@ export function selectTemplates(settings: InjectorSettings, annotations: Readonl
   return expanded.map((n) => settings.templates.get(n) as CompiledTemplate);
 }
 
-function nativeFor(annotations: Readonly<Record<string, string>>, global: boolean): boolean {
+export function nativeFor(annotations: Readonly<Record<string, string>>, global: boolean): boolean {
   const a = annotations['sidecar.istio.io/nativeSidecar'];
   return (a === undefined || a === '' ? String(global) : a) !== 'false';
 }
@@ -171,7 +172,7 @@ function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, 
   const view = previous.status ? stripInjection(p.pod, previous.status, previous.overrides, meshStatusPort) : p.pod;
   const workload = input.workload ? { ...input.workload, namespace: input.workload.namespace || p.namespace } : workloadOf(p.pod, p.namespace);
   const namespaceAnnotations = input.namespaceMeta?.annotations;
-  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, config.nativeSidecars), ...(namespaceAnnotations ? { namespaceAnnotations } : {}) });
+  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, input.nativeSidecars ?? config.nativeSidecars), ...(namespaceAnnotations ? { namespaceAnnotations } : {}) });
 }
 
 function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput, data: TemplateData, templatePod: JsonObject, reinjection: boolean): void {
@@ -196,7 +197,9 @@ export function injectAccepted(settings: InjectorSettings, p: Prepared, input: I
   reapplyOverrides({ pod: p.pod, original: p.base, templatePod, ...previous });
   adjustInitContainerUser(p.pod, userProxy(p.base, previous.status, previous.overrides), data.istio.interceptionMode);
   postprocess(settings, p, input, data, templatePod, previous.status !== undefined);
-  return { kind: 'inject', pod: p.pod, patch: createPatch(p.base, p.pod), warnings: [...p.decision.warnings] };
+  const ambient = ambientSource(stringMap(objectAt(p.base, 'metadata')['labels']), input.namespaceLabels);
+  const warnings = ambient ? [...p.decision.warnings, ambientNote(ambient)] : [...p.decision.warnings];
+  return { kind: 'inject', pod: p.pod, patch: createPatch(p.base, p.pod), warnings };
 }
 
 /** Turns the core's typed failures into deny outcomes; anything else is a bug and propagates. */
@@ -210,10 +213,24 @@ export function denyOnError(run: () => InjectOutcome): InjectOutcome {
   }
 }
 
+/**
+ * kube-inject (a forced policy) reads proxy.istio.io/config before it asks whether the Pod is
+ * injected at all, so a bad value refuses even a Pod that is not injected (host networking aside).
+ */
+function checkProxyConfigFirst(p: Prepared, input: InjectInput): void {
+  const text = p.annotations['proxy.istio.io/config'];
+  if (input.policy === undefined || p.decision.reason === 'host_network' || text === undefined) return;
+  const parsed = parseProxyConfig(text);
+  if (typeof parsed === 'string') throw new InjectionDenied('invalid_annotation', `annotation proxy.istio.io/config ${parsed}`);
+}
+
 export function runInjection(settings: InjectorSettings, input: InjectInput): InjectOutcome {
   return denyOnError(() => {
     const p = prepare(settings, input);
-    if (!p.decision.inject) return { kind: 'skip', reason: p.decision.reason ?? 'policy_disabled', message: p.decision.message };
+    if (!p.decision.inject) {
+      checkProxyConfigFirst(p, input);
+      return { kind: 'skip', reason: p.decision.reason ?? 'policy_disabled', message: p.decision.message };
+    }
     return injectAccepted(settings, p, input);
   });
 }

@@ -19,16 +19,19 @@ export function clusterEnv(values: JsonObject, pathEnv: Readonly<Record<string, 
   return env;
 }
 
-/** Moves the given variables to the end of istio-proxy's env, sorted by name (Istio's order). */
+/**
+ * Moves the given variables to the end of istio-proxy's env, sorted by name (Istio's order).
+ * Only the first istio-proxy gets them, looking in containers before initContainers, as Istio
+ * does when two templates each add one (sidecar and grpc-agent with native sidecars).
+ */
 export function applyClusterEnv(pod: JsonObject, env: Readonly<Record<string, string>>): void {
   const names = Object.keys(env).sort();
   if (names.length === 0) return;
   const spec = objectAt(pod, 'spec');
-  for (const c of [...arrayAt(spec, 'containers'), ...arrayAt(spec, 'initContainers')]) {
-    if (!isObject(c) || c['name'] !== 'istio-proxy') continue;
-    const kept = arrayAt(c, 'env').filter((e) => !(isObject(e) && names.includes(sprint(e['name']))));
-    c['env'] = [...kept, ...names.map((name) => ({ name, value: env[name] as string }))];
-  }
+  const c = [...arrayAt(spec, 'containers'), ...arrayAt(spec, 'initContainers')].find((x) => isObject(x) && x['name'] === 'istio-proxy');
+  if (!isObject(c)) return;
+  const kept = arrayAt(c, 'env').filter((e) => !(isObject(e) && names.includes(sprint(e['name']))));
+  c['env'] = [...kept, ...names.map((name) => ({ name, value: env[name] as string }))];
 }
 
 /**

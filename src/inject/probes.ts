@@ -22,7 +22,8 @@ type Prober = JsonObject;
 function resolvePort(port: Json | undefined, container: JsonObject): number | undefined {
   if (typeof port === 'number') return port;
   if (typeof port !== 'string') return undefined;
-  const named = arrayAt(container, 'ports').find((p) => isObject(p) && p['name'] === port);
+  // When several ports share the name, the last one counts (Istio reads them into a map).
+  const named = arrayAt(container, 'ports').findLast((p) => isObject(p) && p['name'] === port);
   return isObject(named) && typeof named['containerPort'] === 'number' ? named['containerPort'] : undefined;
 }
 

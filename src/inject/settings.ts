@@ -29,6 +29,8 @@ export interface InjectorSettingsInput {
   readonly nativeSidecars: boolean;
   /** The control-plane revision this injector serves; "" is the default revision. */
   readonly revision: string;
+  /** Revision tags that point at this revision (`istioctl tag set TAG --revision REV`). */
+  readonly revisionTags?: readonly string[];
   /** Istio's COMPLIANCE_POLICY (e.g. fips-140-3); "" by default. */
   readonly compliancePolicy?: string;
   /** Namespaces never injected; Istio's list by default. */

@@ -43,6 +43,13 @@ export interface InjectInput {
   readonly namespaceMeta?: Readonly<{ labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> }>;
   /** Overrides the configured injection policy (Istio's kube-inject forces `enabled`). */
   readonly policy?: 'enabled' | 'disabled';
+  /**
+   * Native sidecars for this Pod, when the shell decided it (from the kubelet versions of the
+   * cluster's Nodes); otherwise the settings' value. The Pod's own annotation still wins.
+   */
+  readonly nativeSidecars?: boolean;
+  /** Labels of the Pod's namespace, when the caller knows them (explain, inject --namespace-labels). */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 export type InjectOutcome =

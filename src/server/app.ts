@@ -5,13 +5,15 @@ import fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { mapError } from '../admission/errors.js';
+import { NO_NOTICES, type NoticeSink } from '../admission/notice.js';
 import type { AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
+import { admissionRoute } from './routes/admission.js';
 import { healthRoutes } from './routes/health.js';
-import { injectRoutes } from './routes/inject.js';
-import { validateRoutes } from './routes/validate.js';
+import { injectRoute, type InjectRouteDeps } from './routes/inject.js';
+import { validateRoute } from './routes/validate.js';
 
 export interface AppLimits {
   readonly bodyLimitBytes: number;
@@ -29,6 +31,10 @@ export interface AppDeps {
   /** The Pod's Namespace for the injector (cluster mode). */
   readonly namespaces?: NamespaceLookup;
   readonly limits: AppLimits;
+  /** Where Events about skipped and denied admissions go (cluster mode); dropped otherwise. */
+  readonly notices?: NoticeSink;
+  /** Native sidecars per Pod from the cluster's Nodes (cluster mode, --native-sidecars=auto). */
+  readonly nativeSidecars?: InjectRouteDeps['nativeSidecars'];
   /** Cluster mode: the analyzer on the cluster's objects, whose findings become warnings. */
   readonly analysis?: AdmissionAnalysis;
   /** TLS for the listener; absent only in tests that use app.inject(). */
@@ -45,10 +51,11 @@ function errorHandler(deps: AppDeps) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const mapped = mapError(error);
     const route = routeOf(request.url);
-    deps.metrics.httpError(route, mapped.code);
-    if (route === 'inject') deps.metrics.injectionFailure(mapped.reason);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: mapped.code, status: mapped.status, detail: mapped.message }, 'request rejected');
+    deps.metrics.transportError(route, mapped.status, mapped.code, reply.elapsedTime / 1000);
+    // Who sent what: a refused request never reaches the routes' own log line.
+    const where = { method: request.method, path: request.url.split('?')[0], client: request.ip, status: mapped.status, code: mapped.code };
+    if (mapped.status >= 500) request.log.error({ ...where, err: error }, 'request failed');
+    else request.log.warn({ ...where, detail: mapped.message }, 'request rejected');
     return reply.code(mapped.status).send({ error: mapped.code, message: mapped.message, statusCode: mapped.status });
   };
 }
@@ -88,8 +95,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
   });
-  app.register(injectRoutes({ injector: deps.injector, metrics: deps.metrics, ...(deps.namespaces ? { namespaces: deps.namespaces } : {}) }));
-  app.register(validateRoutes({ metrics: deps.metrics, validators: deps.validators, ...(deps.analysis ? { analysis: deps.analysis } : {}) }));
+  const notices = deps.notices ?? NO_NOTICES;
+  const native = deps.nativeSidecars ? { nativeSidecars: deps.nativeSidecars } : {};
+  const namespaces = deps.namespaces ? { namespaces: deps.namespaces } : {};
+  app.register(admissionRoute(injectRoute({ injector: deps.injector, metrics: deps.metrics, ...namespaces, ...native }), notices));
+  app.register(admissionRoute(validateRoute({ metrics: deps.metrics, validators: deps.validators, ...(deps.analysis ? { analysis: deps.analysis } : {}) }), notices));
   app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   return app;
 }

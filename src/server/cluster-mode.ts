@@ -12,13 +12,14 @@ import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../clu
 import { connect } from '../cluster/kube.js';
 import { createObjectCache } from '../cluster/object-cache.js';
 import { placeholderPair } from '../certs/pki.js';
-import { buildInjector, type RuntimeSettings } from '../config-source/build.js';
+import { buildInjector } from '../config-source/build.js';
 import type { InjectionDocuments } from '../config-source/documents.js';
 import { readInjectionFiles } from '../config-source/files.js';
 import type { Injector } from '../inject/index.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
+import { runtimeOf } from './runtime.js';
 import type { TlsFiles, TlsPair } from './tls.js';
 
 export { CLUSTER_READINESS, type ClusterAgent };
@@ -36,9 +37,6 @@ export function readInjectionFilesOf(config: Config): Promise<InjectionFiles> {
   });
 }
 
-export function runtimeOf(config: Config): RuntimeSettings {
-  return { nativeSidecars: config.nativeSidecars, revision: config.revision, controlPlaneEnv: config.controlPlaneEnv };
-}
 
 /** Cluster mode listens with a placeholder until the Secret's pair is written to certDir. */
 export async function clusterTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {

@@ -2,24 +2,27 @@
 // listening, and graceful shutdown. Returns a handle so tests and the CLI can stop it.
 import { existsSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { splitListen } from '../config.js';
 import { writeCerts } from '../certs/files.js';
+import { certInfo } from '../certs/pki.js';
+import type { NoticeSink } from '../admission/notice.js';
 import type { ClusterAgent } from '../cluster/index.js';
-import type { ClusterWiring } from './cluster-mode.js';
 import { buildInjector as buildFrom } from '../config-source/build.js';
 import type { InjectionDocuments } from '../config-source/documents.js';
 import { fileSource, type InjectionFiles } from '../config-source/files.js';
 import { configLifecycle, type Lifecycle } from '../config-source/source.js';
 import type { Injector } from '../inject/index.js';
-import { compileInBackground, compiledValidators, crdsFromPaths, validatorsFor } from '../crds.js';
-import type { Validators } from '../validate/index.js';
+import { meshgateVersion } from '../version.js';
 import { buildApp } from './app.js';
 import { engineRef, type InjectorRef, type ValidatorsRef } from './engines.js';
+import { createLogger } from './logger.js';
+import { buildValidators, clusterCrds, nativeNote, nativePerPod, runtimeOf, warmUp } from './runtime.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
 
@@ -34,6 +37,8 @@ export interface RunningServer {
   readonly tls: TlsWatcher;
   /** Cluster mode only: certificates, webhook configurations and ConfigMaps through the API. */
   readonly cluster?: ClusterAgent;
+  /** The plaintext /metrics listener's address, with --metrics-listen. */
+  readonly metricsUrl?: string;
   /** Readiness false, wait shutdownDelayMs, stop accepting, finish in-flight requests. */
   stop(): Promise<void>;
 }
@@ -61,8 +66,6 @@ function injectionFiles(config: Config): InjectionFiles {
   };
 }
 
-const runtimeOf = (config: Config): Parameters<typeof buildFrom>[1] => ({ nativeSidecars: config.nativeSidecars, revision: config.revision, controlPlaneEnv: config.controlPlaneEnv });
-
 async function fileTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
   const files = { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile };
   return { files, pair: await loadPair(files) };
@@ -84,39 +87,17 @@ function watchConfigFiles(config: Config, initial: InjectionDocuments, injector:
   return lifecycle;
 }
 
-/** The validator over --crds, or the bundled CRDs. */
-async function buildValidators(config: Config): Promise<Validators> {
-  return validatorsFor(config, config.crds.length > 0 ? await crdsFromPaths(config.crds, process.cwd()) : undefined);
-}
-
-/** Compiles the validator at start in the background (a kind not compiled yet compiles on its first request, once). */
-function warmUp(validators: Validators, log: Logger, source: string): void {
-  const started = Date.now();
-  compileInBackground(validators).then(
-    () => log.info({ kinds: validators.kinds().length, ms: Date.now() - started, source }, 'validation CRDs compiled'),
-    (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e), source }, 'a CRD does not compile; objects of its kind get an internal error until it is fixed'),
-  );
-}
-
-/**
- * In cluster mode validation follows the cluster's CRDs (of the groups the bundled CRDs define,
- * which are those the validating webhook receives), unless --crds names others. A new set is
- * compiled completely before it replaces the current one; one that does not compile is refused.
- */
-function clusterCrds(config: Config, validators: ValidatorsRef, log: Logger): Pick<ClusterWiring, 'applyCrds' | 'crdGroups'> {
-  if (config.crds.length > 0) return {};
-  const applyCrds = async (crds: unknown[]): Promise<void> => {
-    const started = Date.now();
-    const next = await compiledValidators(config, crds);
-    validators.set(next);
-    log.info({ kinds: next.kinds().length, ms: Date.now() - started, source: 'cluster' }, 'validation CRDs compiled');
-  };
-  return { applyCrds, crdGroups: new Set(validators.get().kinds().map((k) => k.group)) };
+async function metricsListener(config: Config, metrics: Metrics, log: Logger): Promise<MetricsListener | undefined> {
+  if (config.metricsListen === '') return undefined;
+  const { host, port } = splitListen(config.metricsListen);
+  const listener = await listenMetrics(host, port, metrics.registry, log);
+  log.info({ address: listener.url }, 'serving /metrics in plain HTTP');
+  return listener;
 }
 
 export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = pino({ level: config.logLevel, base: { service: 'meshgate' } }, opts.logDestination ?? process.stdout);
+  const log = createLogger(config.logLevel, opts.logDestination ?? process.stdout);
   if (config.dev) await ensureDevCerts(config, log);
   const clusterMode = config.cluster ? await import('./cluster-mode.js') : undefined;
   const docs = clusterMode ? await clusterMode.readInjectionFilesOf(config) : await fileSource(injectionFiles(config)).read();
@@ -124,14 +105,21 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const { files, pair } = clusterMode ? await clusterMode.clusterTls(config) : await fileTls(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createMetrics(registry);
+  const metrics = createMetrics(registry, { version: meshgateVersion(), node: process.version });
+  metrics.servingCert(certInfo(pair.cert).notAfter);
   const readiness = createReadiness(clusterMode ? ['listening', ...clusterMode.CLUSTER_READINESS] : ['listening']);
   const tlsOptions = { minVersion: config.tlsMinVersion } as const;
-  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   const validators = engineRef(await buildValidators(config));
   let cluster: ClusterAgent | undefined;
+  // Bound once here; the cluster agent that answers them is created after the app.
+  const notices: NoticeSink = { notify: (n) => cluster?.notify(n) };
+  const nativeSidecars = nativePerPod(config) && clusterMode ? (pod: Readonly<Record<string, unknown>>): boolean | undefined => cluster?.nativeSidecars(pod) : undefined;
+  const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   const namespaces = (name: string): ReturnType<ClusterAgent['namespaces']> => cluster?.namespaces(name) ?? Promise.resolve(undefined);
-  const app = buildApp({ logger: log, metrics, readiness, injector, validators, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, ...(analysis ? { analysis: analysis.analysis } : {}) });
+  const app = buildApp({
+    logger: log, metrics, readiness, injector, validators, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, notices,
+    ...(nativeSidecars ? { nativeSidecars } : {}), ...(analysis ? { analysis: analysis.analysis } : {}),
+  });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
   cluster = clusterMode ? clusterMode.clusterAgent({ config, log, metrics, readiness, injector, files: docs, checkTls, ...clusterCrds(config, validators, log) }) : undefined;
@@ -141,15 +129,24 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     log,
     apply: (next) => {
       (app.server as unknown as HttpsServer).setSecureContext({ ...next, ...tlsOptions });
+      metrics.servingCert(certInfo(next.cert).notAfter);
       cluster?.served(next);
     },
     onResult: (ok) => metrics.certReload(ok),
   });
   const { host, port } = splitListen(config.listen);
-  const address = await app.listen({ host, port });
+  // Both listeners or neither: a metrics port in use must not leave an unready webhook behind.
+  const plainMetrics = await metricsListener(config, metrics, log);
+  let address: string;
+  try {
+    address = await app.listen({ host, port });
+  } catch (e) {
+    await plainMetrics?.close();
+    throw e;
+  }
   readiness.unblock('listening');
   warmUp(validators.get(), log, config.crds.length > 0 ? config.crds.join(',') : 'bundled');
-  log.info({ address, tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', nativeSidecars: config.nativeSidecars, cluster: config.cluster }, 'meshgate serving');
+  log.info({ address, version: meshgateVersion(), tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', revisionTags: config.revisionTags, nativeSidecars: nativeNote(config), cluster: config.cluster }, 'meshgate serving');
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, docs, injector, log, metrics);
   const watcher = tls;
@@ -160,8 +157,10 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     analysis?.stop();
     watcher.close();
     configWatch?.stop();
+    await plainMetrics?.close();
     await app.close();
     log.info('meshgate stopped');
   };
-  return { app, url: address, log, metrics, readiness, injector, validators, tls: watcher, ...(cluster ? { cluster } : {}), stop };
+  const agent = cluster;
+  return { app, url: address, log, metrics, readiness, injector, validators, tls: watcher, ...(agent ? { cluster: agent } : {}), ...(plainMetrics ? { metricsUrl: plainMetrics.url } : {}), stop };
 }

@@ -123,7 +123,7 @@ describe("Istio's configuration", () => {
     const docs = await render([VALUES('istio-migration')]);
     const config = podConfig(docs);
     expect(config).toMatchObject({
-      istioNamespace: 'istio-control', injectorConfigMap: 'istio-sidecar-injector-1-31', meshConfigMap: 'istio-1-31', nativeSidecars: false,
+      istioNamespace: 'istio-control', injectorConfigMap: 'istio-sidecar-injector-1-31', meshConfigMap: 'istio-1-31', nativeSidecars: 'false',
       controlPlaneEnv: { COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' },
     });
     expect(one(docs, 'Role', 'meshgate-1-31-istio-config').metadata.namespace).toBe('istio-control');
@@ -147,10 +147,12 @@ describe('observability and network policy', () => {
     expect(one(builtin, 'ServiceMonitor').spec.endpoints[0].tlsConfig.ca.secret.key).toBe('ca-bundle.crt');
   });
 
-  it('the NetworkPolicy lets the API server and Prometheus in on the webhook port, and meshgate out to the API only', async () => {
+  it('the NetworkPolicy lets the API server in on the webhook port, Prometheus on the metrics ports, and meshgate out to the API only', async () => {
     const np = one(await render([VALUES('production')]), 'NetworkPolicy');
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(np.spec.ingress.map((r: Obj) => r.from)).toEqual([[{ ipBlock: { cidr: '172.16.0.0/28' } }], expect.arrayContaining([expect.objectContaining({ podSelector: expect.anything() })])]);
+    const prometheus = expect.arrayContaining([expect.objectContaining({ podSelector: expect.anything() })]);
+    expect(np.spec.ingress.map((r: Obj) => r.from)).toEqual([[{ ipBlock: { cidr: '172.16.0.0/28' } }], prometheus, prometheus]);
+    expect(np.spec.ingress.map((r: Obj) => r.ports[0].port)).toEqual(['https', 'http-metrics', 'https']);
     expect(np.spec.egress).toEqual([{ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '172.16.0.0/28' } }] }]);
   });
 });

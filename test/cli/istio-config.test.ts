@@ -63,6 +63,31 @@ describe('meshgate inject with Istio configuration', () => {
     expect(proxyUser(lone.stdout)).toBe(7009);
   });
 
+  it("a Pod labelled with a revision tag is injected with the revision's Istio configuration; without --tag it is injected with a warning, as kube-inject does", async () => {
+    const cm = write('injector-canary.json', configMap('istio-sidecar-injector-canary', { config: JSON.stringify(CONFIG), values: '{}' }));
+    const tagged = write('pod-tagged.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    istio.io/rev: prod\nspec:\n  containers:\n  - name: app\n    image: app\n');
+    const r = await runCli(['inject', '-f', tagged, '--injector-config', cm, '--revision', 'canary', '--tag', 'prod', '--control-plane-env', 'COMPLIANCE_POLICY=fips-140-3']);
+    expect(r.code).toBe(0);
+    const pod = podOf(r.stdout);
+    expect(pod.metadata.labels?.['rev']).toBe('canary');
+    expect(pod.spec.containers[0]?.env).toEqual([{ name: 'POLICY', value: 'fips-140-3' }]);
+    const untagged = await runCli(['inject', '-f', tagged, '--injector-config', cm, '--revision', 'canary']);
+    expect(untagged.code).toBe(0);
+    expect(podOf(untagged.stdout).metadata.labels?.['rev']).toBe('canary');
+    expect(untagged.stderr).toMatch(/warning: .*selects revision "prod".*injected all the same.*revision_mismatch/);
+  });
+
+  it('the labels of a --namespace-file Namespace choose the revision, as --namespace-labels do', async () => {
+    const cm = write('injector-ns.json', configMap('istio-sidecar-injector', { config: JSON.stringify(CONFIG), values: '{}' }));
+    const ns = write('ns-canary.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio.io/rev: canary\n');
+    const r = await runCli(['inject', '-f', POD, '--injector-config', cm, '--namespace-file', ns]);
+    expect(r.code).toBe(0);
+    expect(podOf(r.stdout).metadata.labels?.['rev']).toBe('none');
+    expect(r.stderr).toMatch(/warning: .*the namespace label istio.io\/rev=canary selects revision "canary".*injected all the same/);
+    const mine = await runCli(['inject', '-f', POD, '--injector-config', cm, '--namespace-file', ns, '--revision', 'canary']);
+    expect(podOf(mine.stdout).spec.containers[0]?.env?.[0]?.name).toBe('POLICY');
+  });
+
   it.each([
     [['--control-plane-env', 'NOEQUALS'], /--control-plane-env "NOEQUALS" is not KEY=VALUE/],
     [['--values', POD, '--valuesFile', POD], /--values and --valuesFile name the same setting/],

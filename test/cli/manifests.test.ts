@@ -45,6 +45,29 @@ describe('meshgate manifests', () => {
     expect(mwc.webhooks[0].clientConfig.service).toEqual({ namespace: 'istio-system', name: 'meshgate-canary', path: '/inject', port: 443 });
   });
 
+  it('renders a revision tag as istioctl tag set does: the revision\'s entries selecting the tag, calling the revision', async () => {
+    const { code, docs } = await render(['--service', 'istio-system/meshgate-canary', '--revision', 'canary', '--tag', 'prod-stable']);
+    expect(code).toBe(0);
+    expect(docs).toHaveLength(1);
+    const mwc = docs[0] as Obj;
+    expect(mwc.kind).toBe('MutatingWebhookConfiguration');
+    expect(mwc.metadata.name).toBe('meshgate-revision-tag-prod-stable');
+    expect(mwc.metadata.labels).toMatchObject({ 'istio.io/tag': 'prod-stable', 'istio.io/rev': 'canary' });
+    expect(mwc.webhooks.map((w: Obj) => w.name)).toEqual(['rev.namespace.sidecar-injector.meshgate.io', 'rev.object.sidecar-injector.meshgate.io']);
+    const revValues = (w: Obj, which: 'namespaceSelector' | 'objectSelector'): unknown => w[which].matchExpressions.find((e: Obj) => e.key === 'istio.io/rev')?.values;
+    expect(revValues(mwc.webhooks[0], 'namespaceSelector')).toEqual(['prod-stable']);
+    expect(revValues(mwc.webhooks[1], 'objectSelector')).toEqual(['prod-stable']);
+    for (const w of mwc.webhooks) expect(w.clientConfig.service).toEqual({ namespace: 'istio-system', name: 'meshgate-canary', path: '/inject', port: 443 });
+  });
+
+  it('the tag "default" also takes over the istio-injection=enabled and inject=true entries', async () => {
+    const { docs } = await render(['--url', 'https://10.0.0.5:9443', '--revision', '1-31', '--tag', 'default']);
+    const mwc = docs[0] as Obj;
+    expect(mwc.metadata.labels).toMatchObject({ 'istio.io/tag': 'default', 'istio.io/rev': '1-31' });
+    expect(mwc.webhooks.map((w: Obj) => w.name.split('.')[0])).toEqual(['rev', 'rev', 'namespace', 'object']);
+    for (const w of mwc.webhooks) expect(w.clientConfig.url).toBe('https://10.0.0.5:9443/inject');
+  });
+
   it('can switch the validating failure policy', async () => {
     const { docs } = await render(['--url', 'https://x:1', '--only', 'validating', '--validating-failure-policy', 'Fail']);
     expect(docs).toHaveLength(1);
@@ -57,6 +80,8 @@ describe('meshgate manifests', () => {
     [['--service', 'nope'], '--service must be NAMESPACE/NAME'],
     [['--url', 'https://x', '--revision', 'Bad_Rev'], '--revision must be a DNS label'],
     [['--url', 'https://x', '--only', 'both'], '--only must be mutating or validating'],
+    [['--url', 'https://x', '--tag', 'Prod'], '--tag must be a DNS label'],
+    [['--url', 'https://x', '--revision', 'canary', '--tag', 'canary'], '--tag canary names the revision itself'],
   ])('usage error %j → exit 2', async (args, message) => {
     const { code, stderr } = await render(args as string[]);
     expect(code).toBe(2);

@@ -34,6 +34,12 @@ describe('the install in cluster mode', () => {
     expect(one('RoleBinding', 'meshgate-istio-config').subjects).toEqual([{ kind: 'ServiceAccount', name: 'meshgate', namespace: 'meshgate-system' }]);
   });
 
+  it('records admission Events and decides native sidecars from the Nodes by default', () => {
+    const config = buildConfig({ flags: {}, env });
+    expect(config.admissionEvents).toBe(true);
+    expect(config.nativeSidecars).toBe('auto');
+  });
+
   it('grants exactly what cluster mode uses', () => {
     expect(rules('Role', 'meshgate')).toEqual([
       '/secrets: create',
@@ -49,6 +55,10 @@ describe('the install in cluster mode', () => {
       'networking.istio.io/virtualservices,gateways,destinationrules,serviceentries,sidecars: list,watch',
       'gateway.networking.k8s.io/gateways,gatewayclasses,listenersets,httproutes,grpcroutes,tlsroutes,tcproutes,udproutes,referencegrants: list,watch',
       '/services: list,watch',
+      '/events: create,patch',
+      'apps/replicasets: get',
+      'batch/jobs: get',
+      '/nodes: list,watch',
     ]);
   });
 

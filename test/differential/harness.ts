@@ -97,6 +97,8 @@ export interface HarnessResponse {
   readonly output?: string;
   readonly admissionResponse?: unknown;
   readonly pod?: unknown;
+  /** webhook: the request.object Istio was sent (the Pod as Go encodes it, as an API server sends it). */
+  readonly requestObject?: unknown;
   readonly results?: ValidateResult[];
   readonly data?: ChartData;
 }

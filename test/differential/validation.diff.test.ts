@@ -1,19 +1,33 @@
-// `npm run test:differential` (validation part): meshgate's CLI and webhook against a real
+// `npm run test:differential` (suite validation): meshgate's CLI and webhook against a real
 // kube-apiserver and istiod on real and seeded mutant documents (validation/suite.ts). The
-// seed and count come from MESHGATE_VDIFF_SEED (else MESHGATE_DIFF_SEED) / MESHGATE_VDIFF_COUNT;
-// the report ends with `N passed, N failed`. On its own:
-//   npm run build && npx vitest run --config vitest.differential.config.ts test/differential/validation.diff.test.ts
+// launcher (run.mjs) passes --seed/--count/--show/--min-agreement as MESHGATE_DIFF_* variables
+// (options.ts); the report ends with `validation: N passed, N failed`. It needs the e2e suite's
+// Kubernetes binaries (~/.cache/meshgate-e2e, built by `npm run test:e2e` or on first use here)
+// and the Istio harness (built by ../harness.ts on first use).
 import { writeSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { stderrProgress } from '../e2e/cluster/progress.js';
-import { formatReport } from './validation/report.js';
+import { diffOptions } from './options.js';
+import { describeVerdicts, formatReport, tally } from './validation/report.js';
 import { runValidationSuite } from './validation/suite.js';
 
-const seed = Number(process.env['MESHGATE_VDIFF_SEED'] ?? process.env['MESHGATE_DIFF_SEED'] ?? '20261213');
-const count = Number(process.env['MESHGATE_VDIFF_COUNT'] ?? '1000');
+const SUITE = 'validation';
+// Every judged document must agree. The suite's CI seed is its own: seeds that mutate the Envoy
+// message inside an EnvoyFilter patch meet the known difference of docs/validation.md, section 5.
+const { seed, count, minAgreement, show, buildOnly } = diffOptions({ count: 1000, minAgreement: 100, seed: 20261213 });
 
-test(`meshgate validates ${count} documents (seed ${seed}) as the API server and istiod do`, async () => {
-  const { all, failures } = await runValidationSuite({ seed, count, progress: stderrProgress() });
-  writeSync(1, `${formatReport(all, failures)}\n`);
-  expect(failures.length, `${failures.length} disagreements`).toBe(0);
+/** Straight to the terminal: the report is the suite's output, not a test log. */
+const print = (text: string): void => void writeSync(1, `${text}\n`);
+
+// `--build-only` builds the Istio harness only (the built-in-templates suite does that); nothing to judge here.
+test.skipIf(buildOnly)(`meshgate validates ${count} documents (seed ${seed}) as the API server and istiod do`, async () => {
+  const { all, failures } = await runValidationSuite({ seed, count, progress: stderrProgress(Date.now(), SUITE) });
+  for (const n of show) {
+    const v = all[n];
+    if (v) print(describeVerdicts(v, failures));
+  }
+  print(formatReport(all, failures, SUITE));
+  const { judged, passed } = tally(all, failures);
+  const agreement = judged === 0 ? 100 : (100 * passed) / judged;
+  expect(agreement, `agreement ${agreement.toFixed(2)} % (${judged - passed} disagreements) is below ${minAgreement} %`).toBeGreaterThanOrEqual(minAgreement);
 });

@@ -107,7 +107,7 @@ describe('cluster mode: injection configuration from ConfigMaps (issue 6)', () =
     expect(await metric(m, 'meshgate_config_last_reload_success', { component: 'injector' })).toBe(0);
     const rejected = logged(m, 'injection configuration rejected').at(-1);
     expect(String(rejected?.['reason'])).toContain(reason);
-    expect(rejected?.['level']).toBe(50);
+    expect(rejected?.['level']).toBe('error');
     // Nothing half-applied: the last good configuration (tag two) still injects.
     expect(await nextProxyImage(ns)).toBe(`${HUB}/proxyv2:two`);
     // And the replica stays ready: it still serves a good configuration.

@@ -24,6 +24,8 @@ export interface E2EContext {
   readonly manifests: { readonly default: string; readonly canary: string };
   /** The values file both meshgate processes run with. */
   readonly valuesFile: string;
+  /** Istio's injector and validator as a command (test/differential/istio), built once into a cache. */
+  readonly istioHarness?: string;
   /** Set when meshgate was installed with `helm install` (vitest.e2e-helm.config.ts). */
   readonly helm?: {
     readonly binary: string;

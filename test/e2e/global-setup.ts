@@ -12,6 +12,7 @@ import {
   type Meshgate, type MeshgateInfo,
 } from './cluster/meshgate.js';
 import { E2E_DIR } from './cluster/versions.js';
+import { ensureHarness } from '../differential/harness.js';
 import { E2E_NAMESPACE_MESHGATE, PROBE_NAMESPACE, type E2EContext } from './context.js';
 
 const VALUES_FILE = join(E2E_DIR, 'data', 'values.yaml');
@@ -19,6 +20,8 @@ const VALUES_FILE = join(E2E_DIR, 'data', 'values.yaml');
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const progress = stderrProgress();
   const keepDir = process.env['MESHGATE_E2E_KEEP'] === '1';
+  // Istio's own injector, beside meshgate in the migration scenario (built once, minutes).
+  const istioHarness = await ensureHarness(progress);
   const cluster = await startCluster({ progress, keepDir });
   const meshgates: Meshgate[] = [];
   const teardown = async (): Promise<void> => {
@@ -26,7 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await cluster.stop();
   };
   try {
-    project.provide('e2e', await startMesh(cluster, meshgates, progress));
+    project.provide('e2e', { ...(await startMesh(cluster, meshgates, progress)), istioHarness });
   } catch (e) {
     progress(`setup failed; logs are in ${cluster.dir}${keepDir ? '' : ' (removed: set MESHGATE_E2E_KEEP=1 to keep them)'}`);
     await teardown();
@@ -38,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-async function startMesh(cluster: Cluster, meshgates: Meshgate[], progress: Progress): Promise<E2EContext> {
+async function startMesh(cluster: Cluster, meshgates: Meshgate[], progress: Progress): Promise<Omit<E2EContext, 'istioHarness'>> {
   const { kubectl } = cluster;
   await kubectl.ok(['create', 'namespace', E2E_NAMESPACE_MESHGATE]);
   const nativeSidecars = process.env['MESHGATE_E2E_NATIVE_SIDECARS'] !== 'false';

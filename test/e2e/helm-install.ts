@@ -105,6 +105,8 @@ export async function startAsPod(opts: PodProcessOptions): Promise<PodProcess> {
     MESHGATE_CERT_DIR: join(opts.dir, 'certs'),
     MESHGATE_KUBECONFIG: kubeconfig,
     MESHGATE_NAMESPACE: opts.namespace,
+    // Each Pod has a network of its own; local processes share one, so the metrics port is any free one.
+    ...(env['MESHGATE_METRICS_LISTEN'] ? { MESHGATE_METRICS_LISTEN: '127.0.0.1:0' } : {}),
   };
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_')));
   const logFile = join(opts.dir, `${opts.deployment}.log`);

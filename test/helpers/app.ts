@@ -1,15 +1,17 @@
 // One way to build the app for tests: real routes, admission plumbing, metrics and logger
 // (captured in memory), with an injector the test chooses.
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import type { NoticeSink } from '../../src/admission/notice.js';
 import { buildApp } from '../../src/server/app.js';
+import { createLogger } from '../../src/server/logger.js';
 import { engineRef } from '../../src/server/engines.js';
 import { testValidators } from './validators.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { createReadiness, type Readiness } from '../../src/server/readiness.js';
 import type { AdmissionAnalysis } from '../../src/cluster/analysis-warnings.js';
+import type { NamespaceLookup } from '../../src/cluster/namespaces.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectOutcome } from '../../src/inject/types.js';
 
@@ -21,7 +23,7 @@ export interface TestApp {
 }
 
 export function fakeInjector(fn: () => InjectOutcome): Injector {
-  return { inject: fn, templateNames: ['sidecar'] } as unknown as Injector;
+  return { inject: fn, templateNames: ['sidecar'], revision: '' } as unknown as Injector;
 }
 
 export function logSink(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -37,9 +39,9 @@ export function logSink(): { stream: Writable; lines: () => Record<string, unkno
   return { stream, lines };
 }
 
-export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; analysis?: AdmissionAnalysis } = {}): TestApp {
+export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis; namespaces?: NamespaceLookup } = {}): TestApp {
   const sink = logSink();
-  const logger = pino({ level: 'info' }, sink.stream);
+  const logger = createLogger('info', sink.stream);
   const metrics = createMetrics(new Registry());
   const readiness = createReadiness();
   const injector = engineRef(opts.injector ?? fakeInjector(() => ({ kind: 'skip', reason: 'explicitly_disabled', message: 'test' })));
@@ -50,7 +52,9 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; an
     injector,
     validators: engineRef(testValidators()),
     limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
+    ...(opts.notices ? { notices: opts.notices } : {}),
     ...(opts.analysis ? { analysis: opts.analysis } : {}),
+    ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
   });
   return { app, logs: sink.lines, metrics, readiness };
 }

@@ -86,15 +86,15 @@ describe('traffic settings: annotation over values', () => {
 
 describe('images', () => {
   it.each([
-    [{}, {}, 'docker.io/istio/proxyv2:1.28.0', 'docker.io/istio/proxyv2:1.28.0'],
+    [{}, {}, 'docker.io/istio/proxyv2:1.31.0', 'docker.io/istio/proxyv2:1.31.0'],
     [{ global: { hub: 'reg.example/istio', tag: 1.27 } }, {}, 'reg.example/istio/proxyv2:1.27', 'reg.example/istio/proxyv2:1.27'],
-    [{ global: { variant: 'distroless' } }, {}, 'docker.io/istio/proxyv2:1.28.0-distroless', 'docker.io/istio/proxyv2:1.28.0-distroless'],
-    [{ global: { tag: '1.28.0-distroless' } }, { 'sidecar.istio.io/proxyImageType': 'debug' }, 'docker.io/istio/proxyv2:1.28.0-debug', 'docker.io/istio/proxyv2:1.28.0-debug'],
-    [{ global: { tag: '1.28.0-debug' } }, { 'sidecar.istio.io/proxyImageType': 'default' }, 'docker.io/istio/proxyv2:1.28.0', 'docker.io/istio/proxyv2:1.28.0'],
-    [{ global: { proxy: { image: 'custom' } } }, {}, 'docker.io/istio/custom:1.28.0', 'docker.io/istio/proxyv2:1.28.0'],
-    [{ global: { proxy: { image: 'other.example/proxy:9' } } }, {}, 'other.example/proxy:9', 'docker.io/istio/proxyv2:1.28.0'],
+    [{ global: { variant: 'distroless' } }, {}, 'docker.io/istio/proxyv2:1.31.0-distroless', 'docker.io/istio/proxyv2:1.31.0-distroless'],
+    [{ global: { tag: '1.31.0-distroless' } }, { 'sidecar.istio.io/proxyImageType': 'debug' }, 'docker.io/istio/proxyv2:1.31.0-debug', 'docker.io/istio/proxyv2:1.31.0-debug'],
+    [{ global: { tag: '1.31.0-debug' } }, { 'sidecar.istio.io/proxyImageType': 'default' }, 'docker.io/istio/proxyv2:1.31.0', 'docker.io/istio/proxyv2:1.31.0'],
+    [{ global: { proxy: { image: 'custom' } } }, {}, 'docker.io/istio/custom:1.31.0', 'docker.io/istio/proxyv2:1.31.0'],
+    [{ global: { proxy: { image: 'other.example/proxy:9' } } }, {}, 'other.example/proxy:9', 'docker.io/istio/proxyv2:1.31.0'],
     [{}, { 'sidecar.istio.io/proxyImage': 'mirror.example/proxy:debug' }, 'mirror.example/proxy:debug', 'mirror.example/proxy:debug'],
-    [{}, { 'sidecar.istio.io/proxyImage': 'no-slash' }, 'docker.io/istio/proxyv2:1.28.0', 'docker.io/istio/proxyv2:1.28.0'],
+    [{}, { 'sidecar.istio.io/proxyImage': 'no-slash' }, 'docker.io/istio/proxyv2:1.31.0', 'docker.io/istio/proxyv2:1.31.0'],
   ])('values %j, annotations %j', async (values, annotations, proxy, init) => {
     const p = injected((await injector({ values })).inject({ pod: pod({ annotations }) }));
     expect(container(p, 'istio-proxy')['image']).toBe(proxy);
@@ -103,14 +103,14 @@ describe('images', () => {
 
   it('the mesh image type applies to the proxy only', async () => {
     const p = injected((await injector({ mesh: { defaultConfig: { image: { imageType: 'distroless' } } } })).inject({ pod: pod() }));
-    expect(container(p, 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.28.0-distroless');
-    expect(container(p, 'istio-init')['image']).toBe('docker.io/istio/proxyv2:1.28.0');
+    expect(container(p, 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.31.0-distroless');
+    expect(container(p, 'istio-init')['image']).toBe('docker.io/istio/proxyv2:1.31.0');
   });
 
   it('image: auto gets the injected image; any other user image is kept', async () => {
     const withProxy = (image: string): Obj => pod({ spec: { containers: [{ name: 'web', image: 'w' }, { name: 'istio-proxy', image }] } });
     const inj = await injector();
-    expect(container(injected(inj.inject({ pod: withProxy('auto') })), 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.28.0');
+    expect(container(injected(inj.inject({ pod: withProxy('auto') })), 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.31.0');
     expect(container(injected(inj.inject({ pod: withProxy('my/proxy:1') })), 'istio-proxy')['image']).toBe('my/proxy:1');
   });
 });

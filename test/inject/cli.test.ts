@@ -24,7 +24,7 @@ describe('meshgate inject', () => {
   it.each([
     [['inject'], /-f FILE is required/],
     [['inject', '-f', '/nonexistent.yaml'], /\/nonexistent\.yaml: no such file/],
-    [['inject', '-f', 'sleep.yaml', '--native-sidecars=maybe'], /--native-sidecars must be true or false/],
+    [['inject', '-f', 'sleep.yaml', '--native-sidecars=maybe'], /--native-sidecars must be auto, true or false/],
     [['inject', '-f', 'sleep.yaml', '--bogus'], /Unknown option/],
     [['inject', '-f', 'sleep.yaml', '--values', '/nonexistent-values.yaml'], /values file \/nonexistent-values\.yaml: cannot read/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {

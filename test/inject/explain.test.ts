@@ -22,7 +22,7 @@ const ROWS: ReadonlyArray<readonly [string, Row]> = [
   ['Pod selects canary, injector is default', { ns: {}, labels: { 'istio.io/rev': 'canary' }, selects: [], verdict: 'skip:revision_mismatch' }],
   ['Pod selects canary, injector is canary', { revision: 'canary', ns: {}, labels: { 'istio.io/rev': 'canary' }, selects: ['rev.object.'], verdict: 'inject' }],
   ['namespace selects canary, injector is canary', { revision: 'canary', ns: { 'istio.io/rev': 'canary' }, selects: ['rev.namespace.'], verdict: 'inject' }],
-  ['canary injector ignores istio-injection=enabled', { revision: 'canary', ns: { 'istio-injection': 'enabled' }, selects: [], verdict: 'skip:namespace_not_enabled' }],
+  ['canary injector leaves istio-injection=enabled to the default revision', { revision: 'canary', ns: { 'istio-injection': 'enabled' }, selects: [], verdict: 'skip:revision_mismatch' }],
 ];
 
 describe('explain: webhook selectors', () => {

@@ -2,6 +2,7 @@
 // <case>.injected.yaml. Refresh with `npx vitest run test/inject -u` and review the diff.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AUTO_NATIVE_NOTE } from '../../src/cli/inject.js';
 import { data, runCli } from './helpers.js';
 
 interface Case {
@@ -41,7 +42,9 @@ function configFlags(name: string): string[] {
 describe('meshgate inject golden files', () => {
   it.each(Object.entries(CASES))('%s', async (name, c) => {
     const r = await runCli(['inject', '-f', data(`${name}.yaml`), ...configFlags(name), ...(c.flags ?? [])]);
-    expect(r.stderr).toBe('');
+    // The only thing said on stderr: what --native-sidecars=auto (the default) means offline.
+    const explicit = (c.flags ?? []).some((f) => f.startsWith('--native-sidecars'));
+    expect(r.stderr).toBe(explicit ? '' : `meshgate inject: ${AUTO_NATIVE_NOTE}\n`);
     expect(r.code).toBe(0);
     await expect(r.stdout).toMatchFileSnapshot(data(`${name}.injected.yaml`));
   });

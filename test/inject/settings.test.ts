@@ -39,7 +39,7 @@ describe('values and mesh', () => {
 
   it('defaults: released images, policy enabled, sidecar template', () => {
     const c = buildConfig({ revision: '', nativeSidecars: true });
-    expect(c.values['global']).toMatchObject({ hub: 'docker.io/istio', tag: '1.28.0' });
+    expect(c.values['global']).toMatchObject({ hub: 'docker.io/istio', tag: '1.31.0' });
     expect(c).toMatchObject({ policy: 'enabled', defaultTemplates: ['sidecar'], rewriteAppHTTPProbe: true });
   });
 });

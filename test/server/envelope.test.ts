@@ -154,7 +154,11 @@ describe('logging', () => {
       namespace: 'shop',
       name: 'cart-1',
       operation: 'CREATE',
-      decision: 'skip:explicitly_disabled',
+      decision: 'skip',
+      reason: 'explicitly_disabled',
+      message: 'test',
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       durationMs: expect.any(Number),
     });
   });

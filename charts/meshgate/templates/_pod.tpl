@@ -58,6 +58,10 @@ topologySpreadConstraints:
 {{- end }}
 - name: MESHGATE_ISTIO_NAMESPACE
   value: {{ .Values.istio.namespace }}
+{{- with .Values.revisionTags }}
+- name: MESHGATE_REVISION_TAGS
+  value: {{ join "," . | quote }}
+{{- end }}
 - name: MESHGATE_INJECTOR_CONFIGMAP
   value: {{ include "meshgate.injectorConfigMap" . }}
 - name: MESHGATE_MESH_CONFIGMAP
@@ -84,6 +88,13 @@ topologySpreadConstraints:
 {{- end }}
 - name: MESHGATE_EVENTS
   value: {{ .Values.events.enabled | quote }}
+- name: MESHGATE_ADMISSION_EVENTS
+  value: {{ .Values.events.admission | quote }}
+{{- if .Values.metrics.port }}
+# GET /metrics in plain HTTP for Prometheus (the HTTPS port serves it too).
+- name: MESHGATE_METRICS_LISTEN
+  value: "0.0.0.0:{{ .Values.metrics.port }}"
+{{- end }}
 - name: MESHGATE_ANALYSIS_WARNINGS
   value: {{ .Values.analysis.warnings | quote }}
 - name: MESHGATE_LOG_LEVEL

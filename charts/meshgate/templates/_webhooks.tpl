@@ -69,7 +69,7 @@ exclusions), obj (objectSelector matchExpressions).
       apiVersions: ["v1"]
       resources: ["pods"]
       scope: Namespaced
-  sideEffects: None
+  sideEffects: NoneOnDryRun
   admissionReviewVersions: ["v1", "v1beta1"]
   failurePolicy: {{ .root.Values.webhooks.injection.failurePolicy }}
   matchPolicy: Equivalent

@@ -4,7 +4,7 @@
 // key out when its value is empty). Parts that depend only on configuration are evaluated
 // here, so a request evaluates only what depends on the Pod. Syntax: docs/templates.md.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar } from 'yaml';
-import { InjectorConfigError } from '../errors.js';
+import { InjectionDenied, InjectorConfigError } from '../errors.js';
 import { isEmptyValue, isObject, sprint } from '../json.js';
 import { compileExpression, freeIdentifiers, toPlain } from './cel.js';
 import { DEFER, specialise } from './specialise.js';
@@ -82,6 +82,9 @@ function compileExpr(source: string, cx: Context): Compiled {
     try {
       return toPlain(evaluate(scope));
     } catch (e) {
+      // Data the template reads may deny the Pod itself (bad JSON in a user-volume annotation).
+      const denied = e instanceof InjectionDenied ? e : (e as { cause?: unknown }).cause;
+      if (denied instanceof InjectionDenied) throw denied;
       throw new TemplateRenderError(`${where}: ${firstLine(e)}`);
     }
   });

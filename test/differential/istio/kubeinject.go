@@ -55,11 +55,11 @@ func opInject(req *Request) *Response {
 }
 
 // withDefaultNamespace drops empty documents and gives objects without metadata.namespace the
-// request's namespace (the namespace `meshgate inject --namespace` assumes); it returns which
-// documents got one, so that the namespace can be taken out of the output again.
-func withDefaultNamespace(input, namespace string) (string, []bool, error) {
+// request's namespace (the namespace `meshgate inject --namespace` assumes), the items of a
+// List too; it returns where it added one, so that the namespace can be taken out again.
+func withDefaultNamespace(input, namespace string) (string, []addedNamespace, error) {
 	var docs []string
-	var added []bool
+	var added []addedNamespace
 	for _, doc := range splitYAMLDocuments(input) {
 		obj := map[string]any{}
 		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
@@ -68,37 +68,76 @@ func withDefaultNamespace(input, namespace string) (string, []bool, error) {
 		if len(obj) == 0 {
 			continue
 		}
-		meta, _ := obj["metadata"].(map[string]any)
-		if ns, _ := meta["namespace"].(string); namespace == "" || ns != "" {
-			docs, added = append(docs, doc), append(added, false)
+		a := addedNamespace{self: setNamespace(obj, namespace)}
+		if items, ok := obj["items"].([]any); ok && obj["kind"] == "List" {
+			for i, item := range items {
+				if m, ok := item.(map[string]any); ok && setNamespace(m, namespace) {
+					a.items = append(a.items, i)
+				}
+			}
+		}
+		if !a.self && len(a.items) == 0 {
+			docs, added = append(docs, doc), append(added, a)
 			continue
 		}
-		if meta == nil {
-			meta = map[string]any{}
-			obj["metadata"] = meta
-		}
-		meta["namespace"] = namespace
 		b, err := yaml.Marshal(obj)
 		if err != nil {
 			return "", nil, err
 		}
-		docs, added = append(docs, string(b)), append(added, true)
+		docs, added = append(docs, string(b)), append(added, a)
 	}
 	return strings.Join(docs, "\n---\n"), added, nil
 }
 
-// withoutNamespace removes metadata.namespace from the documents withDefaultNamespace gave one.
-func withoutNamespace(objs []json.RawMessage, added []bool) {
+// addedNamespace says where withDefaultNamespace set a namespace in one document.
+type addedNamespace struct {
+	self  bool
+	items []int
+}
+
+// setNamespace sets metadata.namespace when it is empty (not on Lists, which have none).
+func setNamespace(obj map[string]any, namespace string) bool {
+	if namespace == "" || obj["kind"] == "List" {
+		return false
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if ns, _ := meta["namespace"].(string); ns != "" {
+		return false
+	}
+	if meta == nil {
+		meta = map[string]any{}
+		obj["metadata"] = meta
+	}
+	meta["namespace"] = namespace
+	return true
+}
+
+func dropNamespace(obj map[string]any) {
+	if meta, ok := obj["metadata"].(map[string]any); ok {
+		delete(meta, "namespace")
+	}
+}
+
+// withoutNamespace removes metadata.namespace where withDefaultNamespace added it.
+func withoutNamespace(objs []json.RawMessage, added []addedNamespace) {
 	for i, obj := range objs {
-		if i >= len(added) || !added[i] {
+		if i >= len(added) || (!added[i].self && len(added[i].items) == 0) {
 			continue
 		}
 		m := map[string]any{}
 		if json.Unmarshal(obj, &m) != nil {
 			continue
 		}
-		if meta, ok := m["metadata"].(map[string]any); ok {
-			delete(meta, "namespace")
+		if added[i].self {
+			dropNamespace(m)
+		}
+		items, _ := m["items"].([]any)
+		for _, j := range added[i].items {
+			if j < len(items) {
+				if item, ok := items[j].(map[string]any); ok {
+					dropNamespace(item)
+				}
+			}
 		}
 		if b, err := json.Marshal(m); err == nil {
 			objs[i] = b

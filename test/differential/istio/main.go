@@ -26,6 +26,8 @@ Commands:
   batch     read requests as JSON lines on stdin, answer one JSON line each on stdout
   serve     Istio's injection and validation webhooks over HTTPS on 127.0.0.1
   version   print the Istio module version and the default proxy image
+  typeinfo  print how kube-inject's Kubernetes Go types encode each JSON field (for meshgate's
+            typed round trip, src/inject/k8s-types.json)
 
 Istio reads some istiod settings from the environment when it starts (for example
 ENABLE_NATIVE_SIDECARS, COMPLIANCE_POLICY, PLATFORM=openshift): give them as environment
@@ -51,6 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"batch":    cmdBatch,
 		"serve":    cmdServe,
 		"version":  cmdVersion,
+		"typeinfo": cmdTypeinfo,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

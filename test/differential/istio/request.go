@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	meshconfig "istio.io/api/mesh/v1alpha1"
 	"istio.io/istio/pkg/config/mesh"
@@ -62,6 +63,8 @@ type Response struct {
 	// AdmissionResponse is the webhook's answer; Pod is request.object with its patch applied.
 	AdmissionResponse json.RawMessage `json:"admissionResponse,omitempty"`
 	Pod               json.RawMessage `json:"pod,omitempty"`
+	// RequestObject is the request.object the webhook was sent (a Pod as Go encodes it).
+	RequestObject json.RawMessage `json:"requestObject,omitempty"`
 	// Results are per-object verdicts (validate).
 	Results []ValidateResult `json:"results,omitempty"`
 	// Data is the default ConfigMap data (config).
@@ -78,8 +81,31 @@ type Settings struct {
 	MeshYAML   string
 }
 
-// buildSettings turns a request's overlays into Istio's parsed configuration.
+var (
+	settingsMu    sync.Mutex
+	settingsCache = map[string]*Settings{}
+)
+
+// buildSettings turns a request's overlays into Istio's parsed configuration, once per distinct
+// configuration (parsing the templates costs far more than an injection).
 func buildSettings(req *Request) (*Settings, error) {
+	key := strings.Join([]string{req.Revision, req.Values, req.Mesh, req.Config}, "\x00")
+	settingsMu.Lock()
+	defer settingsMu.Unlock()
+	if s, ok := settingsCache[key]; ok {
+		return s, nil
+	}
+	if len(settingsCache) > 64 {
+		settingsCache = map[string]*Settings{}
+	}
+	s, err := parseSettings(req)
+	if err == nil {
+		settingsCache[key] = s
+	}
+	return s, err
+}
+
+func parseSettings(req *Request) (*Settings, error) {
 	def, err := chartDefaults(req.Revision)
 	if err != nil {
 		return nil, err

@@ -138,6 +138,7 @@ func opWebhook(req *Request) *Response {
 	if path == "" {
 		path = "/inject"
 	}
+	res.RequestObject, _ = requestObject(review)
 	return injectResponse(res, review, serveReview(wh.mux, path, review))
 }
 
@@ -221,7 +222,22 @@ func admissionReview(req *Request, defaultKind, resource string) ([]byte, error)
 	if len(docs) != 1 {
 		return nil, fmt.Errorf("input: want exactly one object, got %d", len(docs))
 	}
-	return reviewFor(docs[0], req.Namespace, req.DryRun, defaultKind, resource)
+	object := docs[0]
+	if defaultKind == "Pod" {
+		// request.object as the API server sends it: the Pod as Go's types encode it.
+		if object, err = goEncodedPod(object); err != nil {
+			return nil, err
+		}
+	}
+	return reviewFor(object, req.Namespace, req.DryRun, defaultKind, resource)
+}
+
+func goEncodedPod(raw json.RawMessage) (json.RawMessage, error) {
+	pod := &corev1.Pod{}
+	if err := json.Unmarshal(raw, pod); err != nil {
+		return nil, fmt.Errorf("input is not a Pod: %v", err)
+	}
+	return json.Marshal(pod)
 }
 
 func reviewFor(object json.RawMessage, namespace string, dryRun bool, defaultKind, resource string) ([]byte, error) {

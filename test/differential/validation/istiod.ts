@@ -2,12 +2,9 @@
 // ../harness.ts into ~/.cache/meshgate-differential). This file speaks the harness's batch
 // protocol (JSON lines) itself, so it also works with a binary named by MESHGATE_ISTIO_HARNESS.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import type { Progress } from '../../e2e/cluster/progress.js';
+import { ensureHarness } from '../harness.js';
 
 export interface IstiodVerdict {
   readonly allowed: boolean;
@@ -19,29 +16,9 @@ export interface Istiod {
   close(): Promise<void>;
 }
 
-interface HarnessModule {
-  ensureHarness(progress: Progress): Promise<string>;
-}
-
-function cachedBinary(): string | undefined {
-  const root = process.env['MESHGATE_DIFFERENTIAL_CACHE'] ?? join(homedir(), '.cache', 'meshgate-differential');
-  if (!existsSync(root)) return undefined;
-  const found = readdirSync(root).flatMap((v) => readdirSync(join(root, v)).map((d) => join(root, v, d, 'istio-harness'))).filter((f) => existsSync(f));
-  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-}
-
-/** The harness binary: MESHGATE_ISTIO_HARNESS, else ../harness.ts builds (or finds) it, else the newest cached one. */
+/** The harness binary: MESHGATE_ISTIO_HARNESS, else the one ../harness.ts builds (or finds in its cache). */
 export async function harnessBinary(progress: Progress): Promise<string> {
-  const named = process.env['MESHGATE_ISTIO_HARNESS'];
-  if (named) return named;
-  const module = new URL('../harness.ts', import.meta.url);
-  if (existsSync(module)) {
-    const harness = (await import(pathToFileURL(module.pathname).href)) as HarnessModule;
-    return harness.ensureHarness(progress);
-  }
-  const cached = cachedBinary();
-  if (!cached) throw new Error('no Istio harness: build test/differential/istio (see its README) or set MESHGATE_ISTIO_HARNESS');
-  return cached;
+  return process.env['MESHGATE_ISTIO_HARNESS'] ?? ensureHarness(progress);
 }
 
 interface Response {

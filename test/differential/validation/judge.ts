@@ -15,6 +15,8 @@ export interface Verdicts {
   readonly edits: readonly string[];
   readonly kind: string;
   readonly family: 'istio' | 'gateway-api';
+  /** The document as sent to the API server and to meshgate's CLI. */
+  readonly object: Record<string, unknown>;
   readonly api: ApiVerdict;
   readonly istiod?: IstiodVerdict;
   readonly cli: MeshgateVerdict;

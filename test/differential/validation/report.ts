@@ -1,6 +1,8 @@
 // The report: per-kind tables of the verdicts and of agreement, the disagreements grouped by
 // kind, kind of disagreement and field, each with an example, and the closing
-// `N passed, N failed` line (one document passes when every check agrees on it).
+// `validation: N passed, N failed` line that `npm run test:differential` (run.mjs) collects (one
+// document passes when every check agrees on it); and one document in full for `--show N`.
+import { stringify } from 'yaml';
 import type { Failure, Verdicts } from './judge.js';
 
 interface Row {
@@ -60,10 +62,16 @@ function groups(failures: readonly Failure[]): string[] {
   return lines;
 }
 
-export function formatReport(all: readonly Verdicts[], failures: readonly Failure[]): string {
-  const failed = new Set(failures.map((f) => f.v.index));
-  const judged = all.filter((v) => v.api.status !== 'error');
-  const errors = all.length - judged.length;
+/** Documents judged (an API error is no verdict), those on which every check agrees, and those that disagree. */
+export function tally(all: readonly Verdicts[], failures: readonly Failure[]): { judged: number; passed: number; failed: number } {
+  const failed = new Set(failures.map((f) => f.v.index)).size;
+  const judged = all.filter((v) => v.api.status !== 'error').length;
+  return { judged, passed: judged - failed, failed };
+}
+
+export function formatReport(all: readonly Verdicts[], failures: readonly Failure[], suite: string): string {
+  const { judged, passed, failed } = tally(all, failures);
+  const errors = all.length - judged;
   return [
     ...table(all, failures),
     '',
@@ -71,6 +79,17 @@ export function formatReport(all: readonly Verdicts[], failures: readonly Failur
     ...groups(failures),
     '',
     errors > 0 ? `${errors} documents got an API error (not a verdict) and were not judged` : '',
-    `${judged.length - failed.size} passed, ${failed.size} failed`,
+    `${suite}: ${passed} passed, ${failed} failed`,
   ].filter((l, i, a) => l !== '' || a[i - 1] !== '').join('\n');
+}
+
+/** Everything about one document, for `--show N`: where it comes from, the object and every verdict. */
+export function describeVerdicts(v: Verdicts, failures: readonly Failure[]): string {
+  const mine = failures.filter((f) => f.v.index === v.index);
+  return [
+    `# document #${v.index}: ${v.kind} from ${v.source}${v.edits.length > 0 ? ` [${v.edits.join('; ')}]` : ''} — ${mine.length === 0 ? 'every check agrees' : mine.map((f) => f.what).join('; ')}`,
+    stringify(v.object),
+    '# verdicts',
+    stringify({ api: v.api.status === 'error' ? v.api : { status: v.api.status, message: v.api.message }, istiod: v.istiod ?? 'not asked (not an Istio kind)', cli: v.cli, webhook: v.webhook ?? 'not asked (the API server rejected it)' }),
+  ].join('\n');
 }

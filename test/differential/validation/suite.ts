@@ -1,10 +1,10 @@
 // The validation differential: real documents and seeded mutants of them, judged by a real
 // kube-apiserver (dry run, strict field validation, the shipped CRDs), by istiod's webhook
 // (Istio kinds) and by meshgate's CLI and webhook; see judge.ts for what must agree.
-import { existsSync, readFileSync } from 'node:fs';
 import { bundledCrds } from '../../../src/crds.js';
 import { startCluster } from '../../e2e/cluster/index.js';
 import type { Progress } from '../../e2e/cluster/progress.js';
+import { istioPin } from '../harness.js';
 import { dryRunClient, mapLimit, type ApiVerdict, type Resource } from './apiserver.js';
 import { loadCorpus, type Document } from './corpus.js';
 import { harnessBinary, startIstiod, type IstiodVerdict } from './istiod.js';
@@ -28,14 +28,6 @@ interface Case {
 }
 
 const ISTIO_MODULE = 'istio.io/istio';
-
-/** The istio.io/istio version the Istio harness pins (test/differential/istio/go.mod). */
-function istioVersion(): string {
-  const goMod = new URL('../istio/go.mod', import.meta.url);
-  const fallback = 'v0.0.0-20260827124520-eed52ebb66ad';
-  if (!existsSync(goMod)) return fallback;
-  return /istio\.io\/istio (v\S+)/.exec(readFileSync(goMod, 'utf8'))?.[1] ?? fallback;
-}
 
 function resources(): Map<string, Resource> {
   const out = new Map<string, Resource>();
@@ -101,7 +93,7 @@ async function webhookVerdicts(all: readonly Case[], api: readonly ApiVerdict[])
 
 export async function runValidationSuite(opts: SuiteOptions): Promise<{ all: Verdicts[]; failures: Failure[] }> {
   const res = resources();
-  const version = istioVersion();
+  const version = istioPin();
   opts.progress(`reading documents: ${ISTIO_MODULE}@${version} samples, the Gateway API examples, the repository's test data`);
   const corpus = await loadCorpus({ istioModule: { module: ISTIO_MODULE, version }, kinds: new Set(res.keys()) });
   const all = cases(corpus, res, opts);
@@ -122,7 +114,7 @@ export async function runValidationSuite(opts: SuiteOptions): Promise<{ all: Ver
   opts.progress('meshgate /validate (webhook)');
   const webhook = await webhookVerdicts(all, api);
   const verdicts: Verdicts[] = all.map((c, i) => ({
-    index: i, source: c.source, edits: c.edits, kind: c.groupKind,
+    index: i, source: c.source, edits: c.edits, kind: c.groupKind, object: c.object,
     family: c.groupKind.includes('istio.io/') ? 'istio' : 'gateway-api',
     api: api[i] as ApiVerdict, cli: cli[i] as MeshgateVerdict,
     ...(istiod[i] ? { istiod: istiod[i] } : {}), ...(webhook[i] ? { webhook: webhook[i] } : {}),
