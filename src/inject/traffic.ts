@@ -15,28 +15,26 @@ export function excludeInboundPort(statusPort: string, excluded: string): string
 }
 
 /**
- * Adds the istio-cni network to a Multus `k8s.v1.cni.cncf.io/networks` value, in the flat
- * (`a, ns/b`) or JSON list form it already uses; a value that already names it is kept.
+ * Adds the istio-cni network (`ns/name` or `name`) to a Multus `k8s.v1.cni.cncf.io/networks`
+ * value as Istio's appendMultusNetwork does: a value with a `]` is a JSON list of objects (an
+ * entry of the same name and namespace, or anything unparsable, leaves it unchanged; otherwise
+ * the entry is spliced in before the last `]`); else a comma list that gains `, network` unless
+ * an item already equals it. Shared by the built-in templates and the Go template function.
  */
 export function appendMultusNetwork(existing: string, network: string): string {
-  if (existing.trim() === '') return network;
+  if (existing === '') return network;
+  const close = existing.lastIndexOf(']');
+  if (close < 0) return existing.split(',').some((n) => n.trim() === network) ? existing : `${existing}, ${network}`;
+  let list: unknown;
+  try {
+    list = JSON.parse(existing);
+  } catch {
+    return existing;
+  }
+  if (!Array.isArray(list) || list.some((n) => typeof n !== 'object' || n === null || Array.isArray(n))) return existing;
   const slash = network.indexOf('/');
   const [namespace, name] = slash >= 0 ? [network.slice(0, slash), network.slice(slash + 1)] : ['', network];
-  const end = existing.lastIndexOf(']');
-  if (end >= 0) {
-    let list: unknown;
-    try {
-      list = JSON.parse(existing);
-    } catch {
-      return existing;
-    }
-    if (!Array.isArray(list)) return existing;
-    const present = list.some((n: unknown) => typeof n === 'object' && n !== null && (n as { name?: unknown }).name === name);
-    if (present) return existing;
-    const entry = namespace ? `{"name": "${name}", "namespace": "${namespace}"}` : `{"name": "${name}"}`;
-    const sep = list.length > 0 ? ', ' : '';
-    return `${existing.slice(0, end)}${sep}${entry}${existing.slice(end)}`;
-  }
-  if (existing.split(',').some((n) => n.trim() === network || n.trim() === name)) return existing;
-  return `${existing}, ${network}`;
+  if ((list as Record<string, unknown>[]).some((n) => n['name'] === name && (n['namespace'] ?? '') === namespace)) return existing;
+  const entry = namespace === '' ? `, {"name": "${name}"}` : `, {"name": "${name}", "namespace": "${namespace}"}`;
+  return existing.slice(0, close) + entry + existing.slice(close);
 }

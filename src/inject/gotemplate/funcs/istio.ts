@@ -9,6 +9,7 @@ import { toYaml } from '../toyaml.js';
 import { durationParts, elem, isNil, isValid, NIL, rawOf, Val } from '../value.js';
 import { T } from '../types.js';
 import { bool, fromJSONValue, str, stringMapOf, stringMapVal, type Impl } from './util.js';
+import { appendMultusNetwork } from '../../traffic.js';
 
 const arg = (a: Val[], i: number): Val => a[i] ?? NIL;
 const text = (a: Val[], i: number): string => (arg(a, i).v as string | undefined) ?? '';
@@ -37,27 +38,6 @@ function containerPorts(containers: Val, skipProxy: boolean): string {
     for (const p of c.ports ?? []) if (p.protocol !== 'UDP' && p.protocol !== 'SCTP') parts.push(String(p.containerPort ?? 0));
   }
   return parts.join(',');
-}
-
-function appendMultusNetwork(existing: string, net: string): string {
-  if (existing === '') return net;
-  const close = existing.lastIndexOf(']');
-  if (close >= 0) {
-    let networks: unknown;
-    try {
-      networks = JSON.parse(existing);
-    } catch {
-      return existing;
-    }
-    if (!Array.isArray(networks) || networks.some((n) => typeof n !== 'object' || n === null || Array.isArray(n))) return existing;
-    const slash = net.indexOf('/');
-    const [ns, name] = slash >= 0 ? [net.slice(0, slash), net.slice(slash + 1)] : ['', net];
-    if ((networks as Record<string, unknown>[]).some((n) => n['name'] === name && (n['namespace'] ?? '') === ns)) return existing;
-    const entry = ns === '' ? `, {"name": "${name}"}` : `, {"name": "${name}", "namespace": "${ns}"}`;
-    return existing.slice(0, close) + entry + existing.slice(close);
-  }
-  if (existing.split(',').some((n) => n.trim() === net)) return existing;
-  return `${existing}, ${net}`;
 }
 
 /** Istio's omitNil: drops nils from maps and lists; a collection that becomes empty becomes nil. */
