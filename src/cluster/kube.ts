@@ -102,6 +102,16 @@ async function orAbsent<T>(call: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** One kind of named object: read, create (conflict when it exists), replace (conflict when changed). */
+/**
+ * The wait before the next list-and-watch round: after a failed round, or a watch that ended
+ * within a second (refused, or the server going away, so it must not spin), 0.5 s doubling to
+ * 10 s; after a watch that ran longer, none.
+ */
+export function nextBackoff(previousMs: number, failed: boolean, ranMs: number): number {
+  if (failed) return Math.min(previousMs === 0 ? 500 : previousMs * 2, 10_000);
+  return ranMs < 1_000 ? Math.min(Math.max(previousMs * 2, 500), 10_000) : 0;
+}
+
 export interface Store<T> {
   get(name: string): Promise<T | undefined>;
   create(body: T): Promise<WriteResult>;
@@ -280,10 +290,9 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
       try {
         if (rv === '') rv = await listOnce();
         await watchOnce(rv);
-        // A watch that ends at once (refused, or the server going away) must not spin.
-        backoff = Date.now() - started < 1_000 ? Math.min(Math.max(backoff * 2, 500), 10_000) : 0;
+        backoff = nextBackoff(backoff, false, Date.now() - started);
       } catch (e) {
-        backoff = Math.min(backoff === 0 ? 500 : backoff * 2, 10_000);
+        backoff = nextBackoff(backoff, true, 0);
         log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
       }
       rv = '';

@@ -3,7 +3,7 @@
 // hangs. Only a projection of each object is kept (a Node's name and kubelet version, not its
 // image list), so the cache stays small in large clusters.
 import type { Logger } from 'pino';
-import { messageOf, type Kube } from './kube.js';
+import { messageOf, nextBackoff, type Kube } from './kube.js';
 
 interface Meta {
   metadata?: { name?: string; resourceVersion?: string };
@@ -100,9 +100,9 @@ export function createListWatch<T extends Meta, V>(opts: ListWatchOptions<T, V>)
       try {
         if (rv === '') rv = await listAll();
         await watchOnce(rv);
-        backoff = Date.now() - started < 1_000 ? Math.min(Math.max(backoff * 2, 500), 10_000) : 0;
+        backoff = nextBackoff(backoff, false, Date.now() - started);
       } catch (e) {
-        backoff = Math.min(backoff === 0 ? 500 : backoff * 2, 10_000);
+        backoff = nextBackoff(backoff, true, 0);
         log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.what}; retrying`);
       }
       rv = '';
