@@ -2,6 +2,8 @@
 // and workloads that exercise what the templates read (annotations, labels, ports, probes,
 // service accounts), with values and mesh overlays and native sidecars on or off.
 
+import { rng } from './validation/mutate.js';
+
 type Obj = Record<string, unknown>;
 
 export interface ChartCase {
@@ -10,18 +12,6 @@ export interface ChartCase {
   readonly values: Obj;
   readonly mesh: Obj;
   readonly nativeSidecars: boolean;
-}
-
-/** mulberry32: a small seeded PRNG, so a seed always gives the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ANNOTATIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
