@@ -11,6 +11,8 @@ import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { admissionRoute } from './routes/admission.js';
+import { inFlightBudget } from './heap-budget.js';
+import { createLimiter, DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE_TIMEOUT_MS, type Limiter } from './limiter.js';
 import { healthRoutes } from './routes/health.js';
 import { injectRoute, type InjectRouteDeps } from './routes/inject.js';
 import { validateRoute } from './routes/validate.js';
@@ -20,6 +22,10 @@ export interface AppLimits {
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  /** In-flight limits on admission work (limiter.ts); 0 or absent bytes: derived from the heap cap. */
+  readonly maxInFlightBytes?: number;
+  readonly maxInFlight?: number;
+  readonly queueTimeoutMs?: number;
 }
 
 export interface AppDeps {
@@ -72,6 +78,19 @@ function socketTimeouts(limits: AppLimits): Record<string, number> {
   };
 }
 
+/** The in-flight limits on admission work; a shed request is counted and logged like any refused one. */
+function admissionLimiter(deps: AppDeps): Limiter {
+  const l = deps.limits;
+  const budget = inFlightBudget(l.maxInFlightBytes ?? 0);
+  const maxInFlight = l.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const queueTimeoutMs = l.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
+  deps.logger.info({ inFlightBytes: budget.bytes, oldSpaceBytes: budget.oldSpace, derivedFrom: budget.source, maxInFlight, queueTimeoutMs }, 'admission limits');
+  return createLimiter({ budget, maxInFlight, queueTimeoutMs, bodyLimitBytes: l.bodyLimitBytes }, deps.metrics.registry, (shed, request, reply) => {
+    deps.metrics.transportError(shed.route, 429, 'TOO_MANY_REQUESTS', reply.elapsedTime / 1000);
+    request.log.warn({ method: request.method, path: request.url.split('?')[0], client: request.ip, status: 429, code: 'TOO_MANY_REQUESTS', reason: shed.reason, bytes: shed.bytes, detail: shed.message }, 'request shed');
+  });
+}
+
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = fastify({
     loggerInstance: deps.logger,
@@ -92,6 +111,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Admission reviews are JSON only; anything else is answered 415 by fastify.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler(deps));
+  app.addHook('onRequest', admissionLimiter(deps).onRequest);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
   });

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { NoticeSink } from '../../src/admission/notice.js';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type AppLimits } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/logger.js';
 import { engineRef } from '../../src/server/engines.js';
 import { testValidators } from './validators.js';
@@ -39,7 +39,7 @@ export function logSink(): { stream: Writable; lines: () => Record<string, unkno
   return { stream, lines };
 }
 
-export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis; namespaces?: NamespaceLookup } = {}): TestApp {
+export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis; namespaces?: NamespaceLookup; limits?: Partial<AppLimits> } = {}): TestApp {
   const sink = logSink();
   const logger = createLogger('info', sink.stream);
   const metrics = createMetrics(new Registry());
@@ -51,7 +51,7 @@ export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; no
     readiness,
     injector,
     validators: engineRef(testValidators()),
-    limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
+    limits: { bodyLimitBytes: opts.bodyLimitBytes ?? 7 * 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000, ...opts.limits },
     ...(opts.notices ? { notices: opts.notices } : {}),
     ...(opts.analysis ? { analysis: opts.analysis } : {}),
     ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
