@@ -28,7 +28,10 @@ const INJECT_NS = 'bench-inject';
 const VALIDATE_NS = 'bench-validate';
 const progress = stderrProgress(Date.now(), 'bench:apiserver');
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
+interface Named {
+  readonly name?: string;
+}
 
 interface Workload {
   readonly name: string;
@@ -46,14 +49,16 @@ function dataObject(file: string): Obj {
   return { ...object, metadata };
 }
 
-const hasSidecar = (pod: Obj): boolean =>
-  [...((pod['spec']?.containers as Obj[] | undefined) ?? []), ...((pod['spec']?.initContainers as Obj[] | undefined) ?? [])].some((c) => c['name'] === 'istio-proxy');
+function hasSidecar(pod: Obj): boolean {
+  const spec = pod['spec'] as { containers?: Named[]; initContainers?: Named[] } | undefined;
+  return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].some((c) => c.name === 'istio-proxy');
+}
 
 function workloads(): Workload[] {
   const pod = dataObject('inject-5kb.json');
   const vs = dataObject('validate-virtualservice.json');
   const route = dataObject('validate-httproute.json');
-  const named = (o: Obj, name: string): Obj => ({ ...o, metadata: { ...o['metadata'], name } });
+  const named = (o: Obj, name: string): Obj => ({ ...o, metadata: { ...(o['metadata'] as Obj), name } });
   return [
     {
       name: 'pod', path: `/api/v1/namespaces/${INJECT_NS}/pods`, object: (n) => named(pod, n), histogram: 'sidecar_injection_time_seconds',
@@ -118,6 +123,14 @@ function stats(xs: readonly number[]): Stats {
   return { n: s.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), mean: r(s.reduce((a, b) => a + b, 0) / s.length) };
 }
 
+interface Result {
+  readonly with: Stats;
+  readonly without: Stats;
+  readonly added: Omit<Stats, 'n'>;
+  readonly meshgateHandlerMeanMs: number | null;
+  readonly meshgateCalls: number;
+}
+
 /** Sum and count of one of meshgate's histograms, to tell its own time from the API server's. */
 async function handlerTime(mg: Meshgate, histogram: string): Promise<{ sum: number; count: number }> {
   const text = await fetchMetrics(mg);
@@ -126,11 +139,11 @@ async function handlerTime(mg: Meshgate, histogram: string): Promise<{ sum: numb
 
 /** NODE_OPTIONS of the shipped Deployment's meshgate container. */
 function deploymentNodeOptions(): string {
+  type Doc = { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
   for (const doc of parseAllDocuments(readFileSync(join(REPO_ROOT, 'manifests', 'deployment.yaml'), 'utf8'))) {
-    const d = doc.toJS() as Obj | null;
-    if (d?.['kind'] !== 'Deployment') continue;
-    const env = (d['spec']?.template?.spec?.containers?.[0]?.env as { name: string; value?: string }[] | undefined) ?? [];
-    return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+    const d = doc.toJS() as Doc | null;
+    if (d?.kind !== 'Deployment') continue;
+    return d.spec?.template?.spec?.containers?.[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
   }
   return '';
 }
@@ -150,9 +163,9 @@ it('measures the latency meshgate adds to creates through the API server', async
     }
     await cluster.kubectl.ok(['label', 'namespace', INJECT_NS, 'istio-injection=enabled']);
     // The Pod runs as its own ServiceAccount, which Pod admission requires to exist.
-    const account = (workloads()[0]?.object('x')['spec']?.serviceAccountName as string | undefined) ?? 'default';
+    const account = (workloads()[0]?.object('x')['spec'] as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
     if (account !== 'default') await cluster.kubectl.ok(['create', 'serviceaccount', account, '-n', INJECT_NS]);
-    const results: Obj = {};
+    const results: Record<string, Result> = {};
     for (const w of workloads()) {
       const samples: Record<'with' | 'without', number[]> = { with: [], without: [] };
       const handler = { sum: 0, count: 0 };
@@ -199,8 +212,8 @@ it('measures the latency meshgate adds to creates through the API server', async
     mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     console.log('\nkind            | with p50 / p99 ms | without p50 / p99 ms | added p50 / p99 ms | meshgate handler mean ms');
-    for (const [name, x] of Object.entries(results) as [string, Obj][]) {
-      console.log(`${name.padEnd(15)} | ${x['with'].p50} / ${x['with'].p99} | ${x['without'].p50} / ${x['without'].p99} | ${x['added'].p50} / ${x['added'].p99} | ${x['meshgateHandlerMeanMs']}`);
+    for (const [name, x] of Object.entries(results)) {
+      console.log(`${name.padEnd(15)} | ${x.with.p50} / ${x.with.p99} | ${x.without.p50} / ${x.without.p99} | ${x.added.p50} / ${x.added.p99} | ${String(x.meshgateHandlerMeanMs)}`);
     }
     console.log(`wrote ${file}`);
   } finally {

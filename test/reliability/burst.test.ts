@@ -14,23 +14,34 @@ interface Container {
   readonly resources?: { limits?: { memory?: string } };
 }
 
+interface DeploymentDoc {
+  readonly kind?: string;
+  readonly spec?: { template?: { spec?: { containers?: Container[] } } };
+}
+
+interface PodReview {
+  request: { uid: string; object: { spec: { containers: { env?: unknown[] }[] } } };
+}
+
 /** NODE_OPTIONS and the memory limit of the meshgate container in the shipped Deployment. */
 function deploymentRuntime(): { nodeOptions: string; memoryLimitBytes: number } {
-  const docs = parseAllDocuments(readFileSync(join(ROOT, 'manifests', 'deployment.yaml'), 'utf8')).map((d) => d.toJSON() as Record<string, any>);
-  const deployment = docs.find((d) => d?.['kind'] === 'Deployment');
-  const container = (deployment?.['spec']?.template?.spec?.containers as Container[] | undefined)?.[0];
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'manifests', 'deployment.yaml'), 'utf8')).map((d) => d.toJSON() as DeploymentDoc | null);
+  const deployment = docs.find((d) => d?.kind === 'Deployment');
+  const container = deployment?.spec?.template?.spec?.containers?.[0];
   const nodeOptions = container?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
   const memory = /^(\d+)Mi$/.exec(container?.resources?.limits?.memory ?? '');
   if (!nodeOptions || !memory) throw new Error('manifests/deployment.yaml: no NODE_OPTIONS or memory limit in Mi on the meshgate container');
   return { nodeOptions, memoryLimitBytes: Number(memory[1]) * 1024 * 1024 };
 }
 
-const POD_REVIEW = JSON.parse(readFileSync(join(ROOT, 'examples', 'admissionreview-pod.json'), 'utf8')) as Record<string, any>;
+const POD_REVIEW = JSON.parse(readFileSync(join(ROOT, 'examples', 'admissionreview-pod.json'), 'utf8')) as PodReview;
 
 function largePodReview(i: number): string {
   const review = structuredClone(POD_REVIEW);
-  review['request'].uid = `large-${i}`;
-  review['request'].object.spec.containers[0].env = Array.from({ length: 58_000 }, (_, n) => ({ name: `VAR_${n}`, value: 'v'.repeat(80) }));
+  const container = review.request.object.spec.containers[0];
+  if (!container) throw new Error('examples/admissionreview-pod.json has no container');
+  review.request.uid = `large-${i}`;
+  container.env = Array.from({ length: 58_000 }, (_, n) => ({ name: `VAR_${n}`, value: 'v'.repeat(80) }));
   return JSON.stringify(review);
 }
 
@@ -100,7 +111,7 @@ describe('a burst of large Pods', () => {
     const smallStream = async (): Promise<void> => {
       while (!burstDone) {
         try {
-          const problem = injectionProblem(await postJSON(s.port, '/inject', POD_REVIEW), POD_REVIEW['request'].uid);
+          const problem = injectionProblem(await postJSON(s.port, '/inject', POD_REVIEW), POD_REVIEW.request.uid);
           if (problem) small.failed.push(problem);
           else small.ok++;
         } catch (e) {
