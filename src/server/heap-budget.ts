@@ -32,7 +32,7 @@ export interface Budget {
   /** The old-generation cap the budget was derived from, in bytes. */
   readonly oldSpace: number;
   /** Where the figure came from, for the start-up log line and the docs. */
-  readonly source: 'configured' | 'max-old-space-size' | 'heap-size-limit';
+  readonly source: 'configured' | 'max-old-space-size' | 'heap-size-limit' | 'memory-limit';
 }
 
 /** The value of a V8 size flag (MiB) among Node's arguments; the last one wins, as in V8. */
@@ -80,7 +80,7 @@ export function heapFacts(): HeapFacts {
  * The old generation's cap: --max-old-space-size when given; else heap_size_limit less the
  * young generation when --max-semi-space-size says how large that is; else heap_size_limit.
  */
-export function oldSpaceOf(facts: HeapFacts): { bytes: number; source: Budget['source'] } {
+export function oldSpaceOf(facts: HeapFacts): { bytes: number; source: 'max-old-space-size' | 'heap-size-limit' } {
   if (facts.maxOldSpace !== undefined) return { bytes: Math.min(facts.maxOldSpace, facts.heapSizeLimit), source: 'max-old-space-size' };
   const young = facts.maxSemiSpace !== undefined ? 3 * facts.maxSemiSpace : 0;
   return { bytes: Math.max(facts.heapSizeLimit - young, facts.heapSizeLimit / 2), source: 'heap-size-limit' };
@@ -94,7 +94,8 @@ export function oldSpaceOf(facts: HeapFacts): { bytes: number; source: Budget['s
 export function inFlightBudget(configured: number, facts: HeapFacts = heapFacts()): Budget {
   const old = oldSpaceOf(facts);
   if (configured > 0) return { bytes: configured, oldSpace: old.bytes, source: 'configured' };
-  let bytes = old.bytes / OLD_SPACE_DIVISOR;
-  if (facts.cgroupLimit !== undefined) bytes = Math.min(bytes, facts.cgroupLimit / 16);
-  return { bytes: Math.max(MIN_BUDGET_BYTES, Math.floor(bytes)), oldSpace: old.bytes, source: old.source };
+  const fromHeap = old.bytes / OLD_SPACE_DIVISOR;
+  const fromContainer = facts.cgroupLimit !== undefined ? facts.cgroupLimit / 16 : Infinity;
+  const source = fromContainer < fromHeap ? 'memory-limit' : old.source;
+  return { bytes: Math.max(MIN_BUDGET_BYTES, Math.floor(Math.min(fromHeap, fromContainer))), oldSpace: old.bytes, source };
 }

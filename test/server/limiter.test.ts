@@ -34,7 +34,8 @@ describe('the in-flight budget', () => {
   });
 
   it('stays under a sixteenth of a container limit and above the floor; a configured figure wins', () => {
-    expect(inFlightBudget(0, { heapSizeLimit: 4288 * MiB, cgroupLimit: 256 * MiB }).bytes).toBe(16 * MiB);
+    expect(inFlightBudget(0, { heapSizeLimit: 4288 * MiB, cgroupLimit: 256 * MiB })).toMatchObject({ bytes: 16 * MiB, source: 'memory-limit' });
+    expect(inFlightBudget(0, { heapSizeLimit: 320 * MiB, maxOldSpace: 128 * MiB, cgroupLimit: 512 * MiB })).toMatchObject({ bytes: 16 * MiB, source: 'max-old-space-size' });
     expect(inFlightBudget(0, { heapSizeLimit: 64 * MiB, maxOldSpace: 32 * MiB }).bytes).toBe(MIN_BUDGET_BYTES);
     expect(inFlightBudget(3 * MiB, { heapSizeLimit: 320 * MiB, maxOldSpace: 128 * MiB })).toMatchObject({ bytes: 3 * MiB, source: 'configured' });
   });
