@@ -7,7 +7,7 @@
 // over one keep-alive connection, half of each with the webhooks installed and half with them
 // removed, alternating in blocks so that the machine's noise falls on both alike. Reports each
 // create's latency p50/p90/p99 with and without, the difference (the added latency per create),
-// and meshgate's own handler time; writes bench/results/<date>-apiserver.json. Nothing is
+// the API server's own time per webhook call and meshgate's handler time; writes bench/results/<date>-apiserver.json. Nothing is
 // asserted: machines are noisy (the goals are in bench/README.md).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -74,10 +74,10 @@ function apiClient(cluster: Cluster) {
   const agent = new Agent({
     keepAlive: true, maxSockets: 1, ca: readFileSync(cluster.caFile), cert: readFileSync(cluster.pki.admin.cert), key: readFileSync(cluster.pki.admin.key),
   });
-  const post = (path: string, body: string): Promise<{ status: number; body: string; ms: number }> =>
+  const call = (method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; body: string; ms: number }> =>
     new Promise((resolve, reject) => {
       const t0 = process.hrtime.bigint();
-      const req = request(`${cluster.server}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
+      const req = request(`${cluster.server}${path}`, { method, agent, headers: { 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
@@ -85,7 +85,7 @@ function apiClient(cluster: Cluster) {
       req.on('error', reject);
       req.end(body);
     });
-  return { post, close: () => agent.destroy() };
+  return { post: (path: string, body: string) => call('POST', path, body), get: (path: string) => call('GET', path), close: () => agent.destroy() };
 }
 
 /**
@@ -129,12 +129,21 @@ interface Result {
   readonly added: Omit<Stats, 'n'>;
   readonly meshgateHandlerMeanMs: number | null;
   readonly meshgateCalls: number;
+  /** The API server's time per webhook call (apiserver_admission_webhook_admission_duration_seconds): meshgate, the round trip, encoding and decoding. */
+  readonly apiServerWebhookCallMeanMs: number | null;
 }
 
 /** Sum and count of one of meshgate's histograms, to tell its own time from the API server's. */
 async function handlerTime(mg: Meshgate, histogram: string): Promise<{ sum: number; count: number }> {
   const text = await fetchMetrics(mg);
   return { sum: metricValue(text, `${histogram}_sum`), count: metricValue(text, `${histogram}_count`) };
+}
+
+/** The API server's own time for its webhook calls (all webhooks), from its /metrics. */
+async function apiServerWebhookTime(api: ReturnType<typeof apiClient>): Promise<{ sum: number; count: number }> {
+  const text = (await api.get('/metrics')).body;
+  const name = 'apiserver_admission_webhook_admission_duration_seconds';
+  return { sum: metricValue(text, `${name}_sum`), count: metricValue(text, `${name}_count`) };
 }
 
 /** NODE_OPTIONS of the shipped Deployment's meshgate container. */
@@ -169,6 +178,7 @@ it('measures the latency meshgate adds to creates through the API server', async
     for (const w of workloads()) {
       const samples: Record<'with' | 'without', number[]> = { with: [], without: [] };
       const handler = { sum: 0, count: 0 };
+      const webhookCall = { sum: 0, count: 0 };
       const problems: string[] = [];
       await setWebhooks(cluster, api, yamlText, true);
       for (let i = 0; i < WARMUP; i++) await api.post(w.path, JSON.stringify(w.object(`${w.name}-warm-${i}`)));
@@ -177,6 +187,7 @@ it('measures the latency meshgate adds to creates through the API server', async
         const on = block % 4 === 0 || block % 4 === 3;
         await setWebhooks(cluster, api, yamlText, on);
         const before = on ? await handlerTime(mg, w.histogram) : undefined;
+        const callsBefore = on ? await apiServerWebhookTime(api) : undefined;
         for (let i = 0; i < BLOCK; i++) {
           const res = await api.post(w.path, JSON.stringify(w.object(`${w.name}-${block}-${i}`)));
           if (res.status !== 201) problems.push(`HTTP ${res.status}: ${res.body.slice(0, 300)}`);
@@ -186,7 +197,10 @@ it('measures the latency meshgate adds to creates through the API server', async
           }
           samples[on ? 'with' : 'without'].push(res.ms);
         }
-        if (before) {
+        if (before && callsBefore) {
+          const callsAfter = await apiServerWebhookTime(api);
+          webhookCall.sum += callsAfter.sum - callsBefore.sum;
+          webhookCall.count += callsAfter.count - callsBefore.count;
           const after = await handlerTime(mg, w.histogram);
           handler.sum += after.sum - before.sum;
           handler.count += after.count - before.count;
@@ -201,6 +215,7 @@ it('measures the latency meshgate adds to creates through the API server', async
       results[w.name] = {
         with: withW, without, added: { p50: r(withW.p50 - without.p50), p90: r(withW.p90 - without.p90), p99: r(withW.p99 - without.p99), mean: r(withW.mean - without.mean) },
         meshgateHandlerMeanMs: handler.count > 0 ? r((handler.sum / handler.count) * 1000) : null, meshgateCalls: handler.count,
+        apiServerWebhookCallMeanMs: webhookCall.count > 0 ? r((webhookCall.sum / webhookCall.count) * 1000) : null,
       };
     }
     const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${mg.daemon.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
@@ -211,9 +226,9 @@ it('measures the latency meshgate adds to creates through the API server', async
     const file = join(REPO_ROOT, 'bench', 'results', `${out.date.slice(0, 19).replace(/:/g, '-')}-apiserver.json`);
     mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-    console.log('\nkind            | with p50 / p99 ms | without p50 / p99 ms | added p50 / p99 ms | meshgate handler mean ms');
+    console.log('\nkind            | with p50 / p99 ms | without p50 / p99 ms | added p50 / p99 ms | webhook call mean ms (API server) | meshgate handler mean ms');
     for (const [name, x] of Object.entries(results)) {
-      console.log(`${name.padEnd(15)} | ${x.with.p50} / ${x.with.p99} | ${x.without.p50} / ${x.without.p99} | ${x.added.p50} / ${x.added.p99} | ${String(x.meshgateHandlerMeanMs)}`);
+      console.log(`${name.padEnd(15)} | ${x.with.p50} / ${x.with.p99} | ${x.without.p50} / ${x.without.p99} | ${x.added.p50} / ${x.added.p99} | ${String(x.apiServerWebhookCallMeanMs)} | ${String(x.meshgateHandlerMeanMs)}`);
     }
     console.log(`wrote ${file}`);
   } finally {
