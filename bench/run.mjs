@@ -175,20 +175,14 @@ async function checkPeer(peer, names, bodies) {
   }
 }
 
-/** The server process's CPU seconds (user + system), from /metrics. */
-function cpuSeconds(text) {
-  return Number(text.match(/^process_cpu_seconds_total (\S+)$/m)?.[1] ?? NaN);
-}
-
-/** Mean handler seconds per request over `fn`; also sets `cost.cpuMs`: process CPU per request, all of it (TLS, HTTP, JSON, GC). */
-async function serverSeconds(port, metric, fn, cost = {}) {
+/** Mean handler seconds per request over `fn`, from the route's histogram in /metrics. */
+async function serverSeconds(port, metric, fn) {
   const t0 = (await httpsGet(port, '/metrics')).text;
   await fn();
   const t1 = (await httpsGet(port, '/metrics')).text;
   const before = histogram(t0, metric);
   const after = histogram(t1, metric);
   const n = after.count - before.count;
-  cost.cpuMs = n > 0 ? +((1000 * (cpuSeconds(t1) - cpuSeconds(t0))) / n).toFixed(3) : null;
   return n > 0 ? (after.sum - before.sum) / n : NaN;
 }
 
@@ -227,14 +221,13 @@ async function main() {
       await cannon(meshPort, path, bodies[n], n, CONNECTIONS, 2);
       await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, 2);
       log(`${n}: ceiling ${DURATION}s × ${CONNECTIONS} connections`);
-      const ceil = summarize(await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, DURATION));
+      const ceil = await withCpu(ceiling.pid, async () => summarize(await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, DURATION)));
       log(`${n}: meshgate ${DURATION}s × ${CONNECTIONS} connections`);
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
-      const cost = {};
-      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))), cost);
+      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))));
       const istio = peer ? await peerRun(peer, n, path, bodies[n]) : undefined;
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs, ...(istio ? { istio } : {}) });
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), ...(istio ? { istio } : {}) });
     }
 
     const sweep = [];
@@ -265,9 +258,9 @@ function pad(s, n) {
 
 function report({ rows, sweep, istioTemplates, rssMB, outDir }) {
   const lines = [];
-  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('cpu ms/req', 12)}${pad('errors', 8)}`);
+  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('CPU µs/req', 12)}${pad('ceiling µs', 12)}${pad('errors', 8)}`);
   for (const r of rows) {
-    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.cpuMs ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
+    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.meshgate.cpuUsPerReq ?? '-', 12)}${pad(r.ceiling.cpuUsPerReq ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
   }
   if (sweep.length > 0) {
     const base = sweep[0].handlerMs;
