@@ -51,9 +51,9 @@ async function underCallgrind(name, args, port, readyPath, outDir, anyStatus = f
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${name} under callgrind exited ${child.exitCode}: ${err}`);
     if (await httpsGet(port, readyPath).then((r) => anyStatus || r.status === 200, () => false)) break;
-    if (i > 1200) {
+    if (i > 3000) {
       child.kill('SIGKILL');
-      throw new Error(`${name} under callgrind did not come up in 4 minutes`);
+      throw new Error(`${name} under callgrind did not come up in 10 minutes`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
