@@ -3,11 +3,12 @@
 // injection, validation, the answer, logging, metrics, GC), the heaviest first. Shares are of
 // the busy time (idle excluded); `--skip S` leaves out the first S seconds (start-up, module
 // loading, compiling the CRDs), `--us N` turns shares into microseconds of a request costing N.
-//   node bench/profile-summary.mjs bench/results/CPU.*.cpuprofile [--top N] [--skip S] [--us N]
+// `--busiest S` keeps only the S-second window with the most request work (the load run) instead.
+//   node bench/profile-summary.mjs bench/results/CPU.*.cpuprofile [--top N] [--skip S | --busiest S] [--us N]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' }, skip: { type: 'string', default: '0' }, us: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' }, skip: { type: 'string', default: '0' }, busiest: { type: 'string' }, us: { type: 'string' } } });
 const top = Number(opts.top);
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -42,10 +43,40 @@ function fileOf(id) {
 const self = new Map();
 const dt = profile.timeDeltas;
 let t = 0;
-const skipUs = Number(opts.skip) * 1e6;
+/** Request work only: body parsing, the admission routes, the answer (not start-up compiling). */
+const REQUEST_FILES = /^(nm:secure-json-parse|nm:fastify|nm:find-my-way|dist\/admission|dist\/server\/routes)/;
+
+/** The start (µs) of the S-second window with the most request work in it: the load run itself. */
+function busiestStart(seconds) {
+  const marks = new Map();
+  const isRequest = (id) => {
+    let v = marks.get(id);
+    if (v === undefined) marks.set(id, (v = REQUEST_FILES.test(fileOf(id))));
+    return v;
+  };
+  const times = [];
+  let at = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += dt[i] ?? 0;
+    times.push([at, isRequest(profile.samples[i]) ? (dt[i] ?? 0) : 0]);
+  }
+  let best = 0;
+  let bestStart = 0;
+  let sum = 0;
+  let j = 0;
+  for (let i = 0; i < times.length; i++) {
+    sum += times[i][1];
+    while (times[i][0] - times[j][0] > seconds * 1e6) sum -= times[j++][1];
+    if (sum > best) [best, bestStart] = [sum, times[j][0]];
+  }
+  return bestStart;
+}
+// --busiest S: only the S seconds with the most request work (the measured load run, not start-up or idle waits).
+const skipUs = opts.busiest === undefined ? Number(opts.skip) * 1e6 : busiestStart(Number(opts.busiest));
+const endUs = opts.busiest === undefined ? Infinity : skipUs + Number(opts.busiest) * 1e6;
 for (let i = 0; i < profile.samples.length; i++) {
   t += dt[i] ?? 0;
-  if (t < skipUs) continue;
+  if (t < skipUs || t > endUs) continue;
   const id = profile.samples[i];
   self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
 }
@@ -68,7 +99,7 @@ for (const [id, us] of self) {
 const reqUs = opts.us === undefined ? undefined : Number(opts.us);
 const pct = (us) => `${((us / busy) * 100).toFixed(1).padStart(5)} %${reqUs === undefined ? '' : `${Math.round((us / busy) * reqUs).toString().padStart(6)} µs`}`;
 const list = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${pct(us)}  ${k}`).join('\n');
-console.log(`busy (idle excluded${skipUs > 0 ? `, first ${opts.skip} s skipped` : ''}): ${(busy / 1e6).toFixed(2)} s`);
+console.log(`busy (idle excluded${skipUs > 0 ? `, first ${(skipUs / 1e6).toFixed(1)} s skipped` : ''}): ${(busy / 1e6).toFixed(2)} s`);
 console.log(`\nby part of the request's path (natives charged to their caller):\n${list(partSelf, 20)}`);
 console.log(`\nself time by function:\n${list(fnSelf, top)}`);
 console.log(`\nself time by package / file:\n${list(fileSelf, top)}`);
