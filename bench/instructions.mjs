@@ -5,9 +5,9 @@
 // threads: JIT compilers and GC helpers included); after a warm-up the counters are zeroed
 // (`callgrind_control -z`), N requests are sent one after another over one keep-alive HTTPS
 // connection, and the counters are dumped (`callgrind_control -d`): the total over N.
-// `--annotate` also splits each measured window by what ran (callgrind_annotate's functions,
-// grouped: JavaScript compiled by V8, JSON, garbage collection, TLS and crypto, ...).
-//   node bench/instructions.mjs [--only NAME[,NAME]] [--requests N] [--warmup N] [--annotate]
+// (A split by function is not offered: after `callgrind_control -z` callgrind charges the
+// window's cost to the frames on the stack, __libc_start_main first, not to what ran.)
+//   node bench/instructions.mjs [--only NAME[,NAME]] [--requests N] [--warmup N]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -22,7 +22,6 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     requests: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '400' },
-    annotate: { type: 'boolean', default: false },
   },
 });
 const N = Number(opts.requests);
@@ -60,38 +59,8 @@ async function underCallgrind(name, args, port, readyPath, outDir, anyStatus = f
   return child;
 }
 
-/** What a function found by callgrind belongs to, by its symbol and object file. */
-function groupOf(fn, obj) {
-  if (obj === '???' || /^0x[0-9a-f]+$/.test(fn)) return 'JavaScript compiled by V8 (meshgate, fastify, pino, ...)';
-  if (/Json|JSON/.test(fn)) return 'JSON parse and stringify (V8)';
-  if (/Deserializer|Snapshot/.test(fn)) return 'other native (V8 runtime, ...)';
-  if (/Scaveng|MarkCompact|Marking|Sweep|Evacuat|Heap::|GCTracer|heap::base|cppgc|Worklist|RememberedSet|SlotSet|MemoryChunk|PageMetadata|MinorMS|Marker|Collector/.test(fn)) return 'garbage collection';
-  if (/ssl|SSL|aes|AES|gcm|GCM|ghash|gcm_|sha|SHA|EVP|ossl|OSSL|crypto|CRYPTO|BIO|bn_|BN_|tls|TLS|Tls/.test(fn)) return 'TLS and crypto (OpenSSL)';
-  if (/Builtins_(String|Utf8|Utf16)|Utf8|simdutf|String::|StringTable|base64|Base64/.test(fn)) return 'strings, UTF-8 and base64';
-  if (/Builtins_/.test(fn)) return 'V8 builtins (objects, arrays, regexps, calls)';
-  if (/Compiler|compiler|Maglev|maglev|Turbofan|Sparkplug|baseline|Parser|Parse|Scanner|Bytecode|Interpreter|Deoptimizer/.test(fn)) return 'V8 compilers and interpreter';
-  if (/uv_|libuv|epoll|node::|Stream|stream/.test(fn)) return 'Node and libuv (HTTP parser, streams, sockets)';
-  if (/mem(cpy|move|set|cmp)|malloc|free|calloc|realloc|_int_|libc/.test(fn)) return 'libc (memory)';
-  return 'other native (V8 runtime, ...)';
-}
-
-/** Instructions per function group in a dump, from callgrind_annotate. */
-function annotate(file) {
-  const text = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=99.9', file], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-  const groups = {};
-  for (const line of text.split('\n')) {
-    const m = line.match(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.+)$/);
-    if (!m || /PROGRAM TOTALS/.test(m[2])) continue;
-    // `file:function [object]`; the file is ??? without debug information.
-    const parts = m[2].match(/^([^:]*):(.*?)(?: \[(.*)\])?$/);
-    const g = groupOf(parts?.[2] ?? m[2], parts?.[3] ?? '');
-    groups[g] = (groups[g] ?? 0) + Number(m[1].replaceAll(',', ''));
-  }
-  return groups;
-}
-
-/** Instructions counted since the last zeroing: dumps and reads the newest dump's totals (and, with --annotate, its split). */
-function dumpTotal(pid, outDir, split) {
+/** Instructions counted since the last zeroing: dumps and reads the newest dump's totals. */
+function dumpTotal(pid, outDir) {
   const before = new Set(readdirSync(outDir));
   execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
   const dump = readdirSync(outDir).find((f) => !before.has(f) && f.includes(String(pid)));
@@ -99,24 +68,18 @@ function dumpTotal(pid, outDir, split) {
   const text = readFileSync(join(outDir, dump), 'utf8');
   const m = text.match(/^(?:summary|totals): (\d+)/m);
   if (!m) throw new Error(`no totals in ${dump}`);
-  if (split) Object.assign(split, annotate(join(outDir, dump)));
   rmSync(join(outDir, dump));
   return Number(m[1]);
 }
 
-async function measure(child, port, workloads, bodies, outDir, splits) {
+async function measure(child, port, workloads, bodies, outDir) {
   const out = {};
   for (const n of workloads) {
     for (let i = 0; i < WARMUP; i++) await post(port, routeOf(n), bodies[n], n);
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
     for (let i = 0; i < N; i++) await post(port, routeOf(n), bodies[n], n);
-    const split = opts.annotate ? {} : undefined;
-    out[n] = Math.round(dumpTotal(child.pid, outDir, split) / N);
+    out[n] = Math.round(dumpTotal(child.pid, outDir) / N);
     log(`${n}: ${(out[n] / 1e6).toFixed(2)} M instructions per request`);
-    if (split) {
-      splits[n] = Object.fromEntries(Object.entries(split).sort((a, b) => b[1] - a[1]).map(([g, v]) => [g, Math.round(v / N)]));
-      for (const [g, v] of Object.entries(splits[n])) log(`  ${(v / 1e6).toFixed(3).padStart(7)} M  ${g}`);
-    }
   }
   return out;
 }
@@ -136,7 +99,6 @@ async function main() {
   const outDir = mkdtempSync(join(tmpdir(), 'meshgate-callgrind-'));
   const certs = certDir();
   const results = { meshgate: {}, ceiling: {} };
-  const splits = { meshgate: {}, ceiling: {} };
   try {
     const port = await freePort();
     log(`meshgate under callgrind (${deploymentNodeOptions().join(' ')}); ${WARMUP} warm-up and ${N} measured requests per workload`);
@@ -144,7 +106,7 @@ async function main() {
     const canned = {};
     try {
       for (const n of names) canned[n] = await post(port, routeOf(n), bodies[n], n);
-      results.meshgate = await measure(mg, port, names, bodies, outDir, splits.meshgate);
+      results.meshgate = await measure(mg, port, names, bodies, outDir);
     } finally {
       await stop(mg);
     }
@@ -154,7 +116,7 @@ async function main() {
     log('ceiling under callgrind');
     const ceil = await underCallgrind('ceiling', [join(ROOT, 'bench', 'ceiling.mjs'), '--port', String(cport), '--cert', join(certs.dir, 'tls.crt'), '--key', join(certs.dir, 'tls.key'), '--canned', cannedFile], cport, '/', outDir, true);
     try {
-      results.ceiling = await measure(ceil, cport, names, bodies, outDir, splits.ceiling);
+      results.ceiling = await measure(ceil, cport, names, bodies, outDir);
     } finally {
       await stop(ceil);
     }
@@ -173,7 +135,7 @@ async function main() {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `instructions-${new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, requests: N, warmup: WARMUP, nodeOptions: deploymentNodeOptions(), instructionsPerRequest: results, ...(opts.annotate ? { byGroup: splits } : {}) }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, requests: N, warmup: WARMUP, nodeOptions: deploymentNodeOptions(), instructionsPerRequest: results }, null, 2));
   console.log(`results written to ${file}`);
 }
 
