@@ -23,11 +23,16 @@ interface Replica {
 }
 
 /** `meshgate serve --cluster` as the Deployment runs it (heap limit included), on 127.0.0.1. */
+/** The Deployment's Node options (heap cap and semi-space), as manifests/deployment.yaml sets them. */
+function deploymentNodeOptions(): string {
+  return (readFileSync(join(REPO_ROOT, 'manifests', 'deployment.yaml'), 'utf8').match(/--max-(?:old|semi)-space-size=\d+/g) ?? []).join(' ');
+}
+
 async function startReplica(dir: string, name: string, kubeconfig: string): Promise<Replica> {
   const port = await freePort();
   const args = [join(REPO_ROOT, 'bin', 'meshgate.js'), 'serve', '--cluster', '--kubeconfig', kubeconfig, '--namespace', 'meshgate-system',
     '--listen', `127.0.0.1:${port}`, '--cert-dir', join(dir, name, 'certs'), '--cert-extra-sans', '127.0.0.1', '--log-level', 'warn'];
-  const env = { ...process.env, NODE_OPTIONS: '--max-old-space-size=128' };
+  const env = { ...process.env, NODE_OPTIONS: deploymentNodeOptions() };
   const daemon = startDaemon({ name, cmd: process.execPath, args, logFile: join(dir, `${name}.log`), cwd: REPO_ROOT, env });
   return { name, url: `https://127.0.0.1:${port}`, daemon };
 }

@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:https';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { WORKLOADS, podOfSize } from './data/make.mjs';
-import { cpuMicros, deploymentNodeOptions, freePort, httpsGet, rssMB, startMeshgate } from '../scripts/lib.mjs';
+import { cpuMicros, deploymentNodeOptions, freePort, httpsGet, metric, startMeshgate } from '../scripts/lib.mjs';
 import { ISTIO_WEBHOOK_CPU_US, istioTemplateFlags } from './istio-templates.mjs';
 import { startIstioPeer } from './istio-peer.mjs';
 
@@ -175,26 +175,21 @@ async function checkPeer(peer, names, bodies) {
   }
 }
 
-/** The server process's CPU seconds (user + system), from /metrics. */
-function cpuSeconds(text) {
-  return Number(text.match(/^process_cpu_seconds_total (\S+)$/m)?.[1] ?? NaN);
-}
-
-/** Mean handler seconds per request over `fn`; also sets `cost.cpuMs`: process CPU per request, all of it (TLS, HTTP, JSON, GC). */
-async function serverSeconds(port, metric, fn, cost = {}) {
+/** Mean handler seconds per request over `fn`, from the route's histogram in /metrics. */
+async function serverSeconds(port, metric, fn) {
   const t0 = (await httpsGet(port, '/metrics')).text;
   await fn();
   const t1 = (await httpsGet(port, '/metrics')).text;
   const before = histogram(t0, metric);
   const after = histogram(t1, metric);
   const n = after.count - before.count;
-  cost.cpuMs = n > 0 ? +((1000 * (cpuSeconds(t1) - cpuSeconds(t0))) / n).toFixed(3) : null;
   return n > 0 ? (after.sum - before.sum) / n : NaN;
 }
 
 async function main() {
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
+  log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`);
   log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   const names = Object.keys(WORKLOADS).filter((n) => !opts.only || opts.only.split(',').includes(n));
   const bodies = Object.fromEntries(names.map((n) => [n, readFileSync(join(root, 'bench', 'data', `${n}.json`))]));
@@ -227,14 +222,13 @@ async function main() {
       await cannon(meshPort, path, bodies[n], n, CONNECTIONS, 2);
       await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, 2);
       log(`${n}: ceiling ${DURATION}s × ${CONNECTIONS} connections`);
-      const ceil = summarize(await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, DURATION));
+      const ceil = await withCpu(ceiling.pid, async () => summarize(await cannon(ceilPort, path, bodies[n], n, CONNECTIONS, DURATION)));
       log(`${n}: meshgate ${DURATION}s × ${CONNECTIONS} connections`);
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
-      const cost = {};
-      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))), cost);
+      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))));
       const istio = peer ? await peerRun(peer, n, path, bodies[n]) : undefined;
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), cpuMs: cost.cpuMs, ...(istio ? { istio } : {}) });
+      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), ...(istio ? { istio } : {}) });
     }
 
     const sweep = [];
@@ -248,9 +242,9 @@ async function main() {
         sweep.push({ sizeKB: +(body.length / 1024).toFixed(1), handlerMs: +(s * 1000).toFixed(3), p50Ms: r.p50Ms, p99Ms: r.p99Ms, reqPerSec: r.reqPerSec, errors: r.errors });
       }
     }
-    const rss = +(await rssMB(meshPort)).toFixed(1);
+    const memory = memoryOf((await httpsGet(meshPort, '/metrics')).text);
     const istioTemplates = await istioTemplateRows(names, bodies, rows, peer?.binary);
-    report({ rows, sweep, istioTemplates, rssMB: rss, outDir });
+    report({ rows, sweep, istioTemplates, memory, outDir });
   } finally {
     await peer?.stop();
     await stop(ceiling);
@@ -263,11 +257,17 @@ function pad(s, n) {
   return String(s).padStart(n);
 }
 
-function report({ rows, sweep, istioTemplates, rssMB, outDir }) {
+/** meshgate's memory at the end (MB): resident, and how much of it is V8's heap and external buffers. */
+function memoryOf(text) {
+  const mb = (name) => +(metric(text, name) / 2 ** 20).toFixed(1);
+  return { rssMB: mb('process_resident_memory_bytes'), heapTotalMB: mb('nodejs_heap_size_total_bytes'), heapUsedMB: mb('nodejs_heap_size_used_bytes'), externalMB: mb('nodejs_external_memory_bytes') };
+}
+
+function report({ rows, sweep, istioTemplates, memory, outDir }) {
   const lines = [];
-  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('cpu ms/req', 12)}${pad('errors', 8)}`);
+  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('CPU µs/req', 12)}${pad('ceiling µs', 12)}${pad('errors', 8)}`);
   for (const r of rows) {
-    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.cpuMs ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
+    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.meshgate.cpuUsPerReq ?? '-', 12)}${pad(r.ceiling.cpuUsPerReq ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
   }
   if (sweep.length > 0) {
     const base = sweep[0].handlerMs;
@@ -293,11 +293,12 @@ function report({ rows, sweep, istioTemplates, rssMB, outDir }) {
       lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs ?? '-', 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad(istioCpu, 8)}${pad(r.cpuUs === null ? '-' : (r.cpuUs / istioCpu).toFixed(2), 9)}`);
     }
   }
-  lines.push('', `meshgate RSS after the run: ${rssMB} MB`);
+  lines.push('', `load average (1, 5, 15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`);
+  lines.push(`meshgate RSS after the run: ${memory.rssMB} MB (V8 heap ${memory.heapTotalMB} MB, ${memory.heapUsedMB} MB used; external ${memory.externalMB} MB)`);
   console.log(lines.join('\n'));
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
   const file = join(outDir, `${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates, rssMB }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates, rssMB: memory.rssMB, memory, nodeOptions: deploymentNodeOptions(), loadAverage: loadavg() }, null, 2));
   console.log(`results written to ${file}`);
 }
 

@@ -22,9 +22,9 @@ export function freePort() {
   });
 }
 
-/** The Node options manifests/deployment.yaml gives meshgate (the heap cap shapes RSS). */
+/** The Node options manifests/deployment.yaml gives meshgate (the heap cap shapes RSS, the semi-space the GC cost). */
 export function deploymentNodeOptions() {
-  return readFileSync(join(ROOT, 'manifests', 'deployment.yaml'), 'utf8').match(/--max-old-space-size=\d+/g) ?? [];
+  return readFileSync(join(ROOT, 'manifests', 'deployment.yaml'), 'utf8').match(/--max-(?:old|semi)-space-size=\d+/g) ?? [];
 }
 
 /** A temporary directory with ca.crt, tls.crt and tls.key for 127.0.0.1 and localhost. */

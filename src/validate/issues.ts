@@ -29,10 +29,21 @@ export interface KubeObject {
 
 export type Validator = (obj: KubeObject) => Report;
 
+/** `[A-Za-z_$][A-Za-z0-9_$-]*`, by character codes: field paths are built for every field checked, and a regular expression per key showed in the profile. */
+function isIdentifier(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45))) return false;
+  }
+  return true;
+}
+
 /** Appends a key or an index to a field path: at('spec.http', 0) → 'spec.http[0]'. */
 export function at(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  if (isIdentifier(key)) return path ? `${path}.${key}` : key;
   return `${path}[${JSON.stringify(key)}]`;
 }
 

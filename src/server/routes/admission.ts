@@ -3,10 +3,10 @@
 // hands the verdict to the route's metrics and to the notice sink (Kubernetes Events), and writes
 // the request's one log line: the decision, the reason in words, the user, the object and the
 // duration. A route is `decide(call) → Verdict` plus its metrics; nothing else.
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdmissionError } from '../../admission/errors.js';
 import type { AdmissionNotice, NoticeSink } from '../../admission/notice.js';
-import type { AdmissionReviewOut, Echo } from '../../admission/respond.js';
+import { reviewBytes, type AdmissionReviewOut, type Echo } from '../../admission/respond.js';
 import { decodeReview, type AdmissionRequest, type AdmissionReviewIn } from '../../admission/review.js';
 
 export interface AdmissionCall {
@@ -105,7 +105,7 @@ export function elapsed(startNs: bigint): number {
 
 /** Registers the route's paths with the wrapper around its decide function. */
 export function admissionRoute(route: AdmissionRoute, notices: NoticeSink) {
-  const handler = async (request: FastifyRequest): Promise<AdmissionReviewOut> => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const start = process.hrtime.bigint();
     route.arrived?.();
     const call = decode(request);
@@ -114,7 +114,8 @@ export function admissionRoute(route: AdmissionRoute, notices: NoticeSink) {
     route.observe(call, verdict, seconds);
     if (verdict.notice && call.request.dryRun !== true) notices.notify(verdict.notice);
     logLine(request.log, route.name, call, verdict, seconds);
-    return verdict.body;
+    // The JSON bytes themselves: fastify's serialiser and a string write would each cost more.
+    return reply.header('content-type', 'application/json; charset=utf-8').send(reviewBytes(verdict.body));
   };
   return async (app: FastifyInstance): Promise<void> => {
     for (const path of route.paths) app.post(path, handler);

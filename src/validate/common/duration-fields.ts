@@ -57,12 +57,22 @@ export const DURATION_FIELDS: Readonly<Record<string, readonly [FieldPath, Durat
 function walk(value: unknown, steps: FieldPath, i: number, keys: (string | number)[], visit: (v: unknown, keys: readonly (string | number)[]) => void): void {
   const step = steps[i];
   if (step === undefined) return visit(value, keys);
+  // One path array, pushed and popped, instead of a copy per step and item.
   if (step === '[]') {
-    asArray(value).forEach((item, n) => walk(item, steps, i + 1, [...keys, n], visit));
+    const items = asArray(value);
+    for (let n = 0; n < items.length; n++) {
+      keys.push(n);
+      walk(items[n], steps, i + 1, keys, visit);
+      keys.pop();
+    }
     return;
   }
   const o = asObject(value);
-  if (o && o[step] !== undefined && o[step] !== null) walk(o[step], steps, i + 1, [...keys, step], visit);
+  if (o && o[step] !== undefined && o[step] !== null) {
+    keys.push(step);
+    walk(o[step], steps, i + 1, keys, visit);
+    keys.pop();
+  }
 }
 
 /** Checks the duration fields of `kind` in `spec`. */

@@ -43,32 +43,48 @@ function child(node: SchemaNode): Child {
 
 /**
  * Copy-on-write: most objects need no change, and then the input itself is returned; the copy
- * is made only from the first key that is dropped, replaced or decoded differently.
+ * is made only from the first key that is dropped, replaced or decoded differently. Keys are
+ * handled in the order of `keys`, so the copy starts with the keys before that one.
  */
 class Writer {
   private out: Record<string, unknown> | undefined;
-  private readonly done: string[] = [];
 
-  constructor(private readonly value: Record<string, unknown>) {}
+  constructor(
+    private readonly value: Record<string, unknown>,
+    private readonly keys: readonly string[],
+  ) {}
 
-  keep(key: string): void {
-    if (this.out) put(this.out, key, this.value[key]);
-    else this.done.push(key);
+  /** Key number `i` of `keys` goes in unchanged. */
+  keep(i: number): void {
+    if (this.out) {
+      const key = this.keys[i] as string;
+      put(this.out, key, this.value[key]);
+    }
   }
 
-  write(key: string, v: unknown): void {
-    if (!this.out && v === this.value[key]) return this.keep(key);
-    put(this.start(), key, v);
+  write(i: number, v: unknown): void {
+    const key = this.keys[i] as string;
+    if (!this.out && v === this.value[key]) return;
+    put(this.start(i), key, v);
   }
 
-  drop(): void {
-    this.start();
+  /** Key number `i` is left out. */
+  drop(i: number): void {
+    this.start(i);
   }
 
-  private start(): Record<string, unknown> {
+  /** A default for a key the object lacks, after every key of the object. */
+  add(key: string, v: unknown): void {
+    put(this.start(this.keys.length), key, v);
+  }
+
+  private start(upTo: number): Record<string, unknown> {
     if (!this.out) {
       this.out = {};
-      for (const k of this.done) put(this.out, k, this.value[k]);
+      for (let j = 0; j < upTo; j++) {
+        const k = this.keys[j] as string;
+        put(this.out, k, this.value[k]);
+      }
     }
     return this.out;
   }
@@ -90,31 +106,33 @@ function objectDecoder(node: SchemaNode): Decoder {
   const defaults = [...props].filter(([, c]) => c.hasDefault);
   return (value, path, unknown) => {
     if (!isPlainObject(value)) return value;
-    const w = new Writer(value);
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    const w = new Writer(value, keys);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       const v = value[key];
       const c = props.get(key) ?? extra;
       if (c === undefined) {
-        if (keepUnknown || (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata'))) w.keep(key);
+        if (keepUnknown || (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata'))) w.keep(i);
         else {
           unknown([...segmentsOf(path), key]);
-          w.drop();
+          w.drop(i);
         }
         continue;
       }
       if (v === null && c.dropNull) {
-        w.drop();
+        w.drop(i);
         continue;
       }
       const filled = v === null && c.hasDefault && props.has(key) ? copyOf(c.default) : v;
       path.push(key);
-      w.write(key, c.decode(filled, path, unknown));
+      w.write(i, c.decode(filled, path, unknown));
       path.pop();
     }
     for (const [key, c] of defaults) {
       if (!w.has(key)) {
         path.push(key);
-        w.write(key, c.decode(copyOf(c.default), path, unknown));
+        w.add(key, c.decode(copyOf(c.default), path, unknown));
         path.pop();
       }
     }

@@ -40,8 +40,8 @@ function isEmpty(v: unknown): boolean {
 }
 
 interface PrefixMatch {
-  readonly rule: string;
-  readonly match: string;
+  /** The match's name in warnings, built only when one is given (most objects get none). */
+  readonly match: () => string;
   readonly prefix: string;
   readonly port: unknown;
   readonly method: string;
@@ -65,11 +65,11 @@ function conditionMap(value: unknown): Record<string, string> {
   return out;
 }
 
-function prefixMatch(rule: string, match: string, m: JsonObject): PrefixMatch | undefined {
+function prefixMatch(match: () => string, m: JsonObject): PrefixMatch | undefined {
   const prefix = asString(asObject(m['uri'])?.['prefix']) ?? '';
   if (prefix === '') return undefined;
   return {
-    rule, match, prefix, port: m['port'] ?? 0,
+    match, prefix, port: m['port'] ?? 0,
     method: exactOrPrefix(m['method']) || 'exact:GET',
     authority: exactOrPrefix(m['authority']),
     headers: conditionMap(m['headers']),
@@ -117,14 +117,14 @@ export function analyzeRules(c: Collector, base: string, routes: unknown, withPr
     matches.forEach((m, j) => {
       const key = canonical(m);
       const earlier = seen.get(key);
-      const matchName = label(`${rule}.match`, j, asObject(m)?.['name']);
+      const matchName = (): string => label(`${rule}.match`, j, asObject(m)?.['name']);
       if (earlier !== undefined) {
-        c.warn(`${matchName} is never used: ${at(base, earlier)} has the same match`);
+        c.warn(`${matchName()} is never used: ${at(base, earlier)} has the same match`);
         taken++;
         return;
       }
       seen.set(key, i);
-      const pm = withPrefixes && asObject(m) ? prefixMatch(rule, matchName, asObject(m) as JsonObject) : undefined;
+      const pm = withPrefixes && asObject(m) ? prefixMatch(matchName, asObject(m) as JsonObject) : undefined;
       if (pm) prefixes.push(pm);
     });
     if (taken === matches.length) c.warn(`${rule} is never used: earlier rules take all of its matches`);
@@ -136,7 +136,7 @@ function warnCoveredPrefixes(c: Collector, prefixes: readonly PrefixMatch[]): vo
   prefixes.forEach((a, i) => {
     for (const b of prefixes.slice(i + 1)) {
       if (b.prefix !== a.prefix && covers(a, b)) {
-        c.warn(`${b.match} (prefix ${b.prefix}) is never used: ${a.match} (prefix ${a.prefix}) comes first`);
+        c.warn(`${b.match()} (prefix ${b.prefix}) is never used: ${a.match()} (prefix ${a.prefix}) comes first`);
       }
     }
   });

@@ -220,13 +220,50 @@ function hasMacro(arg: Node, bound: Bound): Compiled {
   };
 }
 
+/** A literal, or a list of literals: the same value on every evaluation. */
+function constantOf(n: Node): { readonly value: unknown } | undefined {
+  if (n.op === 'value') return { value: typeof n.args === 'bigint' ? Number(n.args) : n.args };
+  if (n.op !== 'list') return undefined;
+  const values: unknown[] = [];
+  for (const x of n.args as Node[]) {
+    const c = constantOf(x);
+    if (!c) return undefined;
+    values.push(c.value);
+  }
+  return { value: Object.freeze(values) };
+}
+
+/** Functions whose result depends only on their arguments, folded when those are literals (`duration('1s')`). */
+const FOLDABLE: ReadonlySet<string> = new Set(['duration', 'int', 'string', 'size']);
+
 function call(args: unknown, bound: Bound): Compiled {
   const [name, params] = args as [string, Node[]];
   if (name === 'has' && params.length === 1) return hasMacro(params[0] as Node, bound);
   const fn = FUNCTIONS[name];
   if (!fn) throw new Unsupported(name);
+  const constants = params.map(constantOf);
+  if (FOLDABLE.has(name) && constants.every((c) => c !== undefined)) {
+    try {
+      const value = fn(constants.map((c) => c?.value));
+      return () => value;
+    } catch (e) {
+      // A literal the function rejects fails when evaluated, as before.
+      if (!(e instanceof CelError)) throw e;
+    }
+  }
   const ps = params.map((p) => compileNode(p, bound));
+  const [p0] = ps;
+  if (ps.length === 1 && p0) return (s) => fn([p0(s)]);
   return (s) => fn(ps.map((p) => p(s)));
+}
+
+/** `x in [literals]`: a set lookup for a string, the list's general rule for anything else. */
+function inConstantList(l: Compiled, items: readonly unknown[]): Compiled {
+  const strings = new Set(items.filter((y): y is string => typeof y === 'string'));
+  return (s) => {
+    const x = l(s);
+    return typeof x === 'string' ? strings.has(x) : items.some((y) => equal(x, y));
+  };
 }
 
 function rcall(args: unknown, bound: Bound): Compiled {
@@ -271,6 +308,8 @@ function compileNode(n: Node, bound: Bound): Compiled {
       };
     }
     case 'list': {
+      const c = constantOf(n);
+      if (c) return () => c.value;
       const xs = (a as Node[]).map(sub);
       return (s) => xs.map((x) => x(s));
     }
@@ -294,6 +333,8 @@ function compileNode(n: Node, bound: Bound): Compiled {
     }
     default: {
       if (!Array.isArray(a) || a.length !== 2) throw new Unsupported(n.op);
+      const items = n.op === 'in' ? constantOf(a[1] as Node) : undefined;
+      if (items && Array.isArray(items.value)) return inConstantList(sub(a[0] as Node), items.value);
       return binary(n.op, sub(a[0] as Node), sub(a[1] as Node));
     }
   }
