@@ -4,7 +4,8 @@
 import { parse as parseYaml } from 'yaml';
 import { PROXY_CONFIG_DEFAULTS } from './defaults.js';
 import { deepEqual, isObject, own, setOwn, stringMap, type Json, type JsonObject } from './json.js';
-import { checkPort, parseDuration, protoDuration } from './syntax.js';
+import { checkPort, protoDuration } from './syntax.js';
+import { durationSeconds } from '../lib/duration.js';
 
 const DURATIONS = new Set(['drainDuration', 'terminationDrainDuration', 'parentShutdownDuration', 'discoveryRefreshDelay', 'fileFlushInterval']);
 /** Wrapper (optional) fields: set to their zero value, they are still printed. */
@@ -16,7 +17,7 @@ type FieldCheck = (v: Json) => string | undefined;
 
 const port: FieldCheck = (v) => (typeof v === 'number' || typeof v === 'string' ? checkPort(String(v)) : 'must be a port number');
 const nonNegativeInt: FieldCheck = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : 'must be a non-negative integer');
-const duration: FieldCheck = (v) => (typeof v === 'string' && parseDuration(v) !== undefined ? undefined : 'must be a duration such as 5s or 1m30s');
+const duration: FieldCheck = (v) => (typeof v === 'string' && durationSeconds(v) !== undefined ? undefined : 'must be a duration such as 5s or 1m30s');
 const bool: FieldCheck = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 const enumOf = (...allowed: string[]): FieldCheck => (v) => (allowed.includes(String(v)) ? undefined : `must be one of ${allowed.join(', ')}`);
 const hostPort: FieldCheck = (v) => (typeof v === 'string' && /^[^\s:]+:[0-9]{1,5}$|^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/.test(v) ? undefined : 'must be host:port');
@@ -55,7 +56,7 @@ export function parseProxyConfig(text: string): JsonObject | string {
     const name = camel(k);
     const problem = v === null ? undefined : own(FIELD_CHECKS, name)?.(v);
     if (problem) return `field ${name} ${problem}, got ${JSON.stringify(v)}`;
-    if (v !== null) setOwn(out, name, DURATIONS.has(name) && typeof v === 'string' ? protoDuration(parseDuration(v) as number) : v);
+    if (v !== null) setOwn(out, name, DURATIONS.has(name) && typeof v === 'string' ? protoDuration(durationSeconds(v) ?? 0) : v);
   }
   return out;
 }
@@ -69,7 +70,7 @@ function mergeObjects(base: JsonObject, overlay: JsonObject): JsonObject {
 /** Mesh defaultConfig with the annotation applied on top; proxyMetadata merges key by key. */
 export function effectiveProxyConfig(meshDefault: JsonObject, annotation: JsonObject | undefined): JsonObject {
   const base: JsonObject = {};
-  for (const [k, v] of Object.entries(meshDefault)) base[k] = DURATIONS.has(k) && typeof v === 'string' ? protoDuration(parseDuration(v) ?? 0) : v;
+  for (const [k, v] of Object.entries(meshDefault)) base[k] = DURATIONS.has(k) && typeof v === 'string' ? protoDuration(durationSeconds(v) ?? 0) : v;
   const merged = annotation ? mergeObjects(base, annotation) : base;
   merged['proxyMetadata'] = { ...stringMap(meshDefault['proxyMetadata']), ...stringMap(annotation?.['proxyMetadata']) };
   return merged;

@@ -180,22 +180,6 @@ export function checkBool(text: string): string | undefined {
     : `"${text}" is not a boolean (true or false)`;
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Seconds in a Go duration string ("1m30s", "45s", "1.5h"), or undefined when unparseable. */
-export function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0;
-  const re = /([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
-    matched = re.lastIndex;
-  }
-  return matched === text.length && matched > 0 ? total : undefined;
-}
-
 /** A duration in protobuf JSON form ("45s", "0.500s"). */
 export function protoDuration(seconds: number): string {
   const fixed = seconds.toFixed(9).replace(/\.?0+$/, '');
