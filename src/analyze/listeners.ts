@@ -2,7 +2,7 @@
 // and of the ListenerSets attached to it, which route kinds a listener accepts (its protocol
 // or allowedRoutes.kinds), from which namespaces (Same, All, Selector), and label selectors.
 import { parseSelector, requirementMatches } from '../inject/selectors.js';
-import type { Json } from '../inject/json.js';
+import type { Json } from '../lib/json.js';
 import { GATEWAY_API, list, obj, str, type Entry, type Model, type Obj } from './model.js';
 
 export interface Listener {

@@ -1,6 +1,6 @@
 // The annotations whose values Istio validates before injecting (a bad value denies the Pod),
 // as a table: annotation → short setting name and check. All bad annotations are reported.
-import { own } from './json.js';
+import { own } from '../lib/json.js';
 import { parseProxyConfig } from './proxyconfig.js';
 import {
   checkBool,

@@ -3,7 +3,7 @@
 // is checked once here so that a bad file fails at load time with the setting's name.
 import { defaultMesh, defaultValues, IGNORED_NAMESPACES } from './defaults.js';
 import { InjectorConfigError } from './errors.js';
-import { clone, isObject, own, setOwn, stringMap, type Json, type JsonObject } from './json.js';
+import { clone, isObject, own, setOwn, stringMap, type Json, type JsonObject } from '../lib/json.js';
 import { parseSelector, type LabelSelector } from './selectors.js';
 import { checkCidrList, checkCidrListOrStar, checkPort, checkPortList, checkPortListOrStar } from './syntax.js';
 

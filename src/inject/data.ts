@@ -4,7 +4,7 @@
 import type { InjectorConfig } from './config.js';
 import { InjectionDenied } from './errors.js';
 import { resolveImages } from './images.js';
-import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isEmptyValue, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
 import { effectiveProxyConfig, proxyConfigEnv } from './proxyconfig.js';
 import { canonicalQuantity, canonicalResources } from './syntax.js';
 import { openshiftProxyIds } from './openshift.js';

@@ -12,7 +12,7 @@
 //   policy enabled                     → inject
 //   policy disabled                    → skip  policy_disabled
 import type { InjectorConfig, Policy } from './config.js';
-import { isObject, objectAt, stringMap, type JsonObject } from './json.js';
+import { isObject, objectAt, stringMap, type JsonObject } from '../lib/json.js';
 import { selectorMatches } from './selectors.js';
 import type { SkipReason } from './types.js';
 

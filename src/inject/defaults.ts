@@ -1,7 +1,7 @@
 // Built-in configuration: Istio's chart defaults for the injector `values` and the MeshConfig
 // fields that matter to injection, written once here. The image hub and tag are those of a
 // released Istio; everything else equals the chart (docs/templates.md lists the choices).
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../lib/json.js';
 
 /** The Istio release whose proxy image meshgate injects by default. */
 export const DEFAULT_HUB = 'docker.io/istio';

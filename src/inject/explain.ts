@@ -3,7 +3,7 @@
 // and what the injection would do or why it would be denied.
 import type { DecisionStep } from './decide.js';
 import { InjectionDenied } from './errors.js';
-import { objectAt, sprint, stringMap } from './json.js';
+import { objectAt, sprint, stringMap } from '../lib/json.js';
 import { ambientSource, DATAPLANE_MODE } from './ambient.js';
 import { denyOnError, injectAccepted, nativeFor, prepare, selectTemplates } from './pipeline.js';
 import type { InjectorSettings } from './settings.js';

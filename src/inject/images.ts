@@ -1,6 +1,6 @@
 // Proxy and init images: `<hub>/<name>:<tag>[-<variant>]`, or a full image reference given by
 // the `sidecar.istio.io/proxyImage` annotation or the values' image name when it contains "/".
-import { objectAt, sprint, type JsonObject } from './json.js';
+import { objectAt, sprint, type JsonObject } from '../lib/json.js';
 
 const TYPE_SUFFIXES = ['distroless', 'debug'];
 

@@ -31,7 +31,7 @@ export function createInjector(settings: InjectorSettings): Injector {
 
 export { buildInjectorSettings };
 export { typedRoundTrip } from './typed.js';
-export type { JsonObject } from './json.js';
+export type { JsonObject } from '../lib/json.js';
 export type { ExplainInput, Explanation, InjectorSettings, InjectorSettingsInput };
 export type { DecisionStep } from './decide.js';
 export type { EntryMatch } from './webhooks.js';

@@ -2,7 +2,7 @@
 // template produces (istio-proxy with `image: auto`, or an app container a template extends)
 // is merged back on top, so the user's fields win; on first injection the user's originals are
 // recorded in `proxy.istio.io/overrides` so that a re-injection can apply them again.
-import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from './json.js';
+import { arrayAt, clone, copyOf, isObject, objectAt, sprint, type Json, type JsonObject } from '../lib/json.js';
 import { mergeInto, POD_SCHEMA } from './smp.js';
 import { asGoType } from './typed.js';
 import { OVERRIDES_ANNOTATION, type InjectionStatus, type ParsedContainers } from './status.js';

@@ -5,7 +5,7 @@ import { validateAnnotations } from './annotations.js';
 import { decide, type Decision } from './decide.js';
 import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
 import { InjectionDenied } from './errors.js';
-import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
 import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
 import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
 import { rewriteProbes } from './probes.js';

@@ -1,6 +1,6 @@
 // Post-processing after the templates are merged (§6): cluster/network env, labels and the
 // status annotation, and the container order that native and classic sidecars need.
-import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
 
 const CLUSTER_ENV = 'ISTIO_META_CLUSTER_ID';
 const NETWORK_ENV = 'ISTIO_META_NETWORK';

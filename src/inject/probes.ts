@@ -2,7 +2,7 @@
 // go through the agent. Each app probe is recorded in ISTIO_KUBE_APP_PROBERS (where the agent
 // forwards it) and the probe itself is pointed at the agent's status port.
 import type { InjectorConfig } from './config.js';
-import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringAt, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringAt, type Json, type JsonObject } from '../lib/json.js';
 
 export const PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';
 

@@ -2,7 +2,7 @@
 // the agent in ISTIO_PROMETHEUS_ANNOTATIONS and the annotations are pointed at the agent, which
 // serves the application's and Envoy's metrics merged on the status port.
 import { InjectionDenied } from './errors.js';
-import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringMap, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringMap, type JsonObject } from '../lib/json.js';
 
 const RESERVED_PORTS = new Set([15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
 

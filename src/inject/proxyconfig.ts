@@ -3,7 +3,7 @@
 // defaults left out.
 import { parse as parseYaml } from 'yaml';
 import { PROXY_CONFIG_DEFAULTS } from './defaults.js';
-import { deepEqual, isObject, own, setOwn, stringMap, type Json, type JsonObject } from './json.js';
+import { deepEqual, isObject, own, setOwn, stringMap, type Json, type JsonObject } from '../lib/json.js';
 import { checkPort, protoDuration } from './syntax.js';
 import { durationSeconds } from '../lib/duration.js';
 

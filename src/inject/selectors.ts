@@ -1,6 +1,6 @@
 // Kubernetes LabelSelector matching (matchLabels + matchExpressions), used for Istio's
 // always/never inject selectors and for emulating the webhook configuration's selectors.
-import { isObject, stringMap, type Json } from './json.js';
+import { isObject, stringMap, type Json } from '../lib/json.js';
 
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 

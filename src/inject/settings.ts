@@ -4,7 +4,7 @@
 import { buildConfig, type InjectorConfig } from './config.js';
 import { staticScope } from './data.js';
 import { InjectorConfigError } from './errors.js';
-import { objectAt } from './json.js';
+import { objectAt } from '../lib/json.js';
 import { injectionFuncs } from './gotemplate/funcs/index.js';
 import { compileGoInjectionTemplate } from './gotemplate/inject.js';
 import { compileTemplate, type CompiledTemplate } from './template/compile.js';

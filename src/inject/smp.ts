@@ -5,7 +5,7 @@
 // The target object is changed in place, but nothing below it: a nested map or list item the
 // patch changes is replaced by a changed copy (copy-on-write), so the Pod may share subtrees
 // with the request. The patch is never changed (values are copied in).
-import { copyOf, isObject, own, setOwn, type Json, type JsonObject } from './json.js';
+import { copyOf, isObject, own, setOwn, type Json, type JsonObject } from '../lib/json.js';
 
 export interface Schema {
   readonly fields?: Readonly<Record<string, Schema>>;

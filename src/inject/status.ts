@@ -1,7 +1,7 @@
 // The `sidecar.istio.io/status` annotation (what an injection added, so that a later injection
 // can recognise it) and the Pod view templates see on re-injection (§8): the containers and
 // annotations of the previous injection removed, the user's own containers put back.
-import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from './json.js';
+import { arrayAt, copyOf, isObject, objectAt, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
 
 export const STATUS_ANNOTATION = 'sidecar.istio.io/status';
 export const OVERRIDES_ANNOTATION = 'proxy.istio.io/overrides';

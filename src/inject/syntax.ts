@@ -3,7 +3,7 @@
 // message (in our own words) or undefined when the value is acceptable. Quantities are also
 // printed here in the canonical form Kubernetes gives them.
 
-import { isObject, type JsonObject } from './json.js';
+import { isObject, type JsonObject } from '../lib/json.js';
 
 const DIGITS = /^[0-9]+$/;
 

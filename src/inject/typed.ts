@@ -4,7 +4,7 @@
 // always writes appear with their zero value (a DeploymentConfig's `test: false`), and resource
 // quantities are canonical. Pointer fields keep their zeros (`runAsUser: 0`). The field table
 // (k8s-types.ts) is generated from the Go types; `meshgate inject` applies this to its output.
-import { isObject, type Json, type JsonObject } from './json.js';
+import { isObject, type Json, type JsonObject } from '../lib/json.js';
 import { K8S_TYPES } from './k8s-types.js';
 import { canonicalQuantity } from './syntax.js';
 

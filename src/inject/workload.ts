@@ -1,6 +1,6 @@
 // Which workload a Pod belongs to (Istio's DeploymentMeta/TypeMeta), from the Pod itself: its
 // controller owner reference and the labels controllers put on their Pods.
-import { arrayAt, isObject, stringMap, type JsonObject } from './json.js';
+import { arrayAt, isObject, stringMap, type JsonObject } from '../lib/json.js';
 
 export interface WorkloadMeta {
   readonly name: string;

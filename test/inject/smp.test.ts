@@ -1,6 +1,6 @@
 // Strategic merge semantics for Pods: merge keys, list order, null, directives, replacement.
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src/inject/json.js';
+import type { JsonObject } from '../../src/lib/json.js';
 import { mergeInto, POD_SCHEMA } from '../../src/inject/smp.js';
 
 const merged = (target: JsonObject, patch: JsonObject): JsonObject => {

@@ -4,7 +4,7 @@
 // durations as "1.500s", map keys sorted. For a ProxyConfig, fields equal to Istio's defaults
 // are cleared first.
 import { PROXY_CONFIG_DEFAULTS } from '../defaults.js';
-import { deepEqual } from '../json.js';
+import { deepEqual } from '../../lib/json.js';
 import { jsonFloat, jsonString } from './gojson.js';
 import { enumName } from './methods.js';
 import type { GoType } from './types.js';

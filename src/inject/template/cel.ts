@@ -3,7 +3,7 @@
 // functions. Variables are dynamic: TemplateData (docs/templates.md) is the contract.
 import { Environment } from '@marcbachmann/cel-js';
 import { appendMultusNetwork, excludeInboundPort } from '../traffic.js';
-import { isEmptyValue, setOwn, sprint } from '../json.js';
+import { isEmptyValue, setOwn, sprint } from '../../lib/json.js';
 
 export interface CompiledExpression {
   (context: object): unknown;

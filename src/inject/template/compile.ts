@@ -5,7 +5,7 @@
 // here, so a request evaluates only what depends on the Pod. Syntax: docs/templates.md.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { InjectionDenied, InjectorConfigError } from '../errors.js';
-import { isEmptyValue, isObject, sprint } from '../json.js';
+import { isEmptyValue, isObject, sprint } from '../../lib/json.js';
 import { compileExpression, freeIdentifiers, toPlain } from './cel.js';
 import { DEFER, specialise } from './specialise.js';
 

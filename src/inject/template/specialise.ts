@@ -10,7 +10,7 @@
 // error, they return DEFER and the caller evaluates the whole expression with cel-js, so the
 // result, or the error, is always exactly CEL's. An evaluation costs tens of nanoseconds
 // instead of about a microsecond.
-import { isEmptyValue, sprint } from '../json.js';
+import { isEmptyValue, sprint } from '../../lib/json.js';
 
 /** Returned by a fast closure when only cel-js can say what the expression gives. */
 export const DEFER: unique symbol = Symbol('defer');
