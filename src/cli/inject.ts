@@ -11,6 +11,7 @@ import { parseYamlDocuments, readText, STDIN } from './documents.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
 import { readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { describeObject, podTemplateOf } from '../workloads.js';
+import { isMapping } from '../lib/json.js';
 
 export { describeObject, podTemplateOf, type PodTemplate } from '../workloads.js';
 
@@ -75,7 +76,6 @@ const FLAGS = {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Context {
   readonly injector: Injector;
@@ -103,7 +103,7 @@ class Denied extends Error {}
 function injectObject(doc: Obj, cx: Context): Obj {
   const kind = String(doc['kind'] ?? '');
   if (kind.endsWith('List') && Array.isArray(doc['items'])) {
-    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isObj(item) ? injectObject(item, cx) : item)) };
+    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isMapping(item) ? injectObject(item, cx) : item)) };
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
@@ -150,7 +150,7 @@ export function injectDocuments(
 ): InjectedDocuments {
   const cx: Context = { injector, namespace, io, namespaces, ...(namespaceLabels ? { namespaceLabels } : {}) };
   try {
-    return { ok: true, docs: docs.map((d) => (isObj(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
+    return { ok: true, docs: docs.map((d) => (isMapping(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
   } catch (e) {
     if (!(e instanceof Denied)) throw e;
     return { ok: false, message: e.message };

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { RawCrd } from './kube-api.js';
 import { messageOf, statusOf, type Kube } from './kube.js';
+import { nameOf } from '../lib/identity.js';
 
 export interface CrdWatchOptions {
   readonly kube: Kube;
@@ -32,8 +33,6 @@ export interface CrdWatch {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
-
-const nameOf = (c: RawCrd): string => c.metadata?.name ?? '';
 
 /** List items come without apiVersion and kind (the list has them); the validator wants whole objects. */
 const typed = (c: RawCrd): RawCrd => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...c });

@@ -10,6 +10,7 @@ import {
   type AdmissionApi, type ApiextensionsApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
 } from './kube-api.js';
 import { connectHttp, type Http } from './kube-http.js';
+import { nameOf } from '../lib/identity.js';
 
 export interface Kube {
   /** The API server's URL. */
@@ -117,8 +118,6 @@ export interface Store<T> {
   create(body: T): Promise<WriteResult>;
   replace(body: T): Promise<WriteResult>;
 }
-
-const nameOf = (o: { metadata?: { name?: string } }): string => o.metadata?.name ?? '';
 
 export function secretStore(kube: Kube, namespace: string): Store<V1Secret> {
   return {

@@ -5,6 +5,7 @@
 // watch, nothing else (manifests/rbac.yaml grants exactly that).
 import type { Logger } from 'pino';
 import { messageOf, statusOf, type Kube } from './kube.js';
+import { keyOf } from '../lib/identity.js';
 
 /** Where a kind is served: its group, the versions to try in order, its plural resource name. */
 export interface Resource {
@@ -66,8 +67,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function pathOf(r: Resource, version: string): string {
   return r.group === '' ? `/api/${version}/${r.plural}` : `/apis/${r.group}/${version}/${r.plural}`;
 }
-
-const keyOf = (o: Obj): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 interface KindState {
   readonly items: Map<string, Obj>;

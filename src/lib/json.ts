@@ -1,13 +1,39 @@
-// JSON value helpers shared by the injection core: the pipeline works on plain JSON trees (the
-// Pod as the API server sent it), never on class instances.
+// JSON value helpers used everywhere: the typed JSON tree (Json, JsonObject) the injection core
+// works on (the Pod as the API server sent it, never class instances), the one object check
+// (isMapping, and isObject for a tree already known to be JSON) and readers for raw input.
 
 export type Json = string | number | boolean | null | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
 }
 
-export function isObject(v: unknown): v is JsonObject {
+/** A JSON object whose values have not been looked at yet: what raw input is narrowed to first. */
+export type Mapping = Record<string, unknown>;
+
+/** The one object check: a non-null object that is not an array. */
+export function isMapping(v: unknown): v is Mapping {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** isMapping, for a value that is part of a JSON tree (so its values are JSON too). */
+export function isObject(v: unknown): v is JsonObject {
+  return isMapping(v);
+}
+
+export function asMapping(v: unknown): Mapping | undefined {
+  return isMapping(v) ? v : undefined;
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function asNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 /** The own value of a key: never something inherited from Object.prototype (`constructor`…). */

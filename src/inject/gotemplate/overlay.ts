@@ -7,6 +7,7 @@ import { parseAllDocuments, type Tags } from 'yaml';
 import { CallError } from './errors.js';
 import { parseFast, Unsupported } from './fastyaml.js';
 import { FLAG, typeNamed, type GoType } from './types.js';
+import { isMapping } from '../../lib/json.js';
 
 const YAML_OPTIONS = {
   version: '1.1',
@@ -47,8 +48,6 @@ function parseFull(text: string): Raw {
 
 const POD_FIELDS: Readonly<Record<string, string>> = { metadata: 'v1.ObjectMeta', spec: 'v1.PodSpec', apiVersion: 'string', kind: 'string' };
 
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function mismatch(path: string, v: unknown, t: GoType): never {
   const what = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
   throw new CallError(`cannot decode ${what} into the Pod field ${path} of type ${t.name}`);
@@ -78,9 +77,9 @@ function normalize(v: unknown, t: GoType, path: string): unknown {
   if (t.kind === 'slice' || t.kind === 'array') {
     if (t.elem?.kind === 'uint8' && typeof v === 'string') return v;
     if (!Array.isArray(v)) mismatch(path, v, t);
-    return v.map((x, i) => (isObject(x) && Object.keys(x).some((k) => k.startsWith('$')) && t.elem?.kind !== 'struct' ? x : normalize(x, t.elem as GoType, `${path}[${i}]`)));
+    return v.map((x, i) => (isMapping(x) && Object.keys(x).some((k) => k.startsWith('$')) && t.elem?.kind !== 'struct' ? x : normalize(x, t.elem as GoType, `${path}[${i}]`)));
   }
-  if (!isObject(v)) mismatch(path, v, t);
+  if (!isMapping(v)) mismatch(path, v, t);
   if (t.kind === 'map') {
     const out: Raw = {};
     for (const [k, x] of Object.entries(v)) out[k] = k.startsWith('$') ? x : normalize(x, t.elem as GoType, `${path}.${k}`);
@@ -93,7 +92,7 @@ function normalize(v: unknown, t: GoType, path: string): unknown {
 function omitted(x: unknown, t: GoType): boolean {
   if (t.kind === 'ptr' || t.kind === 'struct' || t.kind === 'interface') return false;
   if (Array.isArray(x)) return x.length === 0;
-  if (isObject(x)) return t.kind === 'map' && Object.keys(x).length === 0;
+  if (isMapping(x)) return t.kind === 'map' && Object.keys(x).length === 0;
   return x === 0 || x === '' || x === false;
 }
 

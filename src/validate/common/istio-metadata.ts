@@ -1,7 +1,7 @@
 // Rules every Istio kind shares, checked before the kind's own rules: a few annotations that
 // only Istio itself may set, and the dry-run annotation that only AuthorizationPolicy supports.
 import { at, type Collector, type KubeObject } from '../issues.js';
-import { asObject, asString } from './values.js';
+import { asMapping, asString } from '../../lib/json.js';
 
 const RESERVED = ['internal.istio.io/parent-namespace', 'internal.istio.io/parents'];
 export const ALWAYS_REJECT = 'internal.istio.io/webhook-always-reject';
@@ -12,7 +12,7 @@ const DRY_RUN = 'istio.io/dry-run';
  * `istio.io/dry-run`, and undefined for every other kind.
  */
 export function checkIstioAnnotations(obj: KubeObject, c: Collector, dryRunAction?: string): void {
-  const annotations = asObject(asObject(obj.metadata)?.['annotations']) ?? {};
+  const annotations = asMapping(asMapping(obj.metadata)?.['annotations']) ?? {};
   const base = 'metadata.annotations';
   if (ALWAYS_REJECT in annotations) {
     c.error(at(base, ALWAYS_REJECT), 'this annotation makes meshgate reject the object (it is used to probe that the webhook works)');

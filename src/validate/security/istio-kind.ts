@@ -2,15 +2,15 @@
 // Istio's annotation rules, then the kind's own rules on the decoded spec. Structure and the
 // CRD's CEL rules are the CRD layer's job (../crd).
 import { checkIstioAnnotations } from '../common/istio-metadata.js';
-import type { JsonObject } from '../common/values.js';
+import type { Mapping } from '../../lib/json.js';
 import type { KindRules } from '../framework.js';
 import type { Collector, KubeObject } from '../issues.js';
 
 export interface KindDefinition {
   /** istiod's rules, run on the decoded spec. */
-  readonly rules: (spec: JsonObject, c: Collector) => void;
+  readonly rules: (spec: Mapping, c: Collector) => void;
   /** Only AuthorizationPolicy: the action the dry-run annotation rule needs. */
-  readonly dryRunAction?: (spec: JsonObject) => string;
+  readonly dryRunAction?: (spec: Mapping) => string;
 }
 
 /** Builds the rules of one kind from its definition. */

@@ -4,16 +4,16 @@
 import { checkDurations } from '../common/duration-fields.js';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { celSyntaxProblem } from './cel.js';
 import { istioKind } from './istio-kind.js';
 
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkDurations('Telemetry', spec, c);
   checkPolicyAttachment(spec, c, { targetRefs: true });
   checkTracing(spec['tracing'], c);
-  asArray(spec['metrics']).forEach((m, i) => checkMetrics(asObject(m), at('spec.metrics', i), c));
-  asArray(spec['accessLogging']).forEach((l, i) => checkFilter(asObject(asObject(l)?.['filter']), at(at('spec.accessLogging', i), 'filter'), c));
+  asArray(spec['metrics']).forEach((m, i) => checkMetrics(asMapping(m), at('spec.metrics', i), c));
+  asArray(spec['accessLogging']).forEach((l, i) => checkFilter(asMapping(asMapping(l)?.['filter']), at(at('spec.accessLogging', i), 'filter'), c));
 }
 
 function checkTracing(value: unknown, c: Collector): void {
@@ -21,35 +21,35 @@ function checkTracing(value: unknown, c: Collector): void {
   if (list.length > 1) c.warn('spec.tracing: only one tracing entry is supported; the others may be ignored');
   list.forEach((t, i) => {
     const path = at('spec.tracing', i);
-    const entry = asObject(t) ?? {};
+    const entry = asMapping(t) ?? {};
     if (asArray(entry['providers']).length > 1) c.warn(`${path}.providers: only one tracing provider is supported; the others may be ignored`);
-    const tags = asObject(entry['customTags']) ?? {};
-    for (const [name, tag] of Object.entries(tags)) checkCustomTag(name, asObject(tag), at(at(path, 'customTags'), name), c);
+    const tags = asMapping(entry['customTags']) ?? {};
+    for (const [name, tag] of Object.entries(tags)) checkCustomTag(name, asMapping(tag), at(at(path, 'customTags'), name), c);
   });
 }
 
-function checkCustomTag(name: string, tag: JsonObject | undefined, path: string, c: Collector): void {
+function checkCustomTag(name: string, tag: Mapping | undefined, path: string, c: Collector): void {
   if (name === '') c.error(path, 'tag name must not be empty');
   const kinds = ['literal', 'environment', 'header'].filter((k) => tag?.[k] != null);
   if (kinds.length > 1) c.error(path, `set only one of literal, environment and header; this tag sets ${kinds.join(' and ')}`);
 }
 
-function checkMetrics(metrics: JsonObject | undefined, path: string, c: Collector): void {
+function checkMetrics(metrics: Mapping | undefined, path: string, c: Collector): void {
   if (!metrics) return;
   asArray(metrics['overrides']).forEach((o, i) => {
-    const override = asObject(o);
+    const override = asMapping(o);
     if (!override) return;
     const p = at(at(path, 'overrides'), i);
-    const sel = asObject(override['match']);
+    const sel = asMapping(override['match']);
     if (sel && sel['metric'] !== undefined && sel['customMetric'] !== undefined) {
       c.error(at(p, 'match'), 'set metric or customMetric, not both');
     }
-    const tags = asObject(override['tagOverrides']) ?? {};
-    for (const [name, tag] of Object.entries(tags)) checkTagOverride(name, asObject(tag), at(at(p, 'tagOverrides'), name), c);
+    const tags = asMapping(override['tagOverrides']) ?? {};
+    for (const [name, tag] of Object.entries(tags)) checkTagOverride(name, asMapping(tag), at(at(p, 'tagOverrides'), name), c);
   });
 }
 
-function checkTagOverride(name: string, tag: JsonObject | undefined, path: string, c: Collector): void {
+function checkTagOverride(name: string, tag: Mapping | undefined, path: string, c: Collector): void {
   if (name === '') c.warn(`${path}: the tag name is empty`);
   if (!tag) return;
   const operation = asString(tag['operation']) ?? 'UPSERT';
@@ -61,7 +61,7 @@ function checkTagOverride(name: string, tag: JsonObject | undefined, path: strin
   }
 }
 
-function checkFilter(filter: JsonObject | undefined, path: string, c: Collector): void {
+function checkFilter(filter: Mapping | undefined, path: string, c: Collector): void {
   if (!filter) return;
   const expression = filter['expression'];
   if (expression !== undefined && typeof expression !== 'string') return;

@@ -2,17 +2,17 @@
 // loads, where it sits in the filter chain, and which traffic it sees.
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { istioKind } from './istio-kind.js';
 import { parseRequestURI } from './urls.js';
 
 const SCHEMES = ['', 'http', 'https', 'oci', 'file'];
 
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: true });
   checkUrl(spec['url'], c);
-  checkEnv(asArray(asObject(spec['vmConfig'])?.['env']), c);
-  asArray(spec['match']).forEach((m, i) => checkPorts(asArray(asObject(m)?.['ports']), at(at('spec.match', i), 'ports'), c));
+  checkEnv(asArray(asMapping(spec['vmConfig'])?.['env']), c);
+  asArray(spec['match']).forEach((m, i) => checkPorts(asArray(asMapping(m)?.['ports']), at(at('spec.match', i), 'ports'), c));
 }
 
 /** Like Istio: a URL with a supported scheme, or a bare `host/path` read as http://. */
@@ -30,7 +30,7 @@ function checkUrl(value: unknown, c: Collector): void {
 function checkEnv(vars: unknown[], c: Collector): void {
   const seen = new Set<string>();
   vars.forEach((v, i) => {
-    const entry = asObject(v);
+    const entry = asMapping(v);
     if (!entry) return;
     const path = at('spec.vmConfig.env', i);
     const name = asString(entry['name']);
@@ -45,7 +45,7 @@ function checkEnv(vars: unknown[], c: Collector): void {
 function checkPorts(ports: unknown[], path: string, c: Collector): void {
   const seen = new Set<number>();
   ports.forEach((p, i) => {
-    const n = asNumber(asObject(p)?.['number']);
+    const n = asNumber(asMapping(p)?.['number']);
     if (n === undefined) return;
     if (seen.has(n)) c.error(at(at(path, i), 'number'), `duplicate port ${n}`);
     seen.add(n);
