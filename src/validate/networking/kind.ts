@@ -1,7 +1,7 @@
 // The hand-written rules of one networking.istio.io kind: Istio's annotation rules, then the
 // kind's own rules (istiod's semantic checks) on the decoded spec. The structure — types,
 // required fields, enums, the CRD's CEL rules — is the CRD layer's job (../crd).
-import { checkIstioAnnotations } from '../common/istio-metadata.js';
+import { checkIstioAnnotations } from '../common/object-metadata.js';
 import { asString, type Mapping } from '../../lib/json.js';
 import type { KindRules } from '../framework.js';
 import type { Collector, KubeObject } from '../issues.js';

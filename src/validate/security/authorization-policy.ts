@@ -4,7 +4,7 @@
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
-import { istioKind } from './istio-kind.js';
+import { istioKind } from '../common/istio-kind.js';
 import { checkRule } from './authorization-rules.js';
 
 function actionOf(spec: Mapping): string {

@@ -6,8 +6,8 @@ import { validateAuthorizationPolicy } from './authorization-policy.js';
 import { validatePeerAuthentication } from './peer-authentication.js';
 import { validateProxyConfig } from './proxy-config.js';
 import { validateRequestAuthentication } from './request-authentication.js';
-import { validateTelemetry } from './telemetry.js';
-import { validateWasmPlugin } from './wasm-plugin.js';
+import { validateTelemetry } from '../telemetry/telemetry.js';
+import { validateWasmPlugin } from '../extensions/wasm-plugin.js';
 
 export const securityRules: Readonly<Record<string, KindRules>> = {
   'security.istio.io/PeerAuthentication': validatePeerAuthentication,

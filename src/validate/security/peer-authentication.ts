@@ -3,7 +3,7 @@
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asMapping, type Mapping } from '../../lib/json.js';
-import { istioKind } from './istio-kind.js';
+import { istioKind } from '../common/istio-kind.js';
 
 function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: false });

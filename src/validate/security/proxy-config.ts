@@ -3,7 +3,7 @@
 import type { Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import type { Mapping } from '../../lib/json.js';
-import { istioKind } from './istio-kind.js';
+import { istioKind } from '../common/istio-kind.js';
 
 const INT32_MAX = 2147483647;
 

@@ -3,8 +3,8 @@
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
-import { istioKind } from './istio-kind.js';
-import { parseRequestURI } from './urls.js';
+import { istioKind } from '../common/istio-kind.js';
+import { parseRequestURI } from '../security/urls.js';
 
 const SCHEMES = ['', 'http', 'https', 'oci', 'file'];
 

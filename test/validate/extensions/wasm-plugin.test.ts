@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateWasmPlugin , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
-import { assertTotal, issue, resource } from './helpers.js';
+import { assertTotal, issue, resource } from '../security/helpers.js';
 
 const wasm = (spec: unknown) => resource('extensions.istio.io/v1alpha1', 'WasmPlugin', spec);
 const withUrl = (fields: Record<string, unknown>) => ({ url: 'oci://ghcr.io/example/filter:1.0', ...fields });

@@ -1,7 +1,7 @@
 // The hand-written rules of one security, telemetry or extensions kind (and ProxyConfig):
 // Istio's annotation rules, then the kind's own rules on the decoded spec. Structure and the
 // CRD's CEL rules are the CRD layer's job (../crd).
-import { checkIstioAnnotations } from '../common/istio-metadata.js';
+import { checkIstioAnnotations } from './object-metadata.js';
 import type { Mapping } from '../../lib/json.js';
 import type { KindRules } from '../framework.js';
 import type { Collector, KubeObject } from '../issues.js';

@@ -5,8 +5,8 @@ import { checkDurations } from '../common/duration-fields.js';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
-import { celSyntaxProblem } from './cel.js';
-import { istioKind } from './istio-kind.js';
+import { celSyntaxProblem } from '../security/cel.js';
+import { istioKind } from '../common/istio-kind.js';
 
 function rules(spec: Mapping, c: Collector): void {
   checkDurations('Telemetry', spec, c);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateTelemetry , expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
-import { assertTotal, issue, matching, resource } from './helpers.js';
+import { assertTotal, issue, matching, resource } from '../security/helpers.js';
 
 const tel = (spec: unknown) => resource('telemetry.istio.io/v1', 'Telemetry', spec);
 const tags = (tagOverrides: unknown) => ({ metrics: [{ overrides: [{ tagOverrides }] }] });
