@@ -10,6 +10,8 @@ import { DEFAULT_SETTINGS, type KindRules, type ValidationSettings } from './fra
 import { collector, type Issue, type Report } from './issues.js';
 import { networkingRules } from './networking/index.js';
 import { securityRules } from './security/index.js';
+import { telemetryRules } from './telemetry/index.js';
+import { extensionsRules } from './extensions/index.js';
 import { gatewayApiRules } from './gatewayapi/index.js';
 
 export type GroupKind = `${string}/${string}`;
@@ -17,6 +19,8 @@ export type GroupKind = `${string}/${string}`;
 const SEMANTIC: ReadonlyMap<string, KindRules> = new Map<string, KindRules>([
   ...Object.entries(networkingRules),
   ...Object.entries(securityRules),
+  ...Object.entries(telemetryRules),
+  ...Object.entries(extensionsRules),
   ...Object.entries(gatewayApiRules),
 ]);
 
