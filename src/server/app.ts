@@ -9,7 +9,7 @@ import { NO_NOTICES, type NoticeSink } from '../admission/notice.js';
 import type { AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
-import type { Readiness } from './readiness.js';
+import type { Readiness } from '../runtime/readiness.js';
 import { admissionRoute } from './routes/admission.js';
 import { healthRoutes } from './routes/health.js';
 import { injectRoute, type InjectRouteDeps } from './routes/inject.js';

@@ -18,9 +18,9 @@ import { readInjectionFiles } from '../config-source/files.js';
 import type { Injector } from '../inject/index.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
-import type { Readiness } from './readiness.js';
-import { runtimeOf } from './runtime.js';
-import type { TlsFiles, TlsPair } from './tls.js';
+import type { Readiness } from '../runtime/readiness.js';
+import { runtimeOf } from '../runtime/settings.js';
+import type { TlsFiles, TlsPair } from '../runtime/tls.js';
 
 export { CLUSTER_READINESS, type ClusterAgent };
 

@@ -13,8 +13,8 @@ import { writeCerts } from '../../src/certs/files.js';
 import { buildApp } from '../../src/server/app.js';
 import { engineRef } from '../../src/server/engines.js';
 import { createMetrics } from '../../src/server/metrics.js';
-import { createReadiness } from '../../src/server/readiness.js';
-import { loadPair, watchTls, type TlsWatcher } from '../../src/server/tls.js';
+import { createReadiness } from '../../src/runtime/readiness.js';
+import { loadPair, watchTls, type TlsWatcher } from '../../src/runtime/tls.js';
 import { fakeInjector } from '../helpers/app.js';
 import type { FastifyInstance } from 'fastify';
 

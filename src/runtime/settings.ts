@@ -8,8 +8,8 @@ import type { Config } from '../config.js';
 import type { RuntimeSettings } from '../config-source/build.js';
 import { compileInBackground, compiledValidators, crdsFromPaths, validatorsFor } from '../crds.js';
 import type { Validators } from '../validate/index.js';
-import type { ClusterWiring } from './cluster-mode.js';
-import type { ValidatorsRef } from './engines.js';
+import type { ClusterWiring } from '../server/cluster-mode.js';
+import type { ValidatorsRef } from '../server/engines.js';
 
 /**
  * Native sidecars when nothing more is known about the Pod: `auto` means on (Kubernetes 1.33
