@@ -8,8 +8,6 @@ import type { Config } from '../config.js';
 import type { RuntimeSettings } from '../config-source/build.js';
 import { compileInBackground, compiledValidators, crdsFromPaths, validatorsFor } from '../crds.js';
 import type { Validators } from '../validate/index.js';
-import type { ClusterWiring } from '../server/cluster-mode.js';
-import type { ValidatorsRef } from '../server/engines.js';
 
 /**
  * Native sidecars when nothing more is known about the Pod: `auto` means on (Kubernetes 1.33
@@ -55,12 +53,24 @@ export function warmUp(validators: Validators, log: Logger, source: string): voi
   );
 }
 
+/** The validator behind the reference that reloads swap (server/engines.ts's ValidatorsRef). */
+export interface SwappableValidators {
+  get(): Validators;
+  set(next: Validators): void;
+}
+
+/** How cluster mode follows the cluster's CRDs: nothing when --crds names others. */
+export interface ClusterCrds {
+  readonly applyCrds?: (crds: unknown[]) => Promise<void>;
+  readonly crdGroups?: ReadonlySet<string>;
+}
+
 /**
  * In cluster mode validation follows the cluster's CRDs (of the groups the bundled CRDs define,
  * which are those the validating webhook receives), unless --crds names others. A new set is
  * compiled completely before it replaces the current one; one that does not compile is refused.
  */
-export function clusterCrds(config: Config, validators: ValidatorsRef, log: Logger): Pick<ClusterWiring, 'applyCrds' | 'crdGroups'> {
+export function clusterCrds(config: Config, validators: SwappableValidators, log: Logger): ClusterCrds {
   if (config.crds.length > 0) return {};
   const applyCrds = async (crds: unknown[]): Promise<void> => {
     const started = Date.now();

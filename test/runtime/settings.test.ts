@@ -1,4 +1,4 @@
-// The injector's settings from meshgate's own configuration (server/runtime.ts): a revision tag
+// The injector's settings from meshgate's own configuration (runtime/settings.ts): a revision tag
 // is served with its revision's Istio ConfigMaps, and istiod's ENABLE_NATIVE_SIDECARS, when it
 // says true or false, takes precedence over --native-sidecars=auto's per-Pod decision.
 import { describe, expect, it } from 'vitest';
