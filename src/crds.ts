@@ -5,9 +5,9 @@
 // also compiles it completely (in the background) before handing it over.
 import { readFileSync } from 'node:fs';
 import { packagePath } from './paths.js';
-import { readManifests } from './cli/documents.js';
-import { InputError } from './cli/io.js';
-import { listFiles } from './cli/paths.js';
+import { readManifests } from './documents/documents.js';
+import { InputError } from './documents/io.js';
+import { listFiles } from './documents/paths.js';
 import { createValidators, crdSet, isCrdObject, type Validators, type ValidationSettings } from './validate/index.js';
 
 /** The bundles of crds/index.json meshgate validates against by default. */

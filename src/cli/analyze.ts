@@ -4,9 +4,9 @@
 import { stringify } from 'yaml';
 import { analyze as analyzeObjects, atOrAbove, codeList, type Finding, type FindingObject, type Severity } from '../analyze/index.js';
 import { qualifiedKind } from '../validate/catalog.js';
-import { readInputs, type SourceDocument } from './documents.js';
+import { readInputs, type SourceDocument } from '../documents/documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
-import { EXIT, UsageError, type CliIO, type Command } from './io.js';
+import { EXIT, UsageError, type CliIO, type Command } from '../documents/io.js';
 import { resourceName } from './validate-report.js';
 import { skippedNotes } from './validate.js';
 

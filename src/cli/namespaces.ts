@@ -1,8 +1,8 @@
 // Namespaces the offline commands know about: Namespace objects from --namespace-file and
 // from the input itself (kustomize output usually carries one), with where each came from,
 // so a decision can say which labels it used and why.
-import { readManifests, type SourceDocument } from './documents.js';
-import { InputError, type CliIO } from './io.js';
+import { readManifests, type SourceDocument } from '../documents/documents.js';
+import { InputError, type CliIO } from '../documents/io.js';
 import { isMapping } from '../lib/json.js';
 
 export interface NamespaceInfo {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { Injector } from '../inject/index.js';
 import { lookupKind, qualifiedKind, type KindLookup } from '../validate/catalog.js';
 import type { Validators } from '../validate/index.js';
-import type { SourceDocument } from './documents.js';
+import type { SourceDocument } from '../documents/documents.js';
 import type { Format } from './flags.js';
 import { podTemplateOf } from '../workloads.js';
 import { isMapping } from '../lib/json.js';

@@ -8,7 +8,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { caBundleOf, certSecretContent, certSecretObject, readCertSecret, readExternalSecret, type CertState, type SecretReading } from './cert-state.js';
 import { carryOut, type IssuePolicy } from './issue.js';
-import { messageOf, sources, watchNamed, type Kube, type NamedWatch, type Store } from './kube.js';
+import { messageOf, sources, watchNamed, type Kube, type NamedWatch, type Store } from './api/kube.js';
 import { joinPem } from '../certs/pki.js';
 
 export interface CertSyncOptions {

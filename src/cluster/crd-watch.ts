@@ -6,8 +6,8 @@
 // validates count. A set that cannot be used (a CRD meshgate cannot read or compile) leaves
 // the last good validator in place (the bundled one at first) until the CRDs change again.
 import type { Logger } from 'pino';
-import type { RawCrd } from './kube-api.js';
-import { messageOf, statusOf, type Kube } from './kube.js';
+import type { RawCrd } from './api/kube-api.js';
+import { messageOf, statusOf, type Kube } from './api/kube.js';
 import { nameOf } from '../lib/identity.js';
 
 export interface CrdWatchOptions {

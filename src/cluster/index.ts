@@ -24,7 +24,7 @@ import { configLifecycle, type Lifecycle } from '../config-source/source.js';
 import type { Injector } from '../inject/index.js';
 import { createEventRecorder, NO_EVENTS } from './events.js';
 import { watchCrds } from './crd-watch.js';
-import { connect, leaseStore, mutatingStore, secretStore, statusOf, validatingStore, type Kube } from './kube.js';
+import { connect, leaseStore, mutatingStore, secretStore, statusOf, validatingStore, type Kube } from './api/kube.js';
 import { createLeaderDuties } from './leader.js';
 import { deploymentOwner, ownedStore } from './owner.js';
 import { createElector, createHeartbeat, type ElectionTimings } from './leases.js';

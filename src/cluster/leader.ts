@@ -10,7 +10,7 @@ import { certSecretContent, certSecretObject, type SecretObject } from './cert-s
 import { currentBundle, type CertSync, type SecretSnapshot } from './cert-sync.js';
 import { carryOut, type IssuePolicy } from './issue.js';
 import type { EventRecorder } from './events.js';
-import { messageOf, type Kube, type LeaseStore, type Store } from './kube.js';
+import { messageOf, type Kube, type LeaseStore, type Store } from './api/kube.js';
 import { readHeartbeats } from './leases.js';
 import type { ClusterMetrics } from './metrics.js';
 import { createProber, type Prober } from './prober.js';

@@ -4,7 +4,7 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { electionIntent, electionResult, INITIAL_ELECTION, stillLeading, type ElectionConfig, type ElectionIntent, type ElectionState, type LeaseView, type WriteOutcome } from './election.js';
-import { messageOf, microTime, type LeaseStore } from './kube.js';
+import { messageOf, microTime, type LeaseStore } from './api/kube.js';
 import { heartbeatName, type HeartbeatRecord } from './replicas.js';
 
 export const SERVING_ANNOTATION = 'meshgate.io/serving-cert-sha256';

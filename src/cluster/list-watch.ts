@@ -3,7 +3,7 @@
 // hangs. Only a projection of each object is kept (a Node's name and kubelet version, not its
 // image list), so the cache stays small in large clusters.
 import type { Logger } from 'pino';
-import { messageOf, nextBackoff, type Kube } from './kube.js';
+import { messageOf, nextBackoff, type Kube } from './api/kube.js';
 
 interface Meta {
   metadata?: { name?: string; resourceVersion?: string };

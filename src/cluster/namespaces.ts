@@ -2,8 +2,8 @@
 // OpenShift the `openshift.io/sa.scc.*` ranges give the proxy's user and group). Read from the
 // API server on first use and kept for a while, so a burst of Pods costs one read per Namespace.
 import type { Logger } from 'pino';
-import type { Kube } from './kube.js';
-import { messageOf } from './kube.js';
+import type { Kube } from './api/kube.js';
+import { messageOf } from './api/kube.js';
 
 export interface NamespaceMeta {
   readonly labels: Readonly<Record<string, string>>;

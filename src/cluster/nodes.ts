@@ -4,7 +4,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { nativeFromNodes, type NativeDecision } from '../inject/native.js';
-import type { Kube } from './kube.js';
+import type { Kube } from './api/kube.js';
 import { createListWatch, type ListWatch } from './list-watch.js';
 
 export interface NodeVersions {

@@ -4,7 +4,7 @@
 // counts as absent, so the analysis never takes its absence for the truth. Read-only: list and
 // watch, nothing else (manifests/rbac.yaml grants exactly that).
 import type { Logger } from 'pino';
-import { messageOf, statusOf, type Kube } from './kube.js';
+import { messageOf, statusOf, type Kube } from './api/kube.js';
 import { keyOf } from '../lib/identity.js';
 
 /** Where a kind is served: its group, the versions to try in order, its plural resource name. */

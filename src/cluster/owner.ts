@@ -3,7 +3,7 @@
 // garbage collector removes it with the Deployment (`helm uninstall`, `kubectl delete -k`)
 // instead of leaving a CA key behind. The owner is looked up once, at the first create.
 import type { Logger } from 'pino';
-import { deploymentUid, messageOf, type Kube, type Store } from './kube.js';
+import { deploymentUid, messageOf, type Kube, type Store } from './api/kube.js';
 
 export interface OwnerReference {
   readonly apiVersion: string;

@@ -4,7 +4,7 @@
 // kinds are read (get replicasets, get jobs), and every answer is cached, so a Deployment's
 // hundred Pods cost one read. A failed read falls back to the owner the Pod names.
 import type { ObjectRef, OwnerReference } from '../admission/notice.js';
-import { messageOf, statusOf, type Kube } from './kube.js';
+import { messageOf, statusOf, type Kube } from './api/kube.js';
 
 /** Kinds whose objects are made by another controller, with where to read them. */
 const INTERMEDIATE: Readonly<Record<string, { group: string; version: string; plural: string }>> = {

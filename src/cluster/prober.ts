@@ -3,7 +3,7 @@
 // minute; a re-installed configuration (which may have fixed the cause) resets the backoff.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { messageOf, statusOf, type Kube } from './kube.js';
+import { messageOf, statusOf, type Kube } from './api/kube.js';
 import type { ClusterMetrics } from './metrics.js';
 import { probeObject, probeVerdict, type ProbeResult, type ProbeVerdict } from './webhooks.js';
 

@@ -4,7 +4,7 @@
 // proven. What to write is webhooks.ts's pure decision; this is the I/O around it.
 import type { V1MutatingWebhookConfiguration, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { sources, watchNamed, type Kube, type NamedSource, type NamedWatch, type Store } from './kube.js';
+import { sources, watchNamed, type Kube, type NamedSource, type NamedWatch, type Store } from './api/kube.js';
 import type { ClusterMetrics } from './metrics.js';
 import { withBundle, withFailClosed, type WebhookConfigLike } from './webhooks.js';
 

@@ -5,7 +5,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { InjectorConfigError } from '../inject/errors.js';
-import { sources, watchNamed, type Kube, type NamedWatch } from '../cluster/kube.js';
+import { sources, watchNamed, type Kube, type NamedWatch } from '../cluster/api/kube.js';
 import { parseDocument, readInjectorConfig, overlayValues, type InjectionDocuments, type Mapping } from './documents.js';
 import type { ConfigSource } from './source.js';
 import { isMapping } from '../lib/json.js';

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { CERT_FILES } from '../cluster/cert-sync.js';
 import { admissionAnalysis, type AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
-import { connect } from '../cluster/kube.js';
+import { connect } from '../cluster/api/kube.js';
 import { createObjectCache } from '../cluster/object-cache.js';
 import { placeholderPair } from '../certs/pki.js';
 import { buildInjector } from '../config-source/build.js';

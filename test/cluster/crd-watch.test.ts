@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchCrds, type CrdWatch } from '../../src/cluster/crd-watch.js';
-import { connect } from '../../src/cluster/kube.js';
+import { connect } from '../../src/cluster/api/kube.js';
 import { compiledValidators, validatorsFor } from '../../src/crds.js';
 import { engineRef } from '../../src/server/engines.js';
 import { DEFAULT_SETTINGS, type Validators } from '../../src/validate/index.js';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readExternalSecret, type SecretLike } from '../../src/cluster/cert-state.js';
 import { createCertSync } from '../../src/cluster/cert-sync.js';
 import { eventBody } from '../../src/cluster/events.js';
-import type { Kube, Store, WriteResult } from '../../src/cluster/kube.js';
+import type { Kube, Store, WriteResult } from '../../src/cluster/api/kube.js';
 import { ownedStore, withOwner, type OwnerReference } from '../../src/cluster/owner.js';
 import { issueCA, issueServing, type KeyPair } from '../../src/certs/pki.js';
 import { buildConfig, ConfigError } from '../../src/config.js';

@@ -2,7 +2,7 @@
 // the time to live, and no Namespace (not a failure) when the read fails.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Kube } from '../../src/cluster/kube.js';
+import type { Kube } from '../../src/cluster/api/kube.js';
 import { namespaceLookup } from '../../src/cluster/namespaces.js';
 
 function fakeKube(reads: string[], fail = false): Kube {

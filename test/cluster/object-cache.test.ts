@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '../../src/cluster/kube.js';
+import { connect } from '../../src/cluster/api/kube.js';
 import { createObjectCache, type Resource } from '../../src/cluster/object-cache.js';
 
 interface FakeApi {

@@ -2,7 +2,7 @@
 // (meshgate-revision-tag-<tag>), as istiod does for its revision and tag configurations.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Store, WriteResult } from '../../src/cluster/kube.js';
+import type { Store, WriteResult } from '../../src/cluster/api/kube.js';
 import type { ClusterMetrics } from '../../src/cluster/metrics.js';
 import { createWebhookKeeper } from '../../src/cluster/webhook-keeper.js';
 import type { WebhookConfigLike } from '../../src/cluster/webhooks.js';

@@ -10,7 +10,7 @@ import {
   type AdmissionApi, type ApiextensionsApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
 } from './kube-api.js';
 import { connectHttp, type Http } from './kube-http.js';
-import { nameOf } from '../lib/identity.js';
+import { nameOf } from '../../lib/identity.js';
 
 export interface Kube {
   /** The API server's URL. */

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inClusterAccess, kubeconfigAccess } from '../../src/cluster/kube-auth.js';
-import { ApiError, queryString } from '../../src/cluster/kube-http.js';
-import { connect, messageOf, microTime, statusOf } from '../../src/cluster/kube.js';
+import { inClusterAccess, kubeconfigAccess } from '../../../src/cluster/api/kube-auth.js';
+import { ApiError, queryString } from '../../../src/cluster/api/kube-http.js';
+import { connect, messageOf, microTime, statusOf } from '../../../src/cluster/api/kube.js';
 
 let dir = '';
 let server: Server;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, messageOf, sources, watchNamed } from '../../src/cluster/kube.js';
+import { connect, messageOf, sources, watchNamed } from '../../../src/cluster/api/kube.js';
 
 interface FakeApi {
   readonly kubeconfig: string;
