@@ -52,7 +52,7 @@ export interface PodTemplate {
 /** The Pod template of a Pod or workload object, or undefined for other kinds. */
 export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate | undefined {
   const kind = String(doc['kind'] ?? '');
-  const where = Object.prototype.hasOwnProperty.call(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
+  const where = Object.hasOwn(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
   const spec = where ? getPath(doc, where.spec) : undefined;
   if (!where || !isMapping(spec)) return undefined;
   const meta = isMapping(doc['metadata']) ? doc['metadata'] : {};

@@ -3,7 +3,7 @@
 // all the others; at admission one incoming object is checked against a cluster's cache.
 import { atLeast, CODES, type Finding, type Severity } from './codes.js';
 import type { Rule } from './finding.js';
-import { buildModel, entryOf, kindKey, modelOf, type Entry, type Model, type ModelOptions } from './model.js';
+import { buildModel, entryOf, kindKey, type Entry, type Model, type ModelOptions } from './model.js';
 import { conflictRules } from './rules/conflicts.js';
 import { gatewayReferenceRules } from './rules/gateway-refs.js';
 import { istioReferenceRules } from './rules/istio-refs.js';

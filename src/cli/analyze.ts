@@ -109,7 +109,7 @@ function render(findings: readonly Finding[], docs: readonly SourceDocument[], f
   if (format === 'yaml') return stringify(located, { lineWidth: 0 });
   if (format === 'name') return [...new Set(findings.flatMap((f) => (f.objects[0] ? [resourceName(f.objects[0].apiVersion, f.objects[0].kind, f.objects[0].name)] : [])))].map((n) => `${n}\n`).join('');
   const objects = docs.filter((d) => d.object !== undefined).length;
-  return [...findings.map((f) => findingText(f, docs)), summary(findings, objects, threshold)].join('\n') + '\n';
+  return `${[...findings.map((f) => findingText(f, docs)), summary(findings, objects, threshold)].join('\n')}\n`;
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {

@@ -106,6 +106,7 @@ function steady(s: CertState, input: RotationInput): RotationStep {
   if (!sameSet(s.servingInfo.sans, policy.sans)) return { kind: 'renew-serving', reason: 'sans-changed' };
   const prune = pruneStep(s, input);
   if (prune) return prune;
+  // biome-ignore lint/complexity/useMathMinMax: Dates; Math.min would return a number
   return { kind: 'idle', until: caDue < servingDue ? caDue : servingDue };
 }
 

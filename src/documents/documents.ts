@@ -114,7 +114,7 @@ const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|inclu
 const KUBERNETES_KEY = /["']?\b(?:apiVersion|kind)["']?\s*:/;
 
 /** Why a file's text is not a Kubernetes manifest (a Helm template, or, when found by walking, no apiVersion or kind anywhere). */
-function notManifest(path: string, text: string, found: boolean): string | undefined {
+function notManifest(_path: string, text: string, found: boolean): string | undefined {
   if (HELM_ACTION.test(text)) return 'a Helm or Go template, not Kubernetes objects (render it first, e.g. helm template)';
   if (found && !KUBERNETES_KEY.test(text) && text.trim() !== '') return 'no document has an apiVersion or kind, so it is not a Kubernetes manifest';
   return undefined;

@@ -7,7 +7,7 @@
 // cost follows what changed, not the size of the Pod.
 import type { Operation } from 'fast-json-patch';
 
-const escape = (key: string): string => (key.includes('/') || key.includes('~') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
+const escapePointer = (key: string): string => (key.includes('/') || key.includes('~') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
 
 const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] => typeof v === 'object' && v !== null;
 
@@ -20,13 +20,13 @@ function diffArrays(from: unknown[], to: unknown[], path: string, ops: Operation
 
 function diffObjects(from: Record<string, unknown>, to: Record<string, unknown>, path: string, ops: Operation[]): void {
   for (const key of Object.keys(from)) {
-    if (!Object.prototype.hasOwnProperty.call(to, key) || to[key] === undefined) {
-      if (from[key] !== undefined) ops.push({ op: 'remove', path: `${path}/${escape(key)}` });
-    } else if (from[key] !== to[key]) diffValue(from[key], to[key], `${path}/${escape(key)}`, ops);
+    if (!Object.hasOwn(to, key) || to[key] === undefined) {
+      if (from[key] !== undefined) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
+    } else if (from[key] !== to[key]) diffValue(from[key], to[key], `${path}/${escapePointer(key)}`, ops);
   }
   for (const key of Object.keys(to)) {
-    if (to[key] !== undefined && (!Object.prototype.hasOwnProperty.call(from, key) || from[key] === undefined)) {
-      ops.push({ op: 'add', path: `${path}/${escape(key)}`, value: to[key] });
+    if (to[key] !== undefined && (!Object.hasOwn(from, key) || from[key] === undefined)) {
+      ops.push({ op: 'add', path: `${path}/${escapePointer(key)}`, value: to[key] });
     }
   }
 }

@@ -88,7 +88,7 @@ export function proxyConfigEnv(pc: JsonObject): string {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(pc)) {
     if (v === null || isZero(k, v)) continue;
-    if (Object.prototype.hasOwnProperty.call(PROXY_CONFIG_DEFAULTS, k) && deepEqual(PROXY_CONFIG_DEFAULTS[k], v)) continue;
+    if (Object.hasOwn(PROXY_CONFIG_DEFAULTS, k) && deepEqual(PROXY_CONFIG_DEFAULTS[k], v)) continue;
     setOwn(out, k, v);
   }
   return `${JSON.stringify(out)}\n`;

@@ -36,7 +36,7 @@ export function parseSelector(raw: Json): LabelSelector | string {
 }
 
 export function requirementMatches(r: Requirement, labels: Readonly<Record<string, string>>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   switch (r.operator) {
     case 'In':
       return has && r.values.includes(labels[r.key] as string);

@@ -38,7 +38,7 @@ export function asNumber(v: unknown): number | undefined {
 
 /** The own value of a key: never something inherited from Object.prototype (`constructor`…). */
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  return  Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** Sets a key as an own property, even `__proto__` (which plain assignment would not). */
@@ -117,7 +117,7 @@ export function stringMap(v: unknown): Record<string, string> {
 
 /** One entry of a string map (labels, annotations) as stringMap would give it, without copying the map. */
 export function stringAt(map: unknown, key: string): string | undefined {
-  if (!isObject(map) || !Object.prototype.hasOwnProperty.call(map, key)) return undefined;
+  if (!isObject(map) || !Object.hasOwn(map, key)) return undefined;
   const x = map[key];
   if (typeof x === 'string') return x;
   return typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined;

@@ -58,11 +58,12 @@ describe('restoring a deleted Secret', () => {
     const later = new Date(NOW.getTime() + 86_400_000);
     const restored = await carryOut({ kind: 'restore', state: last.state }, { kind: 'absent' }, later, ISSUE);
     expect(restored?.material).toEqual({ ca: last.state.ca, serving: last.state.serving, bundle: last.state.bundle });
-    expect(certInfo(restored!.material.ca.cert).fingerprint).toBe(certInfo(first.material.ca.cert).fingerprint);
-    expect(restored!.material.serving).toEqual(first.material.serving);
+    if (restored === undefined) throw new Error('restore carried out nothing');
+    expect(certInfo(restored.material.ca.cert).fingerprint).toBe(certInfo(first.material.ca.cert).fingerprint);
+    expect(restored.material.serving).toEqual(first.material.serving);
     expect(restored?.caTrustedAt).toEqual(NOW);
     expect(restored?.servingSince).toEqual(NOW);
-    const again = readCertSecret(certSecretObject('meshgate-certs', 'mesh', certSecretContent(restored!.material, restored!)));
+    const again = readCertSecret(certSecretObject('meshgate-certs', 'mesh', certSecretContent(restored.material, restored)));
     expect(again).toEqual(last);
   });
 });

@@ -60,8 +60,14 @@ describe('certificate Secret in external mode', () => {
     const calls: string[] = [];
     const store: Store<never> = {
       get: async () => void calls.push('get') as undefined,
-      create: async (): Promise<WriteResult> => (calls.push('create'), 'ok'),
-      replace: async (): Promise<WriteResult> => (calls.push('replace'), 'ok'),
+      create: async (): Promise<WriteResult> => {
+        calls.push('create');
+        return 'ok';
+      },
+      replace: async (): Promise<WriteResult> => {
+        calls.push('replace');
+        return 'ok';
+      },
     };
     const sync = createCertSync({
       kube: {} as Kube, secrets: store, namespace: 'mesh', secretName: 'meshgate-certs', certDir: '/nonexistent',
@@ -81,10 +87,19 @@ describe('owner references', () => {
     let lookups = 0;
     const base: Store<{ metadata?: { name?: string; ownerReferences?: OwnerReference[] } }> = {
       get: async () => undefined,
-      create: async (b) => (created.push(b), 'ok'),
-      replace: async (b) => (replaced.push(b), 'ok'),
+      create: async (b) => {
+        created.push(b);
+        return 'ok';
+      },
+      replace: async (b) => {
+        replaced.push(b);
+        return 'ok';
+      },
     };
-    const store = ownedStore(base, async () => (lookups++, owner));
+    const store = ownedStore(base, async () => {
+      lookups++;
+      return owner;
+    });
     await store.create({ metadata: { name: 'a' } });
     await store.replace({ metadata: { name: 'a' } });
     expect(created).toEqual([{ metadata: { name: 'a', ownerReferences: [owner] } }]);

@@ -116,28 +116,28 @@ describe('planRotation', () => {
 
   describe('after the switch (tls.crt signed by the new CA, old CA still trusted)', () => {
     const switched = at(2001).getTime();
-    const after = (over: Partial<CertState> = {}): SecretReading =>
+    const afterSwitch = (over: Partial<CertState> = {}): SecretReading =>
       state({ caInfo: CA2, bundleInfo: [CA1, CA2], servingInfo: info('s2', 2001, 2366), servingSince: new Date(switched), caTrustedAt: at(2000), ...over });
 
     it('keeps the old CA while a replica still serves the old certificate', () => {
-      expect(plan(after(), new Date(switched + 60_000), { replicaServing: ['s2', 's1'] })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('replicas still serve') });
+      expect(plan(afterSwitch(), new Date(switched + 60_000), { replicaServing: ['s2', 's1'] })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('replicas still serve') });
     });
 
     it('keeps the old CA while no replica has reported at all', () => {
-      expect(plan(after(), new Date(switched + 60_000), { replicaServing: [] })).toMatchObject({ kind: 'wait' });
+      expect(plan(afterSwitch(), new Date(switched + 60_000), { replicaServing: [] })).toMatchObject({ kind: 'wait' });
     });
 
     it('keeps it until the new certificate has settled, even when all replicas report it', () => {
-      expect(plan(after(), new Date(switched + 1_000), { replicaServing: ['s2', 's2'] })).toEqual({ kind: 'wait', reason: expect.stringContaining('settling'), until: new Date(switched + 10_000) });
+      expect(plan(afterSwitch(), new Date(switched + 1_000), { replicaServing: ['s2', 's2'] })).toEqual({ kind: 'wait', reason: expect.stringContaining('settling'), until: new Date(switched + 10_000) });
     });
 
     it('then drops the old CA from the bundle', () => {
-      expect(plan(after(), new Date(switched + 10_000), { replicaServing: ['s2', 's2'] })).toEqual({ kind: 'prune-bundle', reason: 'replicas-switched', keep: ['ca2'] });
+      expect(plan(afterSwitch(), new Date(switched + 10_000), { replicaServing: ['s2', 's2'] })).toEqual({ kind: 'prune-bundle', reason: 'replicas-switched', keep: ['ca2'] });
     });
 
     it('drops an expired old CA whatever the replicas report', () => {
       const old = info('ca1', 0, 2002, { isCA: true });
-      expect(plan(after({ bundleInfo: [old, CA2] }), at(2003), { replicaServing: ['s1'] })).toEqual({ kind: 'prune-bundle', reason: 'expired', keep: ['ca2'] });
+      expect(plan(afterSwitch({ bundleInfo: [old, CA2] }), at(2003), { replicaServing: ['s1'] })).toEqual({ kind: 'prune-bundle', reason: 'expired', keep: ['ca2'] });
     });
   });
 });

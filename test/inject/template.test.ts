@@ -125,6 +125,6 @@ describe('user templates', () => {
 
   it('a template may be applied several times', async () => {
     const out = (await injector()).inject({ pod: pod({ annotations: { 'inject.istio.io/templates': 'sidecar,sidecar' } }) });
-    expect(out.kind === 'inject' && JSON.parse(((out.pod['metadata'] as Record<string, Record<string, string>>)['annotations'] ?? {})['sidecar.istio.io/status'] ?? '').initContainers).toEqual(['istio-init', 'istio-proxy']);
+    expect(out.kind === 'inject' && JSON.parse((out.pod['metadata'] as Record<string, Record<string, string>>)['annotations']?.['sidecar.istio.io/status'] ?? '').initContainers).toEqual(['istio-init', 'istio-proxy']);
   });
 });

@@ -41,9 +41,18 @@ function parseJSON(text: string): Node {
       }
     }
     if (c === '"') return str();
-    if (text.startsWith('true', i)) return (i += 4), true;
-    if (text.startsWith('false', i)) return (i += 5), false;
-    if (text.startsWith('null', i)) return (i += 4), null;
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
     const m = /^-?[0-9.eE+-]+/.exec(text.slice(i, i + 40)) as RegExpExecArray;
     i += m[0].length;
     return { num: m[0] };

@@ -190,7 +190,7 @@ function withElem(t: GoType, elem: string): GoType {
 export function typeNamed(name: string): GoType {
   const known = registry.get(name);
   if (known) return known;
-  const d = Object.prototype.hasOwnProperty.call(TYPES, name) ? TYPES[name] : undefined;
+  const d = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined;
   if (d === undefined) {
     const t = synthesise(name);
     registry.set(name, t);

@@ -273,7 +273,7 @@ export function durationParts(raw: unknown): [number, number] {
 /** The element of a map by key (INVALID when absent). */
 export function mapIndex(m: Val, key: string): Val {
   const raw = m.v as Record<string, unknown> | null;
-  if (raw === null || raw === undefined || !Object.prototype.hasOwnProperty.call(raw, key)) return INVALID;
+  if (raw === null || raw === undefined || !Object.hasOwn(raw, key)) return INVALID;
   return fromRaw(m.t.elem ?? T.any, raw[key]);
 }
 

@@ -36,7 +36,7 @@ export interface Folding {
   readonly staticScope: Scope;
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
 
 /**
  * A CEL map as cel-js sees a JS object: by its `constructor` (read like cel-js does, so an own

@@ -81,7 +81,7 @@ function readVersion(v: unknown, crdName: string): CrdVersion {
 /** Reads an apiextensions.k8s.io/v1 CustomResourceDefinition; throws CrdError when it is not one. */
 export function readCrd(obj: unknown): Crd {
   const o = asMapping(obj);
-  if (!o || o['kind'] !== 'CustomResourceDefinition') throw new CrdError('not a CustomResourceDefinition');
+  if (o?.['kind'] !== 'CustomResourceDefinition') throw new CrdError('not a CustomResourceDefinition');
   const name = nameOf(o) || '(unnamed)';
   const spec: Mapping = asMapping(o['spec']) ?? {};
   const names = asMapping(spec['names']) ?? {};

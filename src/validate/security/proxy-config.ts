@@ -5,8 +5,6 @@ import { checkPolicyAttachment } from '../common/policy-attachment.js';
 import type { Mapping } from '../../lib/json.js';
 import { istioKind } from '../common/istio-kind.js';
 
-const INT32_MAX = 2147483647;
-
 function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: false });
 }

@@ -9,7 +9,6 @@ import { checkJwks } from './jwks.js';
 import { parseRequestURI } from './urls.js';
 
 /** Empty names are reported by min(1); the pattern only judges the characters. */
-const CLAIM_HEADER = /^[-_A-Za-z0-9]*$/;
 
 function rules(spec: Mapping, c: Collector): void {
   checkDurations('RequestAuthentication', spec, c);

@@ -34,7 +34,7 @@ async function fakeApi(handle: (req: IncomingMessage, res: ServerResponse) => bo
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, [
     'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    'clusters: [{name: fake, cluster: {server: "http://127.0.0.1:' + port + '", insecure-skip-tls-verify: true}}]',
+    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
     'users: [{name: fake, user: {token: t}}]',
     'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
   ].join('\n'));

@@ -16,7 +16,7 @@ import type { Impl } from './util.js';
 const REFUSED = new Set(['env', 'expandenv', 'getHostByName', 'now', 'date', 'dateInZone', 'date_in_zone', 'dateModify', 'date_modify', 'mustDateModify', 'must_date_modify', 'ago', 'htmlDate', 'htmlDateInZone', 'toDate', 'mustToDate', 'unixEpoch', 'duration', 'durationRound']);
 
 function funcOf(name: string, impl: Impl): Func | undefined {
-  const sig = Object.prototype.hasOwnProperty.call(FUNCS, name) ? FUNCS[name] : undefined;
+  const sig = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined;
   if (!sig) return undefined;
   return {
     name,
@@ -42,7 +42,7 @@ export function injectionFuncs(controlPlaneEnv: Readonly<Record<string, string>>
 export function functionCheck(funcs: FuncMap): FunctionCheck {
   return (name) => {
     if (funcs.has(name)) return undefined;
-    if (Object.prototype.hasOwnProperty.call(FUNCS, name)) {
+    if (Object.hasOwn(FUNCS, name)) {
       return REFUSED.has(name)
         ? `function "${name}" is not available: its result would depend on the clock or the host`
         : `function "${name}" is a Sprig function meshgate does not implement`;

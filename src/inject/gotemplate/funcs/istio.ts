@@ -115,9 +115,9 @@ export function istioFunctions(env: Readonly<Record<string, string>>): Record<st
     annotation: (a) => {
       const ann = (arg(a, 0).v as { annotations?: Record<string, string> } | null)?.annotations;
       const name = text(a, 1);
-      return str(ann && Object.prototype.hasOwnProperty.call(ann, name) ? (ann[name] as string) : sprintOne(arg(a, 2)));
+      return str(ann && Object.hasOwn(ann, name) ? (ann[name] as string) : sprintOne(arg(a, 2)));
     },
-    isset: (a) => bool(Object.prototype.hasOwnProperty.call(stringMapOf(arg(a, 0)), text(a, 1))),
+    isset: (a) => bool(Object.hasOwn(stringMapOf(arg(a, 0)), text(a, 1))),
     valueOrDefault: (a) => {
       const v = arg(a, 0);
       return v === NIL || !isValid(v) || (v.t === T.string && v.v === '') ? arg(a, 1) : v;

@@ -118,7 +118,7 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   get: (a) => {
     const raw = (concrete(arg(a, 0)).v as Record<string, unknown> | null) ?? {};
     const k = arg(a, 1).v as string;
-    return Object.prototype.hasOwnProperty.call(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : str('');
+    return  Object.hasOwn(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : str('');
   },
   set: (a) => {
     mutable(arg(a, 0), 'set')[arg(a, 1).v as string] = rawOf(arg(a, 2));
@@ -128,7 +128,7 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
     delete mutable(arg(a, 0), 'unset')[arg(a, 1).v as string];
     return concrete(arg(a, 0));
   },
-  hasKey: (a) => bool(Object.prototype.hasOwnProperty.call((concrete(arg(a, 0)).v as object | null) ?? {}, arg(a, 1).v as string)),
+  hasKey: (a) => bool(Object.hasOwn((concrete(arg(a, 0)).v as object | null) ?? {}, arg(a, 1).v as string)),
   pick: (a) => anyMap(mapEntries(arg(a, 0)).filter(([k]) => a.slice(1).some((x) => x.v === k))),
   keys: (a) => stringList(a.flatMap((m) => mapEntries(m).map(([k]) => k))),
   values: (a) => anyList(mapEntries(arg(a, 0)).map(([, v]) => v)),
