@@ -13,7 +13,7 @@ export interface CliIO {
 }
 
 /**
- * Exit codes shared by every command (design.md, "Interfaces"): 0 success; 1 an object is
+ * Exit codes shared by every command (README, "CLI"): 0 success; 1 an object is
  * invalid, a Pod is denied, or analysis found problems at or above the threshold; 2 the
  * command could not do its job (usage error, unreadable input, a port in use, …).
  */
