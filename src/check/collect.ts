@@ -5,7 +5,7 @@
 import type { V1Lease, V1Pod } from '@kubernetes/client-node';
 import { kubeconfigAccess } from '../cluster/api/kube-auth.js';
 import { createHttp } from '../cluster/api/kube-http.js';
-import { heartbeatSelector, SERVING_ANNOTATION } from '../cluster/leases.js';
+import { heartbeatSelector, SERVING_ANNOTATION } from '../cluster/duties/leases.js';
 import { kubeOver, messageOf, statusOf, type Kube } from '../cluster/api/kube.js';
 import { endpointOf, entriesOf, isMeshgate, type Entry, type LeaseState, type PodState, type Probe, type ServiceState, type Snapshot } from './model.js';
 import { probeUrl } from './probe.js';

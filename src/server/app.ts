@@ -1,6 +1,6 @@
 // Builds the fastify application: routes, error mapping and limits. It never listens; the
 // process (cli/serve.ts) or a test (app.inject()) decides what to do with it.
-import type { NamespaceLookup } from '../cluster/namespaces.js';
+import type { NamespaceLookup } from '../cluster/watch/namespaces.js';
 import fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';

@@ -3,7 +3,7 @@
 // and the request still gets its one log line and metrics; an injector that does not need it
 // never looks it up.
 import { describe, expect, it } from 'vitest';
-import type { NamespaceMeta } from '../../src/cluster/namespaces.js';
+import type { NamespaceMeta } from '../../src/cluster/watch/namespaces.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectInput } from '../../src/inject/types.js';
 import { review, testApp } from '../helpers/app.js';
