@@ -1,7 +1,7 @@
 // Where the validator's CRDs come from, for the CLI and the server: the bundle shipped in
 // crds/ (Istio, and the Gateway API's experimental channel, the superset), or CRD files and
 // directories the user names (--crds), or — in cluster mode — the cluster itself
-// (cluster/crd-watch.ts). Building the validator from them is one call; compiledValidators
+// (cluster/watch/crd-watch.ts). Building the validator from them is one call; compiledValidators
 // also compiles it completely (in the background) before handing it over.
 import { readFileSync } from 'node:fs';
 import { packagePath } from './paths.js';

@@ -62,7 +62,7 @@ describe('layers', () => {
   it('finds the imports it checks', () => {
     expect(importsOf('main.ts').length).toBeGreaterThan(0);
     expect(layerOf('cluster/api/kube.ts')).toBeLessThan(layerOf('config-source/configmaps.ts'));
-    expect(layerOf('cluster/leader.ts')).toBeGreaterThan(layerOf('runtime/readiness.ts'));
+    expect(layerOf('cluster/duties/leader.ts')).toBeGreaterThan(layerOf('runtime/readiness.ts'));
   });
 
   it('has no import from a lower layer to a higher one', () => {
