@@ -1,7 +1,7 @@
 // Gateway API listeners as a controller attaches routes to them: the listeners of a Gateway
 // and of the ListenerSets attached to it, which route kinds a listener accepts (its protocol
 // or allowedRoutes.kinds), from which namespaces (Same, All, Selector), and label selectors.
-import { parseSelector, requirementMatches } from '../inject/selectors.js';
+import { parseSelector, requirementMatches } from '../inject/decide/selectors.js';
 import type { Json } from '../lib/json.js';
 import { GATEWAY_API, list, obj, str, type Entry, type Model, type Obj } from './model.js';
 

@@ -3,7 +3,7 @@
 // endpoint serves, the certificate Secret, the leader and heartbeat Leases, Namespaces and Pods.
 // The checks (webhooks.ts, overlap.ts, injection.ts) are pure functions of this snapshot.
 import type { Json } from '../lib/json.js';
-import { parseSelector, type LabelSelector } from '../inject/selectors.js';
+import { parseSelector, type LabelSelector } from '../inject/decide/selectors.js';
 
 export interface ClientConfig {
   readonly url?: string;

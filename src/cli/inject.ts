@@ -3,7 +3,7 @@
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
 import { stringify } from 'yaml';
 import { typedRoundTrip, type Injector, type JsonObject } from '../inject/index.js';
-import { askedRevision, revisionGate } from '../inject/revisions.js';
+import { askedRevision, revisionGate } from '../inject/settings/revisions.js';
 import type { InjectInput } from '../inject/types.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
 import { AUTO_NATIVE_NOTE, INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags, nativeAutoApplies, nativeMode, type NativeMode } from './injector-config.js';
@@ -142,7 +142,7 @@ export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } 
  * Injects every document as the command does; the first denied Pod stops it with its message.
  * `namespaces` are the --namespace-file objects (their labels and annotations reach the Pod's
  * injection); `namespaceLabels` (--namespace-labels) replace their labels. Whatever made the Pod (built-in templates or Istio's Go templates), the result is
- * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/typed.ts).
+ * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/merge/typed.ts).
  */
 export function injectDocuments(
   docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>,

@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { tagWebhookName } from '../inject/webhooks.js';
+import { tagWebhookName } from '../inject/settings/webhooks.js';
 import { packagePath } from '../paths.js';
 import { describeSystemError } from './failures.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, wantsHelp } from './flags.js';

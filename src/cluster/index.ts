@@ -32,7 +32,7 @@ import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { namespaceLookup, type NamespaceLookup } from './watch/namespaces.js';
 import { createNodeVersions, type NodeVersions } from './watch/nodes.js';
 import { createOwnerResolver } from './events/pod-owners.js';
-import { tagWebhookName } from '../inject/webhooks.js';
+import { tagWebhookName } from '../inject/settings/webhooks.js';
 import { certInfo } from '../certs/pki.js';
 
 export interface ClusterTimings extends ElectionTimings {

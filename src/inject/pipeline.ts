@@ -1,23 +1,23 @@
 // One injection: decide → render → merge → overrides → postprocess → patch. Pure: the raw Pod
 // comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
-import { ambientNote, ambientSource } from './ambient.js';
-import { validateAnnotations } from './annotations.js';
-import { decide, type Decision } from './decide.js';
-import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
+import { ambientNote, ambientSource } from './decide/ambient.js';
+import { validateAnnotations } from './decide/annotations.js';
+import { decide, type Decision } from './decide/decide.js';
+import { podProxyConfig, PROXY, templateData, type TemplateData } from './render/data.js';
 import { InjectionDenied } from './errors.js';
 import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
-import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
-import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
-import { rewriteProbes } from './probes.js';
-import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
-import { createPatch } from './patch.js';
-import { parseProxyConfig } from './proxyconfig.js';
-import type { InjectorSettings } from './settings.js';
-import { mergeInto, POD_SCHEMA } from './smp.js';
-import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './status.js';
-import { TemplateRenderError, type CompiledTemplate } from './template/compile.js';
+import { adjustInitContainerUser, reapplyOverrides, userProxy } from './render/overrides.js';
+import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess/postprocess.js';
+import { rewriteProbes } from './render/probes.js';
+import { applyPrometheusMerge, applySecurePort } from './render/prometheus.js';
+import { createPatch } from './postprocess/patch.js';
+import { parseProxyConfig } from './settings/proxyconfig.js';
+import type { InjectorSettings } from './settings/settings.js';
+import { mergeInto, POD_SCHEMA } from './merge/smp.js';
+import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './render/status.js';
+import { TemplateRenderError, type CompiledTemplate } from './render/template/compile.js';
 import type { InjectInput, InjectOutcome } from './types.js';
-import { workloadOf } from './workload.js';
+import { workloadOf } from './render/workload.js';
 
 /** The Pod as received, without managedFields (large, and never ours to change). */
 export function withoutManagedFields(raw: Readonly<Record<string, unknown>>): JsonObject {

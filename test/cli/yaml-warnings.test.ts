@@ -3,7 +3,7 @@
 // warnings: on the webhook path they would be unstructured stderr lines per request.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseYamlDocuments } from '../../src/documents/documents.js';
-import { parseProxyConfig } from '../../src/inject/proxyconfig.js';
+import { parseProxyConfig } from '../../src/inject/settings/proxyconfig.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

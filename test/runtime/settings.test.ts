@@ -6,7 +6,7 @@ import { buildConfig } from '../../src/config.js';
 import { buildInjector } from '../../src/config-source/build.js';
 import { documentsFromConfigMaps, istioConfigMapNames } from '../../src/config-source/configmaps.js';
 import { readInjectionFiles } from '../../src/config-source/files.js';
-import { askedRevision, revisionGate } from '../../src/inject/revisions.js';
+import { askedRevision, revisionGate } from '../../src/inject/settings/revisions.js';
 import { nativeNote, nativePerPod, runtimeOf } from '../../src/runtime/settings.js';
 
 const TEMPLATE = 'metadata:\n  labels:\n    from: {{ .Values.global.meshID | quote }}\n    rev: {{ .Revision | quote }}\nspec:\n  containers:\n  {{- range .Spec.Containers }}\n  - name: {{ .Name }}\n  {{- end }}\n';

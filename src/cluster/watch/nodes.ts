@@ -3,7 +3,7 @@
 // of inject/native.ts. Until the first list arrives, Pods get the default (on).
 import type { V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { nativeFromNodes, type NativeDecision } from '../../inject/native.js';
+import { nativeFromNodes, type NativeDecision } from '../../inject/decide/native.js';
 import type { Kube } from '../api/kube.js';
 import { createListWatch, type ListWatch } from './list-watch.js';
 
