@@ -45,7 +45,7 @@ export function settleProxyEnv(pod: JsonObject, clusterNames: readonly string[])
     if (!isObject(c) || c['name'] !== 'istio-proxy' || !Array.isArray(c['env'])) continue;
     const env = c['env'];
     const byName = new Map(env.filter(isObject).map((e) => [sprint(e['name']), e] as const));
-    const owned = tail.flatMap((n) => (byName.has(n) ? [byName.get(n) as JsonObject] : []));
+    const owned = tail.flatMap((n) => byName.get(n) ?? []);
     if (owned.length === 0) continue;
     c['env'] = [...env.filter((e) => !(isObject(e) && tail.includes(sprint(e['name'])))), ...owned];
   }

@@ -3,6 +3,7 @@
 // forwards it) and the probe itself is pointed at the agent's status port.
 import type { InjectorConfig } from '../settings/config.js';
 import { arrayAt, copyOf, isObject, objectAt, parseBool, sprint, stringAt, type Json, type JsonObject } from '../../lib/json.js';
+import { handlerAction } from '../pod.js';
 
 export const PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';
 
@@ -33,7 +34,7 @@ function resolvePort(port: Json | undefined, container: JsonObject): number | un
  * earlier rewrite).
  */
 function proberOf(handler: JsonObject, kind: string, container: JsonObject, statusPorts: readonly number[]): Prober | undefined {
-  const action = handler[kind] as JsonObject;
+  const action = handlerAction(handler, kind);
   const raw = action['port'];
   const port = kind === 'grpc' ? raw : resolvePort(raw, container);
   if (port === undefined || (kind !== 'grpc' && statusPorts.includes(raw as number))) return undefined;
@@ -58,8 +59,9 @@ function rewritesOf(c: JsonObject, statusPorts: readonly number[]): Rewrite[] {
   const name = sprint(c['name']);
   const out: Rewrite[] = [];
   const add = (handler: unknown, key: string, kinds: readonly string[], where: Pick<Rewrite, 'field' | 'hook'>): void => {
-    const kind = isObject(handler) ? handlerKind(handler, kinds) : undefined;
-    if (kind) out.push({ key, container: c, ...where, prober: proberOf(handler as JsonObject, kind, c, statusPorts) });
+    if (!isObject(handler)) return;
+    const kind = handlerKind(handler, kinds);
+    if (kind) out.push({ key, container: c, ...where, prober: proberOf(handler, kind, c, statusPorts) });
   };
   for (const [field, suffix] of PROBES) add(c[field], `/app-health/${name}/${suffix}`, ['httpGet', 'tcpSocket', 'grpc'], { field });
   const lifecycle = objectAt(c, 'lifecycle');
