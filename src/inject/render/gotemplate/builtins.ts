@@ -7,7 +7,7 @@ import { sprint, sprintf, sprintln } from './fmt.js';
 import { REFLECT, type Func } from './state.js';
 import { fromUtf8, isPrint, utf8Bytes } from './strconv.js';
 import { T, type GoType } from './types.js';
-import { concrete, fromRaw, indirect, indirectInterface, isNil, isValid, lengthOf, mapIndex, sliceIndex, truth, Val, zero } from './value.js';
+import { concrete, fromRaw, indirect, indirectInterface, isNil, isValid, lengthOf, mapIndex, sliceIndex, truth, Val, zero, stringVal } from './value.js';
 
 type Basic = 'bool' | 'int' | 'uint' | 'float' | 'string' | 'complex' | 'invalid';
 
@@ -182,7 +182,6 @@ function jsEscape(s: string): string {
 }
 
 const bool = (b: boolean): Val => new Val(T.bool, b);
-const str = (s: string): Val => new Val(T.string, s);
 const anyVariadic = [T.anySlice];
 
 function builtin(name: string, params: readonly GoType[], variadic: boolean, result: GoType, call: (args: Val[]) => Val, reflectParams = true): Func {
@@ -207,12 +206,12 @@ export const BUILTINS: ReadonlyMap<string, Func> = new Map<string, Func>(
     builtin('le', [R, R], false, T.bool, (a) => bool(lt(a[0] as Val, a[1] as Val) || eq(a))),
     builtin('gt', [R, R], false, T.bool, (a) => bool(!(lt(a[0] as Val, a[1] as Val) || eq(a)))),
     builtin('ge', [R, R], false, T.bool, (a) => bool(!lt(a[0] as Val, a[1] as Val))),
-    builtin('print', anyVariadic, true, T.string, (a) => str(sprint(a)), false),
-    builtin('println', anyVariadic, true, T.string, (a) => str(sprintln(a)), false),
-    builtin('printf', [T.string, T.anySlice], true, T.string, (a) => str(sprintf(a[0]?.v as string, a.slice(1))), false),
-    builtin('html', anyVariadic, true, T.string, (a) => str(evalArgs(a).replace(/[\0"'&<>]/g, (c) => HTML[c] ?? c)), false),
-    builtin('js', anyVariadic, true, T.string, (a) => str(jsEscape(evalArgs(a))), false),
-    builtin('urlquery', anyVariadic, true, T.string, (a) => str(encodeURIComponent(evalArgs(a)).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)), false),
+    builtin('print', anyVariadic, true, T.string, (a) => stringVal(sprint(a)), false),
+    builtin('println', anyVariadic, true, T.string, (a) => stringVal(sprintln(a)), false),
+    builtin('printf', [T.string, T.anySlice], true, T.string, (a) => stringVal(sprintf(a[0]?.v as string, a.slice(1))), false),
+    builtin('html', anyVariadic, true, T.string, (a) => stringVal(evalArgs(a).replace(/[\0"'&<>]/g, (c) => HTML[c] ?? c)), false),
+    builtin('js', anyVariadic, true, T.string, (a) => stringVal(jsEscape(evalArgs(a))), false),
+    builtin('urlquery', anyVariadic, true, T.string, (a) => stringVal(encodeURIComponent(evalArgs(a)).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)), false),
     builtin('call', [R, RS], true, R, () => {
       throw new CallError('call is not supported: template data has no functions');
     }),

@@ -7,7 +7,7 @@ import { formatValue, plainSpec } from './fmt.js';
 import { formatDuration } from './timefmt.js';
 import { canonicalQuantity as canonicalQuantityText } from '../../settings/syntax.js';
 import { FLAG, T, typeNamed, type GoType, type MethodDesc } from './types.js';
-import { concrete, durationParts, elem, fieldOf, fromRaw, isNil, isValid, mapIndex, sliceIndex, sortedKeys, Val, zero } from './value.js';
+import { concrete, durationParts, elem, fieldOf, fromRaw, isNil, isValid, mapIndex, sliceIndex, sortedKeys, Val, zero, stringVal } from './value.js';
 
 export type MethodImpl = (recv: Val, args: readonly Val[]) => Val;
 
@@ -49,18 +49,17 @@ function getter(base: GoType, name: string): MethodImpl | undefined {
   return undefined;
 }
 
-const str = (s: string): Val => new Val(T.string, s);
 
 const SPECIAL: Readonly<Record<string, Readonly<Record<string, MethodImpl>>>> = {
   'resource.Quantity': {
-    String: (r) => str(quantityText(r)),
+    String: (r) => stringVal(quantityText(r)),
     IsZero: (r) => new Val(T.bool, Number(quantityNumber(r)) === 0),
     Value: (r) => new Val(T.int64, Math.ceil(quantityNumber(r))),
     MilliValue: (r) => new Val(T.int64, Math.ceil(quantityNumber(r) * 1000)),
     AsApproximateFloat64: (r) => new Val(T.float64, quantityNumber(r)),
   },
   'intstr.IntOrString': {
-    String: (r) => str(String(structOf(r)?.v ?? 0)),
+    String: (r) => stringVal(String(structOf(r)?.v ?? 0)),
     IntValue: (r) => {
       const raw = structOf(r)?.v;
       return new Val(T.int, typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10) || 0);
@@ -73,7 +72,7 @@ const SPECIAL: Readonly<Record<string, Readonly<Record<string, MethodImpl>>>> = 
     },
   },
   'time.Duration': {
-    String: (r) => str(formatDuration(r.t.kind === 'ptr' ? (elem(r).v as number) : (r.v as number))),
+    String: (r) => stringVal(formatDuration(r.t.kind === 'ptr' ? (elem(r).v as number) : (r.v as number))),
     Seconds: (r) => new Val(T.float64, (r.v as number) / 1e9),
   },
 };
@@ -94,13 +93,13 @@ export function methodImpl(recv: Val, name: string): MethodImpl | undefined {
   const base = baseOf(recv);
   const special = SPECIAL[base.name]?.[name];
   if (special) return special;
-  if (base.enumNames && name === 'String') return (r) => str(enumName(r.t.kind === 'ptr' ? elem(r) : r));
+  if (base.enumNames && name === 'String') return (r) => stringVal(enumName(r.t.kind === 'ptr' ? elem(r) : r));
   if (base.enumNames && name === 'Number') return (r) => new Val(T.int32, (r.t.kind === 'ptr' ? elem(r) : r).v);
   if (name.startsWith('Get')) {
     const g = getter(base, name);
     if (g) return g;
   }
-  if (name === 'String' && base.kind === 'struct') return (r) => str(base.proto ? protoText(r) : gogoString(r));
+  if (name === 'String' && base.kind === 'struct') return (r) => stringVal(base.proto ? protoText(r) : gogoString(r));
   return undefined;
 }
 

@@ -14,6 +14,9 @@ export class Val {
   ) {}
 }
 
+/** A Go string value. */
+export const stringVal = (s: string): Val => new Val(T.string, s);
+
 /** The zero reflect.Value: a missing map key, a nil dot; prints `<no value>`. */
 export const INVALID = new Val(T.invalid, undefined);
 /** A nil `interface {}`. */

@@ -6,9 +6,9 @@ import { marshal } from '../gojson.js';
 import { protoToJSON } from '../protojson.js';
 import { formatDuration } from '../timefmt.js';
 import { toYaml } from '../toyaml.js';
-import { durationParts, elem, isNil, isValid, NIL, rawOf, Val } from '../value.js';
+import { durationParts, elem, isNil, isValid, NIL, rawOf, Val, stringVal } from '../value.js';
 import { T } from '../types.js';
-import { bool, fromJSONValue, str, stringMapOf, stringMapVal, type Impl } from './util.js';
+import { bool, fromJSONValue, stringMapOf, stringMapVal, type Impl } from './util.js';
 import { appendMultusNetwork } from '../../traffic.js';
 
 const arg = (a: Val[], i: number): Val => a[i] ?? NIL;
@@ -115,40 +115,40 @@ export function istioFunctions(env: Readonly<Record<string, string>>): Record<st
     annotation: (a) => {
       const ann = (arg(a, 0).v as { annotations?: Record<string, string> } | null)?.annotations;
       const name = text(a, 1);
-      return str(ann && Object.hasOwn(ann, name) ? (ann[name] as string) : sprintOne(arg(a, 2)));
+      return stringVal(ann && Object.hasOwn(ann, name) ? (ann[name] as string) : sprintOne(arg(a, 2)));
     },
     isset: (a) => bool(Object.hasOwn(stringMapOf(arg(a, 0)), text(a, 1))),
     valueOrDefault: (a) => {
       const v = arg(a, 0);
       return v === NIL || !isValid(v) || (v.t === T.string && v.v === '') ? arg(a, 1) : v;
     },
-    excludeInboundPort: (a) => str(excludeInboundPort(arg(a, 0), text(a, 1))),
-    includeInboundPorts: (a) => str(containerPorts(arg(a, 0), false)),
-    applicationPorts: (a) => str(containerPorts(arg(a, 0), true)),
-    kubevirtInterfaces: (a) => str(text(a, 0)),
-    excludeInterfaces: (a) => str(text(a, 0)),
-    toJSON: (a) => str(isNil(arg(a, 0)) ? '{}' : marshal(arg(a, 0))),
+    excludeInboundPort: (a) => stringVal(excludeInboundPort(arg(a, 0), text(a, 1))),
+    includeInboundPorts: (a) => stringVal(containerPorts(arg(a, 0), false)),
+    applicationPorts: (a) => stringVal(containerPorts(arg(a, 0), true)),
+    kubevirtInterfaces: (a) => stringVal(text(a, 0)),
+    excludeInterfaces: (a) => stringVal(text(a, 0)),
+    toJSON: (a) => stringVal(isNil(arg(a, 0)) ? '{}' : marshal(arg(a, 0))),
     fromJSON: (a) => {
       try {
         return fromJSONValue(JSON.parse(text(a, 0)));
       } catch {
-        return str('{}');
+        return stringVal('{}');
       }
     },
-    structToJSON: (a) => str(arg(a, 0) === NIL ? '{}' : safe(() => marshal(arg(a, 0)), '{}')),
-    protoToJSON: (a) => str(safe(() => protoToJSON(arg(a, 0)), '{}')),
-    toYaml: (a) => str(safe(() => toYaml(arg(a, 0)), '')),
-    indent: (a) => str(text(a, 1).split('\n').map((l, i) => (i === 0 ? l : ' '.repeat(Math.max(arg(a, 0).v as number, 0)) + l)).join('\n')),
-    directory: (a) => str(text(a, 0).slice(0, text(a, 0).lastIndexOf('/') + 1)),
+    structToJSON: (a) => stringVal(arg(a, 0) === NIL ? '{}' : safe(() => marshal(arg(a, 0)), '{}')),
+    protoToJSON: (a) => stringVal(safe(() => protoToJSON(arg(a, 0)), '{}')),
+    toYaml: (a) => stringVal(safe(() => toYaml(arg(a, 0)), '')),
+    indent: (a) => stringVal(text(a, 1).split('\n').map((l, i) => (i === 0 ? l : ' '.repeat(Math.max(arg(a, 0).v as number, 0)) + l)).join('\n')),
+    directory: (a) => stringVal(text(a, 0).slice(0, text(a, 0).lastIndexOf('/') + 1)),
     contains: (a) => bool(text(a, 1).includes(text(a, 0))),
-    toLower: (a) => str(text(a, 0).toLowerCase()),
-    appendMultusNetwork: (a) => str(appendMultusNetwork(text(a, 0), text(a, 1))),
-    env: (a) => str(env[text(a, 0)] || text(a, 1)),
+    toLower: (a) => stringVal(text(a, 0).toLowerCase()),
+    appendMultusNetwork: (a) => stringVal(appendMultusNetwork(text(a, 0), text(a, 1))),
+    env: (a) => stringVal(env[text(a, 0)] || text(a, 1)),
     formatDuration: (a) => {
       const d = arg(a, 0);
-      if (isNil(d)) return str('0s');
+      if (isNil(d)) return stringVal('0s');
       const [s, n] = durationParts(elem(d).v);
-      return str(formatDuration(BigInt(s) * 1_000_000_000n + BigInt(n)));
+      return stringVal(formatDuration(BigInt(s) * 1_000_000_000n + BigInt(n)));
     },
     omit: (a) => {
       const drop = new Set(a.slice(1).map((k) => k.v as string));
@@ -160,12 +160,12 @@ export function istioFunctions(env: Readonly<Record<string, string>>): Record<st
       return stringMapVal(out);
     },
     mergeMaps: (a) => stringMapVal(merged(a)),
-    toJsonMap: (a) => str(marshal(stringMapVal(merged(a)))),
+    toJsonMap: (a) => stringVal(marshal(stringMapVal(merged(a)))),
     omitNil: (a) => {
       const v = arg(a, 0);
       const [out] = omitNil(rawOf(v));
       return out === null ? NIL : out instanceof Val ? out : fromJSONValue(out);
     },
-    otelResourceAttributes: (a) => str(otelResourceAttributes(a)),
+    otelResourceAttributes: (a) => stringVal(otelResourceAttributes(a)),
   };
 }

@@ -6,8 +6,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { CallError } from '../errors.js';
 import { marshal, marshalIndent } from '../gojson.js';
 import { T } from '../types.js';
-import { concrete, isValid, NIL, rawOf, Val } from '../value.js';
-import { anyList, anyMap, bool, empty, float, fromJSONValue, int64, listItems, mapEntries, mustList, str, stringList, strval, toFloat64, toInt64, typeName, type Impl } from './util.js';
+import { concrete, isValid, NIL, rawOf, Val, stringVal } from '../value.js';
+import { anyList, anyMap, bool, empty, float, fromJSONValue, int64, listItems, mapEntries, mustList, stringList, strval, toFloat64, toInt64, typeName, type Impl } from './util.js';
 
 const arg = (a: Val[], i: number): Val => a[i] ?? NIL;
 
@@ -27,15 +27,15 @@ function mutable(m: Val, what: string): Record<string, unknown> {
 
 function safeJSON(f: () => string): Val {
   try {
-    return str(f());
+    return stringVal(f());
   } catch {
-    return str('');
+    return stringVal('');
   }
 }
 
 function dict(a: Val[]): Val {
   const out: [string, Val][] = [];
-  for (let i = 0; i < a.length; i += 2) out.push([strval(arg(a, i)), i + 1 < a.length ? arg(a, i + 1) : str('')]);
+  for (let i = 0; i < a.length; i += 2) out.push([strval(arg(a, i)), i + 1 < a.length ? arg(a, i + 1) : stringVal('')]);
   return anyMap(out);
 }
 
@@ -81,7 +81,7 @@ function until(start: number, stop: number, step: number): Val {
 function rand(n: number, alphabet: string): Val {
   let out = '';
   for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
-  return str(out);
+  return stringVal(out);
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -110,7 +110,7 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   has: (a) => bool((listItems(arg(a, 1)) ?? []).some((x) => equalVals(x, arg(a, 0)))),
   concat: (a) => anyList(a.flatMap((x) => mustList(x, 'concat'))),
   sortAlpha: (a) => stringList((listItems(arg(a, 0)) ?? [arg(a, 0)]).map(strval).sort()),
-  join: (a) => str((listItems(arg(a, 1)) ?? (concrete(arg(a, 1)) === NIL ? [] : [arg(a, 1)])).filter((x) => concrete(x) !== NIL).map(strval).join((arg(a, 0).v as string) ?? '')),
+  join: (a) => stringVal((listItems(arg(a, 1)) ?? (concrete(arg(a, 1)) === NIL ? [] : [arg(a, 1)])).filter((x) => concrete(x) !== NIL).map(strval).join((arg(a, 0).v as string) ?? '')),
   toStrings: (a) => stringList((listItems(arg(a, 0)) ?? [arg(a, 0)]).filter((x) => concrete(x) !== NIL).map(strval)),
   until: (a) => until(0, arg(a, 0).v as number, (arg(a, 0).v as number) >= 0 ? 1 : -1),
   untilStep: (a) => until(arg(a, 0).v as number, arg(a, 1).v as number, arg(a, 2).v as number),
@@ -118,7 +118,7 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   get: (a) => {
     const raw = (concrete(arg(a, 0)).v as Record<string, unknown> | null) ?? {};
     const k = arg(a, 1).v as string;
-    return  Object.hasOwn(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : str('');
+    return  Object.hasOwn(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : stringVal('');
   },
   set: (a) => {
     mutable(arg(a, 0), 'set')[arg(a, 1).v as string] = rawOf(arg(a, 2));
@@ -170,11 +170,11 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   divf: (a) => float(a.slice(1).map(toFloat64).reduce((x, y) => x / y, toFloat64(arg(a, 0)))),
   floor: (a) => float(Math.floor(toFloat64(arg(a, 0)))),
   ceil: (a) => float(Math.ceil(toFloat64(arg(a, 0)))),
-  typeOf: (a) => str(typeName(arg(a, 0))),
+  typeOf: (a) => stringVal(typeName(arg(a, 0))),
   typeIs: (a) => bool(typeName(arg(a, 1)) === arg(a, 0).v),
-  kindOf: (a) => str(concrete(arg(a, 1 - 1)) === NIL || !isValid(concrete(arg(a, 0))) ? 'invalid' : concrete(arg(a, 0)).t.kind),
+  kindOf: (a) => stringVal(concrete(arg(a, 1 - 1)) === NIL || !isValid(concrete(arg(a, 0))) ? 'invalid' : concrete(arg(a, 0)).t.kind),
   kindIs: (a) => bool((concrete(arg(a, 1)) === NIL ? 'invalid' : concrete(arg(a, 1)).t.kind) === arg(a, 0).v),
-  uuidv4: () => str(randomUUID()),
+  uuidv4: () => stringVal(randomUUID()),
   randAlphaNum: (a) => rand(arg(a, 0).v as number, `${LETTERS}0123456789`),
   randAlpha: (a) => rand(arg(a, 0).v as number, LETTERS),
   randNumeric: (a) => rand(arg(a, 0).v as number, '0123456789'),

@@ -5,8 +5,8 @@ import { RE2JS } from 're2js';
 import { CallError } from '../errors.js';
 import { quote } from '../strconv.js';
 import { fromUtf8, utf8Bytes } from '../strconv.js';
-import { concrete, NIL, type Val } from '../value.js';
-import { bool, float, int as intVal, int64, str, stringList, stringMapVal, strval, toFloat64, toInt64, type Impl } from './util.js';
+import { concrete, NIL, type Val, stringVal } from '../value.js';
+import { bool, float, int as intVal, int64, stringList, stringMapVal, strval, toFloat64, toInt64, type Impl } from './util.js';
 
 const s = (a: Val[], i: number): string => (a[i]?.v as string | undefined) ?? '';
 const n = (a: Val[], i: number): number => (a[i]?.v as number | undefined) ?? 0;
@@ -56,58 +56,58 @@ function title(text: string): string {
 }
 
 export const STRING_FUNCS: Readonly<Record<string, Impl>> = {
-  quote: (a) => str(nonNil(a).map((x) => quote(strval(x))).join(' ')),
-  squote: (a) => str(nonNil(a).map((x) => `'${strval(x)}'`).join(' ')),
-  cat: (a) => str(nonNil(a).map(strval).join(' ')),
-  nindent: (a) => str(`\n${sprigIndent(n(a, 0), s(a, 1))}`),
-  trunc: (a) => str(trunc(n(a, 0), s(a, 1))),
-  substr: (a) => str(substr(n(a, 0), n(a, 1), s(a, 2))),
-  trim: (a) => str(s(a, 0).trim()),
-  trimAll: (a) => str(trimChars(s(a, 1), s(a, 0), true, true)),
-  trimall: (a) => str(trimChars(s(a, 1), s(a, 0), true, true)),
-  trimPrefix: (a) => str(s(a, 1).startsWith(s(a, 0)) ? s(a, 1).slice(s(a, 0).length) : s(a, 1)),
-  trimSuffix: (a) => str(s(a, 0) !== '' && s(a, 1).endsWith(s(a, 0)) ? s(a, 1).slice(0, -s(a, 0).length) : s(a, 1)),
+  quote: (a) => stringVal(nonNil(a).map((x) => quote(strval(x))).join(' ')),
+  squote: (a) => stringVal(nonNil(a).map((x) => `'${strval(x)}'`).join(' ')),
+  cat: (a) => stringVal(nonNil(a).map(strval).join(' ')),
+  nindent: (a) => stringVal(`\n${sprigIndent(n(a, 0), s(a, 1))}`),
+  trunc: (a) => stringVal(trunc(n(a, 0), s(a, 1))),
+  substr: (a) => stringVal(substr(n(a, 0), n(a, 1), s(a, 2))),
+  trim: (a) => stringVal(s(a, 0).trim()),
+  trimAll: (a) => stringVal(trimChars(s(a, 1), s(a, 0), true, true)),
+  trimall: (a) => stringVal(trimChars(s(a, 1), s(a, 0), true, true)),
+  trimPrefix: (a) => stringVal(s(a, 1).startsWith(s(a, 0)) ? s(a, 1).slice(s(a, 0).length) : s(a, 1)),
+  trimSuffix: (a) => stringVal(s(a, 0) !== '' && s(a, 1).endsWith(s(a, 0)) ? s(a, 1).slice(0, -s(a, 0).length) : s(a, 1)),
   hasPrefix: (a) => bool(s(a, 1).startsWith(s(a, 0))),
   hasSuffix: (a) => bool(s(a, 1).endsWith(s(a, 0))),
-  lower: (a) => str(s(a, 0).toLowerCase()),
-  upper: (a) => str(s(a, 0).toUpperCase()),
-  title: (a) => str(title(s(a, 0))),
-  untitle: (a) => str(s(a, 0).replace(/(^|\s)(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toLowerCase())),
-  replace: (a) => str(s(a, 2).split(s(a, 0)).join(s(a, 1))),
-  repeat: (a) => str(s(a, 1).repeat(Math.max(n(a, 0), 0))),
-  nospace: (a) => str(s(a, 0).replace(/\s+/gu, '')),
-  abbrev: (a) => str(n(a, 0) < 4 || s(a, 1).length <= n(a, 0) ? s(a, 1) : `${s(a, 1).slice(0, n(a, 0) - 3)}...`),
-  initials: (a) => str(words(s(a, 0)).map((w) => w[0]).join('')),
-  camelcase: (a) => str(s(a, 0).split(/[_\s-]+/).filter((w) => w !== '').map((w) => (w[0] as string).toUpperCase() + w.slice(1)).join('')),
-  snakecase: (a) => str(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[\s-]+/g, '_').toLowerCase()),
-  kebabcase: (a) => str(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[\s_]+/g, '-').toLowerCase()),
-  swapcase: (a) => str([...s(a, 0)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
-  plural: (a) => str(n(a, 2) === 1 ? s(a, 0) : s(a, 1)),
+  lower: (a) => stringVal(s(a, 0).toLowerCase()),
+  upper: (a) => stringVal(s(a, 0).toUpperCase()),
+  title: (a) => stringVal(title(s(a, 0))),
+  untitle: (a) => stringVal(s(a, 0).replace(/(^|\s)(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toLowerCase())),
+  replace: (a) => stringVal(s(a, 2).split(s(a, 0)).join(s(a, 1))),
+  repeat: (a) => stringVal(s(a, 1).repeat(Math.max(n(a, 0), 0))),
+  nospace: (a) => stringVal(s(a, 0).replace(/\s+/gu, '')),
+  abbrev: (a) => stringVal(n(a, 0) < 4 || s(a, 1).length <= n(a, 0) ? s(a, 1) : `${s(a, 1).slice(0, n(a, 0) - 3)}...`),
+  initials: (a) => stringVal(words(s(a, 0)).map((w) => w[0]).join('')),
+  camelcase: (a) => stringVal(s(a, 0).split(/[_\s-]+/).filter((w) => w !== '').map((w) => (w[0] as string).toUpperCase() + w.slice(1)).join('')),
+  snakecase: (a) => stringVal(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[\s-]+/g, '_').toLowerCase()),
+  kebabcase: (a) => stringVal(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[\s_]+/g, '-').toLowerCase()),
+  swapcase: (a) => stringVal([...s(a, 0)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
+  plural: (a) => stringVal(n(a, 2) === 1 ? s(a, 0) : s(a, 1)),
   splitList: (a) => stringList(s(a, 1).split(s(a, 0))),
   split: (a) => stringMapVal(splitMap(s(a, 1).split(s(a, 0)))),
-  toString: (a: Val[]) => str(strval(a[0] ?? NIL)),
+  toString: (a: Val[]) => stringVal(strval(a[0] ?? NIL)),
   atoi: (a) => intVal(/^[+-]?\d+$/.test(s(a, 0).trim()) ? Number.parseInt(s(a, 0), 10) : 0),
   int: (a) => intVal(toInt64(a[0] ?? NIL)),
   int64: (a) => int64(toInt64(a[0] ?? NIL)),
   float64: (a) => float(toFloat64(a[0] ?? NIL)),
-  b64enc: (a) => str(Buffer.from(utf8Bytes(s(a, 0))).toString('base64')),
-  b64dec: (a) => str(Buffer.from(s(a, 0), 'base64').toString('utf8')),
-  b32enc: (a) => str(base32(utf8Bytes(s(a, 0)))),
-  sha256sum: (a) => str(createHash('sha256').update(s(a, 0)).digest('hex')),
-  sha1sum: (a) => str(createHash('sha1').update(s(a, 0)).digest('hex')),
-  sha512sum: (a) => str(createHash('sha512').update(s(a, 0)).digest('hex')),
+  b64enc: (a) => stringVal(Buffer.from(utf8Bytes(s(a, 0))).toString('base64')),
+  b64dec: (a) => stringVal(Buffer.from(s(a, 0), 'base64').toString('utf8')),
+  b32enc: (a) => stringVal(base32(utf8Bytes(s(a, 0)))),
+  sha256sum: (a) => stringVal(createHash('sha256').update(s(a, 0)).digest('hex')),
+  sha1sum: (a) => stringVal(createHash('sha1').update(s(a, 0)).digest('hex')),
+  sha512sum: (a) => stringVal(createHash('sha512').update(s(a, 0)).digest('hex')),
   regexMatch: (a) => bool(regex(s(a, 0)).matcher(s(a, 1)).find()),
   mustRegexMatch: (a) => bool(regex(s(a, 0)).matcher(s(a, 1)).find()),
   regexFind: (a) => {
     const m = regex(s(a, 0)).matcher(s(a, 1));
-    return str(m.find() ? (m.group() ?? '') : '');
+    return stringVal(m.find() ? (m.group() ?? '') : '');
   },
-  regexReplaceAll: (a) => str(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(s(a, 2).replace(/\$\{?(\w+)\}?/g, '$$$1'))),
-  regexReplaceAllLiteral: (a) => str(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(RE2JS.quoteReplacement(s(a, 2)))),
-  regexQuoteMeta: (a) => str(RE2JS.quote(s(a, 0))),
-  base: (a) => str(pathBase(s(a, 0))),
-  dir: (a) => str(pathDir(s(a, 0))),
-  ext: (a) => str(/\.[^./]*$/.exec(s(a, 0))?.[0] ?? ''),
+  regexReplaceAll: (a) => stringVal(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(s(a, 2).replace(/\$\{?(\w+)\}?/g, '$$$1'))),
+  regexReplaceAllLiteral: (a) => stringVal(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(RE2JS.quoteReplacement(s(a, 2)))),
+  regexQuoteMeta: (a) => stringVal(RE2JS.quote(s(a, 0))),
+  base: (a) => stringVal(pathBase(s(a, 0))),
+  dir: (a) => stringVal(pathDir(s(a, 0))),
+  ext: (a) => stringVal(/\.[^./]*$/.exec(s(a, 0))?.[0] ?? ''),
   isAbs: (a) => bool(s(a, 0).startsWith('/')),
   fail: (a) => {
     throw new CallError(s(a, 0));

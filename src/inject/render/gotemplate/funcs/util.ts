@@ -8,7 +8,6 @@ import { concrete, dynamic, isNil, isValid, lengthOf, mapIndex, NIL, rawOf, slic
 
 export type Impl = (args: Val[]) => Val;
 
-export const str = (s: string): Val => new Val(T.string, s);
 export const bool = (b: boolean): Val => new Val(T.bool, b);
 export const int = (n: number): Val => new Val(T.int, n);
 export const int64 = (n: number): Val => new Val(T.int64, n);
