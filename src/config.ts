@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { durationMillis } from './lib/duration.js';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const int = (min: number, max: number): z.ZodType<number> =>
@@ -19,23 +20,15 @@ export function listenProblem(value: string): string | undefined {
   return undefined;
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Milliseconds of a duration such as `90s`, `15m`, `8760h`, `365d` or `1h30m`; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-  return Math.round(total);
-}
-
+/** meshgate's certificate lifetimes may be given in days ("365d") as well as Go units. */
+const DAYS = { days: true } as const;
 const duration = (min: string, max: string): z.ZodType<number, string> =>
   z
     .string()
     .transform((v, ctx) => {
-      const ms = parseDuration(v);
+      const ms = durationMillis(v, DAYS);
       if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration such as 90s, 15m, 720h or 365d, got "${v}"` });
-      else if (ms < (parseDuration(min) as number) || ms > (parseDuration(max) as number)) ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` });
+      else if (ms < (durationMillis(min, DAYS) ?? 0) || ms > (durationMillis(max, DAYS) ?? 0)) ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` });
       return ms ?? 0;
     });
 

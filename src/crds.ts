@@ -1,13 +1,13 @@
 // Where the validator's CRDs come from, for the CLI and the server: the bundle shipped in
 // crds/ (Istio, and the Gateway API's experimental channel, the superset), or CRD files and
 // directories the user names (--crds), or — in cluster mode — the cluster itself
-// (cluster/crd-watch.ts). Building the validator from them is one call; compiledValidators
+// (cluster/watch/crd-watch.ts). Building the validator from them is one call; compiledValidators
 // also compiles it completely (in the background) before handing it over.
 import { readFileSync } from 'node:fs';
 import { packagePath } from './paths.js';
-import { readManifests } from './cli/documents.js';
-import { InputError } from './cli/io.js';
-import { listFiles } from './cli/paths.js';
+import { readManifests } from './documents/documents.js';
+import { InputError } from './documents/io.js';
+import { listFiles } from './documents/paths.js';
 import { createValidators, crdSet, isCrdObject, type Validators, type ValidationSettings } from './validate/index.js';
 
 /** The bundles of crds/index.json meshgate validates against by default. */

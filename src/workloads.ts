@@ -1,10 +1,10 @@
 // Pods and the workloads that carry a Pod template (Deployment, StatefulSet, DaemonSet,
+import { isMapping } from './lib/json.js';
 // ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig): where the template is,
 // and how an injected Pod is written back. Shared by inject, explain and validate.
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where each workload kind keeps its Pod template: metadata path and spec path. */
 export const POD_TEMPLATES: Readonly<Record<string, { readonly metadata: readonly string[]; readonly spec: readonly string[] }>> = {
@@ -22,14 +22,14 @@ export const POD_TEMPLATES: Readonly<Record<string, { readonly metadata: readonl
 
 function getPath(o: Obj, path: readonly string[]): unknown {
   let cur: unknown = o;
-  for (const p of path) cur = isObj(cur) ? cur[p] : undefined;
+  for (const p of path) cur = isMapping(cur) ? cur[p] : undefined;
   return cur;
 }
 
 function setPath(o: Obj, path: readonly string[], value: unknown): void {
   let cur = o;
   for (const p of path.slice(0, -1)) {
-    if (!isObj(cur[p])) cur[p] = {};
+    if (!isMapping(cur[p])) cur[p] = {};
     cur = cur[p] as Obj;
   }
   cur[path[path.length - 1] as string] = value;
@@ -52,10 +52,10 @@ export interface PodTemplate {
 /** The Pod template of a Pod or workload object, or undefined for other kinds. */
 export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate | undefined {
   const kind = String(doc['kind'] ?? '');
-  const where = Object.prototype.hasOwnProperty.call(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
+  const where = Object.hasOwn(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
   const spec = where ? getPath(doc, where.spec) : undefined;
-  if (!where || !isObj(spec)) return undefined;
-  const meta = isObj(doc['metadata']) ? doc['metadata'] : {};
+  if (!where || !isMapping(spec)) return undefined;
+  const meta = isMapping(doc['metadata']) ? doc['metadata'] : {};
   const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : defaultNamespace;
   const podMeta = getPath(doc, where.metadata);
   const name = typeof meta['name'] === 'string' ? meta['name'] : '';
@@ -66,7 +66,7 @@ export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate |
     return out;
   };
   return {
-    pod: { apiVersion: 'v1', kind: 'Pod', metadata: isObj(podMeta) ? podMeta : {}, spec },
+    pod: { apiVersion: 'v1', kind: 'Pod', metadata: isMapping(podMeta) ? podMeta : {}, spec },
     namespace,
     name,
     kind,

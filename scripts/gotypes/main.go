@@ -4,7 +4,7 @@
 // field names, method names, and the signatures of the template functions (Sprig overlaid with
 // Istio's). It reads them by reflection from the pinned modules; nothing is copied by hand.
 //
-//	go run . > ../../src/inject/gotemplate/generated/gotypes.ts
+//	go run . > ../../src/inject/render/gotemplate/generated/gotypes.ts
 package main
 
 import (

@@ -3,12 +3,13 @@
 // all the others; at admission one incoming object is checked against a cluster's cache.
 import { atLeast, CODES, type Finding, type Severity } from './codes.js';
 import type { Rule } from './finding.js';
-import { buildModel, entryOf, isObj, kindKey, modelOf, type Entry, type Model, type ModelOptions } from './model.js';
+import { buildModel, entryOf, kindKey, type Entry, type Model, type ModelOptions } from './model.js';
 import { conflictRules } from './rules/conflicts.js';
 import { gatewayReferenceRules } from './rules/gateway-refs.js';
 import { istioReferenceRules } from './rules/istio-refs.js';
 import { listenerSetRules } from './rules/listener-sets.js';
 import { selectorRules } from './rules/selectors.js';
+import { isMapping } from '../lib/json.js';
 
 export { atLeast, CODES, SEVERITY_RANK } from './codes.js';
 export type { Code, CodeInfo, Finding, FindingObject, Severity } from './codes.js';
@@ -61,7 +62,7 @@ export function analyze(objects: readonly unknown[], opts: AnalyzeOptions = {}):
  * cluster's cache). Other objects' findings are not reported: only this object is being applied.
  */
 export function analyzeIncoming(model: Model, object: unknown, namespace: string): Finding[] {
-  if (!isObj(object)) return [];
+  if (!isMapping(object)) return [];
   const subject = entryOf(object, -1, namespace || model.options.defaultNamespace);
   return subject ? check(subject, model) : [];
 }

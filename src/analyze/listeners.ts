@@ -1,8 +1,8 @@
 // Gateway API listeners as a controller attaches routes to them: the listeners of a Gateway
 // and of the ListenerSets attached to it, which route kinds a listener accepts (its protocol
 // or allowedRoutes.kinds), from which namespaces (Same, All, Selector), and label selectors.
-import { parseSelector, requirementMatches } from '../inject/selectors.js';
-import type { Json } from '../inject/json.js';
+import { parseSelector, requirementMatches } from '../inject/decide/selectors.js';
+import type { Json } from '../lib/json.js';
 import { GATEWAY_API, list, obj, str, type Entry, type Model, type Obj } from './model.js';
 
 export interface Listener {
@@ -43,7 +43,7 @@ const DEFAULT_KINDS: Readonly<Record<string, readonly string[]>> = {
 export function kindsAllowed(l: Listener): readonly string[] | undefined {
   const kinds = list(obj(l.raw['allowedRoutes'])['kinds']).map(obj);
   if (kinds.length > 0) return kinds.filter((k) => (str(k['group']) || GATEWAY_API) === GATEWAY_API).map((k) => str(k['kind']));
-  return Object.prototype.hasOwnProperty.call(DEFAULT_KINDS, l.protocol) ? DEFAULT_KINDS[l.protocol] : undefined;
+  return  Object.hasOwn(DEFAULT_KINDS, l.protocol) ? DEFAULT_KINDS[l.protocol] : undefined;
 }
 
 /** Does a LabelSelector object select these labels? An empty selector selects everything. */

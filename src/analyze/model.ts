@@ -3,13 +3,13 @@
 // labels. `covers` says whether the input describes a kind in a namespace: references are only
 // reported missing where the input (or, in a cluster, the cache) is the whole truth.
 import { podTemplateOf } from '../workloads.js';
+import { isMapping } from '../lib/json.js';
 
 export type Obj = Record<string, unknown>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+export const obj = (v: unknown): Obj => (isMapping(v) ? v : {});
 
 export function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -112,7 +112,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export function buildModel(objects: readonly unknown[], options: ModelOptions): Model {
-  const entries = objects.flatMap((o, i) => (isObj(o) ? (entryOf(o, i, options.defaultNamespace) ?? []) : []));
+  const entries = objects.flatMap((o, i) => (isMapping(o) ? (entryOf(o, i, options.defaultNamespace) ?? []) : []));
   return modelOf(entries, options);
 }
 

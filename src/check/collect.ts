@@ -3,10 +3,10 @@
 // cannot be read is recorded as a problem and the checks that need it say so; nothing here
 // decides anything.
 import type { V1Lease, V1Pod } from '@kubernetes/client-node';
-import { kubeconfigAccess } from '../cluster/kube-auth.js';
-import { createHttp } from '../cluster/kube-http.js';
-import { heartbeatSelector, SERVING_ANNOTATION } from '../cluster/leases.js';
-import { kubeOver, messageOf, statusOf, type Kube } from '../cluster/kube.js';
+import { kubeconfigAccess } from '../cluster/api/kube-auth.js';
+import { createHttp } from '../cluster/api/kube-http.js';
+import { heartbeatSelector, SERVING_ANNOTATION } from '../cluster/duties/leases.js';
+import { kubeOver, messageOf, statusOf, type Kube } from '../cluster/api/kube.js';
 import { endpointOf, entriesOf, isMeshgate, type Entry, type LeaseState, type PodState, type Probe, type ServiceState, type Snapshot } from './model.js';
 import { probeUrl } from './probe.js';
 

@@ -2,8 +2,8 @@
 // configuration's labels), the Services and endpoints behind meshgate's entries, what each
 // endpoint serves, the certificate Secret, the leader and heartbeat Leases, Namespaces and Pods.
 // The checks (webhooks.ts, overlap.ts, injection.ts) are pure functions of this snapshot.
-import type { Json } from '../inject/json.js';
-import { parseSelector, type LabelSelector } from '../inject/selectors.js';
+import type { Json } from '../lib/json.js';
+import { parseSelector, type LabelSelector } from '../inject/decide/selectors.js';
 
 export interface ClientConfig {
   readonly url?: string;

@@ -6,7 +6,7 @@
 //   DoesNotExist with Exists or In          → impossible
 //   In sets                                 → their intersection, minus every NotIn value
 //   only Exists / NotIn                     → possible (some other value)
-import { firstMismatch, type LabelSelector, type Requirement } from '../inject/selectors.js';
+import { firstMismatch, type LabelSelector, type Requirement } from '../inject/decide/selectors.js';
 
 export function selects(s: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   return firstMismatch(s, labels) === undefined;

@@ -80,7 +80,7 @@ function urlEndpoint(s: Snapshot, e: Entry, endpoint: string): Finding[] {
   return out;
 }
 
-function bundleFindings(e: Entry, chain: readonly string[], where: string, now: Date): Finding[] {
+function bundleFindings(e: Entry, chain: readonly string[], where: string, _now: Date): Finding[] {
   const subject = `${entryId(e)} caBundle`;
   const leaf = chain[0] as string;
   const out: Finding[] = [];

@@ -4,9 +4,9 @@
 import { stringify } from 'yaml';
 import { analyze as analyzeObjects, atOrAbove, codeList, type Finding, type FindingObject, type Severity } from '../analyze/index.js';
 import { qualifiedKind } from '../validate/catalog.js';
-import { readInputs, type SourceDocument } from './documents.js';
+import { readInputs, type SourceDocument } from '../documents/documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
-import { EXIT, UsageError, type CliIO, type Command } from './io.js';
+import { EXIT, UsageError, type CliIO, type Command } from '../documents/io.js';
 import { resourceName } from './validate-report.js';
 import { skippedNotes } from './validate.js';
 
@@ -109,7 +109,7 @@ function render(findings: readonly Finding[], docs: readonly SourceDocument[], f
   if (format === 'yaml') return stringify(located, { lineWidth: 0 });
   if (format === 'name') return [...new Set(findings.flatMap((f) => (f.objects[0] ? [resourceName(f.objects[0].apiVersion, f.objects[0].kind, f.objects[0].name)] : [])))].map((n) => `${n}\n`).join('');
   const objects = docs.filter((d) => d.object !== undefined).length;
-  return [...findings.map((f) => findingText(f, docs)), summary(findings, objects, threshold)].join('\n') + '\n';
+  return `${[...findings.map((f) => findingText(f, docs)), summary(findings, objects, threshold)].join('\n')}\n`;
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {

@@ -9,7 +9,7 @@ import { certPaths, writeCerts } from '../certs/files.js';
 import { certInfo } from '../certs/pki.js';
 import { describeSystemError } from './failures.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { EXIT, InputError, UsageError, type Command } from './io.js';
+import { EXIT, InputError, UsageError, type Command } from '../documents/io.js';
 
 const HELP = `Usage: meshgate certs --out DIR [--dns NAME]... [--ip ADDR]... [--days N] [--reuse-ca | --force]
                       [-o text|json] [--output-file FILE]

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { collect } from '../check/collect.js';
 import { analyze, renderText } from '../check/report.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
-import { EXIT, InputError, UsageError, type Command } from './io.js';
+import { EXIT, InputError, UsageError, type Command } from '../documents/io.js';
 
 const HELP = `Usage: meshgate check [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--pod NS/NAME]
                       [--meshgate-namespace NS] [--mutating-webhook NAME] [--validating-webhook NAME]

@@ -5,10 +5,10 @@
 import { stringify } from 'yaml';
 import type { Explanation } from '../inject/index.js';
 import { describeObject, podTemplateOf } from '../workloads.js';
-import { readInputs } from './documents.js';
+import { readInputs } from '../documents/documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp } from './flags.js';
 import { buildInjector, INJECTOR_FLAGS, nativeMode, parseLabels, type NativeMode } from './inject.js';
-import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
+import { EXIT, InputError, UsageError, type Command } from '../documents/io.js';
 import { namespacesIn, readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { skippedNotes } from './validate.js';
 

@@ -1,6 +1,6 @@
 // Turning a failure into the one line a user reads: what went wrong and what to do about it.
 // A stack trace is printed only with --verbose; without it no failure shows one.
-import { InputError, UsageError } from './io.js';
+import { InputError, UsageError } from '../documents/io.js';
 
 interface SystemError {
   readonly code: string;

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeSystemError, reportFailure } from './failures.js';
-import { InputError, UsageError, type CliIO } from './io.js';
+import { InputError, UsageError, type CliIO } from '../documents/io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -3,14 +3,15 @@
 // through unchanged. Exit 0 on success, 1 when the injector denies a Pod, 2 on usage errors.
 import { stringify } from 'yaml';
 import { typedRoundTrip, type Injector, type JsonObject } from '../inject/index.js';
-import { askedRevision, revisionGate } from '../inject/revisions.js';
+import { askedRevision, revisionGate } from '../inject/settings/revisions.js';
 import type { InjectInput } from '../inject/types.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
 import { AUTO_NATIVE_NOTE, INJECTOR_FLAGS, INJECTOR_HELP, injectorFromFlags, nativeAutoApplies, nativeMode, type NativeMode } from './injector-config.js';
-import { parseYamlDocuments, readText, STDIN } from './documents.js';
-import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
+import { parseYamlDocuments, readText, STDIN } from '../documents/documents.js';
+import { EXIT, InputError, UsageError, type CliIO, type Command } from '../documents/io.js';
 import { readNamespaceFiles, type NamespaceInfo } from './namespaces.js';
 import { describeObject, podTemplateOf } from '../workloads.js';
+import { isMapping } from '../lib/json.js';
 
 export { describeObject, podTemplateOf, type PodTemplate } from '../workloads.js';
 
@@ -75,7 +76,6 @@ const FLAGS = {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Context {
   readonly injector: Injector;
@@ -103,7 +103,7 @@ class Denied extends Error {}
 function injectObject(doc: Obj, cx: Context): Obj {
   const kind = String(doc['kind'] ?? '');
   if (kind.endsWith('List') && Array.isArray(doc['items'])) {
-    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isObj(item) ? injectObject(item, cx) : item)) };
+    return { ...doc, items: (doc['items'] as unknown[]).map((item) => (isMapping(item) ? injectObject(item, cx) : item)) };
   }
   const t = podTemplateOf(doc, cx.namespace);
   if (!t) return doc;
@@ -142,7 +142,7 @@ export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } 
  * Injects every document as the command does; the first denied Pod stops it with its message.
  * `namespaces` are the --namespace-file objects (their labels and annotations reach the Pod's
  * injection); `namespaceLabels` (--namespace-labels) replace their labels. Whatever made the Pod (built-in templates or Istio's Go templates), the result is
- * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/typed.ts).
+ * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/merge/typed.ts).
  */
 export function injectDocuments(
   docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>,
@@ -150,7 +150,7 @@ export function injectDocuments(
 ): InjectedDocuments {
   const cx: Context = { injector, namespace, io, namespaces, ...(namespaceLabels ? { namespaceLabels } : {}) };
   try {
-    return { ok: true, docs: docs.map((d) => (isObj(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
+    return { ok: true, docs: docs.map((d) => (isMapping(d) ? typedRoundTrip(injectObject(d, cx) as JsonObject) : d)) };
   } catch (e) {
     if (!(e instanceof Denied)) throw e;
     return { ok: false, message: e.message };

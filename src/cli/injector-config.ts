@@ -8,7 +8,7 @@ import { buildInjector as build, parseEnvSettings } from '../config-source/build
 import { readInjectionFiles } from '../config-source/files.js';
 import { InjectorConfigError, type Injector } from '../inject/index.js';
 import { str, strs, type Parsed } from './flags.js';
-import { InputError, UsageError, type CliIO } from './io.js';
+import { InputError, UsageError, type CliIO } from '../documents/io.js';
 
 /** Flags that configure the injector, shared by `meshgate inject`, `explain` and `validate`. */
 export const INJECTOR_FLAGS = {

@@ -2,7 +2,7 @@
 // flags, prints `--help`, and returns an exit code (0 ok, 1 invalid/denied/findings, 2 could
 // not run: usage, unreadable input). `--verbose` anywhere adds stack traces to failures.
 import { reportFailure } from './failures.js';
-import { EXIT, type CliIO, type Command } from './io.js';
+import { EXIT, type CliIO, type Command } from '../documents/io.js';
 
 interface CommandEntry {
   readonly summary: string;

@@ -5,11 +5,11 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { tagWebhookName } from '../inject/webhooks.js';
+import { tagWebhookName } from '../inject/settings/webhooks.js';
 import { packagePath } from '../paths.js';
 import { describeSystemError } from './failures.js';
 import { emit, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, wantsHelp } from './flags.js';
-import { EXIT, InputError, UsageError, type Command } from './io.js';
+import { EXIT, InputError, UsageError, type Command } from '../documents/io.js';
 
 const HELP = `Usage: meshgate manifests (--url URL | --service NAMESPACE/NAME) [--ca-bundle FILE]
                           [--revision REV] [--tag NAME] [--only mutating|validating]

@@ -1,8 +1,9 @@
 // Namespaces the offline commands know about: Namespace objects from --namespace-file and
 // from the input itself (kustomize output usually carries one), with where each came from,
 // so a decision can say which labels it used and why.
-import { readManifests, type SourceDocument } from './documents.js';
-import { InputError, type CliIO } from './io.js';
+import { readManifests, type SourceDocument } from '../documents/documents.js';
+import { InputError, type CliIO } from '../documents/io.js';
+import { isMapping } from '../lib/json.js';
 
 export interface NamespaceInfo {
   readonly name: string;
@@ -12,18 +13,17 @@ export interface NamespaceInfo {
   readonly source: string;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function strings(v: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(isObj(v) ? v : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return Object.fromEntries(Object.entries(isMapping(v) ? v : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** The Namespace objects among the documents, in order. */
 export function namespacesIn(docs: readonly SourceDocument[]): NamespaceInfo[] {
   return docs.flatMap((d) => {
     const o = d.object;
-    if (!isObj(o) || o['kind'] !== 'Namespace' || o['apiVersion'] !== 'v1') return [];
-    const md = isObj(o['metadata']) ? o['metadata'] : {};
+    if (!isMapping(o) || o['kind'] !== 'Namespace' || o['apiVersion'] !== 'v1') return [];
+    const md = isMapping(o['metadata']) ? o['metadata'] : {};
     const name = typeof md['name'] === 'string' ? md['name'] : '';
     return name ? [{ name, labels: strings(md['labels']), annotations: strings(md['annotations']), source: `${d.file}:${d.position.line}` }] : [];
   });

@@ -5,7 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, SETTINGS, buildConfig, readConfigFile, type Config, type ConfigSources } from '../config.js';
 import { runServer } from '../server/run.js';
 import { parseFlags, runCommand, str, wantsHelp } from './flags.js';
-import { EXIT, InputError, type CliIO, type Command } from './io.js';
+import { EXIT, InputError, type CliIO, type Command } from '../documents/io.js';
 
 const BOOLEAN_FLAGS = new Set(['dev', 'cluster']);
 /** Flags that may be given more than once (as `meshgate inject` takes them). */

@@ -7,9 +7,11 @@ import { stringify } from 'yaml';
 import type { Injector } from '../inject/index.js';
 import { lookupKind, qualifiedKind, type KindLookup } from '../validate/catalog.js';
 import type { Validators } from '../validate/index.js';
-import type { SourceDocument } from './documents.js';
+import type { SourceDocument } from '../documents/documents.js';
 import type { Format } from './flags.js';
 import { podTemplateOf } from '../workloads.js';
+import { isMapping } from '../lib/json.js';
+import { identityOf } from '../lib/identity.js';
 
 export interface EntryIssue {
   readonly path: string;
@@ -39,14 +41,12 @@ export interface Entry {
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Identity = Pick<Entry, 'file' | 'index' | 'line' | 'apiVersion' | 'kind' | 'namespace' | 'name'>;
 
 function identity(doc: SourceDocument): Identity {
   const o = doc.object ?? doc.partial ?? {};
-  const md = isObj(o['metadata']) ? o['metadata'] : {};
-  return { file: doc.file, index: doc.index, line: doc.position.line, apiVersion: text(o['apiVersion']), kind: text(o['kind']), namespace: text(md['namespace']), name: text(md['name']) };
+  return { file: doc.file, index: doc.index, line: doc.position.line, apiVersion: text(o['apiVersion']), kind: text(o['kind']), ...identityOf(o) };
 }
 
 function issue(doc: SourceDocument, path: string, message: string): EntryIssue {
@@ -103,7 +103,7 @@ export function check(doc: SourceDocument, cx: CheckContext): Entry {
     return { ...id, status: 'unreadable', checked: true, valid: false, errors: [{ path: '', message: doc.error, line: at.line, column: at.column }], warnings: [] };
   }
   const o = doc.object;
-  if (!isObj(o)) return verdict(id, [issue(doc, '', 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata')]);
+  if (!isMapping(o)) return verdict(id, [issue(doc, '', 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata')]);
   const missing = (['apiVersion', 'kind'] as const).filter((k) => text(o[k]) === '');
   if (missing.length > 0) return verdict(id, missing.map((k) => issue(doc, k, `missing: every Kubernetes object names its ${k === 'kind' ? 'kind' : 'API group and version'} (kubectl refuses it without)`)));
   const found = lookupKind(cx.validators, id.apiVersion, id.kind);
@@ -126,7 +126,7 @@ function isWorkload(o: Record<string, unknown>, found: KindLookup): boolean {
 /** True when an object of this document is a Pod or workload (so the injector is needed). */
 export function needsInjector(doc: SourceDocument, validators: Validators): boolean {
   const o = doc.object;
-  return isObj(o) && isWorkload(o, lookupKind(validators, text(o['apiVersion']), text(o['kind'])));
+  return isMapping(o) && isWorkload(o, lookupKind(validators, text(o['apiVersion']), text(o['kind'])));
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -5,11 +5,11 @@
 import { crdsFromPaths, validatorsFor } from '../crds.js';
 import type { Injector } from '../inject/index.js';
 import { CrdError, type FieldValidation, type RegexCheck, type Validators } from '../validate/index.js';
-import { readInputs } from './documents.js';
+import { readInputs } from '../documents/documents.js';
 import { emit, INPUT_FLAGS, inputPaths, OUTPUT_FLAGS, outputFormat, parseFlags, runCommand, str, strs, wantsHelp, type Parsed } from './flags.js';
 import { buildInjector, INJECTOR_FLAGS } from './inject.js';
-import { EXIT, InputError, UsageError, type CliIO, type Command } from './io.js';
-import type { Skipped } from './paths.js';
+import { EXIT, InputError, UsageError, type CliIO, type Command } from '../documents/io.js';
+import type { Skipped } from '../documents/paths.js';
 import { check, needsInjector, render, type Entry } from './validate-report.js';
 
 export { check, renderText, type Entry } from './validate-report.js';

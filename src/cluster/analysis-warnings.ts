@@ -3,7 +3,7 @@
 // finds becomes admission warnings — never a denial. The model is rebuilt from the cache at
 // most once a second, and only after the cache changed.
 import { analyzeIncoming, buildModel, modelOptions, type Finding, type Model } from '../analyze/index.js';
-import type { ObjectCache } from './object-cache.js';
+import type { ObjectCache } from './watch/object-cache.js';
 
 export interface AdmissionAnalysis {
   /** Warnings about the object under review; empty until the cache has listed its kinds. */

@@ -5,9 +5,10 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { InjectorConfigError } from '../inject/errors.js';
-import { sources, watchNamed, type Kube, type NamedWatch } from '../cluster/kube.js';
+import { sources, watchNamed, type Kube, type NamedWatch } from '../cluster/api/kube.js';
 import { parseDocument, readInjectorConfig, overlayValues, type InjectionDocuments, type Mapping } from './documents.js';
 import type { ConfigSource } from './source.js';
+import { isMapping } from '../lib/json.js';
 
 export const CONFIGMAP_KEYS = { values: 'values', config: 'config', templates: 'meshgate-templates', mesh: 'mesh' } as const;
 
@@ -28,8 +29,6 @@ export interface ConfigMapSourceOptions {
 }
 
 type ConfigMapLike = Pick<V1ConfigMap, 'metadata' | 'data'>;
-
-const isMapping = (v: unknown): v is Mapping => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function keyDocument(cm: ConfigMapLike | undefined, key: string): Mapping | undefined {
   const text = cm?.data?.[key];

@@ -10,8 +10,9 @@
 // A ConfigMap in the wrong place is recognised and said so, never silently ignored.
 import { parse as parseYaml } from 'yaml';
 import { InjectorConfigError } from '../inject/errors.js';
+import { isMapping, type Mapping } from '../lib/json.js';
 
-export type Mapping = Record<string, unknown>;
+export type { Mapping } from '../lib/json.js';
 
 /** What a configuration source yields: documents in Istio's formats, plus notes for the log. */
 export interface InjectionDocuments {
@@ -25,8 +26,6 @@ export interface InjectionDocuments {
   readonly userTemplates?: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
 }
-
-const isMapping = (v: unknown): v is Mapping => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses a JSON or YAML text; throws InjectorConfigError naming `where`. */
 export function parseDocument(text: string, where: string): unknown {

@@ -1,8 +1,8 @@
 // The injection core's entry points: build settings once (pure, all-or-nothing), create an
 // injector from them, and call inject/explain per Pod. No I/O anywhere below this directory.
-import { explain, type ExplainInput, type Explanation } from './explain.js';
+import { explain, type ExplainInput, type Explanation } from './decide/explain.js';
 import { runInjection } from './pipeline.js';
-import { buildInjectorSettings, type InjectorSettings, type InjectorSettingsInput } from './settings.js';
+import { buildInjectorSettings, type InjectorSettings, type InjectorSettingsInput } from './settings/settings.js';
 import type { InjectInput, InjectOutcome } from './types.js';
 
 export interface Injector {
@@ -30,10 +30,10 @@ export function createInjector(settings: InjectorSettings): Injector {
 }
 
 export { buildInjectorSettings };
-export { typedRoundTrip } from './typed.js';
-export type { JsonObject } from './json.js';
+export { typedRoundTrip } from './merge/typed.js';
+export type { JsonObject } from '../lib/json.js';
 export type { ExplainInput, Explanation, InjectorSettings, InjectorSettingsInput };
-export type { DecisionStep } from './decide.js';
-export type { EntryMatch } from './webhooks.js';
+export type { DecisionStep } from './decide/decide.js';
+export type { EntryMatch } from './settings/webhooks.js';
 export { InjectorConfigError } from './errors.js';
 export type { DenyReason, InjectInput, InjectOutcome, SkipReason } from './types.js';

@@ -1,27 +1,28 @@
 // One injection: decide → render → merge → overrides → postprocess → patch. Pure: the raw Pod
 // comes in, an outcome (skip, inject with patch, deny) goes out; the input is never changed.
-import { ambientNote, ambientSource } from './ambient.js';
-import { validateAnnotations } from './annotations.js';
-import { decide, type Decision } from './decide.js';
-import { podProxyConfig, PROXY, templateData, type TemplateData } from './data.js';
+import { ambientNote, ambientSource } from './decide/ambient.js';
+import { validateAnnotations } from './decide/annotations.js';
+import { decide, type Decision } from './decide/decide.js';
+import { podProxyConfig, PROXY, templateData, type TemplateData } from './render/data.js';
 import { InjectionDenied } from './errors.js';
-import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from './json.js';
-import { adjustInitContainerUser, reapplyOverrides, userProxy } from './overrides.js';
-import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess.js';
-import { rewriteProbes } from './probes.js';
-import { applyPrometheusMerge, applySecurePort } from './prometheus.js';
-import { createPatch } from './patch.js';
-import { parseProxyConfig } from './proxyconfig.js';
-import type { InjectorSettings } from './settings.js';
-import { mergeInto, POD_SCHEMA } from './smp.js';
-import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './status.js';
-import { TemplateRenderError, type CompiledTemplate } from './template/compile.js';
+import { arrayAt, copyOf, isObject, objectAt, own, sprint, stringMap, type Json, type JsonObject } from '../lib/json.js';
+import { adjustInitContainerUser, reapplyOverrides, userProxy } from './render/overrides.js';
+import { applyClusterEnv, applyMetadata, clusterEnv, reorder, settleProxyEnv } from './postprocess/postprocess.js';
+import { rewriteProbes } from './render/probes.js';
+import { applyPrometheusMerge, applySecurePort } from './render/prometheus.js';
+import { createPatch } from './postprocess/patch.js';
+import { parseProxyConfig } from './settings/proxyconfig.js';
+import type { InjectorSettings } from './settings/settings.js';
+import { mergeInto, POD_SCHEMA } from './merge/smp.js';
+import { parseOverrides, parseStatus, statusAnnotation, stripInjection, type InjectionStatus, type ParsedContainers } from './render/status.js';
+import { TemplateRenderError, type CompiledTemplate } from './render/template/compile.js';
 import type { InjectInput, InjectOutcome } from './types.js';
-import { workloadOf } from './workload.js';
+import { workloadOf } from './render/workload.js';
+import { CONTAINER_LISTS, containerNamed, podFromRequest, podLabels, podMetadata, podSpec } from './pod.js';
 
 /** The Pod as received, without managedFields (large, and never ours to change). */
 export function withoutManagedFields(raw: Readonly<Record<string, unknown>>): JsonObject {
-  const base = { ...raw } as JsonObject;
+  const base = podFromRequest(raw);
   if (isObject(base['metadata']) && 'managedFields' in base['metadata']) {
     const metadata = { ...base['metadata'] };
     delete metadata['managedFields'];
@@ -29,8 +30,6 @@ export function withoutManagedFields(raw: Readonly<Record<string, unknown>>): Js
   }
   return base;
 }
-
-const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
 /**
  * The Pod the pipeline changes, as copies of the objects whose own fields the steps write (the
@@ -41,7 +40,7 @@ const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 function draftOf(base: JsonObject): JsonObject {
   const pod = { ...base };
   if (isObject(pod['metadata'])) pod['metadata'] = { ...pod['metadata'] };
-  const spec = { ...(pod['spec'] as JsonObject) };
+  const spec = { ...podSpec(pod) };
   for (const list of CONTAINER_LISTS) {
     const items = spec[list];
     if (Array.isArray(items)) spec[list] = items.map((c) => (isObject(c) ? { ...c } : c));
@@ -96,10 +95,10 @@ const hasProxy = (list: unknown): boolean => Array.isArray(list) && list.some((c
 function moveUserProxy(pod: JsonObject, overlay: Record<string, unknown>): void {
   const spec = objectAt(pod, 'spec');
   if (!hasProxy(objectAt(overlay, 'spec')['initContainers']) || !hasProxy(spec['containers'])) return;
-  const containers = arrayAt(spec, 'containers');
-  const proxy = containers.find((c) => isObject(c) && c['name'] === PROXY);
-  spec['containers'] = containers.filter((c) => c !== proxy);
-  spec['initContainers'] = [...arrayAt(spec, 'initContainers'), proxy as JsonObject];
+  const proxy = containerNamed(spec, 'containers', PROXY);
+  if (proxy === undefined) return;
+  spec['containers'] = arrayAt(spec, 'containers').filter((c) => c !== proxy);
+  spec['initContainers'] = [...arrayAt(spec, 'initContainers'), proxy];
 }
 
 const NAMED_LISTS = ['initContainers', 'containers', 'volumes', 'imagePullSecrets'] as const;
@@ -141,7 +140,7 @@ export function prepare(settings: InjectorSettings, input: InjectInput): Prepare
   const base = withoutManagedFields(input.pod);
   checkPodShape(base);
   const pod = draftOf(base);
-  const metadata = objectAt(pod, 'metadata');
+  const metadata = podMetadata(pod);
   const namespace = sprint(metadata['namespace']) || input.namespace || '';
   const decision = decide(settings.config, pod, namespace, input.policy ? { policy: input.policy } : {});
   return { base, pod, namespace, annotations: stringMap(metadata['annotations']), decision };
@@ -177,7 +176,7 @@ function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, 
 
 function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput, data: TemplateData, templatePod: JsonObject, reinjection: boolean): void {
   const { config } = settings;
-  const env = clusterEnv(config.values, input.pathEnv ?? {}, stringMap(objectAt(p.pod, 'metadata')['labels']));
+  const env = clusterEnv(config.values, input.pathEnv ?? {}, podLabels(p.pod));
   applyClusterEnv(p.pod, env);
   applyPrometheusMerge(p.pod, config.mesh);
   applySecurePort(p.pod);
@@ -197,7 +196,7 @@ export function injectAccepted(settings: InjectorSettings, p: Prepared, input: I
   reapplyOverrides({ pod: p.pod, original: p.base, templatePod, ...previous });
   adjustInitContainerUser(p.pod, userProxy(p.base, previous.status, previous.overrides), data.istio.interceptionMode);
   postprocess(settings, p, input, data, templatePod, previous.status !== undefined);
-  const ambient = ambientSource(stringMap(objectAt(p.base, 'metadata')['labels']), input.namespaceLabels);
+  const ambient = ambientSource(podLabels(p.base), input.namespaceLabels);
   const warnings = ambient ? [...p.decision.warnings, ambientNote(ambient)] : [...p.decision.warnings];
   return { kind: 'inject', pod: p.pod, patch: createPatch(p.base, p.pod), warnings };
 }

@@ -1,6 +1,6 @@
 // Builds the fastify application: routes, error mapping and limits. It never listens; the
 // process (cli/serve.ts) or a test (app.inject()) decides what to do with it.
-import type { NamespaceLookup } from '../cluster/namespaces.js';
+import type { NamespaceLookup } from '../cluster/watch/namespaces.js';
 import fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import { NO_NOTICES, type NoticeSink } from '../admission/notice.js';
 import type { AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import type { InjectorRef, ValidatorsRef } from './engines.js';
 import type { Metrics } from './metrics.js';
-import type { Readiness } from './readiness.js';
+import type { Readiness } from '../runtime/readiness.js';
 import { admissionRoute } from './routes/admission.js';
 import { inFlightBudget } from './heap-budget.js';
 import { createLimiter, DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE_TIMEOUT_MS, type Limiter } from './limiter.js';

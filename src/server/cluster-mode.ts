@@ -6,11 +6,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { CERT_FILES } from '../cluster/cert-sync.js';
+import { CERT_FILES } from '../cluster/duties/cert-sync.js';
 import { admissionAnalysis, type AdmissionAnalysis } from '../cluster/analysis-warnings.js';
 import { CLUSTER_READINESS, createClusterAgent, type ClusterAgent } from '../cluster/index.js';
-import { connect } from '../cluster/kube.js';
-import { createObjectCache } from '../cluster/object-cache.js';
+import { connect } from '../cluster/api/kube.js';
+import { createObjectCache } from '../cluster/watch/object-cache.js';
 import { placeholderPair } from '../certs/pki.js';
 import { buildInjector } from '../config-source/build.js';
 import type { InjectionDocuments } from '../config-source/documents.js';
@@ -18,9 +18,9 @@ import { readInjectionFiles } from '../config-source/files.js';
 import type { Injector } from '../inject/index.js';
 import type { InjectorRef } from './engines.js';
 import type { Metrics } from './metrics.js';
-import type { Readiness } from './readiness.js';
-import { runtimeOf } from './runtime.js';
-import type { TlsFiles, TlsPair } from './tls.js';
+import type { Readiness } from '../runtime/readiness.js';
+import { runtimeOf } from '../runtime/settings.js';
+import type { TlsFiles, TlsPair } from '../runtime/tls.js';
 
 export { CLUSTER_READINESS, type ClusterAgent };
 

@@ -20,11 +20,11 @@ import { meshgateVersion } from '../version.js';
 import { buildApp } from './app.js';
 import { engineRef, type InjectorRef, type ValidatorsRef } from './engines.js';
 import { createLogger } from './logger.js';
-import { buildValidators, clusterCrds, nativeNote, nativePerPod, runtimeOf, warmUp } from './runtime.js';
+import { buildValidators, clusterCrds, nativeNote, nativePerPod, runtimeOf, warmUp } from '../runtime/settings.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
-import { createReadiness, type Readiness } from './readiness.js';
-import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from './tls.js';
+import { createReadiness, type Readiness } from '../runtime/readiness.js';
+import { loadPair, watchTls, type TlsFiles, type TlsPair, type TlsWatcher } from '../runtime/tls.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;

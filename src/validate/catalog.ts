@@ -74,7 +74,7 @@ export function splitApiVersion(apiVersion: string): [string, string] {
 }
 
 function own(table: Table, group: string): Readonly<Record<string, readonly string[]>> | undefined {
-  return Object.prototype.hasOwnProperty.call(table, group) ? table[group] : undefined;
+  return  Object.hasOwn(table, group) ? table[group] : undefined;
 }
 
 /** Levenshtein distance, for "did you mean" on mistyped kinds. */
@@ -140,7 +140,7 @@ export function lookupKind(source: KindSource, apiVersion: string, kind: string)
   }
   if (!KUBERNETES_GROUPS.has(group)) return { status: 'foreign', group, version };
   const builtin = own(KUBERNETES_KINDS, group);
-  const served = builtin && Object.prototype.hasOwnProperty.call(builtin, kind) ? builtin[kind] : undefined;
+  const served = builtin && Object.hasOwn(builtin, kind) ? builtin[kind] : undefined;
   if (served && !served.includes(version)) return { status: 'unknown-version', group, version, served, by: 'kubernetes' };
   return { status: 'kubernetes', group, version };
 }

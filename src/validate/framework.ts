@@ -2,7 +2,7 @@
 // decoded the object as the API server would store it (pruned, nulls dropped, defaulted), so
 // rules read the same object the API server hands istiod; on UPDATE they also get the old one.
 import type { FieldValidation } from './crd/compile.js';
-import type { JsonObject } from './common/values.js';
+import type { Mapping } from '../lib/json.js';
 import type { Collector } from './issues.js';
 
 /** How meshgate's own regular-expression rule (docs/validation.md, `re2-regex`) reports. */
@@ -19,15 +19,15 @@ export const DEFAULT_SETTINGS: ValidationSettings = Object.freeze({ fieldValidat
 export interface SemanticContext {
   readonly c: Collector;
   /** The decoded object; `spec` is its spec when that is an object. */
-  readonly object: JsonObject;
-  readonly spec: JsonObject | undefined;
+  readonly object: Mapping;
+  readonly spec: Mapping | undefined;
   readonly version: string;
   readonly name: string;
   readonly namespace: string;
   readonly annotations: Readonly<Record<string, unknown>>;
   readonly labels: Readonly<Record<string, unknown>>;
   /** The stored object, on UPDATE (decoded the same way). */
-  readonly oldObject: JsonObject | undefined;
+  readonly oldObject: Mapping | undefined;
   readonly settings: ValidationSettings;
 }
 

@@ -3,13 +3,15 @@
 // CRD layer exactly as the API server would, and then checked by the kind's hand-written
 // rules. A kind without a CRD is "not checked", never valid; a version its CRD does not
 // serve is an error, as the API server would not store it.
-import { asObject, asString, type JsonObject } from './common/values.js';
+import { asMapping, asString, type Mapping } from '../lib/json.js';
 import type { CrdSet, ServedKind } from './crd/crd-set.js';
 import { pathText, type FieldError } from './crd/paths.js';
 import { DEFAULT_SETTINGS, type KindRules, type ValidationSettings } from './framework.js';
 import { collector, type Issue, type Report } from './issues.js';
 import { networkingRules } from './networking/index.js';
 import { securityRules } from './security/index.js';
+import { telemetryRules } from './telemetry/index.js';
+import { extensionsRules } from './extensions/index.js';
 import { gatewayApiRules } from './gatewayapi/index.js';
 
 export type GroupKind = `${string}/${string}`;
@@ -17,6 +19,8 @@ export type GroupKind = `${string}/${string}`;
 const SEMANTIC: ReadonlyMap<string, KindRules> = new Map<string, KindRules>([
   ...Object.entries(networkingRules),
   ...Object.entries(securityRules),
+  ...Object.entries(telemetryRules),
+  ...Object.entries(extensionsRules),
   ...Object.entries(gatewayApiRules),
 ]);
 
@@ -71,14 +75,14 @@ function toIssue(e: FieldError): Issue {
   return { path: pathText(e.segs) || 'spec', message: e.message };
 }
 
-function runRules(rules: KindRules, decoded: JsonObject, old: JsonObject | undefined, version: string, settings: ValidationSettings): Report {
+function runRules(rules: KindRules, decoded: Mapping, old: Mapping | undefined, version: string, settings: ValidationSettings): Report {
   const c = collector();
-  const metadata = asObject(decoded['metadata']) ?? {};
+  const metadata = asMapping(decoded['metadata']) ?? {};
   try {
     rules({
-      c, object: decoded, spec: asObject(decoded['spec']), version, oldObject: old, settings,
+      c, object: decoded, spec: asMapping(decoded['spec']), version, oldObject: old, settings,
       name: asString(metadata['name']) ?? '', namespace: asString(metadata['namespace']) ?? '',
-      annotations: asObject(metadata['annotations']) ?? {}, labels: asObject(metadata['labels']) ?? {},
+      annotations: asMapping(metadata['annotations']) ?? {}, labels: asMapping(metadata['labels']) ?? {},
     });
   } catch (e) {
     c.error('spec', `meshgate could not finish checking this object (${e instanceof Error ? e.message : String(e)}); please report this`);
@@ -89,7 +93,7 @@ function runRules(rules: KindRules, decoded: JsonObject, old: JsonObject | undef
 /** The validator over a set of CRDs, with the given settings. */
 export function createValidators(crds: CrdSet, settings: ValidationSettings = DEFAULT_SETTINGS): Validators {
   function validate(request: ValidationRequest): Outcome {
-    const obj = asObject(request.object) ?? {};
+    const obj = asMapping(request.object) ?? {};
     const apiVersion = asString(obj['apiVersion']) ?? '';
     const kind = asString(obj['kind']) ?? '';
     const group = groupOf(apiVersion);
@@ -100,7 +104,7 @@ export function createValidators(crds: CrdSet, settings: ValidationSettings = DE
       const message = `${kind} is served in ${found.served.map((v) => `${group}/${v}`).join(', ') || 'no version'}, not ${apiVersion || '(no apiVersion)'}`;
       return { checked: true, group, kind, errors: [{ path: 'apiVersion', message }], warnings: [] };
     }
-    const old = asObject(request.oldObject);
+    const old = asMapping(request.oldObject);
     const structural = found.compiled.run({ object: obj, oldObject: old, fieldValidation: settings.fieldValidation });
     const rules = SEMANTIC.get(`${group}/${kind}`);
     const oldDecoded = old ? found.compiled.run({ object: old, fieldValidation: 'Ignore' }).decoded : undefined;

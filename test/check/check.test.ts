@@ -9,7 +9,7 @@ import { issueCA, issueServing, type KeyPair } from '../../src/certs/pki.js';
 import { entriesOf, type Entry, type PodState, type Snapshot } from '../../src/check/model.js';
 import { analyze, renderText } from '../../src/check/report.js';
 import { satisfiable } from '../../src/check/selectors.js';
-import { parseSelector, type LabelSelector } from '../../src/inject/selectors.js';
+import { parseSelector, type LabelSelector } from '../../src/inject/decide/selectors.js';
 import { manifests } from '../../src/cli/manifests.js';
 import { capture } from '../helpers/cli.js';
 

@@ -2,8 +2,8 @@
 // proxy.istio.io/config annotation must not make the yaml library print Node process
 // warnings: on the webhook path they would be unstructured stderr lines per request.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseYamlDocuments } from '../../src/cli/documents.js';
-import { parseProxyConfig } from '../../src/inject/proxyconfig.js';
+import { parseYamlDocuments } from '../../src/documents/documents.js';
+import { parseProxyConfig } from '../../src/inject/settings/proxyconfig.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

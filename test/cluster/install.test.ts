@@ -1,6 +1,6 @@
 // The install runs in cluster mode and grants exactly what cluster mode uses (README, "Permissions").
 import { describe, expect, it } from 'vitest';
-import { ANALYZED_RESOURCES } from '../../src/cluster/object-cache.js';
+import { ANALYZED_RESOURCES } from '../../src/cluster/watch/object-cache.js';
 import { buildConfig } from '../../src/config.js';
 import { renderInstall } from '../helpers/kustomize.js';
 

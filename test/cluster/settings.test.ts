@@ -1,6 +1,7 @@
 // Cluster-mode settings: defaults, durations, SAN lists, and errors that name the setting.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, buildConfig, parseDuration } from '../../src/config.js';
+import { ConfigError, buildConfig } from '../../src/config.js';
+import { durationMillis } from '../../src/lib/duration.js';
 
 describe('cluster settings', () => {
   it('are off by default, with the install\'s names', () => {
@@ -60,7 +61,7 @@ describe('cluster settings', () => {
   });
 });
 
-describe('parseDuration', () => {
+describe('certificate lifetimes (Go durations plus days)', () => {
   it.each([
     ['90s', 90_000],
     ['15m', 900_000],
@@ -68,7 +69,11 @@ describe('parseDuration', () => {
     ['365d', 365 * 86_400_000],
     ['1.5h', 5_400_000],
     ['250ms', 250],
-  ])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  ])('%s', (text, ms) => expect(durationMillis(text, { days: true })).toBe(ms));
 
-  it.each(['', '10', 'h', '1y', '-1s', '1h 30m'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', '10', 'h', '1y', '1h 30m'])('rejects %j', (text) => expect(durationMillis(text, { days: true })).toBeUndefined());
+
+  it('rejects a negative lifetime by its bounds', () => {
+    expect(() => buildConfig({ flags: { 'cert-validity': '-1s' }, env: {} })).toThrow('must be from 1m to 87600h');
+  });
 });

@@ -34,7 +34,7 @@ test.skipIf(buildOnly)(`meshgate's built-in templates and Istio inject ${count} 
   expect(agreement, `agreement ${agreement.toFixed(2)} % is below ${minAgreement} %`).toBeGreaterThanOrEqual(minAgreement);
 });
 
-test.skipIf(buildOnly)('src/inject/k8s-types.ts is what the harness says of the Kubernetes Go types', async () => {
+test.skipIf(buildOnly)('src/inject/merge/k8s-types.ts is what the harness says of the Kubernetes Go types', async () => {
   const binary = await ensureHarness(stderrProgress(Date.now(), SUITE));
   const text = renderTypesModule(JSON.parse(execFileSync(binary, ['typeinfo'], { encoding: 'utf8' })));
   if (process.env['MESHGATE_DIFF_UPDATE_TYPES'] === '1') writeFileSync(K8S_TYPES_FILE, text);

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { injectDocuments, renderDocuments } from '../../src/cli/inject.js';
 import { buildInjectorSettings, createInjector, type Injector } from '../../src/inject/index.js';
 import type { DiffCase } from './generate.js';
-import type { HarnessRequest, HarnessResponse, IstioHarness } from './harness.js';
+import type { HarnessRequest, HarnessResponse, } from './harness.js';
 import { differences, normalise, type Difference } from './normalise.js';
 
 type Obj = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // `npm run test:differential -- --update-types`.
 import { fileURLToPath } from 'node:url';
 
-export const K8S_TYPES_FILE = fileURLToPath(new URL('../../src/inject/k8s-types.ts', import.meta.url));
+export const K8S_TYPES_FILE = fileURLToPath(new URL('../../src/inject/merge/k8s-types.ts', import.meta.url));
 
 interface TypeInfo {
   readonly source: readonly string[];

@@ -41,7 +41,7 @@ path and "NAME: N passed, N failed"; the last lines repeat every suite's and the
   --show N[,N]        also print input #N in full: its configuration, both outputs, differences
   --min-agreement P   fail a suite below P % agreeing inputs (default: each suite's pass mark,
                       99.5 built-in templates, 99.9 chart templates, 100 validation)
-  --update-types      rewrite src/inject/k8s-types.ts from the harness's typeinfo
+  --update-types      rewrite src/inject/merge/k8s-types.ts from the harness's typeinfo
   --build-only        only build (or find) the Istio harness and print "istio-harness: PATH"
 `;
 

@@ -9,9 +9,9 @@ import { createLogger } from '../../src/server/logger.js';
 import { engineRef } from '../../src/server/engines.js';
 import { testValidators } from './validators.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
-import { createReadiness, type Readiness } from '../../src/server/readiness.js';
+import { createReadiness, type Readiness } from '../../src/runtime/readiness.js';
 import type { AdmissionAnalysis } from '../../src/cluster/analysis-warnings.js';
-import type { NamespaceLookup } from '../../src/cluster/namespaces.js';
+import type { NamespaceLookup } from '../../src/cluster/watch/namespaces.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectOutcome } from '../../src/inject/types.js';
 

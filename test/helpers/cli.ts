@@ -1,5 +1,5 @@
 // A CliIO that records what a command prints, for CLI tests.
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO } from '../../src/documents/io.js';
 
 export interface CapturedIO extends CliIO {
   out(): string;

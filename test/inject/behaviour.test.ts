@@ -2,7 +2,7 @@
 // overrides, probes, prometheus, owner metadata, status annotation, re-injection.
 import { describe, expect, it } from 'vitest';
 import type { InjectOutcome } from '../../src/inject/index.js';
-import { canonicalQuantity } from '../../src/inject/syntax.js';
+import { canonicalQuantity } from '../../src/inject/settings/syntax.js';
 import { injector, pod } from './helpers.js';
 
 type Obj = Record<string, any>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO } from '../../src/documents/io.js';
 import { buildInjectorSettings, createInjector, type Injector, type InjectorSettingsInput } from '../../src/inject/index.js';
 import { defaultTemplatesDir, readTemplateDir } from '../../src/config-source/files.js';
 

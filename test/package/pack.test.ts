@@ -68,7 +68,7 @@ describe('the npm package', () => {
     // The node_modules/.bin link is what `npx meshgate` runs.
     const help = await run(process.execPath, [bin, '--help'], { cwd: project });
     expect(help.stdout).toContain('Usage: meshgate <command>');
-    expect(help.stdout).toMatch(/^  validate /m);
+    expect(help.stdout).toMatch(/^ {2}validate /m);
     writeFileSync(join(project, 'vs.yaml'), [
       'apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: { name: shop, namespace: default }',
       'spec:', '  hosts: [shop]', '  http:', '    - redirect: { uri: /v2 }', '      route:', '        - destination: { host: shop }', '',

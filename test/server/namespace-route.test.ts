@@ -3,7 +3,7 @@
 // and the request still gets its one log line and metrics; an injector that does not need it
 // never looks it up.
 import { describe, expect, it } from 'vitest';
-import type { NamespaceMeta } from '../../src/cluster/namespaces.js';
+import type { NamespaceMeta } from '../../src/cluster/watch/namespaces.js';
 import type { Injector } from '../../src/inject/index.js';
 import type { InjectInput } from '../../src/inject/types.js';
 import { review, testApp } from '../helpers/app.js';
@@ -24,7 +24,10 @@ describe('POST /inject with a Namespace lookup', () => {
   it('awaits the lookup and hands the Namespace to the injector', async () => {
     const seen: InjectInput[] = [];
     const asked: string[] = [];
-    const t = testApp({ injector: recordingInjector(true, seen), namespaces: async (name) => (asked.push(name), meta) });
+    const t = testApp({ injector: recordingInjector(true, seen), namespaces: async (name) => {
+      asked.push(name);
+      return meta;
+    } });
     const res = await t.app.inject({ method: 'POST', url: '/inject', payload: review() });
     expect(res.statusCode).toBe(200);
     expect((res.json() as { response: { allowed: boolean } }).response.allowed).toBe(true);
@@ -37,7 +40,10 @@ describe('POST /inject with a Namespace lookup', () => {
   it('does not look the Namespace up when the injector does not need it', async () => {
     const seen: InjectInput[] = [];
     const asked: string[] = [];
-    const t = testApp({ injector: recordingInjector(false, seen), namespaces: async (name) => (asked.push(name), meta) });
+    const t = testApp({ injector: recordingInjector(false, seen), namespaces: async (name) => {
+      asked.push(name);
+      return meta;
+    } });
     await t.app.inject({ method: 'POST', url: '/inject', payload: review() });
     expect(asked).toEqual([]);
     expect(seen[0]?.namespaceMeta).toBeUndefined();

@@ -57,7 +57,7 @@ function sectionProblems(route: Entry, p: Obj, path: string, parent: Entry, mode
   return [finding('MG203', `${describe(parent)} does not accept this ${route.kind}: ${names(refusals.filter((r): r is string => r !== undefined), 3)}`, `attach to a listener that accepts ${route.kind}s from ${route.namespace} (adjust its allowedRoutes), or use another parent`, [ref(route, path), ref(parent, 'spec.listeners')])];
 }
 
-function hostnameProblems(route: Entry, path: string, parent: Entry, candidates: readonly Listener[]): Finding[] {
+function hostnameProblems(route: Entry, _path: string, parent: Entry, candidates: readonly Listener[]): Finding[] {
   const hostnames = list(route.spec['hostnames']).map(str).filter((h) => h !== '');
   if (candidates.some((l) => listenerAccepts(l.hostname, hostnames))) return [];
   return [finding('MG203', `none of the hostnames ${names(hostnames)} matches a listener hostname of ${describe(parent)} (${names(candidates.map((l) => l.hostname ?? '*'))}), so the route attaches to no listener`, `change spec.hostnames to names the listeners serve, or add a listener for them`, [ref(route, 'spec.hostnames'), ref(parent, 'spec.listeners')])];

@@ -2,7 +2,7 @@
 // /metrics (Prometheus text format from the registry passed in).
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Readiness } from '../readiness.js';
+import type { Readiness } from '../../runtime/readiness.js';
 
 export interface HealthRouteDeps {
   readonly readiness: Readiness;

@@ -3,7 +3,7 @@
 // (the reason as a warning) or a denial. A skip the Pod's namespace or labels asked against,
 // and every denial, carries an Event for the workload a person applied. When the injector needs
 // the Pod's Namespace (OpenShift), it is looked up first, so that verdict comes asynchronously.
-import type { NamespaceLookup, NamespaceMeta } from '../../cluster/namespaces.js';
+import type { NamespaceLookup, NamespaceMeta } from '../../cluster/watch/namespaces.js';
 import { denied, errored, allowed, patched } from '../../admission/respond.js';
 import { objectRef, type AdmissionNotice } from '../../admission/notice.js';
 import type { Injector } from '../../inject/index.js';

@@ -2,7 +2,7 @@
 // milliseconds (CORS maxAge: whole seconds; a TCP idleTimeout may be 0; a cookie TTL is checked
 // for syntax only). The CRDs check only some of these fields, and none of them for precision.
 import { durationProblem, type DurationRules } from './duration.js';
-import { asArray, asObject, asString, type JsonObject } from './values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 
 /** A field path below the spec; `[]` steps into every item of a list. */
@@ -67,7 +67,7 @@ function walk(value: unknown, steps: FieldPath, i: number, keys: (string | numbe
     }
     return;
   }
-  const o = asObject(value);
+  const o = asMapping(value);
   if (o && o[step] !== undefined && o[step] !== null) {
     keys.push(step);
     walk(o[step], steps, i + 1, keys, visit);
@@ -76,7 +76,7 @@ function walk(value: unknown, steps: FieldPath, i: number, keys: (string | numbe
 }
 
 /** Checks the duration fields of `kind` in `spec`. */
-export function checkDurations(kind: string, spec: JsonObject, c: Collector): void {
+export function checkDurations(kind: string, spec: Mapping, c: Collector): void {
   for (const [steps, rules] of DURATION_FIELDS[kind] ?? []) {
     walk(spec, steps, 0, [], (v, keys) => {
       const text = asString(v);

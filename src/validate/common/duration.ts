@@ -1,38 +1,7 @@
-// Durations in Go's time.ParseDuration syntax ("300ms", "1m30s", "1h", "0.5s"): Istio decodes
-// them that way and the CRDs' CEL duration() uses the same grammar.
+// Istio's rules for duration fields on top of the Go duration grammar (src/lib/duration.ts): at
+// least 1ms, whole milliseconds, whole seconds where asked.
 
-const UNIT_NANOS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
-};
-
-const PART = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/;
-
-/** Parses a Go duration into nanoseconds, or returns undefined when it is not one. */
-export function parseDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    sign = rest.startsWith('-') ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  while (rest.length > 0) {
-    const m = PART.exec(rest);
-    if (!m || m[1] === '' || m[1] === '.') return undefined;
-    total += Number(m[1]) * (UNIT_NANOS[m[2] as string] as number);
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
-}
+import { durationNanos } from '../../lib/duration.js';
 
 export const MILLISECOND = 1e6;
 export const SECOND = 1e9;
@@ -51,7 +20,7 @@ export interface DurationRules {
  * webhook agree on that) and whole milliseconds (the webhook rounds nothing).
  */
 export function durationProblem(text: string, rules: DurationRules = {}): string | undefined {
-  const nanos = parseDuration(text);
+  const nanos = durationNanos(text);
   if (nanos === undefined) return `"${text}" is not a duration; write it like "500ms", "10s", "1m30s" or "1h"`;
   if (rules.syntaxOnly || (rules.allowZero && nanos === 0)) return undefined;
   if (nanos < MILLISECOND) return `"${text}" is too short; durations must be at least 1ms`;

@@ -4,7 +4,7 @@
 // RequestAuthentication, PeerAuthentication, Telemetry, ProxyConfig and WasmPlugin.
 import { at, type Collector } from '../issues.js';
 import { checkWorkloadSelector } from './selectors.js';
-import { asArray, asObject, asString, type JsonObject } from './values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 
 const MAX_LABELS = 4096;
 const MAX_LABEL_VALUE = 63;
@@ -26,7 +26,7 @@ export interface AttachmentOptions {
 }
 
 /** Checks selector, targetRef and targetRefs of `spec`, and that at most one of them is set. */
-export function checkPolicyAttachment(spec: JsonObject, c: Collector, opts: AttachmentOptions): void {
+export function checkPolicyAttachment(spec: Mapping, c: Collector, opts: AttachmentOptions): void {
   checkWorkloadSelector(c, 'spec.selector', spec['selector'], { field: 'matchLabels', kindWord: 'workload' });
   checkLabelLimits(spec['selector'], 'spec.selector', c);
   if (!opts.targetRefs) return;
@@ -39,7 +39,7 @@ export function checkPolicyAttachment(spec: JsonObject, c: Collector, opts: Atta
   checkOneOf(spec, c);
 }
 
-function checkOneOf(spec: JsonObject, c: Collector): void {
+function checkOneOf(spec: Mapping, c: Collector): void {
   const refs = spec['targetRefs'];
   const set = [
     spec['selector'] != null ? 'selector' : undefined,
@@ -53,7 +53,7 @@ function checkOneOf(spec: JsonObject, c: Collector): void {
 
 /** The CRD's size limits on matchLabels; empty keys and wildcards are checked in selectors.ts. */
 function checkLabelLimits(selector: unknown, path: string, c: Collector): void {
-  const labels = asObject(asObject(selector)?.['matchLabels']);
+  const labels = asMapping(asMapping(selector)?.['matchLabels']);
   if (!labels) return;
   const base = at(path, 'matchLabels');
   const keys = Object.keys(labels);
@@ -68,7 +68,7 @@ function checkLabelLimits(selector: unknown, path: string, c: Collector): void {
 
 /** One policy target reference: pattern, length and same-namespace rules, and a targetable kind. */
 export function checkTargetRef(value: unknown, path: string, c: Collector): void {
-  const ref = asObject(value);
+  const ref = asMapping(value);
   if (!ref) return;
   const group = asString(ref['group']) ?? '';
   const kind = asString(ref['kind']);

@@ -1,7 +1,7 @@
 // Label maps and workload selectors shared by the Istio kinds, and `exportTo` visibility lists.
 import { at, type Collector } from '../issues.js';
 import { isLabel } from './hosts.js';
-import { asArray, asObject, asString } from './values.js';
+import { asArray, asMapping, asString } from '../../lib/json.js';
 
 const LABEL_NAME = /^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_PREFIX = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*$/;
@@ -27,7 +27,7 @@ export function istioLabelValueProblem(value: string): string | undefined {
 
 /** Checks every key and value of a label map (subset labels, sourceLabels, endpoint labels). */
 export function checkLabelMap(c: Collector, path: string, labels: unknown): void {
-  const map = asObject(labels);
+  const map = asMapping(labels);
   if (!map) return;
   for (const [key, raw] of Object.entries(map)) {
     const keyProblem = istioLabelKeyProblem(key);
@@ -51,10 +51,10 @@ export interface SelectorOptions {
  * Returns true when the selector is present.
  */
 export function checkWorkloadSelector(c: Collector, path: string, selector: unknown, opts: SelectorOptions): boolean {
-  const sel = asObject(selector);
+  const sel = asMapping(selector);
   if (!sel) return selector !== undefined && selector !== null;
   const mapPath = at(path, opts.field);
-  const labels = asObject(sel[opts.field]) ?? {};
+  const labels = asMapping(sel[opts.field]) ?? {};
   for (const [key, raw] of Object.entries(labels)) {
     const value = asString(raw) ?? '';
     if (key === '') c.error(mapPath, 'selector label keys must not be empty');

@@ -1,7 +1,7 @@
 // TLS settings: the server side (Istio Gateway servers, Sidecar ingress listeners) and the client
 // side (DestinationRule traffic policies). Errors point at the field that has to change.
 import { at, type Collector } from '../issues.js';
-import { asArray, asObject, asString, type JsonObject } from './values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 
 const CIPHER_SUITES = new Set([
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
@@ -16,11 +16,11 @@ export function isKnownCipherSuite(name: string): boolean {
   return CIPHER_SUITES.has(name);
 }
 
-const text = (o: JsonObject, key: string): string => asString(o[key]) ?? '';
-const count = (o: JsonObject, key: string): number => asArray(o[key]).length;
+const text = (o: Mapping, key: string): string => asString(o[key]) ?? '';
+const count = (o: Mapping, key: string): number => asArray(o[key]).length;
 
 /** Names the certificate sources that are set (a server certificate counts only with its key). */
-function certificateSources(tls: JsonObject): string[] {
+function certificateSources(tls: Mapping): string[] {
   const out: string[] = [];
   if (text(tls, 'serverCertificate') !== '' && text(tls, 'privateKey') !== '') out.push('serverCertificate/privateKey');
   if (text(tls, 'credentialName') !== '') out.push('credentialName');
@@ -29,7 +29,7 @@ function certificateSources(tls: JsonObject): string[] {
   return out;
 }
 
-function checkCipherSuites(c: Collector, path: string, tls: JsonObject): void {
+function checkCipherSuites(c: Collector, path: string, tls: Mapping): void {
   const suites = asArray(tls['cipherSuites']).map((s) => asString(s) ?? '');
   const unknown = [...new Set(suites.filter((s) => !isKnownCipherSuite(s)))].sort();
   const dupes = [...new Set(suites.filter((s, i) => isKnownCipherSuite(s) && suites.indexOf(s) !== i))].sort();
@@ -43,7 +43,7 @@ function checkCipherSuites(c: Collector, path: string, tls: JsonObject): void {
 
 const ISTIO_MUTUAL_FORBIDDEN = ['serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates', 'credentialName', 'credentialNames'];
 
-function checkIstioMutual(c: Collector, path: string, tls: JsonObject): void {
+function checkIstioMutual(c: Collector, path: string, tls: Mapping): void {
   for (const key of ISTIO_MUTUAL_FORBIDDEN) {
     const v = tls[key];
     const set = Array.isArray(v) ? v.length > 0 : (asString(v) ?? '') !== '';
@@ -52,13 +52,13 @@ function checkIstioMutual(c: Collector, path: string, tls: JsonObject): void {
 }
 
 /** SIMPLE/MUTUAL/OPTIONAL_MUTUAL without a credential need a certificate and key (per tlsCertificates entry). */
-function checkServerCertificates(c: Collector, path: string, tls: JsonObject, mode: string): void {
+function checkServerCertificates(c: Collector, path: string, tls: Mapping, mode: string): void {
   const mutual = mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
   if (mutual && text(tls, 'caCertificates') === '') c.error(at(path, 'caCertificates'), `${mode} needs caCertificates to verify client certificates (or a credentialName)`);
   const list = asArray(tls['tlsCertificates']);
   if (list.length > 2) c.warn(`${path}.tlsCertificates: at most 2 server certificates are used`);
-  const entries: [string, JsonObject][] = list.length > 0
-    ? list.map((e, i) => [at(at(path, 'tlsCertificates'), i), asObject(e) ?? {}])
+  const entries: [string, Mapping][] = list.length > 0
+    ? list.map((e, i) => [at(at(path, 'tlsCertificates'), i), asMapping(e) ?? {}])
     : [[path, tls]];
   for (const [p, cert] of entries) {
     if (text(cert, 'serverCertificate') === '') c.error(at(p, 'serverCertificate'), `${mode} TLS needs a server certificate (or a credentialName)`);
@@ -71,7 +71,7 @@ function checkServerCertificates(c: Collector, path: string, tls: JsonObject, mo
  * Cross-field rules only; enum and type errors come from the schema.
  */
 export function checkServerTls(c: Collector, path: string, value: unknown): void {
-  const tls = asObject(value);
+  const tls = asMapping(value);
   if (!tls) return;
   const mode = text(tls, 'mode') || 'PASSTHROUGH';
   checkCipherSuites(c, path, tls);
@@ -94,7 +94,7 @@ export function checkServerTls(c: Collector, path: string, value: unknown): void
   }
 }
 
-function hasAnyCertField(tls: JsonObject): boolean {
+function hasAnyCertField(tls: Mapping): boolean {
   return ['caCrl', 'serverCertificate', 'privateKey', 'caCertificates'].some((k) => text(tls, k) !== '');
 }
 
@@ -120,7 +120,7 @@ function isTrue(v: unknown): boolean {
 
 /** Client-side TLS (DestinationRule trafficPolicy.tls and portLevelSettings[].tls). */
 export function checkClientTls(c: Collector, path: string, value: unknown, namespace: string): void {
-  const tls = asObject(value);
+  const tls = asMapping(value);
   if (!tls) return;
   const mode = text(tls, 'mode') || 'DISABLE';
   const credential = text(tls, 'credentialName');

@@ -4,6 +4,7 @@
 // labels, annotations and finalizers follow the usual Kubernetes rules.
 import { isDNS1123Label, isDNS1123Subdomain } from '../common/names.js';
 import { fieldError, type FieldError, type Segment } from './paths.js';
+import { isMapping } from '../../lib/json.js';
 
 const OBJECT_META = new Set([
   'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
@@ -14,13 +15,9 @@ const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ANNOTATIONS_LIMIT = 256 * 1024;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** Keeps the ObjectMeta keys (nulls dropped), reporting the others; a cluster-scoped kind loses its namespace. */
 export function decodeMetadata(value: unknown, namespaced: boolean, unknown: (segs: Segment[]) => void): unknown {
-  if (!isObject(value)) return value;
+  if (!isMapping(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (!OBJECT_META.has(k)) unknown(['metadata', k]);
@@ -44,7 +41,7 @@ export function qualifiedNameProblem(key: string): string | undefined {
 function checkStringMap(md: Record<string, unknown>, field: 'labels' | 'annotations', out: FieldError[]): void {
   const m = md[field];
   if (m === undefined) return;
-  if (!isObject(m)) return void out.push(fieldError(['metadata', field], 'must be a map of strings', true));
+  if (!isMapping(m)) return void out.push(fieldError(['metadata', field], 'must be a map of strings', true));
   let size = 0;
   for (const [k, v] of Object.entries(m)) {
     const where: Segment[] = ['metadata', field, k];
@@ -80,7 +77,7 @@ export function checkMetadata(metadata: unknown, out: FieldError[]): void {
     out.push(fieldError(['metadata', 'name'], 'required: give the object a name (or a generateName)', true));
     return;
   }
-  if (!isObject(metadata)) return void out.push(fieldError(['metadata'], 'must be an object', true));
+  if (!isMapping(metadata)) return void out.push(fieldError(['metadata'], 'must be an object', true));
   checkName(metadata, out);
   const ns = metadata['namespace'];
   if (ns !== undefined && ns !== '' && (typeof ns !== 'string' || !isDNS1123Label(ns))) {

@@ -1,7 +1,8 @@
 // The shape of a CustomResourceDefinition as meshgate reads it: the OpenAPI v3 schema nodes
 // (JSONSchemaProps) with the Kubernetes extensions, and the served versions of each kind.
 // CRDs arrive as untrusted JSON (a file, the cluster); readCrd checks only what we rely on.
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
+import { nameOf } from '../../lib/identity.js';
 
 export interface ValidationRule {
   readonly rule: string;
@@ -60,10 +61,10 @@ export class CrdError extends Error {
 }
 
 function readVersion(v: unknown, crdName: string): CrdVersion {
-  const o = asObject(v) ?? {};
+  const o = asMapping(v) ?? {};
   const name = asString(o['name']);
   if (!name) throw new CrdError(`CRD ${crdName}: a version has no name`);
-  const schema = asObject(asObject(o['schema'])?.['openAPIV3Schema']);
+  const schema = asMapping(asMapping(o['schema'])?.['openAPIV3Schema']);
   if (!schema) throw new CrdError(`CRD ${crdName} version ${name}: no schema.openAPIV3Schema`);
   const warning = asString(o['deprecationWarning']);
   return {
@@ -73,17 +74,17 @@ function readVersion(v: unknown, crdName: string): CrdVersion {
     deprecated: o['deprecated'] === true,
     ...(warning === undefined ? {} : { deprecationWarning: warning }),
     schema: schema as SchemaNode,
-    hasStatus: asObject(asObject(o['subresources'])?.['status']) !== undefined,
+    hasStatus: asMapping(asMapping(o['subresources'])?.['status']) !== undefined,
   };
 }
 
 /** Reads an apiextensions.k8s.io/v1 CustomResourceDefinition; throws CrdError when it is not one. */
 export function readCrd(obj: unknown): Crd {
-  const o = asObject(obj);
-  if (!o || o['kind'] !== 'CustomResourceDefinition') throw new CrdError('not a CustomResourceDefinition');
-  const name = asString(asObject(o['metadata'])?.['name']) ?? '(unnamed)';
-  const spec: JsonObject = asObject(o['spec']) ?? {};
-  const names = asObject(spec['names']) ?? {};
+  const o = asMapping(obj);
+  if (o?.['kind'] !== 'CustomResourceDefinition') throw new CrdError('not a CustomResourceDefinition');
+  const name = nameOf(o) || '(unnamed)';
+  const spec: Mapping = asMapping(o['spec']) ?? {};
+  const names = asMapping(spec['names']) ?? {};
   const group = asString(spec['group']);
   const kind = asString(names['kind']);
   if (!group || !kind) throw new CrdError(`CRD ${name}: spec.group and spec.names.kind are required`);
@@ -99,6 +100,6 @@ export function readCrd(obj: unknown): Crd {
 
 /** Whether `v` is a CustomResourceDefinition object (any apiextensions version). */
 export function isCrdObject(v: unknown): boolean {
-  const o = asObject(v);
+  const o = asMapping(v);
   return o !== undefined && o['kind'] === 'CustomResourceDefinition' && String(o['apiVersion'] ?? '').startsWith('apiextensions.k8s.io/');
 }

@@ -4,6 +4,7 @@
 // rules all see the object the API server would store. The input is never modified.
 import type { SchemaNode } from './schema.js';
 import { segmentsOf, type PathLink, type Segment } from './paths.js';
+import { isMapping } from '../../lib/json.js';
 
 /** Collects the paths of pruned unknown fields. */
 export type UnknownSink = (segs: readonly Segment[]) => void;
@@ -12,10 +13,6 @@ export type UnknownSink = (segs: readonly Segment[]) => void;
 export type Decoder = (value: unknown, at: PathLink, unknown: UnknownSink) => unknown;
 
 const keep: Decoder = (value) => value;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Sets an own property, also for the key `__proto__` (which JSON.parse makes an own key). */
 function put(o: Record<string, unknown>, key: string, v: unknown): void {
@@ -105,7 +102,7 @@ function objectDecoder(node: SchemaNode): Decoder {
   const embedded = node['x-kubernetes-embedded-resource'] === true;
   const defaults = [...props].filter(([, c]) => c.hasDefault);
   return (value, path, unknown) => {
-    if (!isPlainObject(value)) return value;
+    if (!isMapping(value)) return value;
     const keys = Object.keys(value);
     const w = new Writer(value, keys);
     for (let i = 0; i < keys.length; i++) {

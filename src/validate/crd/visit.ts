@@ -3,6 +3,7 @@
 // the request path never looks at the schema itself.
 import type { PathLink } from './paths.js';
 import type { SchemaNode } from './schema.js';
+import { isMapping } from '../../lib/json.js';
 
 /** The old value at the same place, when the API server can correlate one (UPDATE only). */
 export type Old = unknown;
@@ -13,12 +14,8 @@ export type Visit<C> = NodeWork<C>;
 /** How list items correlate with the old list: only `map` lists, by their keys. */
 export type ItemCorrelator = (item: unknown, oldList: unknown) => unknown;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function mapKeyOf(keys: readonly string[], item: unknown): string {
-  const o = isObject(item) ? item : {};
+  const o = isMapping(item) ? item : {};
   return JSON.stringify(keys.map((k) => o[k] ?? null));
 }
 
@@ -55,8 +52,8 @@ function objectVisit<C>(node: SchemaNode, make: Make<C>, keyOf: KeyOf): Visit<C>
   const extra = typeof node.additionalProperties === 'object' ? compileVisit(node.additionalProperties, make, keyOf) : undefined;
   if (props.length === 0 && !extra) return undefined;
   return (value, old, path, ctx) => {
-    if (!isObject(value)) return;
-    const o = isObject(old) ? old : undefined;
+    if (!isMapping(value)) return;
+    const o = isMapping(old) ? old : undefined;
     for (const [name, key, visit] of props) {
       const v = value[key];
       if (v === undefined || v === null) continue;

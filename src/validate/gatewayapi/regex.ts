@@ -4,7 +4,7 @@
 // API server accepts any text; a pattern RE2 refuses would be rejected later by the data plane
 // (the route is not programmed). `--regex-check=warn` turns this into a warning.
 import { regexProblem } from '../common/regex.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import type { SemanticContext } from '../framework.js';
 import { at } from '../issues.js';
 
@@ -19,9 +19,9 @@ function report(ctx: SemanticContext, path: string, value: unknown): void {
   else ctx.c.warn(`${path}: ${message}`);
 }
 
-function each(list: unknown, path: string, visit: (o: JsonObject, path: string) => void): void {
+function each(list: unknown, path: string, visit: (o: Mapping, path: string) => void): void {
   asArray(list).forEach((v, i) => {
-    const o = asObject(v);
+    const o = asMapping(v);
     if (o) visit(o, at(path, i));
   });
 }
@@ -32,15 +32,15 @@ function regexEntries(ctx: SemanticContext, list: unknown, path: string): void {
   });
 }
 
-function httpMatch(ctx: SemanticContext, m: JsonObject, path: string): void {
-  const p = asObject(m['path']);
+function httpMatch(ctx: SemanticContext, m: Mapping, path: string): void {
+  const p = asMapping(m['path']);
   if (p?.['type'] === 'RegularExpression') report(ctx, at(at(path, 'path'), 'value'), p['value']);
   regexEntries(ctx, m['headers'], at(path, 'headers'));
   regexEntries(ctx, m['queryParams'], at(path, 'queryParams'));
 }
 
-function grpcMatch(ctx: SemanticContext, m: JsonObject, path: string): void {
-  const method = asObject(m['method']);
+function grpcMatch(ctx: SemanticContext, m: Mapping, path: string): void {
+  const method = asMapping(m['method']);
   if (method?.['type'] === 'RegularExpression') {
     for (const field of ['service', 'method']) if (method[field] !== undefined) report(ctx, at(at(path, 'method'), field), method[field]);
   }

@@ -3,7 +3,7 @@
 import { checkDurations } from '../common/duration-fields.js';
 import { isLabel, wildcardHostProblem } from '../common/hosts.js';
 import { checkExportTo, checkLabelMap, checkWorkloadSelector } from '../common/selectors.js';
-import { asArray, asObject, asString } from '../common/values.js';
+import { asArray, asMapping, asString } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet } from './route-parts.js';
@@ -13,7 +13,7 @@ function checkSubsets(c: Collector, value: unknown, namespace: string): void {
   const names = new Set<string>();
   asArray(value).forEach((raw, i) => {
     const path = `spec.subsets[${i}]`;
-    const s = asObject(raw);
+    const s = asMapping(raw);
     if (!s) return c.error(path, 'a subset may not be null');
     const name = asString(s['name']) ?? '';
     if (name === '') c.error(at(path, 'name'), 'a subset needs a name');

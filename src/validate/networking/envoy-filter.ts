@@ -3,7 +3,7 @@
 // configuration, which meshgate cannot check without Envoy's protobuf registry.
 import { regexProblem } from '../common/regex.js';
 import { checkWorkloadSelector } from '../common/selectors.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet, nonEmptyList } from './route-parts.js';
@@ -38,14 +38,14 @@ function warnDeprecatedName(c: Collector, path: string, name: string): void {
 }
 
 /** Filter and sub-filter matches inside a listener match. */
-function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: JsonObject): void {
+function checkFilterMatch(c: Collector, path: string, applyTo: string, filter: Mapping): void {
   const name = asString(filter['name']) ?? '';
   if (applyTo === 'LISTENER' || applyTo === 'FILTER_CHAIN') c.warn(`${path}: a filter match has no effect when applyTo is ${applyTo}`);
   if (name === '') {
     c.error(at(path, 'name'), 'a filter match needs the name of the filter');
     return;
   }
-  const sub = asObject(filter['subFilter']);
+  const sub = asMapping(filter['subFilter']);
   if (sub) {
     const subName = asString(sub['name']) ?? '';
     if (applyTo !== 'HTTP_FILTER') c.error(at(path, 'subFilter'), 'a subFilter match works only with applyTo HTTP_FILTER');
@@ -62,12 +62,12 @@ function patchOf(path: string): string {
   return path.replace(/^(spec\.configPatches\[\d+\]).*$/, '$1');
 }
 
-function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: JsonObject): void {
+function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: Mapping): void {
   const kind = OBJECT_TYPES.find((k) => isSet(m[k]));
   if (kind === undefined) return;
   if (LISTENER_CLASS.has(applyTo)) {
     if (kind !== 'listener') return c.error(path, `applyTo ${applyTo} patches listeners, so the match must be a listener match, not ${kind}`);
-    const filter = asObject(asObject(asObject(m['listener'])?.['filterChain'])?.['filter']);
+    const filter = asMapping(asMapping(asMapping(m['listener'])?.['filterChain'])?.['filter']);
     if (filter) checkFilterMatch(c, at(at(at(path, 'listener'), 'filterChain'), 'filter'), applyTo, filter);
   } else if (ROUTE_CLASS.has(applyTo) && kind !== 'routeConfiguration') {
     c.error(path, `applyTo ${applyTo} patches route configuration, so the match must be a routeConfiguration match, not ${kind}`);
@@ -77,7 +77,7 @@ function checkMatchForTarget(c: Collector, path: string, applyTo: string, m: Jso
 }
 
 /** The CRD's rule: waypoint matches go with context WAYPOINT, and WAYPOINT uses only them. */
-function checkWaypointMatch(c: Collector, path: string, m: JsonObject): boolean {
+function checkWaypointMatch(c: Collector, path: string, m: Mapping): boolean {
   const waypoint = asString(m['context']) === 'WAYPOINT';
   if (waypoint && ['listener', 'routeConfiguration', 'cluster'].some((k) => isSet(m[k]))) {
     c.error(path, 'context WAYPOINT uses a waypoint match; listener, routeConfiguration and cluster matches do not apply');
@@ -92,7 +92,7 @@ function checkWaypointMatch(c: Collector, path: string, m: JsonObject): boolean 
  */
 function typeUrls(value: unknown, found: unknown[] = []): unknown[] {
   if (Array.isArray(value)) value.forEach((v) => typeUrls(v, found));
-  const o = asObject(value);
+  const o = asMapping(value);
   if (!o) return found;
   const typedStruct = typeof o['@type'] === 'string' && o['@type'].endsWith('.TypedStruct');
   for (const [k, v] of Object.entries(o)) {
@@ -116,7 +116,7 @@ function typeUrlProblem(url: unknown): string | undefined {
 
 /** What can be said about an Envoy patch value without Envoy's protobuf registry. */
 function checkPatchValue(c: Collector, path: string, applyTo: string, value: unknown): void {
-  const v = asObject(value);
+  const v = asMapping(value);
   if (!v) return;
   if (applyTo !== 'BOOTSTRAP' && isSet(v['name']) && typeof v['name'] !== 'string') c.error(at(path, 'name'), 'the name of an Envoy object must be a string');
   for (const url of typeUrls(v)) {
@@ -125,18 +125,18 @@ function checkPatchValue(c: Collector, path: string, applyTo: string, value: unk
   }
 }
 
-function checkPatch(c: Collector, path: string, cp: JsonObject): void {
-  const m = asObject(cp['match']) ?? {};
+function checkPatch(c: Collector, path: string, cp: Mapping): void {
+  const m = asMapping(cp['match']) ?? {};
   const applyTo = asString(cp['applyTo']) ?? 'INVALID';
   // Istio's webhook skips WAYPOINT patches entirely; only the CRD's match rules apply to them.
   if (checkWaypointMatch(c, at(path, 'match'), m)) return;
   if (applyTo === 'INVALID') return c.error(at(path, 'applyTo'), 'applyTo is required: say which kind of Envoy object the patch changes');
-  const patch = asObject(cp['patch']);
+  const patch = asMapping(cp['patch']);
   if (!patch) return c.error(at(path, 'patch'), 'a config patch needs a patch (operation and value)');
   const op = asString(patch['operation']) ?? 'INVALID';
   if (op === 'INVALID') return c.error(at(at(path, 'patch'), 'operation'), 'patch.operation is required, such as MERGE, ADD or REMOVE');
   if (op !== 'REMOVE' && !isSet(patch['value'])) return c.error(at(at(path, 'patch'), 'value'), `operation ${op} needs a patch value`);
-  const version = asString(asObject(m['proxy'])?.['proxyVersion']) ?? '';
+  const version = asString(asMapping(m['proxy'])?.['proxyVersion']) ?? '';
   if (version.length > 1024) c.warn(`${path}.match.proxy.proxyVersion is over 1024 characters and will be ignored`);
   else if (version !== '') {
     const problem = regexProblem(version);
@@ -153,10 +153,10 @@ function rules({ c, spec }: SpecContext): void {
     c.error('spec.targetRefs', 'set either targetRefs or workloadSelector, not both');
   }
   asArray(spec['targetRefs']).forEach((raw, i) => {
-    if ((asString(asObject(raw)?.['namespace']) ?? '') !== '') c.error(`spec.targetRefs[${i}].namespace`, 'targetRefs can only refer to objects in the same namespace; remove namespace');
+    if ((asString(asMapping(raw)?.['namespace']) ?? '') !== '') c.error(`spec.targetRefs[${i}].namespace`, 'targetRefs can only refer to objects in the same namespace; remove namespace');
   });
   asArray(spec['configPatches']).forEach((raw, i) => {
-    const cp = asObject(raw);
+    const cp = asMapping(raw);
     if (cp) checkPatch(c, `spec.configPatches[${i}]`, cp);
     else c.error(`spec.configPatches[${i}]`, 'a config patch may not be null');
   });

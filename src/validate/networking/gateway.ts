@@ -4,14 +4,14 @@ import { isLabel, namespacedHostProblems } from '../common/hosts.js';
 import { isIP, unixSocketProblem } from '../common/net.js';
 import { isHTTPProtocol, isTLSProtocol, parseProtocol, portNumberProblem, PROTOCOLS } from '../common/ports.js';
 import { checkServerTls } from '../common/tls.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { hasGatewaySemantics, istioKind, type SpecContext } from './kind.js';
 
 const UNIX = 'unix://';
 
 /** Returns true when the port itself is usable (the TLS-versus-protocol rules need it). */
-function checkServerPort(c: Collector, path: string, port: JsonObject | undefined, bind: string): boolean {
+function checkServerPort(c: Collector, path: string, port: Mapping | undefined, bind: string): boolean {
   if (!port) return false;
   let ok = true;
   const protocol = asString(port['protocol']) ?? '';
@@ -36,7 +36,7 @@ function checkServerPort(c: Collector, path: string, port: JsonObject | undefine
   return ok;
 }
 
-function checkBind(c: Collector, path: string, bind: string, port: JsonObject | undefined): void {
+function checkBind(c: Collector, path: string, bind: string, port: Mapping | undefined): void {
   if (bind.startsWith(UNIX)) {
     const problem = unixSocketProblem(bind.slice(UNIX.length));
     if (problem) c.error(at(path, 'bind'), problem);
@@ -48,7 +48,7 @@ function checkBind(c: Collector, path: string, bind: string, port: JsonObject | 
 }
 
 /** HTTPS/TLS need TLS settings; plain HTTP may only carry a passthrough/redirect block; others none. */
-function checkTlsForProtocol(c: Collector, path: string, protocol: string, tls: JsonObject | undefined): void {
+function checkTlsForProtocol(c: Collector, path: string, protocol: string, tls: Mapping | undefined): void {
   if (isTLSProtocol(protocol)) {
     if (!tls) c.error(at(path, 'tls'), `${protocol.toUpperCase()} servers need tls settings (for example mode SIMPLE with a credentialName)`);
     return;
@@ -66,7 +66,7 @@ function checkTlsForProtocol(c: Collector, path: string, protocol: string, tls: 
   }
 }
 
-function checkServer(c: Collector, path: string, s: JsonObject, semantics: boolean): void {
+function checkServer(c: Collector, path: string, s: Mapping, semantics: boolean): void {
   const hosts = asArray(s['hosts']);
   if (Array.isArray(s['hosts']) && hosts.length === 0) c.error(at(path, 'hosts'), 'a server needs at least one host (use "*" for all)');
   hosts.forEach((raw, i) => {
@@ -76,25 +76,25 @@ function checkServer(c: Collector, path: string, s: JsonObject, semantics: boole
     for (const problem of problems) c.error(at(at(path, 'hosts'), i), problem);
   });
   const bind = asString(s['bind']) ?? '';
-  const port = asObject(s['port']);
+  const port = asMapping(s['port']);
   const portOk = checkServerPort(c, at(path, 'port'), port, bind);
   checkBind(c, path, bind, port);
   checkServerTls(c, at(path, 'tls'), s['tls']);
-  if (portOk) checkTlsForProtocol(c, path, asString(port?.['protocol']) ?? '', asObject(s['tls']));
+  if (portOk) checkTlsForProtocol(c, path, asString(port?.['protocol']) ?? '', asMapping(s['tls']));
 }
 
 function checkPortNames(c: Collector, servers: unknown[]): void {
   const names = new Map<string, number>();
   servers.forEach((raw, i) => {
-    const s = asObject(raw);
-    const port = asObject(s?.['port']);
+    const s = asMapping(raw);
+    const port = asMapping(s?.['port']);
     if (!s || !port) return;
     const name = asString(port['name']) ?? '';
     const first = names.get(name);
     if (first !== undefined) c.error(`spec.servers[${i}].port.name`, `port name "${name}" is already used by spec.servers[${first}]; server port names must be unique`);
     else names.set(name, i);
     const protocol = asString(port['protocol']) ?? '';
-    if (!isHTTPProtocol(protocol) && asObject(s['tls'])?.['httpsRedirect'] === true) {
+    if (!isHTTPProtocol(protocol) && asMapping(s['tls'])?.['httpsRedirect'] === true) {
       c.warn(`spec.servers[${i}].tls.httpsRedirect only makes sense on HTTP servers`);
     }
   });
@@ -108,7 +108,7 @@ function rules({ c, spec, name, annotations }: SpecContext): void {
   const servers = asArray(spec['servers']);
   if (servers.length === 0) c.error('spec.servers', 'a gateway needs at least one server');
   servers.forEach((raw, i) => {
-    const s = asObject(raw);
+    const s = asMapping(raw);
     if (s) checkServer(c, `spec.servers[${i}]`, s, semantics);
     else c.error(`spec.servers[${i}]`, 'a server may not be null');
   });

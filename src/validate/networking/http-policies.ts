@@ -2,17 +2,17 @@
 // direct responses, rewrites and mirroring.
 import { headerNameProblem } from '../common/headers.js';
 import { portNumberProblem } from '../common/ports.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { checkDestination, checkMatchOneOf, checkPercentage, checkRegex, isSet, matchKind } from './route-parts.js';
 
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
 
 export function checkCors(c: Collector, path: string, value: unknown): void {
-  const cors = asObject(value);
+  const cors = asMapping(value);
   if (!cors) return;
   asArray(cors['allowOrigins']).forEach((raw, i) => {
-    const sm = asObject(raw);
+    const sm = asMapping(raw);
     if (!sm) return;
     const where = at(at(path, 'allowOrigins'), i);
     checkMatchOneOf(c, where, sm);
@@ -46,7 +46,7 @@ export function httpStatusProblem(status: number): string | undefined {
   return `HTTP status ${status} is out of range; use a status between 200 and 599`;
 }
 
-function checkAbort(c: Collector, path: string, abort: JsonObject): void {
+function checkAbort(c: Collector, path: string, abort: Mapping): void {
   checkPercentage(c, at(path, 'percentage'), abort['percentage']);
   if (isSet(abort['grpcStatus'])) {
     const status = asString(abort['grpcStatus']) ?? '';
@@ -63,10 +63,10 @@ function checkAbort(c: Collector, path: string, abort: JsonObject): void {
 }
 
 export function checkFault(c: Collector, path: string, value: unknown): void {
-  const fault = asObject(value);
+  const fault = asMapping(value);
   if (!fault) return;
-  const abort = asObject(fault['abort']);
-  const delay = asObject(fault['delay']);
+  const abort = asMapping(fault['abort']);
+  const delay = asMapping(fault['delay']);
   if (!abort && !delay) c.error(path, 'fault injection needs an abort, a delay or both');
   if (abort) checkAbort(c, at(path, 'abort'), abort);
   if (delay) {
@@ -96,7 +96,7 @@ function isRetryPolicy(token: string): boolean {
 }
 
 export function checkRetries(c: Collector, path: string, value: unknown): void {
-  const retries = asObject(value);
+  const retries = asMapping(value);
   if (!retries) return;
   const attempts = asNumber(retries['attempts']) ?? 0;
   if (attempts < 0) c.error(at(path, 'attempts'), 'attempts must not be negative');
@@ -111,18 +111,18 @@ export function checkRetries(c: Collector, path: string, value: unknown): void {
   }
 }
 
-function uriMatches(route: JsonObject): [number, JsonObject][] {
-  const out: [number, JsonObject][] = [];
+function uriMatches(route: Mapping): [number, Mapping][] {
+  const out: [number, Mapping][] = [];
   asArray(route['match']).forEach((m, i) => {
-    const uri = asObject(asObject(m)?.['uri']);
+    const uri = asMapping(asMapping(m)?.['uri']);
     if (uri) out.push([i, uri]);
   });
   return out;
 }
 
 /** `routePath` is the HTTP route's path: the prefixRewrite rule also looks at the route's matches. */
-export function checkRedirect(c: Collector, routePath: string, route: JsonObject): void {
-  const redirect = asObject(route['redirect']);
+export function checkRedirect(c: Collector, routePath: string, route: Mapping): void {
+  const redirect = asMapping(route['redirect']);
   if (!redirect) return;
   const path = at(routePath, 'redirect');
   const has = (k: string): boolean => (asString(redirect[k]) ?? '') !== '';
@@ -139,7 +139,7 @@ export function checkRedirect(c: Collector, routePath: string, route: JsonObject
   checkRedirectValues(c, path, redirect);
 }
 
-function checkRedirectValues(c: Collector, path: string, redirect: JsonObject): void {
+function checkRedirectValues(c: Collector, path: string, redirect: Mapping): void {
   const code = asNumber(redirect['redirectCode']) ?? 0;
   if (code !== 0 && (code < 300 || code > 399)) c.error(at(path, 'redirectCode'), `${code} is not a redirect status; use a 3xx code such as 301 or 302`);
   const scheme = asString(redirect['scheme']) ?? '';
@@ -160,7 +160,7 @@ function base64Length(text: string): number | undefined {
   return Math.floor((clean.length * 3) / 4) - padding;
 }
 
-function bodySize(c: Collector, path: string, body: JsonObject): number {
+function bodySize(c: Collector, path: string, body: Mapping): number {
   if (isSet(body['string']) && isSet(body['bytes'])) c.error(path, 'set either string or bytes, not both');
   const str = asString(body['string']);
   if (str !== undefined) return Buffer.byteLength(str, 'utf8');
@@ -172,9 +172,9 @@ function bodySize(c: Collector, path: string, body: JsonObject): number {
 }
 
 export function checkDirectResponse(c: Collector, path: string, value: unknown): void {
-  const dr = asObject(value);
+  const dr = asMapping(value);
   if (!dr) return;
-  const body = asObject(dr['body']);
+  const body = asMapping(dr['body']);
   if (body) {
     const size = bodySize(c, at(path, 'body'), body);
     if (size > MIB) c.error(at(path, 'body'), `the body is ${size} bytes; direct responses must be at most 1MiB, as they are sent to every proxy`);
@@ -188,10 +188,10 @@ export function checkDirectResponse(c: Collector, path: string, value: unknown):
 }
 
 export function checkRewrite(c: Collector, path: string, value: unknown): void {
-  const rewrite = asObject(value);
+  const rewrite = asMapping(value);
   if (!rewrite) return;
   const uri = asString(rewrite['uri']) ?? '';
-  const regex = asObject(rewrite['uriRegexRewrite']);
+  const regex = asMapping(rewrite['uriRegexRewrite']);
   if (uri !== '' && regex) c.error(path, 'set either uri or uriRegexRewrite, not both');
   if (uri === '' && !regex && (asString(rewrite['authority']) ?? '') === '') {
     c.error(path, 'a rewrite must change something: set uri, uriRegexRewrite or authority');
@@ -203,8 +203,8 @@ export function checkRewrite(c: Collector, path: string, value: unknown): void {
   if (match !== '') checkRegex(c, at(where, 'match'), match);
 }
 
-export function checkMirrors(c: Collector, path: string, route: JsonObject): void {
-  const pct = asObject(route['mirrorPercentage']);
+export function checkMirrors(c: Collector, path: string, route: Mapping): void {
+  const pct = asMapping(route['mirrorPercentage']);
   const value = asNumber(pct?.['value']);
   if (value !== undefined && (value < 0 || value > 100)) c.error(at(at(path, 'mirrorPercentage'), 'value'), `mirror percentage ${value} must be between 0 and 100`);
   if (isSet(route['mirrorPercent'])) {
@@ -215,10 +215,10 @@ export function checkMirrors(c: Collector, path: string, route: JsonObject): voi
   checkDestination(c, at(path, 'mirror'), route['mirror']);
   asArray(route['mirrors']).forEach((raw, i) => {
     const where = at(at(path, 'mirrors'), i);
-    const mirror = asObject(raw);
+    const mirror = asMapping(raw);
     if (!mirror) return c.error(where, 'a mirror entry may not be null');
     checkDestination(c, at(where, 'destination'), mirror['destination']);
-    const v = asNumber(asObject(mirror['percentage'])?.['value']);
+    const v = asNumber(asMapping(mirror['percentage'])?.['value']);
     if (v !== undefined && (v < 0 || v > 100)) c.error(at(at(where, 'percentage'), 'value'), `mirror percentage ${v} must be between 0 and 100`);
   });
 }

@@ -4,7 +4,7 @@ import { headerNameProblem, isAuthorityHeader } from '../common/headers.js';
 import { isLabel } from '../common/hosts.js';
 import { portNumberProblem } from '../common/ports.js';
 import { checkLabelMap } from '../common/selectors.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { checkCors, checkDirectResponse, checkFault, checkMirrors, checkRedirect, checkRetries, checkRewrite } from './http-policies.js';
 import { checkDestination, checkGatewayNames, checkHeaderOperations, checkStringMatch, isSet, nonEmptyList } from './route-parts.js';
@@ -16,7 +16,7 @@ export interface HttpRouteContext {
   readonly gatewaySemantics: boolean;
 }
 
-function checkRootRoute(c: Collector, path: string, route: JsonObject): void {
+function checkRootRoute(c: Collector, path: string, route: Mapping): void {
   if (isSet(route['redirect'])) c.error(at(path, 'redirect'), 'a route that delegates to another VirtualService cannot also redirect');
   if (isSet(route['route'])) c.error(at(path, 'route'), 'a route that delegates to another VirtualService cannot also have destinations');
 }
@@ -24,7 +24,7 @@ function checkRootRoute(c: Collector, path: string, route: JsonObject): void {
 const ACTIONS: readonly [string, string][] = [['redirect', 'a redirect'], ['directResponse', 'a direct response']];
 
 /** Route, redirect and direct response exclude each other; fault and rewrite need a route. */
-function checkConflicts(c: Collector, path: string, route: JsonObject, ctx: HttpRouteContext): void {
+function checkConflicts(c: Collector, path: string, route: Mapping, ctx: HttpRouteContext): void {
   if (!ctx.inDelegate && isSet(route['delegate'])) return checkRootRoute(c, path, route);
   if (ctx.inDelegate && isSet(route['delegate'])) c.error(at(path, 'delegate'), 'a delegate VirtualService cannot delegate again');
   const action = ACTIONS.find(([key]) => isSet(route[key]));
@@ -41,28 +41,28 @@ function checkConflicts(c: Collector, path: string, route: JsonObject, ctx: Http
   if (isSet(route['mirror']) && nonEmptyList(route['mirrors'])) c.error(at(path, 'mirrors'), 'set either mirror or mirrors, not both');
 }
 
-function checkHeaderMatches(c: Collector, path: string, match: JsonObject): void {
-  for (const [name, sm] of Object.entries(asObject(match['headers']) ?? {})) {
+function checkHeaderMatches(c: Collector, path: string, match: Mapping): void {
+  for (const [name, sm] of Object.entries(asMapping(match['headers']) ?? {})) {
     const where = at(at(path, 'headers'), name);
     if (sm === null || sm === undefined) c.error(where, 'a header match needs exact, prefix or regex (to test presence, use regex ".*")');
     const problem = headerNameProblem(name, { pseudo: true, jwtClaim: true });
     if (problem) c.error(where, problem);
     checkStringMatch(c, where, sm);
   }
-  for (const [name, sm] of Object.entries(asObject(match['withoutHeaders']) ?? {})) {
+  for (const [name, sm] of Object.entries(asMapping(match['withoutHeaders']) ?? {})) {
     const where = at(at(path, 'withoutHeaders'), name);
     const problem = headerNameProblem(name, { pseudo: true, jwtClaim: true });
     if (problem) c.error(where, problem);
     // Here regex "*" means "header present", not a regular expression.
-    if (asString(asObject(sm)?.['regex']) !== '*') checkStringMatch(c, where, sm);
+    if (asString(asMapping(sm)?.['regex']) !== '*') checkStringMatch(c, where, sm);
   }
 }
 
-function checkMatch(c: Collector, path: string, match: JsonObject): void {
+function checkMatch(c: Collector, path: string, match: Mapping): void {
   checkHeaderMatches(c, path, match);
   checkStringMatch(c, at(path, 'uri'), match['uri'], { emptyPrefixOk: true });
   for (const field of ['scheme', 'method', 'authority']) checkStringMatch(c, at(path, field), match[field]);
-  for (const [name, sm] of Object.entries(asObject(match['queryParams']) ?? {})) {
+  for (const [name, sm] of Object.entries(asMapping(match['queryParams']) ?? {})) {
     checkStringMatch(c, at(at(path, 'queryParams'), name), sm);
   }
   const port = asNumber(match['port']) ?? 0;
@@ -80,7 +80,7 @@ export function checkRouteDestinations(c: Collector, path: string, value: unknow
   let total = 0;
   routes.forEach((raw, i) => {
     const where = at(path, i);
-    const dest = asObject(raw);
+    const dest = asMapping(raw);
     if (!dest) return c.error(where, 'a route destination may not be null');
     checkHeaderOperations(c, at(where, 'headers'), dest['headers']);
     if (!gatewaySemantics) checkDestination(c, at(where, 'destination'), dest['destination']);
@@ -92,11 +92,11 @@ export function checkRouteDestinations(c: Collector, path: string, value: unknow
 }
 
 /** The authority may be rewritten once: by rewrite.authority or by one :authority/host header. */
-function checkAuthorityRewrite(c: Collector, path: string, route: JsonObject): void {
-  let current = asString(asObject(route['rewrite'])?.['authority']) ?? '';
-  const request = asObject(asObject(route['headers'])?.['request']) ?? {};
+function checkAuthorityRewrite(c: Collector, path: string, route: Mapping): void {
+  let current = asString(asMapping(route['rewrite'])?.['authority']) ?? '';
+  const request = asMapping(asMapping(route['headers'])?.['request']) ?? {};
   for (const op of ['set', 'add']) {
-    for (const [name, raw] of Object.entries(asObject(request[op]) ?? {})) {
+    for (const [name, raw] of Object.entries(asMapping(request[op]) ?? {})) {
       if (!isAuthorityHeader(name)) continue;
       const value = asString(raw) ?? '';
       if (current !== '') {
@@ -108,10 +108,10 @@ function checkAuthorityRewrite(c: Collector, path: string, route: JsonObject): v
   }
 }
 
-export function checkHttpRoute(c: Collector, path: string, route: JsonObject, ctx: HttpRouteContext): void {
+export function checkHttpRoute(c: Collector, path: string, route: Mapping, ctx: HttpRouteContext): void {
   checkConflicts(c, path, route, ctx);
   asArray(route['match']).forEach((m, i) => {
-    const match = asObject(m);
+    const match = asMapping(m);
     if (match) checkMatch(c, at(at(path, 'match'), i), match);
   });
   checkHeaderOperations(c, at(path, 'headers'), route['headers']);

@@ -1,15 +1,15 @@
 // The hand-written rules of one networking.istio.io kind: Istio's annotation rules, then the
 // kind's own rules (istiod's semantic checks) on the decoded spec. The structure — types,
 // required fields, enums, the CRD's CEL rules — is the CRD layer's job (../crd).
-import { checkIstioAnnotations } from '../common/istio-metadata.js';
-import { asString, type JsonObject } from '../common/values.js';
+import { checkIstioAnnotations } from '../common/object-metadata.js';
+import { asString, type Mapping } from '../../lib/json.js';
 import type { KindRules } from '../framework.js';
 import type { Collector, KubeObject } from '../issues.js';
 
 /** What a kind's rules see: the spec (an object, `{}` when absent) and the object's identity. */
 export interface SpecContext {
   readonly c: Collector;
-  readonly spec: JsonObject;
+  readonly spec: Mapping;
   readonly name: string;
   readonly namespace: string;
   readonly annotations: Readonly<Record<string, unknown>>;

@@ -3,7 +3,7 @@ import { hostIsSubsetOf, wildcardHostProblem } from '../common/hosts.js';
 import { isIP, isIPOrCIDR } from '../common/net.js';
 import { portNumberProblem } from '../common/ports.js';
 import { checkLabelMap } from '../common/selectors.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { checkRouteDestinations } from './http-route.js';
 import { checkGatewayNames, nonEmptyList } from './route-parts.js';
@@ -40,7 +40,7 @@ function checkSubnets(c: Collector, path: string, value: unknown): void {
   });
 }
 
-function checkL4Match(c: Collector, path: string, match: JsonObject): void {
+function checkL4Match(c: Collector, path: string, match: Mapping): void {
   checkSubnets(c, at(path, 'destinationSubnets'), match['destinationSubnets']);
   const port = asNumber(match['port']) ?? 0;
   const problem = port === 0 ? undefined : portNumberProblem(port);
@@ -61,12 +61,12 @@ function checkSniHost(c: Collector, path: string, sni: string, ctx: L4Context): 
   }
 }
 
-export function checkTlsRoute(c: Collector, path: string, route: JsonObject, ctx: L4Context): void {
+export function checkTlsRoute(c: Collector, path: string, route: Mapping, ctx: L4Context): void {
   const matches = asArray(route['match']);
   if (matches.length === 0) c.error(at(path, 'match'), 'a TLS route needs at least one match with sniHosts');
   matches.forEach((raw, i) => {
     const where = at(at(path, 'match'), i);
-    const match = asObject(raw);
+    const match = asMapping(raw);
     if (!match) return c.error(where, 'a TLS match may not be null');
     const snis = asArray(match['sniHosts']);
     if (snis.length === 0) c.error(at(where, 'sniHosts'), 'a TLS match needs at least one SNI host');
@@ -80,10 +80,10 @@ export function checkTlsRoute(c: Collector, path: string, route: JsonObject, ctx
   checkRouteDestinations(c, at(path, 'route'), route['route'], ctx.gatewaySemantics);
 }
 
-export function checkTcpRoute(c: Collector, path: string, route: JsonObject, gatewaySemantics: boolean): void {
+export function checkTcpRoute(c: Collector, path: string, route: Mapping, gatewaySemantics: boolean): void {
   asArray(route['match']).forEach((raw, i) => {
     const where = at(at(path, 'match'), i);
-    const match = asObject(raw);
+    const match = asMapping(raw);
     if (!match) return c.error(where, 'a TCP match may not be null');
     checkL4Match(c, where, match);
     const source = asString(match['sourceSubnet']) ?? '';

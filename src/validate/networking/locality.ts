@@ -1,6 +1,6 @@
 // Locality-aware load balancing (localityLbSetting) and zone-aware load balancing
 // (zoneAwareLbSetting): localities are region[/zone[/subzone]], a trailing `*` at most once.
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 
 const REGION = 'topology.kubernetes.io/region';
@@ -64,13 +64,13 @@ function checkLocalities(c: Collector, entries: readonly [string, string][]): vo
   }
 }
 
-function checkDistribute(c: Collector, path: string, lb: JsonObject): boolean {
+function checkDistribute(c: Collector, path: string, lb: Mapping): boolean {
   const sources: [string, string][] = [];
   for (const [i, raw] of asArray(lb['distribute']).entries()) {
-    const d = asObject(raw) ?? {};
+    const d = asMapping(raw) ?? {};
     const where = at(path, i);
     sources.push([at(where, 'from'), asString(d['from']) ?? '']);
-    const to = Object.entries(asObject(d['to']) ?? {});
+    const to = Object.entries(asMapping(d['to']) ?? {});
     const bad = to.find(([, w]) => (asNumber(w) ?? 0) < 1 || (asNumber(w) ?? 0) > 100);
     if (bad) {
       c.error(at(at(where, 'to'), bad[0]), 'locality weights must be between 1 and 100');
@@ -90,7 +90,7 @@ function checkDistribute(c: Collector, path: string, lb: JsonObject): boolean {
 /** Failover pairs name regions only: different, without "/" or "*". */
 function checkFailover(c: Collector, path: string, value: unknown): void {
   asArray(value).forEach((raw, i) => {
-    const f = asObject(raw) ?? {};
+    const f = asMapping(raw) ?? {};
     const from = asString(f['from']) ?? '';
     const to = asString(f['to']) ?? '';
     const where = at(path, i);
@@ -100,14 +100,14 @@ function checkFailover(c: Collector, path: string, value: unknown): void {
   });
 }
 
-function warnWithoutOutlier(c: Collector, path: string, lb: JsonObject, hasOutlier: boolean): void {
+function warnWithoutOutlier(c: Collector, path: string, lb: Mapping, hasOutlier: boolean): void {
   if ((asArray(lb['failover']).length > 0 || asArray(lb['failoverPriority']).length > 0) && !hasOutlier) {
     c.warn(`${path}: failover only happens when outlierDetection is configured`);
   }
 }
 
 export function checkLocality(c: Collector, path: string, value: unknown, hasOutlier: boolean): void {
-  const lb = asObject(value);
+  const lb = asMapping(value);
   if (!lb) return;
   const distribute = asArray(lb['distribute']).length > 0;
   const failover = asArray(lb['failover']).length > 0;
@@ -128,7 +128,7 @@ export function checkLocality(c: Collector, path: string, value: unknown, hasOut
 }
 
 export function checkZoneAware(c: Collector, path: string, value: unknown, hasOutlier: boolean): void {
-  const lb = asObject(value);
+  const lb = asMapping(value);
   if (!lb) return;
   asArray(lb['failoverPriority']).forEach((l, i) => {
     if (l === REGION || l === ZONE || l === SUBZONE) {

@@ -4,7 +4,7 @@ import { headerEditProblem, headerValueProblem, requestHeaderWriteProblem } from
 import { fqdnProblem, isLabel, wildcardHostProblem } from '../common/hosts.js';
 import { portNumberProblem } from '../common/ports.js';
 import { regexProblem } from '../common/regex.js';
-import { asArray, asNumber, asObject, asString, isObject, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, isMapping, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 
 /** Envoy rejects larger regular expressions (Istio approximates RE2's program size by length). */
@@ -12,7 +12,7 @@ export const MAX_REGEX_LENGTH = 1024;
 
 /** A Destination: a host other than `*`, an optional subset (DNS label) and an optional port. */
 export function checkDestination(c: Collector, path: string, value: unknown): void {
-  const dest = asObject(value);
+  const dest = asMapping(value);
   if (!dest) return;
   const host = asString(dest['host']);
   if (host === '*') c.error(at(path, 'host'), 'a destination must name a service; "*" is not a host');
@@ -24,7 +24,7 @@ export function checkDestination(c: Collector, path: string, value: unknown): vo
   if (subset !== undefined && subset !== '' && !isLabel(subset)) {
     c.error(at(path, 'subset'), `subset "${subset}" must be a DNS label (letters, digits and inner dashes)`);
   }
-  const port = asObject(dest['port']);
+  const port = asMapping(dest['port']);
   if (port) {
     const n = asNumber(port['number']) ?? 0;
     const problem = portNumberProblem(n);
@@ -33,13 +33,13 @@ export function checkDestination(c: Collector, path: string, value: unknown): vo
 }
 
 /** Which of exact/prefix/regex a StringMatch sets (by presence, as protobuf JSON reads a oneof). */
-export function matchKind(sm: JsonObject): 'exact' | 'prefix' | 'regex' | undefined {
+export function matchKind(sm: Mapping): 'exact' | 'prefix' | 'regex' | undefined {
   const set = (['exact', 'prefix', 'regex'] as const).filter((k) => sm[k] !== undefined && sm[k] !== null);
   return set[0];
 }
 
 /** The CRD's oneOf: at most one of exact, prefix and regex. */
-export function checkMatchOneOf(c: Collector, path: string, sm: JsonObject): void {
+export function checkMatchOneOf(c: Collector, path: string, sm: Mapping): void {
   const set = ['exact', 'prefix', 'regex'].filter((k) => sm[k] !== undefined && sm[k] !== null);
   if (set.length > 1) c.error(path, `set only one of exact, prefix or regex; ${set.join(' and ')} are all set`);
 }
@@ -51,7 +51,7 @@ export interface StringMatchRules {
 
 /** An empty prefix or regex matches nothing useful; a regex must compile with RE2. */
 export function checkStringMatch(c: Collector, path: string, value: unknown, rules: StringMatchRules = {}): void {
-  const sm = asObject(value);
+  const sm = asMapping(value);
   if (!sm) return;
   checkMatchOneOf(c, path, sm);
   const kind = matchKind(sm);
@@ -73,9 +73,9 @@ export function checkRegex(c: Collector, path: string, value: unknown): void {
   if (problem) c.error(path, problem);
 }
 
-function checkWrites(c: Collector, path: string, ops: JsonObject, nameRule: (n: string) => string | undefined): void {
+function checkWrites(c: Collector, path: string, ops: Mapping, nameRule: (n: string) => string | undefined): void {
   for (const op of ['set', 'add']) {
-    const map = asObject(ops[op]) ?? {};
+    const map = asMapping(ops[op]) ?? {};
     for (const [name, raw] of Object.entries(map)) {
       const where = at(at(path, op), name);
       const nameProblem = nameRule(name);
@@ -94,11 +94,11 @@ function checkWrites(c: Collector, path: string, ops: JsonObject, nameRule: (n: 
 
 /** `headers.request/response.set/add/remove`: what names may be written, and value syntax. */
 export function checkHeaderOperations(c: Collector, path: string, value: unknown): void {
-  const headers = asObject(value);
+  const headers = asMapping(value);
   if (!headers) return;
-  const request = asObject(headers['request']);
+  const request = asMapping(headers['request']);
   if (request) checkWrites(c, at(path, 'request'), request, requestHeaderWriteProblem);
-  const response = asObject(headers['response']);
+  const response = asMapping(headers['response']);
   if (response) checkWrites(c, at(path, 'response'), response, headerEditProblem);
 }
 
@@ -136,7 +136,7 @@ export function checkGatewayNames(c: Collector, path: string, value: unknown): v
 
 /** A fractional percentage: 0, or between 0.0001 and 100. */
 export function checkPercentage(c: Collector, path: string, value: unknown): void {
-  const pct = asObject(value);
+  const pct = asMapping(value);
   if (!pct) return;
   const v = asNumber(pct['value']) ?? 0;
   if (v < 0 || v > 100 || (v > 0 && v < 0.0001)) {
@@ -153,4 +153,4 @@ export function nonEmptyList(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0;
 }
 
-export { isObject };
+export { isMapping };

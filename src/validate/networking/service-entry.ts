@@ -4,7 +4,7 @@ import { fqdnProblem, partialWildcardProblem, wildcardHostProblem } from '../com
 import { isIPOrCIDR } from '../common/net.js';
 import { isHTTPProtocol, isTCPProtocol, isTLSProtocol, parseProtocol, portNameProblem, portNumberProblem, protocolProblem } from '../common/ports.js';
 import { checkExportTo, checkWorkloadSelector } from '../common/selectors.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { isSet, nonEmptyList } from './route-parts.js';
@@ -12,7 +12,7 @@ import { checkEndpoint } from './workload-entry.js';
 
 interface SeContext {
   readonly c: Collector;
-  readonly spec: JsonObject;
+  readonly spec: Mapping;
   readonly resolution: string;
   readonly hosts: string[];
   readonly portNames: Set<string>;
@@ -48,7 +48,7 @@ function checkAddresses({ c, spec, resolution }: SeContext): void {
   }
 }
 
-function checkPort(ctx: SeContext, i: number, p: JsonObject, numbers: Map<number, number>): void {
+function checkPort(ctx: SeContext, i: number, p: Mapping, numbers: Map<number, number>): void {
   const { c, spec, resolution, portNames } = ctx;
   const path = `spec.ports[${i}]`;
   const name = asString(p['name']) ?? '';
@@ -72,17 +72,17 @@ function checkPort(ctx: SeContext, i: number, p: JsonObject, numbers: Map<number
 function checkPorts(ctx: SeContext): void {
   const numbers = new Map<number, number>();
   asArray(ctx.spec['ports']).forEach((raw, i) => {
-    const p = asObject(raw);
+    const p = asMapping(raw);
     if (p) checkPort(ctx, i, p, numbers);
     else ctx.c.error(`spec.ports[${i}]`, 'a port may not be null');
   });
 }
 
-const port = (ctx: SeContext): JsonObject[] => asArray(ctx.spec['ports']).map((p) => asObject(p) ?? {});
+const port = (ctx: SeContext): Mapping[] => asArray(ctx.spec['ports']).map((p) => asMapping(p) ?? {});
 
 function checkEndpoints(ctx: SeContext, mode: 'static' | 'dns'): void {
   asArray(ctx.spec['endpoints']).forEach((raw, i) => {
-    const ep = asObject(raw);
+    const ep = asMapping(raw);
     if (ep) checkEndpoint(ctx.c, `spec.endpoints[${i}]`, ep, { servicePorts: ctx.portNames, mode });
     else ctx.c.error(`spec.endpoints[${i}]`, 'an endpoint may not be null');
   });
@@ -115,14 +115,14 @@ function checkDynamicDns({ c, spec, hosts }: SeContext): void {
   if (nonEmptyList(spec['addresses'])) c.error('spec.addresses', 'DYNAMIC_DNS takes the destination from the host name; remove addresses');
   if (nonEmptyList(spec['endpoints'])) c.error('spec.endpoints', 'DYNAMIC_DNS resolves the host name itself; remove endpoints');
   asArray(spec['ports']).forEach((raw, i) => {
-    const protocol = parseProtocol(asString(asObject(raw)?.['protocol']) ?? '');
+    const protocol = parseProtocol(asString(asMapping(raw)?.['protocol']) ?? '');
     if (!protocol || !DYNAMIC_DNS_PROTOCOLS.has(protocol)) {
       c.error(`spec.ports[${i}].protocol`, 'DYNAMIC_DNS supports only the HTTP, HTTP2, GRPC and TLS protocols');
     }
   });
 }
 
-function checkResolution(ctx: SeContext, labels: JsonObject): void {
+function checkResolution(ctx: SeContext, labels: Mapping): void {
   const { c, spec, resolution } = ctx;
   if (resolution === 'NONE') {
     if (nonEmptyList(spec['endpoints'])) c.error('spec.endpoints', 'resolution NONE forwards to the original destination; endpoints cannot be set');

@@ -7,7 +7,7 @@ import { isIP, unixSocketProblem } from '../common/net.js';
 import { isHTTPProtocol, isTLSProtocol, portNameProblem, portNumberProblem, protocolProblem } from '../common/ports.js';
 import { checkWorkloadSelector } from '../common/selectors.js';
 import { checkServerTls } from '../common/tls.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 import { checkDestination, isSet } from './route-parts.js';
@@ -15,7 +15,7 @@ import { checkConnectionPool } from './traffic-policy.js';
 
 const UNIX = 'unix://';
 /** Port name (optional), protocol and number; `allowZero` for unix-socket egress listeners. */
-function checkPortFields(c: Collector, path: string, port: JsonObject, allowZero: boolean): void {
+function checkPortFields(c: Collector, path: string, port: Mapping, allowZero: boolean): void {
   const name = asString(port['name']) ?? '';
   const nameProblem = name === '' ? undefined : portNameProblem(name);
   if (nameProblem) c.error(at(path, 'name'), nameProblem);
@@ -47,7 +47,7 @@ const INGRESS_TLS_UNSUPPORTED: readonly [string, string][] = [
   ['credentialNames', 'credentialNames'], ['tlsCertificates', 'tlsCertificates'],
 ];
 
-function checkIngressTls(c: Collector, path: string, tls: JsonObject, protocol: string): void {
+function checkIngressTls(c: Collector, path: string, tls: Mapping, protocol: string): void {
   for (const [key, what] of INGRESS_TLS_UNSUPPORTED) {
     const v = tls[key];
     if (Array.isArray(v) ? v.length > 0 : (asString(v) ?? '') !== '') c.error(at(path, key), `${what} is not supported on Sidecar inbound listeners; use serverCertificate and privateKey`);
@@ -59,8 +59,8 @@ function checkIngressTls(c: Collector, path: string, tls: JsonObject, protocol: 
   checkServerTls(c, path, tls);
 }
 
-function checkIngress(c: Collector, path: string, ing: JsonObject, ports: Set<number>): void {
-  const port = asObject(ing['port']);
+function checkIngress(c: Collector, path: string, ing: Mapping, ports: Set<number>): void {
+  const port = asMapping(ing['port']);
   if (!port) return; // required by the schema
   checkPortFields(c, at(path, 'port'), port, false);
   const bind = asString(ing['bind']) ?? '';
@@ -72,10 +72,10 @@ function checkIngress(c: Collector, path: string, ing: JsonObject, ports: Set<nu
   const epProblem = endpoint === '' ? undefined : defaultEndpointProblem(endpoint);
   if (epProblem) c.error(at(path, 'defaultEndpoint'), epProblem);
   const protocol = asString(port['protocol']) ?? '';
-  const tls = asObject(ing['tls']);
+  const tls = asMapping(ing['tls']);
   if (tls) checkIngressTls(c, at(path, 'tls'), tls, protocol);
   checkConnectionPool(c, at(path, 'connectionPool'), ing['connectionPool']);
-  if (isSet(asObject(ing['connectionPool'])?.['http']) && !isHTTPProtocol(protocol)) {
+  if (isSet(asMapping(ing['connectionPool'])?.['http']) && !isHTTPProtocol(protocol)) {
     c.warn(`${path}.connectionPool.http applies only to HTTP ports; port ${n} is ${protocol || 'not HTTP'}`);
   }
 }
@@ -86,7 +86,7 @@ interface EgressState {
   catchAll: boolean;
 }
 
-function checkEgressPort(c: Collector, path: string, eg: JsonObject, port: JsonObject, state: EgressState): void {
+function checkEgressPort(c: Collector, path: string, eg: Mapping, port: Mapping, state: EgressState): void {
   checkPortFields(c, at(path, 'port'), port, true);
   const bind = asString(eg['bind']) ?? '';
   const n = asNumber(port['number']) ?? 0;
@@ -131,9 +131,9 @@ function checkEgress(c: Collector, egress: unknown[], namespace: string): void {
   const state: EgressState = { ports: new Set(), sockets: new Set(), catchAll: false };
   egress.forEach((raw, i) => {
     const path = `spec.egress[${i}]`;
-    const eg = asObject(raw);
+    const eg = asMapping(raw);
     if (!eg) return c.error(path, 'an outbound listener may not be null');
-    const port = asObject(eg['port']);
+    const port = asMapping(eg['port']);
     if (!port) {
       if (state.catchAll) return c.error(path, 'only one outbound listener may leave out the port');
       if (i !== egress.length - 1) c.error(path, 'the outbound listener without a port catches everything else, so it must be the last one');
@@ -144,12 +144,12 @@ function checkEgress(c: Collector, egress: unknown[], namespace: string): void {
 }
 
 function checkOutboundPolicy(c: Collector, value: unknown): void {
-  const policy = asObject(value);
+  const policy = asMapping(value);
   if (!policy) return;
   const path = 'spec.outboundTrafficPolicy';
   const mode = asString(policy['mode']) ?? 'REGISTRY_ONLY';
   if (mode === 'ALLOW_ANY_DYNAMIC_DNS') c.error(at(path, 'mode'), 'ALLOW_ANY_DYNAMIC_DNS can only be set mesh-wide (MeshConfig), not in a Sidecar');
-  const proxy = asObject(policy['egressProxy']);
+  const proxy = asMapping(policy['egressProxy']);
   if (!proxy) return;
   if (mode !== 'ALLOW_ANY') return c.error(at(path, 'egressProxy'), 'egressProxy is used only with mode ALLOW_ANY');
   const host = asString(proxy['host']) ?? '';
@@ -170,7 +170,7 @@ function rules({ c, spec, namespace }: SpecContext): void {
   }
   const ports = new Set<number>();
   ingress.forEach((raw, i) => {
-    const ing = asObject(raw);
+    const ing = asMapping(raw);
     if (ing) checkIngress(c, `spec.ingress[${i}]`, ing, ports);
     else c.error(`spec.ingress[${i}]`, 'an inbound listener may not be null');
   });

@@ -4,7 +4,7 @@ import { fqdnProblem } from '../common/hosts.js';
 import { isIP } from '../common/net.js';
 import { portNumberProblem } from '../common/ports.js';
 import { checkClientTls } from '../common/tls.js';
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asNumber, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { checkLocality, checkZoneAware } from './locality.js';
 import { isSet, nonEmptyList } from './route-parts.js';
@@ -12,10 +12,10 @@ import { isSet, nonEmptyList } from './route-parts.js';
 const NON_NEGATIVE_HTTP = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'];
 
 export function checkConnectionPool(c: Collector, path: string, value: unknown): void {
-  const pool = asObject(value);
+  const pool = asMapping(value);
   if (!pool) return;
-  const http = asObject(pool['http']);
-  const tcp = asObject(pool['tcp']);
+  const http = asMapping(pool['http']);
+  const tcp = asMapping(pool['tcp']);
   if (!http && !tcp) {
     c.error(path, 'a connection pool needs tcp or http settings');
     return;
@@ -28,7 +28,7 @@ export function checkConnectionPool(c: Collector, path: string, value: unknown):
     c.error(at(at(path, 'http'), 'useClientProtocol'), 'useClientProtocol keeps the client protocol, which contradicts h2UpgradePolicy UPGRADE');
   }
   if ((asNumber(tcp?.['maxConnections']) ?? 0) < 0) c.error(at(at(path, 'tcp'), 'maxConnections'), 'maxConnections must not be negative');
-  const keepAlive = asObject(http?.['http2KeepAlive']);
+  const keepAlive = asMapping(http?.['http2KeepAlive']);
   for (const key of ['interval', 'timeout']) {
     if (keepAlive && !isSet(keepAlive[key])) c.error(at(at(at(path, 'http'), 'http2KeepAlive'), key), `HTTP/2 keepalive needs ${key === 'interval' ? 'an interval' : 'a timeout'}`);
   }
@@ -39,7 +39,7 @@ function percentProblem(n: number): string | undefined {
 }
 
 export function checkOutlierDetection(c: Collector, path: string, value: unknown): void {
-  const od = asObject(value);
+  const od = asMapping(value);
   if (!od) return;
   if ((asNumber(od['consecutiveErrors']) ?? 0) !== 0) {
     c.warn(`${path}.consecutiveErrors is deprecated; use consecutive5xxErrors`);
@@ -62,16 +62,16 @@ function isPrime(x: number): boolean {
   return true;
 }
 
-function exclusive(c: Collector, path: string, o: JsonObject, keys: readonly string[]): void {
+function exclusive(c: Collector, path: string, o: Mapping, keys: readonly string[]): void {
   const set = keys.filter((k) => isSet(o[k]));
   if (set.length > 1) c.error(path, `set only one of ${keys.join(', ')}; ${set.join(' and ')} are set`);
 }
 
-function checkCookie(c: Collector, path: string, cookie: JsonObject): void {
+function checkCookie(c: Collector, path: string, cookie: Mapping): void {
   if (asString(cookie['name']) === '') c.error(at(path, 'name'), 'the hashing cookie needs a name');
   const names = new Set<string>();
   asArray(cookie['attributes']).forEach((raw, i) => {
-    const name = asString(asObject(raw)?.['name']) ?? '';
+    const name = asString(asMapping(raw)?.['name']) ?? '';
     const where = at(at(at(path, 'attributes'), i), 'name');
     if (name === '') c.error(where, 'a cookie attribute needs a name');
     else if (names.has(name)) c.error(where, `cookie attribute "${name}" is listed twice`);
@@ -79,16 +79,16 @@ function checkCookie(c: Collector, path: string, cookie: JsonObject): void {
   });
 }
 
-function checkConsistentHash(c: Collector, path: string, ch: JsonObject): void {
+function checkConsistentHash(c: Collector, path: string, ch: Mapping): void {
   exclusive(c, path, ch, ['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName']);
   exclusive(c, path, ch, ['ringHash', 'maglev']);
-  const cookie = asObject(ch['httpCookie']);
+  const cookie = asMapping(ch['httpCookie']);
   if (cookie) checkCookie(c, at(path, 'httpCookie'), cookie);
   if ((asNumber(ch['minimumRingSize']) ?? 0) !== 0) {
     c.warn(`${path}.minimumRingSize is deprecated; use ringHash.minimumRingSize`);
     if (isSet(ch['ringHash']) || isSet(ch['maglev'])) c.error(at(path, 'minimumRingSize'), 'set either minimumRingSize or ringHash/maglev, not both');
   }
-  const maglev = asObject(ch['maglev']);
+  const maglev = asMapping(ch['maglev']);
   if (!maglev) return;
   const size = asNumber(maglev['tableSize']) ?? 0;
   const where = at(at(path, 'maglev'), 'tableSize');
@@ -98,10 +98,10 @@ function checkConsistentHash(c: Collector, path: string, ch: JsonObject): void {
 }
 
 export function checkLoadBalancer(c: Collector, path: string, value: unknown, outlier: unknown): void {
-  const lb = asObject(value);
+  const lb = asMapping(value);
   if (!lb) return;
   exclusive(c, path, lb, ['simple', 'consistentHash']);
-  const ch = asObject(lb['consistentHash']);
+  const ch = asMapping(lb['consistentHash']);
   if (ch) checkConsistentHash(c, at(path, 'consistentHash'), ch);
   if (isSet(lb['localityLbSetting']) && isSet(lb['zoneAwareLbSetting'])) {
     c.error(at(path, 'zoneAwareLbSetting'), 'set either localityLbSetting or zoneAwareLbSetting, not both');
@@ -110,14 +110,14 @@ export function checkLoadBalancer(c: Collector, path: string, value: unknown, ou
   checkZoneAware(c, at(path, 'zoneAwareLbSetting'), lb['zoneAwareLbSetting'], isSet(outlier));
   if (isSet(lb['warmupDurationSecs'])) c.warn(`${path}.warmupDurationSecs is deprecated; use warmup.duration`);
   // Any positive aggression is accepted (1 is linear); 0 or less would never ramp up.
-  const aggression = asNumber(asObject(lb['warmup'])?.['aggression']);
+  const aggression = asNumber(asMapping(lb['warmup'])?.['aggression']);
   if (aggression !== undefined && aggression <= 0) {
     c.error(at(at(path, 'warmup'), 'aggression'), `warmup aggression must be greater than 0; got ${aggression}`);
   }
 }
 
 function checkTunnel(c: Collector, path: string, value: unknown): void {
-  const tunnel = asObject(value);
+  const tunnel = asMapping(value);
   if (!tunnel) return;
   const protocol = asString(tunnel['protocol']) ?? '';
   if (protocol !== '' && protocol !== 'CONNECT' && protocol !== 'POST') c.error(at(path, 'protocol'), `tunnel protocol must be CONNECT or POST, not "${protocol}"`);
@@ -130,7 +130,7 @@ function checkTunnel(c: Collector, path: string, value: unknown): void {
 
 const POLICY_PARTS = ['outlierDetection', 'connectionPool', 'loadBalancer', 'tls'];
 
-function checkPolicyParts(c: Collector, path: string, tp: JsonObject, namespace: string): void {
+function checkPolicyParts(c: Collector, path: string, tp: Mapping, namespace: string): void {
   checkOutlierDetection(c, at(path, 'outlierDetection'), tp['outlierDetection']);
   checkConnectionPool(c, at(path, 'connectionPool'), tp['connectionPool']);
   checkLoadBalancer(c, at(path, 'loadBalancer'), tp['loadBalancer'], tp['outlierDetection']);
@@ -140,7 +140,7 @@ function checkPolicyParts(c: Collector, path: string, tp: JsonObject, namespace:
 function checkPortLevel(c: Collector, path: string, value: unknown, namespace: string): void {
   asArray(value).forEach((raw, i) => {
     const where = at(path, i);
-    const pl = asObject(raw);
+    const pl = asMapping(raw);
     if (!pl) return c.error(where, 'a port-level policy may not be null');
     if (!isSet(pl['port'])) c.error(at(where, 'port'), 'a port-level policy needs the port it applies to');
     if (!POLICY_PARTS.some((k) => isSet(pl[k]))) {
@@ -152,7 +152,7 @@ function checkPortLevel(c: Collector, path: string, value: unknown, namespace: s
 
 /** A DestinationRule traffic policy (top level or per subset). */
 export function checkTrafficPolicy(c: Collector, path: string, value: unknown, namespace: string): void {
-  const tp = asObject(value);
+  const tp = asMapping(value);
   if (!tp) return;
   // portLevelSettings is a list: istiod counts an empty one as not set.
   if (![...POLICY_PARTS, 'tunnel', 'proxyProtocol'].some((k) => isSet(tp[k])) && !nonEmptyList(tp['portLevelSettings'])) {

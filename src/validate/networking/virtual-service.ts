@@ -5,7 +5,7 @@ import { isJwtClaimHeader } from '../common/headers.js';
 import { hostsOverlap, wildcardHostProblem } from '../common/hosts.js';
 import { isIP } from '../common/net.js';
 import { checkExportTo } from '../common/selectors.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { checkHttpRoute } from './http-route.js';
 import { hasGatewaySemantics, istioKind, type SpecContext } from './kind.js';
@@ -16,18 +16,18 @@ import { analyzeRules } from './vs-analysis.js';
 const strings = (value: unknown): string[] => asArray(value).filter((v): v is string => typeof v === 'string');
 
 /** A VirtualService without hosts is a delegate: only HTTP routes, and no gateways of its own. */
-function checkDelegate(c: Collector, spec: JsonObject): void {
+function checkDelegate(c: Collector, spec: Mapping): void {
   if (nonEmptyList(spec['gateways'])) c.error('spec.gateways', 'a delegate VirtualService (one without hosts) takes its gateways from the root VirtualService; remove gateways or add hosts');
   if (nonEmptyList(spec['tls'])) c.error('spec.tls', 'a delegate VirtualService (one without hosts) can only have HTTP routes');
   if (nonEmptyList(spec['tcp'])) c.error('spec.tcp', 'a delegate VirtualService (one without hosts) can only have HTTP routes');
 }
 
 /** Routing on JWT claims happens only at gateways, where the token has been checked. */
-function checkJwtClaimRoutes(c: Collector, spec: JsonObject): void {
+function checkJwtClaimRoutes(c: Collector, spec: Mapping): void {
   asArray(spec['http']).forEach((route, i) => {
-    asArray(asObject(route)?.['match']).forEach((m, j) => {
+    asArray(asMapping(route)?.['match']).forEach((m, j) => {
       for (const field of ['headers', 'withoutHeaders']) {
-        for (const name of Object.keys(asObject(asObject(m)?.[field]) ?? {})) {
+        for (const name of Object.keys(asMapping(asMapping(m)?.[field]) ?? {})) {
           if (isJwtClaimHeader(name)) {
             c.error(at(`spec.http[${i}].match[${j}].${field}`, name), 'routing on JWT claims works only on gateways; this VirtualService also applies to sidecars (mesh)');
           }
@@ -37,11 +37,11 @@ function checkJwtClaimRoutes(c: Collector, spec: JsonObject): void {
   });
 }
 
-function hasSniMatch(spec: JsonObject): boolean {
-  return asArray(spec['tls']).some((r) => asArray(asObject(r)?.['match']).some((m) => nonEmptyList(asObject(m)?.['sniHosts'])));
+function hasSniMatch(spec: Mapping): boolean {
+  return asArray(spec['tls']).some((r) => asArray(asMapping(r)?.['match']).some((m) => nonEmptyList(asMapping(m)?.['sniHosts'])));
 }
 
-function checkHosts(c: Collector, spec: JsonObject, onGateway: boolean): void {
+function checkHosts(c: Collector, spec: Mapping, onGateway: boolean): void {
   const hosts = strings(spec['hosts']);
   const sni = hasSniMatch(spec);
   let allValid = true;
@@ -63,22 +63,22 @@ function checkHosts(c: Collector, spec: JsonObject, onGateway: boolean): void {
   }));
 }
 
-function checkRoutes(c: Collector, spec: JsonObject, ctx: SpecContext, l4: L4Context): void {
+function checkRoutes(c: Collector, spec: Mapping, ctx: SpecContext, l4: L4Context): void {
   if (!nonEmptyList(spec['http']) && !nonEmptyList(spec['tcp']) && !nonEmptyList(spec['tls'])) {
     c.error('spec', 'a VirtualService needs at least one http, tcp or tls route');
   }
   const inDelegate = !nonEmptyList(spec['hosts']);
   asArray(spec['http']).forEach((raw, i) => {
-    const route = asObject(raw);
+    const route = asMapping(raw);
     if (route) checkHttpRoute(c, `spec.http[${i}]`, route, { inDelegate, gatewaySemantics: l4.gatewaySemantics });
     else c.error(`spec.http[${i}]`, 'an HTTP route may not be null');
   });
   asArray(spec['tls']).forEach((raw, i) => {
-    const route = asObject(raw);
+    const route = asMapping(raw);
     if (route) checkTlsRoute(c, `spec.tls[${i}]`, route, l4);
   });
   asArray(spec['tcp']).forEach((raw, i) => {
-    const route = asObject(raw);
+    const route = asMapping(raw);
     if (route) checkTcpRoute(c, `spec.tcp[${i}]`, route, l4.gatewaySemantics);
   });
   checkExportTo(c, 'spec.exportTo', spec['exportTo'], ctx.namespace);

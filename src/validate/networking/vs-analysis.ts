@@ -1,7 +1,7 @@
 // Warnings about VirtualService rules that can never be used: a match that an earlier rule
 // already takes (identical, or a shorter URI prefix with the same other conditions), or a rule
 // whose every match is taken. These are warnings: the object is still accepted.
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 
 /**
@@ -15,7 +15,7 @@ function canonical(value: unknown): string {
     for (const x of value) out += canonical(x);
     return `${out}]`;
   }
-  const o = asObject(value);
+  const o = asMapping(value);
   if (!o) return scalar(value);
   const keys: string[] = [];
   for (const k of Object.keys(o)) if (k !== 'name' && !isEmpty(o[k])) keys.push(k);
@@ -35,7 +35,7 @@ function scalar(v: unknown): string {
 function isEmpty(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === '' || v === 0) return true;
   if (Array.isArray(v)) return v.length === 0;
-  const o = asObject(v);
+  const o = asMapping(v);
   return o !== undefined && Object.keys(o).length === 0;
 }
 
@@ -52,7 +52,7 @@ interface PrefixMatch {
 }
 
 function exactOrPrefix(value: unknown): string {
-  const sm = asObject(value);
+  const sm = asMapping(value);
   const exact = asString(sm?.['exact']) ?? '';
   if (exact !== '') return `exact:${exact}`;
   const prefix = asString(sm?.['prefix']) ?? '';
@@ -61,12 +61,12 @@ function exactOrPrefix(value: unknown): string {
 
 function conditionMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asObject(value) ?? {})) out[k] = exactOrPrefix(v);
+  for (const [k, v] of Object.entries(asMapping(value) ?? {})) out[k] = exactOrPrefix(v);
   return out;
 }
 
-function prefixMatch(match: () => string, m: JsonObject): PrefixMatch | undefined {
-  const prefix = asString(asObject(m['uri'])?.['prefix']) ?? '';
+function prefixMatch(match: () => string, m: Mapping): PrefixMatch | undefined {
+  const prefix = asString(asMapping(m['uri'])?.['prefix']) ?? '';
   if (prefix === '') return undefined;
   return {
     match, prefix, port: m['port'] ?? 0,
@@ -104,7 +104,7 @@ export function analyzeRules(c: Collector, base: string, routes: unknown, withPr
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   asArray(routes).forEach((raw, i) => {
-    const route = asObject(raw);
+    const route = asMapping(raw);
     if (!route) return;
     const rule = label(base, i, route['name']);
     const matches = asArray(route['match']);
@@ -117,14 +117,14 @@ export function analyzeRules(c: Collector, base: string, routes: unknown, withPr
     matches.forEach((m, j) => {
       const key = canonical(m);
       const earlier = seen.get(key);
-      const matchName = (): string => label(`${rule}.match`, j, asObject(m)?.['name']);
+      const matchName = (): string => label(`${rule}.match`, j, asMapping(m)?.['name']);
       if (earlier !== undefined) {
         c.warn(`${matchName()} is never used: ${at(base, earlier)} has the same match`);
         taken++;
         return;
       }
       seen.set(key, i);
-      const pm = withPrefixes && asObject(m) ? prefixMatch(matchName, asObject(m) as JsonObject) : undefined;
+      const pm = withPrefixes && asMapping(m) ? prefixMatch(matchName, asMapping(m) as Mapping) : undefined;
       if (pm) prefixes.push(pm);
     });
     if (taken === matches.length) c.warn(`${rule} is never used: earlier rules take all of its matches`);

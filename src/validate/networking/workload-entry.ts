@@ -3,16 +3,16 @@
 import { fqdnProblem, isLabel } from '../common/hosts.js';
 import { isIP, unixSocketProblem } from '../common/net.js';
 import { checkLabelMap } from '../common/selectors.js';
-import { asObject, asString, type JsonObject } from '../common/values.js';
+import { asMapping, asString, type Mapping } from '../../lib/json.js';
 import { at, type Collector } from '../issues.js';
 import { istioKind, type SpecContext } from './kind.js';
 
 const UNIX = 'unix://';
 
 /** The CRD's rules for any WorkloadEntry-shaped object (also the WorkloadGroup template). */
-export function checkEntryShape(c: Collector, path: string, we: JsonObject): void {
+export function checkEntryShape(c: Collector, path: string, we: Mapping): void {
   const address = asString(we['address']) ?? '';
-  const ports = asObject(we['ports']) ?? {};
+  const ports = asMapping(we['ports']) ?? {};
   if (address.startsWith(UNIX)) {
     const problem = unixSocketProblem(address.slice(UNIX.length));
     if (problem) c.error(at(path, 'address'), problem);
@@ -47,9 +47,9 @@ function checkAddress(c: Collector, path: string, address: string, mode: Endpoin
   }
 }
 
-function checkServicePorts(c: Collector, path: string, we: JsonObject, opts: EndpointOptions): void {
+function checkServicePorts(c: Collector, path: string, we: Mapping, opts: EndpointOptions): void {
   if (!opts.servicePorts) return;
-  for (const name of Object.keys(asObject(we['ports']) ?? {})) {
+  for (const name of Object.keys(asMapping(we['ports']) ?? {})) {
     if (!opts.servicePorts.has(name)) c.error(at(at(path, 'ports'), name), `the ServiceEntry has no port named "${name}"`);
   }
   const address = asString(we['address']) ?? '';
@@ -59,7 +59,7 @@ function checkServicePorts(c: Collector, path: string, we: JsonObject, opts: End
 }
 
 /** Webhook rules for a WorkloadEntry or a ServiceEntry endpoint. */
-export function checkEndpoint(c: Collector, path: string, we: JsonObject, opts: EndpointOptions): void {
+export function checkEndpoint(c: Collector, path: string, we: Mapping, opts: EndpointOptions): void {
   const address = asString(we['address']) ?? '';
   const network = asString(we['network']) ?? '';
   checkEntryShape(c, path, we);

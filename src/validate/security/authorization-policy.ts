@@ -3,20 +3,20 @@
 // to ever apply, and only CUSTOM hands requests to an external provider.
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
-import { istioKind } from './istio-kind.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
+import { istioKind } from '../common/istio-kind.js';
 import { checkRule } from './authorization-rules.js';
 
-function actionOf(spec: JsonObject): string {
+function actionOf(spec: Mapping): string {
   return asString(spec['action']) ?? 'ALLOW';
 }
 
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: true });
   const action = actionOf(spec);
   checkAction(spec, action, c);
   asArray(spec['rules']).forEach((item, i) => {
-    const rule = asObject(item);
+    const rule = asMapping(item);
     if (!rule) return;
     const path = at('spec.rules', i);
     const httpOnly = checkRule(rule, path, c);
@@ -28,14 +28,14 @@ function rules(spec: JsonObject, c: Collector): void {
 }
 
 /** Rules and provider as the action needs them. */
-function checkAction(spec: JsonObject, action: string, c: Collector): void {
+function checkAction(spec: Mapping, action: string, c: Collector): void {
   const list = spec['rules'];
   const noRules = list == null || (Array.isArray(list) && list.length === 0);
   if (noRules && (action === 'DENY' || action === 'CUSTOM')) {
     c.error('spec.rules', `a ${action} policy without rules never applies; add an empty rule {} to apply it to every request`);
   }
   const provider = spec['provider'];
-  if (action === 'CUSTOM' && !asString(asObject(provider)?.['name'])) {
+  if (action === 'CUSTOM' && !asString(asMapping(provider)?.['name'])) {
     c.error(provider == null ? 'spec.provider' : 'spec.provider.name', 'a CUSTOM policy must name the extension provider that decides');
   }
   if (action !== 'CUSTOM' && provider != null) {
@@ -50,17 +50,17 @@ const CUSTOM_SOURCE_FIELDS = [
 ];
 const CUSTOM_KEYS = ['source.namespace', 'source.principal', 'source.serviceAccount', 'source.trustDomain'];
 
-function checkCustomRule(rule: JsonObject, path: string, c: Collector): void {
+function checkCustomRule(rule: Mapping, path: string, c: Collector): void {
   const why = 'is not supported with the CUSTOM action; match it in the external authorizer instead';
   asArray(rule['from']).forEach((from, i) => {
-    const src = asObject(asObject(from)?.['source']);
+    const src = asMapping(asMapping(from)?.['source']);
     if (!src) return;
     for (const f of CUSTOM_SOURCE_FIELDS) {
       if (asArray(src[f]).length > 0) c.error(at(at(at(at(path, 'from'), i), 'source'), f), why);
     }
   });
   asArray(rule['when']).forEach((cond, i) => {
-    const key = asString(asObject(cond)?.['key']);
+    const key = asString(asMapping(cond)?.['key']);
     if (key && (CUSTOM_KEYS.includes(key) || key.startsWith('request.auth.'))) {
       c.error(at(at(at(path, 'when'), i), 'key'), `"${key}" ${why}`);
     }

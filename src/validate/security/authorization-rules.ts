@@ -1,6 +1,6 @@
 // One AuthorizationPolicy rule: its `from` sources, `to` operations and `when` conditions.
 import { at, type Collector } from '../issues.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 import {
   conditionKey,
   ipProblem,
@@ -58,13 +58,13 @@ interface RuleShape {
 }
 
 /** Checks one rule; returns whether a DENY of it would also cut plain TCP traffic. */
-export function checkRule(rule: JsonObject, path: string, c: Collector): boolean {
+export function checkRule(rule: Mapping, path: string, c: Collector): boolean {
   const sources = clauses(rule, 'from', 'source', path, c);
   const operations = clauses(rule, 'to', 'operation', path, c);
   sources.forEach(([src, p]) => checkFields(src, p, SOURCE_FIELDS, c));
   sources.forEach(([src, p]) => checkServiceAccounts(src, p, c));
   operations.forEach(([op, p]) => checkFields(op, p, OPERATION_FIELDS, c));
-  asArray(rule['when']).forEach((cond, i) => checkCondition(asObject(cond), at(at(path, 'when'), i), c));
+  asArray(rule['when']).forEach((cond, i) => checkCondition(asMapping(cond), at(at(path, 'when'), i), c));
   return httpOnly({
     from: sources.length > 0,
     to: operations.length > 0,
@@ -78,25 +78,25 @@ function httpOnly(s: RuleShape): boolean {
 }
 
 /** The `source`/`operation` objects of `from`/`to`, with their paths; reports empty or missing ones. */
-function clauses(rule: JsonObject, list: string, field: string, path: string, c: Collector): [JsonObject, string][] {
+function clauses(rule: Mapping, list: string, field: string, path: string, c: Collector): [Mapping, string][] {
   const items = rule[list];
   const listPath = at(path, list);
   // istiod reads an empty list as an absent one (protobuf has no difference), so it is accepted.
   if (Array.isArray(items) && items.length === 0) c.warn(`${listPath}: an empty list is the same as none: this rule matches any ${field}`);
-  const found: [JsonObject, string][] = [];
+  const found: [Mapping, string][] = [];
   asArray(items).forEach((item, i) => {
-    const entry = asObject(item);
+    const entry = asMapping(item);
     if (!entry) return;
     const p = at(at(listPath, i), field);
     if (entry[field] === undefined) c.error(p, `is required: each entry of ${list} needs a ${field}`);
-    const clause = asObject(entry[field]);
+    const clause = asMapping(entry[field]);
     if (clause) found.push([clause, p]);
   });
   return found;
 }
 
 /** At least one field set; no empty values; each value in its field's grammar. */
-function checkFields(clause: JsonObject, path: string, fields: Readonly<Record<string, ValueCheck | undefined>>, c: Collector): void {
+function checkFields(clause: Mapping, path: string, fields: Readonly<Record<string, ValueCheck | undefined>>, c: Collector): void {
   const names = Object.keys(fields);
   if (!names.some((f) => asArray(clause[f]).length > 0)) {
     const examples = names.filter((n) => !n.startsWith('not')).slice(0, 3).join(', ');
@@ -114,7 +114,7 @@ function checkValues(list: unknown, path: string, check: ValueCheck | undefined,
   });
 }
 
-function checkServiceAccounts(src: JsonObject, path: string, c: Collector): void {
+function checkServiceAccounts(src: Mapping, path: string, c: Collector): void {
   for (const field of ['serviceAccounts', 'notServiceAccounts']) {
     if (src[field] === undefined) continue;
     const clash = SA_CONFLICTS.filter((f) => src[f] !== undefined);
@@ -124,7 +124,7 @@ function checkServiceAccounts(src: JsonObject, path: string, c: Collector): void
   }
 }
 
-function checkCondition(cond: JsonObject | undefined, path: string, c: Collector): void {
+function checkCondition(cond: Mapping | undefined, path: string, c: Collector): void {
   if (!cond) return;
   const key = asString(cond['key']);
   if (key === undefined) return;

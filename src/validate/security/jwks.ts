@@ -1,6 +1,6 @@
 // Inline JSON Web Key Sets (RequestAuthentication `jwtRules[].jwks`): the text must be a JWK
 // set or a single JWK whose keys carry the members their type needs (RFC 7517/7518/8037).
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 
 /** Members each key type cannot do without. */
 const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -23,13 +23,13 @@ export function checkJwks(text: string): JwksVerdict {
   } catch (e) {
     return { problem: `is not valid JSON (${(e as Error).message})`, privateKeys: [] };
   }
-  const doc = asObject(parsed);
+  const doc = asMapping(parsed);
   if (!doc) return { problem: 'must be a JSON object: a key set {"keys": [...]} or a single key', privateKeys: [] };
   const keys = 'keys' in doc ? doc['keys'] : [doc];
   if (!Array.isArray(keys)) return { problem: '"keys" must be a list of keys', privateKeys: [] };
   const privateKeys: number[] = [];
   for (const [i, k] of keys.entries()) {
-    const key = asObject(k);
+    const key = asMapping(k);
     const why = key ? keyProblem(key) : 'is not a JSON object';
     if (why) return { problem: `key ${i} ${why}`, privateKeys };
     if (key && 'd' in key) privateKeys.push(i);
@@ -37,7 +37,7 @@ export function checkJwks(text: string): JwksVerdict {
   return { privateKeys };
 }
 
-function keyProblem(key: JsonObject): string | undefined {
+function keyProblem(key: Mapping): string | undefined {
   const kty = asString(key['kty']);
   if (kty === undefined) return 'has no "kty" (key type)';
   const required = REQUIRED_MEMBERS[kty];

@@ -2,16 +2,16 @@
 // per port. Port-level settings only make sense for a policy that selects specific workloads.
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import { asObject, type JsonObject } from '../common/values.js';
-import { istioKind } from './istio-kind.js';
+import { asMapping, type Mapping } from '../../lib/json.js';
+import { istioKind } from '../common/istio-kind.js';
 
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: false });
   checkPortLevelMtls(spec, c);
 }
 
-function checkPortLevelMtls(spec: JsonObject, c: Collector): void {
-  const ports = asObject(spec['portLevelMtls']);
+function checkPortLevelMtls(spec: Mapping, c: Collector): void {
+  const ports = asMapping(spec['portLevelMtls']);
   if (!ports) return;
   const path = 'spec.portLevelMtls';
   const keys = Object.keys(ports);
@@ -26,8 +26,8 @@ function checkPortLevelMtls(spec: JsonObject, c: Collector): void {
   }
 }
 
-function hasLabels(spec: JsonObject): boolean {
-  const labels = asObject(asObject(spec['selector'])?.['matchLabels']);
+function hasLabels(spec: Mapping): boolean {
+  const labels = asMapping(asMapping(spec['selector'])?.['matchLabels']);
   return labels !== undefined && Object.keys(labels).length > 0;
 }
 

@@ -2,12 +2,10 @@
 // (worker threads, environment, image flavour) for the selected workloads.
 import type { Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import type { JsonObject } from '../common/values.js';
-import { istioKind } from './istio-kind.js';
+import type { Mapping } from '../../lib/json.js';
+import { istioKind } from '../common/istio-kind.js';
 
-const INT32_MAX = 2147483647;
-
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkPolicyAttachment(spec, c, { targetRefs: false });
 }
 

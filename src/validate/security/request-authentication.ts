@@ -3,24 +3,23 @@
 import { checkDurations } from '../common/duration-fields.js';
 import { at, type Collector } from '../issues.js';
 import { checkPolicyAttachment } from '../common/policy-attachment.js';
-import { asArray, asObject, asString, type JsonObject } from '../common/values.js';
-import { istioKind } from './istio-kind.js';
+import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
+import { istioKind } from '../common/istio-kind.js';
 import { checkJwks } from './jwks.js';
 import { parseRequestURI } from './urls.js';
 
 /** Empty names are reported by min(1); the pattern only judges the characters. */
-const CLAIM_HEADER = /^[-_A-Za-z0-9]*$/;
 
-function rules(spec: JsonObject, c: Collector): void {
+function rules(spec: Mapping, c: Collector): void {
   checkDurations('RequestAuthentication', spec, c);
   checkPolicyAttachment(spec, c, { targetRefs: true });
   asArray(spec['jwtRules']).forEach((r, i) => {
-    const rule = asObject(r);
+    const rule = asMapping(r);
     if (rule) checkJwtRule(rule, at('spec.jwtRules', i), c);
   });
 }
 
-function checkJwtRule(rule: JsonObject, path: string, c: Collector): void {
+function checkJwtRule(rule: Mapping, path: string, c: Collector): void {
   const uris = ['jwksUri', 'jwks_uri'].filter((f) => rule[f] !== undefined);
   const keySources = [...uris, ...(rule['jwks'] !== undefined ? ['jwks'] : [])];
   if (keySources.length > 1) {

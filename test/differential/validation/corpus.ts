@@ -4,7 +4,7 @@
 // validation test data. Only objects of kinds the shipped CRDs define are kept, once each.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseManifests } from '../../../src/cli/documents.js';
+import { parseManifests } from '../../../src/documents/documents.js';
 import { crdSources, goModDownload } from '../../e2e/cluster/crds.js';
 import { REPO_ROOT } from '../../e2e/cluster/versions.js';
 

@@ -28,7 +28,7 @@ export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): strin
 
 /** The version a pinned tool module's go.mod requires of `module` (e.g. v1.36.3). */
 export function goVersionOf(module: string, goMod: string): string {
-  const quoted = module.replace(/[.\/]/g, (c) => `\\${c}`);
+  const quoted = module.replace(/[./]/g, (c) => `\\${c}`);
   const m = new RegExp(`^\\s*(?:require\\s+)?${quoted}\\s+(v\\d+\\.\\d+\\.\\d+)\\b`, 'm').exec(readFileSync(goMod, 'utf8'));
   if (!m?.[1]) throw new Error(`${goMod}: no "require ${module} vX.Y.Z" line`);
   return m[1];

@@ -3,6 +3,7 @@
 // (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). Compiled per schema node; values are
 // copied only where some property below needs a new name.
 import type { SchemaNode } from '../schema.js';
+import { isMapping } from '../../../lib/json.js';
 
 const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
@@ -17,10 +18,6 @@ export type ToCel = (value: unknown) => unknown;
 
 const same: ToCel = (v) => v;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function objectConverter(node: SchemaNode): ToCel {
   const props = Object.entries(node.properties ?? {}).map(([k, s]) => ({ k, name: escapedName(k), convert: celConverter(s) }));
   const extra = typeof node.additionalProperties === 'object' ? celConverter(node.additionalProperties) : same;
@@ -29,7 +26,7 @@ function objectConverter(node: SchemaNode): ToCel {
   const byKey = new Map(props.map((p) => [p.k, p]));
   // Copy-on-write: an object keeps its identity unless a key is renamed or a child changes.
   return (value) => {
-    if (!isObject(value)) return value;
+    if (!isMapping(value)) return value;
     let out: Record<string, unknown> | undefined;
     const keys = Object.keys(value);
     keys.forEach((key, i) => {

@@ -5,7 +5,7 @@
 // undefined, and the rule runs on @marcbachmann/cel-js instead. Semantics follow cel-go:
 // reading an absent field is an error; `&&`/`||` and the all/exists macros let a decisive
 // value win over an error.
-import { parseDuration } from '../../common/duration.js';
+import { durationNanos } from '../../../lib/duration.js';
 import { matcherFor } from '../regex.js';
 import { isKubeIP } from './ip.js';
 import { parseRequestUri, type UrlValue } from './urls.js';
@@ -83,7 +83,7 @@ function toInt(v: unknown): number {
 }
 
 function toDuration(v: unknown): Dur {
-  const n = parseDuration(str(v));
+  const n = durationNanos(str(v));
   return n === undefined ? fail(`invalid duration ${JSON.stringify(v)}`) : new Dur(n);
 }
 
