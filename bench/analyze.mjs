@@ -31,26 +31,104 @@ function team(i) {
   for (const svc of ['web', 'api', 'db']) {
     out.push({ apiVersion: 'v1', kind: 'Service', metadata: md(svc, ns), spec: { selector: { app: svc }, ports: [{ name: 'http', port: 8080 }] } });
     for (const v of ['v1', 'v2']) {
-      out.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: md(`${svc}-${v}`, ns), spec: { selector: { matchLabels: { app: svc, version: v } }, template: { metadata: { labels: { app: svc, version: v } }, spec: { containers: [{ name: svc, image: `example/${svc}:${v}` }] } } } });
+      out.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: md(`${svc}-${v}`, ns),
+        spec: {
+          selector: { matchLabels: { app: svc, version: v } },
+          template: { metadata: { labels: { app: svc, version: v } }, spec: { containers: [{ name: svc, image: `example/${svc}:${v}` }] } },
+        },
+      });
     }
-    out.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: md(svc, ns), spec: { host: svc, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } });
+    out.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: md(svc, ns),
+      spec: {
+        host: svc,
+        subsets: [
+          { name: 'v1', labels: { version: 'v1' } },
+          { name: 'v2', labels: { version: 'v2' } },
+        ],
+      },
+    });
     // Every 50th team routes to a subset that does not exist: the analysis has something to find.
     const canary = i % 50 === 0 && svc === 'api' ? 'v3' : 'v2';
-    out.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: md(svc, ns), spec: { hosts: [svc], http: [{ route: [{ destination: { host: svc, subset: 'v1' }, weight: 90 }, { destination: { host: svc, subset: canary }, weight: 10 }] }] } });
+    out.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: md(svc, ns),
+      spec: {
+        hosts: [svc],
+        http: [
+          {
+            route: [
+              { destination: { host: svc, subset: 'v1' }, weight: 90 },
+              { destination: { host: svc, subset: canary }, weight: 10 },
+            ],
+          },
+        ],
+      },
+    });
   }
-  out.push({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: md('edge', ns), spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [`${ns}.example.com`] }] } });
-  out.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: md('edge', ns), spec: { hosts: [`${ns}.example.com`], gateways: ['edge'], http: [{ route: [{ destination: { host: 'web' } }] }] } });
-  out.push({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: md('api', ns), spec: { parentRefs: [{ name: 'shared', namespace: 'infra' }], hostnames: [`api.${ns}.example.com`], rules: [{ backendRefs: [{ name: 'api', port: 8080 }, { name: 'db', namespace: `team-${i + 1}`, port: 8080 }] }] } });
-  out.push({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: md('from-neighbour', ns), spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: `team-${i - 1}` }], to: [{ group: '', kind: 'Service' }] } });
+  out.push({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: md('edge', ns),
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [`${ns}.example.com`] }] },
+  });
+  out.push({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: md('edge', ns),
+    spec: { hosts: [`${ns}.example.com`], gateways: ['edge'], http: [{ route: [{ destination: { host: 'web' } }] }] },
+  });
+  out.push({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: md('api', ns),
+    spec: {
+      parentRefs: [{ name: 'shared', namespace: 'infra' }],
+      hostnames: [`api.${ns}.example.com`],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'api', port: 8080 },
+            { name: 'db', namespace: `team-${i + 1}`, port: 8080 },
+          ],
+        },
+      ],
+    },
+  });
+  out.push({
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: md('from-neighbour', ns),
+    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: `team-${i - 1}` }], to: [{ group: '', kind: 'Service' }] },
+  });
   out.push({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: md('default', ns), spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] } });
-  out.push({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: md('api', ns), spec: { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { namespaces: [ns] } }] }] } });
+  out.push({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: md('api', ns),
+    spec: { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { namespaces: [ns] } }] }] },
+  });
   return out;
 }
 
 function mesh(n) {
   const objects = [
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'istio' }, spec: { controllerName: 'istio.io/gateway-controller' } },
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: md('shared', 'infra'), spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'yes' } } } } }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: md('shared', 'infra'),
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'yes' } } } } }],
+      },
+    },
   ];
   for (let i = 1; objects.length < n; i++) objects.push(...team(i));
   return objects.slice(0, n);
@@ -78,7 +156,15 @@ writeFileSync(file, objects.map((o) => stringify(o, { version: '1.1' })).join('-
 
 async function command() {
   let out = '';
-  const io = { stdout: (t) => { out += t; }, stderr: () => {}, cwd: dir, env: {}, readStdin: async () => '' };
+  const io = {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: () => {},
+    cwd: dir,
+    env: {},
+    readStdin: async () => '',
+  };
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await main(['analyze', '-f', file, '-o', 'json'], io);
@@ -103,7 +189,9 @@ const cliFound = JSON.parse(report).length;
 
 console.log(`objects: ${objects.length} (${kinds} kinds, ${(Buffer.byteLength(readFileSync(file)) / 1e6).toFixed(1)} MB of YAML), findings: ${found}`);
 console.log(`analysis alone (in process, median of ${times.length}): ${median.toFixed(0)} ms wall`);
-console.log(`meshgate analyze -f mesh.yaml -o json, in process (read, parse, analyse, report; median of ${runs.length}): ${cmd.cpu.toFixed(0)} ms CPU, ${cmd.wall.toFixed(0)} ms wall`);
+console.log(
+  `meshgate analyze -f mesh.yaml -o json, in process (read, parse, analyse, report; median of ${runs.length}): ${cmd.cpu.toFixed(0)} ms CPU, ${cmd.wall.toFixed(0)} ms wall`,
+);
 console.log(`the same as a cold node process (start-up included): ${cliMs.toFixed(0)} ms wall, ${cliFound} findings`);
 console.log(`machine load (1 min): ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
 const ok = cmd.cpu < 2000 && cliFound === found && cmd.found === found;

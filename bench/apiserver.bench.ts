@@ -61,18 +61,37 @@ function workloads(): Workload[] {
   const named = (o: Obj, name: string): Obj => ({ ...o, metadata: { ...(o['metadata'] as Obj), name } });
   return [
     {
-      name: 'pod', path: `/api/v1/namespaces/${INJECT_NS}/pods`, object: (n) => named(pod, n), histogram: 'sidecar_injection_time_seconds',
+      name: 'pod',
+      path: `/api/v1/namespaces/${INJECT_NS}/pods`,
+      object: (n) => named(pod, n),
+      histogram: 'sidecar_injection_time_seconds',
       check: (created, on) => (hasSidecar(created) === on ? '' : on ? 'not injected' : 'injected without the webhook'),
     },
-    { name: 'virtualservice', path: `/apis/networking.istio.io/v1/namespaces/${VALIDATE_NS}/virtualservices`, object: (n) => named(vs, n), histogram: 'meshgate_validation_time_seconds', check: () => '' },
-    { name: 'httproute', path: `/apis/gateway.networking.k8s.io/v1/namespaces/${VALIDATE_NS}/httproutes`, object: (n) => named(route, n), histogram: 'meshgate_validation_time_seconds', check: () => '' },
+    {
+      name: 'virtualservice',
+      path: `/apis/networking.istio.io/v1/namespaces/${VALIDATE_NS}/virtualservices`,
+      object: (n) => named(vs, n),
+      histogram: 'meshgate_validation_time_seconds',
+      check: () => '',
+    },
+    {
+      name: 'httproute',
+      path: `/apis/gateway.networking.k8s.io/v1/namespaces/${VALIDATE_NS}/httproutes`,
+      object: (n) => named(route, n),
+      histogram: 'meshgate_validation_time_seconds',
+      check: () => '',
+    },
   ];
 }
 
 /** A client of the API server as the cluster's admin, over one keep-alive connection. */
 function apiClient(cluster: Cluster) {
   const agent = new Agent({
-    keepAlive: true, maxSockets: 1, ca: readFileSync(cluster.caFile), cert: readFileSync(cluster.pki.admin.cert), key: readFileSync(cluster.pki.admin.key),
+    keepAlive: true,
+    maxSockets: 1,
+    ca: readFileSync(cluster.caFile),
+    cert: readFileSync(cluster.pki.admin.cert),
+    key: readFileSync(cluster.pki.admin.key),
   });
   const call = (method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; body: string; ms: number }> =>
     new Promise((resolve, reject) => {
@@ -96,16 +115,26 @@ function apiClient(cluster: Cluster) {
 async function setWebhooks(cluster: Cluster, api: ReturnType<typeof apiClient>, yamlText: string, on: boolean): Promise<void> {
   if (on) await cluster.kubectl.ok(['apply', '-f', '-'], { input: yamlText });
   else await cluster.kubectl.ok(['delete', '--ignore-not-found', '-f', '-'], { input: yamlText });
-  const probePod = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe' }, spec: { containers: [{ name: 'app', image: 'registry.bench.meshgate.test/app:1' }] } });
+  const probePod = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'probe' },
+    spec: { containers: [{ name: 'app', image: 'registry.bench.meshgate.test/app:1' }] },
+  });
   const badVs = JSON.stringify({
-    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'probe' },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'probe' },
     spec: { hosts: ['orders'], http: [{ match: [{ uri: { regex: '^/orders/(?!internal).*$' } }], route: [{ destination: { host: 'orders' } }] }] },
   });
-  await waitFor(async () => {
-    const pod = await api.post(`/api/v1/namespaces/${INJECT_NS}/pods?dryRun=All`, probePod);
-    const vs = await api.post(`/apis/networking.istio.io/v1/namespaces/${VALIDATE_NS}/virtualservices?dryRun=All`, badVs);
-    return pod.status === 201 && hasSidecar(JSON.parse(pod.body) as Obj) === on && (vs.status !== 201) === on;
-  }, { what: `the API server ${on ? 'calling' : 'no longer calling'} meshgate`, timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor(
+    async () => {
+      const pod = await api.post(`/api/v1/namespaces/${INJECT_NS}/pods?dryRun=All`, probePod);
+      const vs = await api.post(`/apis/networking.istio.io/v1/namespaces/${VALIDATE_NS}/virtualservices?dryRun=All`, badVs);
+      return pod.status === 201 && hasSidecar(JSON.parse(pod.body) as Obj) === on && (vs.status !== 201) === on;
+    },
+    { what: `the API server ${on ? 'calling' : 'no longer calling'} meshgate`, timeoutMs: 60_000, intervalMs: 200 },
+  );
 }
 
 interface Stats {
@@ -206,29 +235,42 @@ it('measures the latency meshgate adds to creates through the API server', async
           handler.count += after.count - before.count;
         }
         const done = samples.with.length + samples.without.length;
-        progress(`${w.name}: ${done}/${2 * CREATES} creates (block ${block + 1}, webhooks ${on ? 'on' : 'off'}, p50 so far ${stats(samples.with).p50} ms with / ${stats(samples.without).p50} ms without)`);
+        progress(
+          `${w.name}: ${done}/${2 * CREATES} creates (block ${block + 1}, webhooks ${on ? 'on' : 'off'}, p50 so far ${stats(samples.with).p50} ms with / ${stats(samples.without).p50} ms without)`,
+        );
       }
       if (problems.length > 0) throw new Error(`${w.name}: ${problems.length} creates went wrong, first: ${problems[0] ?? ''}`);
       const withW = stats(samples.with);
       const without = stats(samples.without);
       const r = (n: number): number => Math.round(n * 100) / 100;
       results[w.name] = {
-        with: withW, without, added: { p50: r(withW.p50 - without.p50), p90: r(withW.p90 - without.p90), p99: r(withW.p99 - without.p99), mean: r(withW.mean - without.mean) },
-        meshgateHandlerMeanMs: handler.count > 0 ? r((handler.sum / handler.count) * 1000) : null, meshgateCalls: handler.count,
+        with: withW,
+        without,
+        added: { p50: r(withW.p50 - without.p50), p90: r(withW.p90 - without.p90), p99: r(withW.p99 - without.p99), mean: r(withW.mean - without.mean) },
+        meshgateHandlerMeanMs: handler.count > 0 ? r((handler.sum / handler.count) * 1000) : null,
+        meshgateCalls: handler.count,
         apiServerWebhookCallMeanMs: webhookCall.count > 0 ? r((webhookCall.sum / webhookCall.count) * 1000) : null,
       };
     }
     const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${mg.daemon.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
     const out = {
-      date: new Date().toISOString(), node: process.version, nodeOptions, creates: CREATES, block: BLOCK, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
-      meshgateRssMiB: Math.round(rss * 10) / 10, results,
+      date: new Date().toISOString(),
+      node: process.version,
+      nodeOptions,
+      creates: CREATES,
+      block: BLOCK,
+      load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+      meshgateRssMiB: Math.round(rss * 10) / 10,
+      results,
     };
     const file = join(REPO_ROOT, 'bench', 'results', `${out.date.slice(0, 19).replace(/:/g, '-')}-apiserver.json`);
     mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     console.log('\nkind            | with p50 / p99 ms | without p50 / p99 ms | added p50 / p99 ms | webhook call mean ms (API server) | meshgate handler mean ms');
     for (const [name, x] of Object.entries(results)) {
-      console.log(`${name.padEnd(15)} | ${x.with.p50} / ${x.with.p99} | ${x.without.p50} / ${x.without.p99} | ${x.added.p50} / ${x.added.p99} | ${String(x.apiServerWebhookCallMeanMs)} | ${String(x.meshgateHandlerMeanMs)}`);
+      console.log(
+        `${name.padEnd(15)} | ${x.with.p50} / ${x.with.p99} | ${x.without.p50} / ${x.without.p99} | ${x.added.p50} / ${x.added.p99} | ${String(x.apiServerWebhookCallMeanMs)} | ${String(x.meshgateHandlerMeanMs)}`,
+      );
     }
     console.log(`wrote ${file}`);
   } finally {

@@ -30,8 +30,23 @@ function deploymentNodeOptions(): string {
 
 async function startReplica(dir: string, name: string, kubeconfig: string): Promise<Replica> {
   const port = await freePort();
-  const args = [join(REPO_ROOT, 'bin', 'meshgate.js'), 'serve', '--cluster', '--kubeconfig', kubeconfig, '--namespace', 'meshgate-system',
-    '--listen', `127.0.0.1:${port}`, '--cert-dir', join(dir, name, 'certs'), '--cert-extra-sans', '127.0.0.1', '--log-level', 'warn'];
+  const args = [
+    join(REPO_ROOT, 'bin', 'meshgate.js'),
+    'serve',
+    '--cluster',
+    '--kubeconfig',
+    kubeconfig,
+    '--namespace',
+    'meshgate-system',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--cert-dir',
+    join(dir, name, 'certs'),
+    '--cert-extra-sans',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+  ];
   const env = { ...process.env, NODE_OPTIONS: deploymentNodeOptions() };
   const daemon = startDaemon({ name, cmd: process.execPath, args, logFile: join(dir, `${name}.log`), cwd: REPO_ROOT, env });
   return { name, url: `https://127.0.0.1:${port}`, daemon };
@@ -68,13 +83,15 @@ async function load(url: string, body: string, seconds: number): Promise<{ total
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const until = Date.now() + seconds * 1000;
   const counts = { total: 0, errors: 0 };
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (Date.now() < until) {
-      const status = await post(agent, url, body);
-      counts.total++;
-      if (status !== 200) counts.errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (Date.now() < until) {
+        const status = await post(agent, url, body);
+        counts.total++;
+        if (status !== 200) counts.errors++;
+      }
+    }),
+  );
   agent.destroy();
   return counts;
 }

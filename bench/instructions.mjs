@@ -44,12 +44,22 @@ function post(port, path, body, workload) {
 
 /** Starts `args` under callgrind with collection on; resolves when `readyPath` answers over HTTPS (200, or anything when `anyStatus`). */
 async function underCallgrind(name, args, port, readyPath, outDir, anyStatus = false) {
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(outDir, `${name}.%p`)}`, '--dump-instr=no', '--compress-strings=no', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'valgrind',
+    ['--tool=callgrind', `--callgrind-out-file=${join(outDir, `${name}.%p`)}`, '--dump-instr=no', '--compress-strings=no', process.execPath, ...args],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   child.stderr.on('data', (c) => (err = (err + c).slice(-4000)));
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${name} under callgrind exited ${child.exitCode}: ${err}`);
-    if (await httpsGet(port, readyPath).then((r) => anyStatus || r.status === 200, () => false)) break;
+    if (
+      await httpsGet(port, readyPath).then(
+        (r) => anyStatus || r.status === 200,
+        () => false,
+      )
+    )
+      break;
     if (i > 3000) {
       child.kill('SIGKILL');
       throw new Error(`${name} under callgrind did not come up in 10 minutes`);
@@ -102,7 +112,25 @@ async function main() {
   try {
     const port = await freePort();
     log(`meshgate under callgrind (${deploymentNodeOptions().join(' ')}); ${WARMUP} warm-up and ${N} measured requests per workload`);
-    const mg = await underCallgrind('meshgate', [...deploymentNodeOptions(), join(ROOT, 'dist', 'main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', join(certs.dir, 'tls.crt'), '--tls-key', join(certs.dir, 'tls.key'), '--log-level', 'info'], port, '/readyz', outDir);
+    const mg = await underCallgrind(
+      'meshgate',
+      [
+        ...deploymentNodeOptions(),
+        join(ROOT, 'dist', 'main.js'),
+        'serve',
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--tls-cert',
+        join(certs.dir, 'tls.crt'),
+        '--tls-key',
+        join(certs.dir, 'tls.key'),
+        '--log-level',
+        'info',
+      ],
+      port,
+      '/readyz',
+      outDir,
+    );
     const canned = {};
     try {
       for (const n of names) canned[n] = await post(port, routeOf(n), bodies[n], n);
@@ -114,7 +142,14 @@ async function main() {
     writeFileSync(cannedFile, JSON.stringify(canned));
     const cport = await freePort();
     log('ceiling under callgrind');
-    const ceil = await underCallgrind('ceiling', [join(ROOT, 'bench', 'ceiling.mjs'), '--port', String(cport), '--cert', join(certs.dir, 'tls.crt'), '--key', join(certs.dir, 'tls.key'), '--canned', cannedFile], cport, '/', outDir, true);
+    const ceil = await underCallgrind(
+      'ceiling',
+      [join(ROOT, 'bench', 'ceiling.mjs'), '--port', String(cport), '--cert', join(certs.dir, 'tls.crt'), '--key', join(certs.dir, 'tls.key'), '--canned', cannedFile],
+      cport,
+      '/',
+      outDir,
+      true,
+    );
     try {
       results.ceiling = await measure(ceil, cport, names, bodies, outDir);
     } finally {
@@ -135,7 +170,14 @@ async function main() {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `instructions-${new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, requests: N, warmup: WARMUP, nodeOptions: deploymentNodeOptions(), instructionsPerRequest: results }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { date: new Date().toISOString(), node: process.version, requests: N, warmup: WARMUP, nodeOptions: deploymentNodeOptions(), instructionsPerRequest: results },
+      null,
+      2,
+    ),
+  );
   console.log(`results written to ${file}`);
 }
 

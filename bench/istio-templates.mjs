@@ -16,7 +16,14 @@ function harnessBinary(root) {
   const dir = join(root, 'test', 'differential', 'istio');
   const pin = /istio\.io\/istio\s+(v\S+)/.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))?.[1];
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => /\.go$|^go\.(mod|sum)$/.test(n)).sort()) hash.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
+  for (const f of readdirSync(dir)
+    .filter((n) => /\.go$|^go\.(mod|sum)$/.test(n))
+    .sort())
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(dir, f)))
+      .update('\0');
   const cache = process.env.MESHGATE_DIFFERENTIAL_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'meshgate-differential');
   const bin = join(cache, pin ?? '?', hash.digest('hex').slice(0, 12), 'istio-harness');
   return existsSync(bin) ? bin : undefined;
@@ -29,7 +36,11 @@ function harnessBinary(root) {
 export function istioTemplateFlags(root, bin = harnessBinary(root)) {
   if (!bin) return { reason: 'the Istio harness is not built (run `npm run test:differential -- --build-only` once)' };
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-bench-chart-'));
-  for (const [key, file] of [['config', 'config.yaml'], ['values', 'values.json'], ['mesh', 'mesh.yaml']]) {
+  for (const [key, file] of [
+    ['config', 'config.yaml'],
+    ['values', 'values.json'],
+    ['mesh', 'mesh.yaml'],
+  ]) {
     writeFileSync(join(dir, file), execFileSync(bin, ['config', '--key', key], { encoding: 'utf8', maxBuffer: 64 << 20 }));
   }
   return { flags: ['--injector-config', join(dir, 'config.yaml'), '--values', join(dir, 'values.json'), '--mesh', join(dir, 'mesh.yaml')], dir };

@@ -8,7 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' }, skip: { type: 'string', default: '0' }, busiest: { type: 'string' }, us: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '30' }, skip: { type: 'string', default: '0' }, busiest: { type: 'string' }, us: { type: 'string' } },
+});
 const top = Number(opts.top);
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -23,10 +26,18 @@ function partOf(file) {
   if (file.startsWith('dist/inject/') || file.startsWith('dist/inject')) return 'injection (templates, merge, probes, diff)';
   if (file.startsWith('dist/validate/') || /^nm:(ajv|@marcbachmann|re2js|fast-uri|json-schema-traverse|fast-deep-equal)/.test(file)) return 'validation (CRD schema, CEL, rules)';
   if (file.startsWith('nm:secure-json-parse') || file.startsWith('dist/admission/review') || file.startsWith('nm:zod')) return 'body: JSON parse and review decoding';
-  if (file.startsWith('nm:pino') || file.startsWith('nm:sonic-boom') || file.startsWith('nm:fast-redact') || file.startsWith('nm:quick-format') || file.startsWith('nm:thread-stream')) return 'logging (pino)';
+  if (
+    file.startsWith('nm:pino') ||
+    file.startsWith('nm:sonic-boom') ||
+    file.startsWith('nm:fast-redact') ||
+    file.startsWith('nm:quick-format') ||
+    file.startsWith('nm:thread-stream')
+  )
+    return 'logging (pino)';
   if (file.startsWith('nm:prom-client') || file.startsWith('nm:bintrees') || file.startsWith('dist/server/metrics')) return 'metrics (prom-client)';
   if (file.startsWith('dist/server/')) return 'admission route wrapper';
-  if (/^nm:(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|process-warning|abstract-logging|toad-cache|rfdc|fast-querystring)/.test(file)) return 'fastify (routing, reply)';
+  if (/^nm:(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|process-warning|abstract-logging|toad-cache|rfdc|fast-querystring)/.test(file))
+    return 'fastify (routing, reply)';
   if (file.startsWith('node:')) return 'Node: TLS, HTTP, streams';
   return file || 'other';
 }
@@ -91,14 +102,31 @@ for (const [id, us] of self) {
   const key = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
   fnSelf.set(key, (fnSelf.get(key) ?? 0) + us);
   const s = short(url);
-  const f = s.startsWith('nm:') ? s.split('/').slice(0, s.startsWith('nm:@') ? 2 : 1).join('/') : s || '(native/gc)';
+  const f = s.startsWith('nm:')
+    ? s
+        .split('/')
+        .slice(0, s.startsWith('nm:@') ? 2 : 1)
+        .join('/')
+    : s || '(native/gc)';
   fileSelf.set(f, (fileSelf.get(f) ?? 0) + us);
   const part = functionName === '(garbage collector)' ? 'garbage collector' : functionName === '(program)' ? 'V8 itself (compiler, runtime)' : partOf(fileOf(id));
   partSelf.set(part, (partSelf.get(part) ?? 0) + us);
 }
 const reqUs = opts.us === undefined ? undefined : Number(opts.us);
-const pct = (us) => `${((us / busy) * 100).toFixed(1).padStart(5)} %${reqUs === undefined ? '' : `${Math.round((us / busy) * reqUs).toString().padStart(6)} µs`}`;
-const list = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${pct(us)}  ${k}`).join('\n');
+const pct = (us) =>
+  `${((us / busy) * 100).toFixed(1).padStart(5)} %${
+    reqUs === undefined
+      ? ''
+      : `${Math.round((us / busy) * reqUs)
+          .toString()
+          .padStart(6)} µs`
+  }`;
+const list = (m, n) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `${pct(us)}  ${k}`)
+    .join('\n');
 console.log(`busy (idle excluded${skipUs > 0 ? `, first ${(skipUs / 1e6).toFixed(1)} s skipped` : ''}): ${(busy / 1e6).toFixed(2)} s`);
 console.log(`\nby part of the request's path (natives charged to their caller):\n${list(partSelf, 20)}`);
 console.log(`\nself time by function:\n${list(fnSelf, top)}`);

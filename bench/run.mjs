@@ -51,11 +51,14 @@ const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 function post(port, path, body, workload) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', 'x-bench-workload': workload } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', 'x-bench-workload': workload } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -63,7 +66,13 @@ function post(port, path, body, workload) {
 
 async function waitReady(port) {
   for (let i = 0; i < 200; i++) {
-    if (await httpsGet(port, '/').then(() => true, () => false)) return;
+    if (
+      await httpsGet(port, '/').then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server on ${port} did not come up`);
@@ -98,7 +107,15 @@ function histogram(text, name) {
 function cannon(port, path, body, workload, connections, duration) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `https://127.0.0.1:${port}${path}`, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-bench-workload': workload }, connections, duration, pipelining: 1 },
+      {
+        url: `https://127.0.0.1:${port}${path}`,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-bench-workload': workload },
+        connections,
+        duration,
+        pipelining: 1,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
@@ -151,7 +168,16 @@ async function istioTemplateRows(names, bodies, rows, harness) {
       });
       const row = rows.find((x) => x.workload === n);
       const istioCpuUs = row?.istio?.cpuUsPerReq ?? null;
-      out.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), reqPerSec: r.reqPerSec, handlerMs: +(handler * 1000).toFixed(3), cpuUs: r.cpuUsPerReq, builtinCpuUs: row?.meshgate.cpuUsPerReq ?? null, istioCpuUs, istioCpuMeasured: istioCpuUs !== null });
+      out.push({
+        workload: n,
+        requestKB: +(bodies[n].length / 1024).toFixed(1),
+        reqPerSec: r.reqPerSec,
+        handlerMs: +(handler * 1000).toFixed(3),
+        cpuUs: r.cpuUsPerReq,
+        builtinCpuUs: row?.meshgate.cpuUsPerReq ?? null,
+        istioCpuUs,
+        istioCpuMeasured: istioCpuUs !== null,
+      });
     }
   } finally {
     await mg.stop();
@@ -189,7 +215,11 @@ async function serverSeconds(port, metric, fn) {
 async function main() {
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`);
+  log(
+    `load average at the start: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ')}`,
+  );
   log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   const names = Object.keys(WORKLOADS).filter((n) => !opts.only || opts.only.split(',').includes(n));
   const bodies = Object.fromEntries(names.map((n) => [n, readFileSync(join(root, 'bench', 'data', `${n}.json`))]));
@@ -203,13 +233,18 @@ async function main() {
     const res = await post(meshPort, routeOf(n), bodies[n], n);
     if (res.status !== 200) throw new Error(`${n}: meshgate answered HTTP ${res.status}: ${res.body.slice(0, 300)}`);
     const response = JSON.parse(res.body).response;
-    log(`${n}: request ${(bodies[n].length / 1024).toFixed(1)} KB → response ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''}${response.status ? `, ${response.status.message.slice(0, 80)}` : ''})`);
+    log(
+      `${n}: request ${(bodies[n].length / 1024).toFixed(1)} KB → response ${(res.body.length / 1024).toFixed(1)} KB (allowed=${response.allowed}${response.patch ? ', patched' : ''}${response.status ? `, ${response.status.message.slice(0, 80)}` : ''})`,
+    );
     canned[n] = res.body;
   }
   const cannedFile = join(outDir, `.canned-${process.pid}.json`);
   writeFileSync(cannedFile, JSON.stringify(canned));
   const ceilPort = await freePort();
-  const ceiling = start([join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', cannedFile], 'ceiling');
+  const ceiling = start(
+    [join(root, 'bench', 'ceiling.mjs'), '--port', String(ceilPort), '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--canned', cannedFile],
+    'ceiling',
+  );
   await waitReady(ceilPort);
   const peer = opts.peer === 'istio' ? await startIstioPeer(log) : undefined;
   if (peer) await checkPeer(peer, names, bodies);
@@ -226,9 +261,21 @@ async function main() {
       log(`${n}: meshgate ${DURATION}s × ${CONNECTIONS} connections`);
       let mg;
       const metric = path === '/inject' ? 'sidecar_injection_time_seconds' : 'meshgate_validation_time_seconds';
-      const handlerSeconds = await serverSeconds(meshPort, metric, async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))));
+      const handlerSeconds = await serverSeconds(
+        meshPort,
+        metric,
+        async () => (mg = await withCpu(mesh.child.pid, async () => summarize(await cannon(meshPort, path, bodies[n], n, CONNECTIONS, DURATION)))),
+      );
       const istio = peer ? await peerRun(peer, n, path, bodies[n]) : undefined;
-      rows.push({ workload: n, requestKB: +(bodies[n].length / 1024).toFixed(1), ceiling: ceil, meshgate: mg, ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3), handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3), ...(istio ? { istio } : {}) });
+      rows.push({
+        workload: n,
+        requestKB: +(bodies[n].length / 1024).toFixed(1),
+        ceiling: ceil,
+        meshgate: mg,
+        ratio: +(mg.reqPerSec / ceil.reqPerSec).toFixed(3),
+        handlerMs: Number.isNaN(handlerSeconds) ? null : +(handlerSeconds * 1000).toFixed(3),
+        ...(istio ? { istio } : {}),
+      });
     }
 
     const sweep = [];
@@ -238,7 +285,11 @@ async function main() {
         log(`sweep ${kb} KB: 1 connection, ${Math.max(3, DURATION / 2)}s`);
         await cannon(meshPort, '/inject', body, 'sweep', 1, 1);
         let r;
-        const s = await serverSeconds(meshPort, 'sidecar_injection_time_seconds', async () => (r = summarize(await cannon(meshPort, '/inject', body, 'sweep', 1, Math.max(3, DURATION / 2)))));
+        const s = await serverSeconds(
+          meshPort,
+          'sidecar_injection_time_seconds',
+          async () => (r = summarize(await cannon(meshPort, '/inject', body, 'sweep', 1, Math.max(3, DURATION / 2)))),
+        );
         sweep.push({ sizeKB: +(body.length / 1024).toFixed(1), handlerMs: +(s * 1000).toFixed(3), p50Ms: r.p50Ms, p99Ms: r.p99Ms, reqPerSec: r.reqPerSec, errors: r.errors });
       }
     }
@@ -260,45 +311,91 @@ function pad(s, n) {
 /** meshgate's memory at the end (MB): resident, and how much of it is V8's heap and external buffers. */
 function memoryOf(text) {
   const mb = (name) => +(metric(text, name) / 2 ** 20).toFixed(1);
-  return { rssMB: mb('process_resident_memory_bytes'), heapTotalMB: mb('nodejs_heap_size_total_bytes'), heapUsedMB: mb('nodejs_heap_size_used_bytes'), externalMB: mb('nodejs_external_memory_bytes') };
+  return {
+    rssMB: mb('process_resident_memory_bytes'),
+    heapTotalMB: mb('nodejs_heap_size_total_bytes'),
+    heapUsedMB: mb('nodejs_heap_size_used_bytes'),
+    externalMB: mb('nodejs_external_memory_bytes'),
+  };
 }
 
 function report({ rows, sweep, istioTemplates, memory, outDir }) {
   const lines = [];
-  lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('CPU µs/req', 12)}${pad('ceiling µs', 12)}${pad('errors', 8)}`);
+  lines.push(
+    `${'workload'.padEnd(26)}${pad('KB', 7)}${pad('ceiling r/s', 13)}${pad('meshgate r/s', 14)}${pad('ratio', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('handler ms', 12)}${pad('CPU µs/req', 12)}${pad('ceiling µs', 12)}${pad('errors', 8)}`,
+  );
   for (const r of rows) {
-    lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.meshgate.cpuUsPerReq ?? '-', 12)}${pad(r.ceiling.cpuUsPerReq ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`);
+    lines.push(
+      `${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.ceiling.reqPerSec, 13)}${pad(r.meshgate.reqPerSec, 14)}${pad(r.ratio.toFixed(2), 8)}${pad(r.meshgate.p50Ms, 9)}${pad(r.meshgate.p99Ms, 9)}${pad(r.meshgate.maxMs, 9)}${pad(r.handlerMs ?? '-', 12)}${pad(r.meshgate.cpuUsPerReq ?? '-', 12)}${pad(r.ceiling.cpuUsPerReq ?? '-', 12)}${pad(r.meshgate.errors + r.ceiling.errors, 8)}`,
+    );
   }
   if (sweep.length > 0) {
     const base = sweep[0].handlerMs;
     lines.push('', `/inject size sweep (1 connection): ${'KB'.padStart(6)}${pad('handler ms', 12)}${pad('× 5 KB', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('r/s', 8)}`);
-    for (const s of sweep) lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
+    for (const s of sweep)
+      lines.push(`${''.padEnd(35)}${pad(s.sizeKB, 6)}${pad(s.handlerMs, 12)}${pad((s.handlerMs / base).toFixed(1), 9)}${pad(s.p50Ms, 9)}${pad(s.p99Ms, 9)}${pad(s.reqPerSec, 8)}`);
   }
   if (rows.some((r) => r.istio)) {
     lines.push('', `with Istio's webhook on the same payloads (server CPU µs per request from /proc/<pid>/stat):`);
-    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('meshgate r/s', 14)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}${pad('Istio r/s', 11)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}`);
+    lines.push(
+      `${'workload'.padEnd(26)}${pad('KB', 7)}${pad('meshgate r/s', 14)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}${pad('Istio r/s', 11)}${pad('p50/p99 ms', 12)}${pad('CPU µs', 9)}`,
+    );
     for (const r of rows.filter((x) => x.istio)) {
       const m = r.meshgate;
       const i = r.istio;
-      lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(m.reqPerSec, 14)}${pad(`${m.p50Ms}/${m.p99Ms}`, 12)}${pad(m.cpuUsPerReq ?? '-', 9)}${pad(i.reqPerSec, 11)}${pad(`${i.p50Ms}/${i.p99Ms}`, 12)}${pad(i.cpuUsPerReq ?? '-', 9)}`);
+      lines.push(
+        `${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(m.reqPerSec, 14)}${pad(`${m.p50Ms}/${m.p99Ms}`, 12)}${pad(m.cpuUsPerReq ?? '-', 9)}${pad(i.reqPerSec, 11)}${pad(`${i.p50Ms}/${i.p99Ms}`, 12)}${pad(i.cpuUsPerReq ?? '-', 9)}`,
+      );
     }
   }
   if (istioTemplates.length > 0) {
     const measured = istioTemplates.every((r) => r.istioCpuMeasured);
-    const istioNote = measured ? "Istio's webhook measured in this run (--peer istio)" : `Istio's webhook ${ISTIO_WEBHOOK_CPU_US} µs per 4 KB Pod, measured once on this machine; --peer istio measures it`;
+    const istioNote = measured
+      ? "Istio's webhook measured in this run (--peer istio)"
+      : `Istio's webhook ${ISTIO_WEBHOOK_CPU_US} µs per 4 KB Pod, measured once on this machine; --peer istio measures it`;
     lines.push('', `server CPU per /inject request (µs), built-in templates vs Istio's own templates (pinned release) vs ${istioNote}:`);
-    lines.push(`${'workload'.padEnd(26)}${pad('KB', 7)}${pad('built-in', 10)}${pad("Istio's tpl", 13)}${pad('handler ms', 12)}${pad('r/s', 8)}${pad('Istio', 8)}${pad('× Istio', 9)}`);
+    lines.push(
+      `${'workload'.padEnd(26)}${pad('KB', 7)}${pad('built-in', 10)}${pad("Istio's tpl", 13)}${pad('handler ms', 12)}${pad('r/s', 8)}${pad('Istio', 8)}${pad('× Istio', 9)}`,
+    );
     for (const r of istioTemplates) {
       const istioCpu = r.istioCpuUs ?? ISTIO_WEBHOOK_CPU_US;
-      lines.push(`${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs ?? '-', 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad(istioCpu, 8)}${pad(r.cpuUs === null ? '-' : (r.cpuUs / istioCpu).toFixed(2), 9)}`);
+      lines.push(
+        `${r.workload.padEnd(26)}${pad(r.requestKB, 7)}${pad(r.builtinCpuUs ?? '-', 10)}${pad(r.cpuUs ?? '-', 13)}${pad(r.handlerMs, 12)}${pad(r.reqPerSec, 8)}${pad(istioCpu, 8)}${pad(r.cpuUs === null ? '-' : (r.cpuUs / istioCpu).toFixed(2), 9)}`,
+      );
     }
   }
-  lines.push('', `load average (1, 5, 15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`);
+  lines.push(
+    '',
+    `load average (1, 5, 15 min) at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ')}`,
+  );
   lines.push(`meshgate RSS after the run: ${memory.rssMB} MB (V8 heap ${memory.heapTotalMB} MB, ${memory.heapUsedMB} MB used; external ${memory.externalMB} MB)`);
   console.log(lines.join('\n'));
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
   const file = join(outDir, `${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, durationS: DURATION, connections: CONNECTIONS, rows, sweep, istioTemplates, rssMB: memory.rssMB, memory, nodeOptions: deploymentNodeOptions(), loadAverage: loadavg() }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        durationS: DURATION,
+        connections: CONNECTIONS,
+        rows,
+        sweep,
+        istioTemplates,
+        rssMB: memory.rssMB,
+        memory,
+        nodeOptions: deploymentNodeOptions(),
+        loadAverage: loadavg(),
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`results written to ${file}`);
 }
 

@@ -49,7 +49,9 @@ try {
     productionNodeModulesMB: mb(bytes(nm)),
     appMB: mb(bytes(app)),
     packages: readdirSync(nm).filter((n) => !n.startsWith('.')).length,
-    largest: packages(nm).slice(0, 8).map((p) => `${p.name} ${mb(p.bytes)} MB`),
+    largest: packages(nm)
+      .slice(0, 8)
+      .map((p) => `${p.name} ${mb(p.bytes)} MB`),
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {

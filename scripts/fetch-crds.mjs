@@ -19,8 +19,23 @@ import { parseAllDocuments } from 'yaml';
  * Istio's own validation test data (the conformance corpus) already uses those fields.
  */
 export const BUNDLES = [
-  { name: 'istio', module: 'istio.io/api', version: 'v1.32.0', licence: 'Apache-2.0', files: [['kubernetes/customresourcedefinitions.gen.yaml', 'istio/customresourcedefinitions.gen.yaml']] },
-  { name: 'gateway-api', module: 'sigs.k8s.io/gateway-api', version: 'v1.6.3', licence: 'Apache-2.0', dirs: [['config/crd/standard', 'gateway-api/standard'], ['config/crd/experimental', 'gateway-api/experimental']] },
+  {
+    name: 'istio',
+    module: 'istio.io/api',
+    version: 'v1.32.0',
+    licence: 'Apache-2.0',
+    files: [['kubernetes/customresourcedefinitions.gen.yaml', 'istio/customresourcedefinitions.gen.yaml']],
+  },
+  {
+    name: 'gateway-api',
+    module: 'sigs.k8s.io/gateway-api',
+    version: 'v1.6.3',
+    licence: 'Apache-2.0',
+    dirs: [
+      ['config/crd/standard', 'gateway-api/standard'],
+      ['config/crd/experimental', 'gateway-api/experimental'],
+    ],
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,7 +50,9 @@ function download(module, version) {
 
 /** CRD files of a channel directory: not the kustomization, not the ValidatingAdmissionPolicy. */
 function crdFilesIn(dir) {
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.includes('_vap_')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.includes('_vap_'))
+    .sort();
 }
 
 function fetchBundle(b) {
@@ -64,7 +81,11 @@ function fetchBundle(b) {
 function withoutDescriptions(v) {
   if (Array.isArray(v)) return v.map(withoutDescriptions);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === 'description' && typeof x === 'string')).map(([k, x]) => [k, withoutDescriptions(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k, x]) => !(k === 'description' && typeof x === 'string'))
+      .map(([k, x]) => [k, withoutDescriptions(x)]),
+  );
 }
 
 /** crds/index.json: bundle directory → its CustomResourceDefinitions, in file order. */
@@ -73,7 +94,9 @@ function writeIndex(sources) {
   for (const b of sources.bundles) {
     for (const file of b.files) {
       const key = dirname(file);
-      const docs = parseAllDocuments(readFileSync(join(out, file), 'utf8')).map((d) => d.toJS()).filter((d) => d?.kind === 'CustomResourceDefinition');
+      const docs = parseAllDocuments(readFileSync(join(out, file), 'utf8'))
+        .map((d) => d.toJS())
+        .filter((d) => d?.kind === 'CustomResourceDefinition');
       (bundles[key] ??= []).push(...docs.map(withoutDescriptions));
     }
   }

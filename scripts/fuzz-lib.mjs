@@ -11,23 +11,78 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function seedReviews() {
   const files = [
-    ...readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).map((f) => join(root, 'examples', f)),
-    ...readdirSync(join(root, 'bench', 'data')).filter((f) => f.endsWith('.json') && !f.includes('100kb')).map((f) => join(root, 'bench', 'data', f)),
+    ...readdirSync(join(root, 'examples'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(root, 'examples', f)),
+    ...readdirSync(join(root, 'bench', 'data'))
+      .filter((f) => f.endsWith('.json') && !f.includes('100kb'))
+      .map((f) => join(root, 'bench', 'data', f)),
   ];
   return files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
 }
 
-const ODD_STRINGS = ['', ' ', '*', '0', '-1', '65536', '99999999999', 'bad', 'true', 'false', 'null', '1.2.3.4/33', '::/129', '10.0.0.0/8,bad', '15020,abc', 'a'.repeat(5000), '\u0000', '\u202e', '{"a":', '[1,2', '{{ .Values }}', '%VAR%', '$(POD_NAME)', 'REDIRECT', 'TPROXY', 'NONE', 'auto', '🙂'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  '*',
+  '0',
+  '-1',
+  '65536',
+  '99999999999',
+  'bad',
+  'true',
+  'false',
+  'null',
+  '1.2.3.4/33',
+  '::/129',
+  '10.0.0.0/8,bad',
+  '15020,abc',
+  'a'.repeat(5000),
+  '\u0000',
+  '\u202e',
+  '{"a":',
+  '[1,2',
+  '{{ .Values }}',
+  '%VAR%',
+  '$(POD_NAME)',
+  'REDIRECT',
+  'TPROXY',
+  'NONE',
+  'auto',
+  '🙂',
+];
 
 const ANNOTATIONS = [
-  'sidecar.istio.io/inject', 'inject.istio.io/templates', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/proxyCPU', 'sidecar.istio.io/proxyMemory',
-  'sidecar.istio.io/proxyCPULimit', 'sidecar.istio.io/proxyMemoryLimit', 'sidecar.istio.io/interceptionMode', 'sidecar.istio.io/logLevel',
-  'sidecar.istio.io/userVolume', 'sidecar.istio.io/userVolumeMount', 'sidecar.istio.io/rewriteAppHTTPProbers', 'sidecar.istio.io/nativeSidecar',
-  'status.sidecar.istio.io/port', 'readiness.status.sidecar.istio.io/periodSeconds', 'traffic.sidecar.istio.io/includeOutboundIPRanges',
-  'traffic.sidecar.istio.io/excludeOutboundIPRanges', 'traffic.sidecar.istio.io/includeInboundPorts', 'traffic.sidecar.istio.io/excludeInboundPorts',
-  'traffic.sidecar.istio.io/excludeOutboundPorts', 'traffic.sidecar.istio.io/excludeInterfaces', 'proxy.istio.io/config', 'proxy.istio.io/overrides',
-  'sidecar.istio.io/status', 'prometheus.io/port', 'prometheus.io/scrape', 'prometheus.istio.io/merge-metrics', 'istio.io/dry-run',
-  'internal.istio.io/webhook-always-reject', 'kubectl.kubernetes.io/default-container',
+  'sidecar.istio.io/inject',
+  'inject.istio.io/templates',
+  'sidecar.istio.io/proxyImage',
+  'sidecar.istio.io/proxyCPU',
+  'sidecar.istio.io/proxyMemory',
+  'sidecar.istio.io/proxyCPULimit',
+  'sidecar.istio.io/proxyMemoryLimit',
+  'sidecar.istio.io/interceptionMode',
+  'sidecar.istio.io/logLevel',
+  'sidecar.istio.io/userVolume',
+  'sidecar.istio.io/userVolumeMount',
+  'sidecar.istio.io/rewriteAppHTTPProbers',
+  'sidecar.istio.io/nativeSidecar',
+  'status.sidecar.istio.io/port',
+  'readiness.status.sidecar.istio.io/periodSeconds',
+  'traffic.sidecar.istio.io/includeOutboundIPRanges',
+  'traffic.sidecar.istio.io/excludeOutboundIPRanges',
+  'traffic.sidecar.istio.io/includeInboundPorts',
+  'traffic.sidecar.istio.io/excludeInboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundPorts',
+  'traffic.sidecar.istio.io/excludeInterfaces',
+  'proxy.istio.io/config',
+  'proxy.istio.io/overrides',
+  'sidecar.istio.io/status',
+  'prometheus.io/port',
+  'prometheus.io/scrape',
+  'prometheus.istio.io/merge-metrics',
+  'istio.io/dry-run',
+  'internal.istio.io/webhook-always-reject',
+  'kubectl.kubernetes.io/default-container',
 ];
 
 const oddValue = fc.oneof(
@@ -96,7 +151,9 @@ export function garbage() {
   return fc.oneof(
     fc.jsonValue({ maxDepth: 4 }).map((v) => ({ body: JSON.stringify(v) ?? 'null', contentType: 'application/json' })),
     fc.string({ maxLength: 200 }).map((s) => ({ body: s, contentType: 'application/json' })),
-    fc.tuple(fc.string({ maxLength: 200 }), fc.constantFrom('text/plain', 'application/yaml', 'application/x-www-form-urlencoded', '')).map(([s, contentType]) => ({ body: s, contentType })),
+    fc
+      .tuple(fc.string({ maxLength: 200 }), fc.constantFrom('text/plain', 'application/yaml', 'application/x-www-form-urlencoded', ''))
+      .map(([s, contentType]) => ({ body: s, contentType })),
   );
 }
 

@@ -51,16 +51,18 @@ const BATCH = 1000;
 for (let b = 0; sent < RUNS && !exited; b++) {
   const batch = fc.sample(arb, { numRuns: Math.min(BATCH, RUNS - sent), seed: SEED + b });
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < batch.length) {
-      const input = batch[next++];
-      const path = input.review?.request?.kind?.kind === 'Pod' || (next % 2 === 0) ? '/inject' : '/validate';
-      const { status, text } = await send(path, input);
-      const problem = status === 0 ? `connection error: ${text}` : checkAnswer(input, status, text);
-      if (problem) failed++;
-      if (problem && failures.length < 50) failures.push({ path, problem, input: input.body.slice(0, 4000) });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batch.length) {
+        const input = batch[next++];
+        const path = input.review?.request?.kind?.kind === 'Pod' || next % 2 === 0 ? '/inject' : '/validate';
+        const { status, text } = await send(path, input);
+        const problem = status === 0 ? `connection error: ${text}` : checkAnswer(input, status, text);
+        if (problem) failed++;
+        if (problem && failures.length < 50) failures.push({ path, problem, input: input.body.slice(0, 4000) });
+      }
+    }),
+  );
   sent += batch.length;
   if (sent % 10000 === 0 || sent === RUNS) {
     const mb = await rss();
@@ -72,7 +74,9 @@ const alive = (await get('/healthz')).status === 200;
 const rssEnd = await rss();
 await mg.stop();
 const unhandled = /unhandled|fatal error/i.test(logs);
-console.log(`fuzz: ${sent} inputs sent in ${((Date.now() - started) / 1000).toFixed(0)} s; ${failed} failures; process ${alive ? 'alive' : 'DEAD'}; unhandled errors logged: ${unhandled ? 'yes' : 'none'}; RSS ${rssStart.toFixed(0)} → peak ${rssPeak.toFixed(0)} → end ${rssEnd.toFixed(0)} MB`);
+console.log(
+  `fuzz: ${sent} inputs sent in ${((Date.now() - started) / 1000).toFixed(0)} s; ${failed} failures; process ${alive ? 'alive' : 'DEAD'}; unhandled errors logged: ${unhandled ? 'yes' : 'none'}; RSS ${rssStart.toFixed(0)} → peak ${rssPeak.toFixed(0)} → end ${rssEnd.toFixed(0)} MB`,
+);
 if (failures.length > 0) {
   const file = join(root, 'bench', 'results', `fuzz-failures-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(failures, null, 2));

@@ -41,12 +41,30 @@ export function certDir() {
 export async function startMeshgate({ nodeArgs = [], serveArgs = [], stdio = ['ignore', 'ignore', 'pipe'] } = {}) {
   const port = await freePort();
   const certs = certDir();
-  const child = spawn(process.execPath, [...deploymentNodeOptions(), ...nodeArgs, join(ROOT, 'dist', 'main.js'), 'serve',
-    '--listen', `127.0.0.1:${port}`, '--tls-cert', join(certs.dir, 'tls.crt'), '--tls-key', join(certs.dir, 'tls.key'), ...serveArgs], { stdio });
+  const child = spawn(
+    process.execPath,
+    [
+      ...deploymentNodeOptions(),
+      ...nodeArgs,
+      join(ROOT, 'dist', 'main.js'),
+      'serve',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--tls-cert',
+      join(certs.dir, 'tls.crt'),
+      '--tls-key',
+      join(certs.dir, 'tls.key'),
+      ...serveArgs,
+    ],
+    { stdio },
+  );
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`meshgate exited with ${child.exitCode} before it was ready`);
-    const ready = await httpsGet(port, '/readyz').then((r) => r.status === 200, () => false);
+    const ready = await httpsGet(port, '/readyz').then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (i > 300) throw new Error('meshgate did not become ready in 30 s');
     await new Promise((r) => setTimeout(r, 100));
@@ -65,7 +83,9 @@ export function httpsGet(port, path, agent) {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode, text }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 

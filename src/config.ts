@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { durationMillis } from './lib/duration.js';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const int = (min: number, max: number): z.ZodType<number> =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+const int = (min: number, max: number): z.ZodType<number> => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
 
 const listen = z.string().refine((v) => listenProblem(v) === undefined, { error: (issue) => listenProblem(String(issue.input)) ?? '' });
 
@@ -23,19 +22,26 @@ export function listenProblem(value: string): string | undefined {
 /** meshgate's certificate lifetimes may be given in days ("365d") as well as Go units. */
 const DAYS = { days: true } as const;
 const duration = (min: string, max: string): z.ZodType<number, string> =>
-  z
-    .string()
-    .transform((v, ctx) => {
-      const ms = durationMillis(v, DAYS);
-      if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration such as 90s, 15m, 720h or 365d, got "${v}"` });
-      else if (ms < (durationMillis(min, DAYS) ?? 0) || ms > (durationMillis(max, DAYS) ?? 0)) ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` });
-      return ms ?? 0;
-    });
+  z.string().transform((v, ctx) => {
+    const ms = durationMillis(v, DAYS);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration such as 90s, 15m, 720h or 365d, got "${v}"` });
+    else if (ms < (durationMillis(min, DAYS) ?? 0) || ms > (durationMillis(max, DAYS) ?? 0)) ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` });
+    return ms ?? 0;
+  });
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** KEY=VALUE settings, given as a list or comma-separated (istiod's environment variables). */
 const envList = z
-  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== '')), z.record(z.string(), z.string())])
+  .union([
+    z.array(z.string()),
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    ),
+    z.record(z.string(), z.string()),
+  ])
   .transform((v, ctx): Record<string, string> => {
     if (!Array.isArray(v)) return v;
     const out: Record<string, string> = {};
@@ -46,9 +52,20 @@ const envList = z
     }
     return out;
   });
-const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lower-case letters, digits, - and .)').max(253);
+const objectName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lower-case letters, digits, - and .)')
+  .max(253);
 const sanList = z
-  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
+  .union([
+    z.array(z.string()),
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    ),
+  ])
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9*.:-]+$/, 'must be DNS names or IP addresses, separated by commas')));
 
 /** `auto` decides from the kubelet versions of the cluster's Nodes, as Istio does. */
@@ -56,7 +73,15 @@ const nativeMode = z
   .union([z.boolean().transform((v) => (v ? 'true' : 'false')), z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })])
   .transform((v) => v as 'auto' | 'true' | 'false');
 const tagList = z
-  .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
+  .union([
+    z.array(z.string()),
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    ),
+  ])
   .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be revision tag names (DNS labels), separated by commas')));
 
 export const configSchema = z.strictObject({
@@ -83,7 +108,10 @@ export const configSchema = z.strictObject({
   templatesDir: z.string().optional(),
   extraTemplatesDir: z.string().optional(),
   nativeSidecars: nativeMode.default('auto'),
-  revision: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a DNS label such as canary').default(''),
+  revision: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a DNS label such as canary')
+    .default(''),
   revisionTags: tagList.default([]),
   dev: bool.default(false),
   cluster: bool.default(false),
@@ -95,7 +123,11 @@ export const configSchema = z.strictObject({
   certDir: z.string().min(1).default('/var/run/meshgate/certs'),
   certValidity: duration('1m', '87600h').prefault('8760h'),
   caValidity: duration('1m', '876000h').prefault('87600h'),
-  rotateAt: z.coerce.number({ error: 'must be a number' }).gt(0, 'must be above 0').max(0.95, 'must be at most 0.95').default(2 / 3),
+  rotateAt: z.coerce
+    .number({ error: 'must be a number' })
+    .gt(0, 'must be above 0')
+    .max(0.95, 'must be at most 0.95')
+    .default(2 / 3),
   mutatingWebhookName: objectName.default('meshgate-sidecar-injector'),
   validatingWebhookName: z.union([z.literal(''), objectName]).default('meshgate-validator'),
   probeNamespace: z.string().regex(dnsLabel, 'must be a namespace name (a DNS label)').default('default'),
@@ -114,7 +146,17 @@ export const configSchema = z.strictObject({
   analysisWarnings: bool.default(true),
   fieldValidation: z.enum(['Strict', 'Warn', 'Ignore'], { error: 'must be Strict, Warn or Ignore' }).default('Strict'),
   regexCheck: z.enum(['deny', 'warn'], { error: 'must be deny or warn' }).default('deny'),
-  crds: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x !== ''))]).default([]),
+  crds: z
+    .union([
+      z.array(z.string().min(1)),
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== ''),
+      ),
+    ])
+    .default([]),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -129,7 +171,11 @@ interface Setting {
 /** Flag and environment names of every setting, and what it means (used by `serve --help`). */
 export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   listen: { flag: 'listen', env: 'MESHGATE_LISTEN', help: 'address to serve HTTPS on, HOST:PORT (default 0.0.0.0:9443)' },
-  metricsListen: { flag: 'metrics-listen', env: 'MESHGATE_METRICS_LISTEN', help: 'address to serve GET /metrics on in plain HTTP for Prometheus, HOST:PORT (default: off; /metrics is always on the HTTPS port too)' },
+  metricsListen: {
+    flag: 'metrics-listen',
+    env: 'MESHGATE_METRICS_LISTEN',
+    help: 'address to serve GET /metrics on in plain HTTP for Prometheus, HOST:PORT (default: off; /metrics is always on the HTTPS port too)',
+  },
   tlsCertFile: { flag: 'tls-cert', env: 'MESHGATE_TLS_CERT', help: 'serving certificate (PEM); reloaded when the file changes' },
   tlsKeyFile: { flag: 'tls-key', env: 'MESHGATE_TLS_KEY', help: 'private key of the serving certificate (PEM); reloaded with it' },
   tlsMinVersion: { flag: 'tls-min-version', env: 'MESHGATE_TLS_MIN_VERSION', help: 'lowest TLS version accepted: 1.2 (default) or 1.3' },
@@ -137,9 +183,17 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   requestTimeoutMs: { flag: 'request-timeout-ms', env: 'MESHGATE_REQUEST_TIMEOUT_MS', help: 'time allowed to receive a whole request (default 15000)' },
   headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'MESHGATE_HEADERS_TIMEOUT_MS', help: 'time allowed to receive request headers (default 10000)' },
   keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'MESHGATE_KEEP_ALIVE_TIMEOUT_MS', help: 'idle keep-alive connection lifetime (default 90000)' },
-  maxInFlightBytes: { flag: 'max-inflight-bytes', env: 'MESHGATE_MAX_INFLIGHT_BYTES', help: 'bytes of admission request bodies in flight at once (by Content-Length, before the body is read); beyond it a request waits up to --queue-timeout-ms, then is answered 429 with Retry-After (default 0: an eighth of the heap\'s old generation, --max-old-space-size, and at most a sixteenth of the container memory limit; 16 MiB for the Deployment\'s 128)' },
+  maxInFlightBytes: {
+    flag: 'max-inflight-bytes',
+    env: 'MESHGATE_MAX_INFLIGHT_BYTES',
+    help: "bytes of admission request bodies in flight at once (by Content-Length, before the body is read); beyond it a request waits up to --queue-timeout-ms, then is answered 429 with Retry-After (default 0: an eighth of the heap's old generation, --max-old-space-size, and at most a sixteenth of the container memory limit; 16 MiB for the Deployment's 128)",
+  },
   maxInFlight: { flag: 'max-inflight', env: 'MESHGATE_MAX_INFLIGHT', help: 'admission requests in flight at once; as many more may wait (default 64)' },
-  queueTimeoutMs: { flag: 'queue-timeout-ms', env: 'MESHGATE_QUEUE_TIMEOUT_MS', help: 'longest wait for room under the in-flight limits before a request is answered 429 (default 1000; 0 answers at once)' },
+  queueTimeoutMs: {
+    flag: 'queue-timeout-ms',
+    env: 'MESHGATE_QUEUE_TIMEOUT_MS',
+    help: 'longest wait for room under the in-flight limits before a request is answered 429 (default 1000; 0 answers at once)',
+  },
   shutdownDelayMs: { flag: 'shutdown-delay-ms', env: 'MESHGATE_SHUTDOWN_DELAY_MS', help: 'on SIGTERM, time between readiness going false and the listener closing (default 0)' },
   shutdownGraceMs: { flag: 'shutdown-grace-ms', env: 'MESHGATE_SHUTDOWN_GRACE_MS', help: 'on SIGTERM, longest wait for in-flight requests (default 25000)' },
   logLevel: { flag: 'log-level', env: 'MESHGATE_LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent' },
@@ -147,9 +201,17 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   meshFile: { flag: 'mesh', env: 'MESHGATE_MESH', help: 'Istio MeshConfig (JSON or YAML), merged over the defaults' },
   templatesDir: { flag: 'templates', env: 'MESHGATE_TEMPLATES', help: "directory of the built-in injection templates (default: the package's templates/)" },
   extraTemplatesDir: { flag: 'extra-templates', env: 'MESHGATE_EXTRA_TEMPLATES', help: 'directory of additional named templates (<name>.yaml); a built-in name is replaced' },
-  nativeSidecars: { flag: 'native-sidecars', env: 'MESHGATE_NATIVE_SIDECARS', help: 'istio-proxy as a Kubernetes native sidecar (an init container with restartPolicy Always): auto (default: in cluster mode, on when the Pod\'s Node, or every Node, runs kubelet 1.33 or newer, as Istio decides; without a cluster, on), true or false; ENABLE_NATIVE_SIDECARS=true|false in --control-plane-env takes precedence, as in istiod' },
+  nativeSidecars: {
+    flag: 'native-sidecars',
+    env: 'MESHGATE_NATIVE_SIDECARS',
+    help: "istio-proxy as a Kubernetes native sidecar (an init container with restartPolicy Always): auto (default: in cluster mode, on when the Pod's Node, or every Node, runs kubelet 1.33 or newer, as Istio decides; without a cluster, on), true or false; ENABLE_NATIVE_SIDECARS=true|false in --control-plane-env takes precedence, as in istiod",
+  },
   revision: { flag: 'revision', env: 'MESHGATE_REVISION', help: 'the control-plane revision this injector serves ("" = default)' },
-  revisionTags: { flag: 'revision-tags', env: 'MESHGATE_REVISION_TAGS', help: 'revision tags that point at this revision, comma-separated; their Pods get this revision\'s configuration (cluster mode: its ConfigMaps in --istio-namespace) (meshgate manifests --tag NAME renders their webhook configurations meshgate-revision-tag-NAME; cluster mode keeps their CA bundle)' },
+  revisionTags: {
+    flag: 'revision-tags',
+    env: 'MESHGATE_REVISION_TAGS',
+    help: "revision tags that point at this revision, comma-separated; their Pods get this revision's configuration (cluster mode: its ConfigMaps in --istio-namespace) (meshgate manifests --tag NAME renders their webhook configurations meshgate-revision-tag-NAME; cluster mode keeps their CA bundle)",
+  },
   dev: { flag: 'dev', env: 'MESHGATE_DEV', help: 'development mode: 127.0.0.1:9443 and certificates generated into ./certs when absent' },
   cluster: { flag: 'cluster', env: 'MESHGATE_CLUSTER', help: 'cluster mode: certificates, webhook CA bundles and injection configuration managed through the Kubernetes API' },
   namespace: { flag: 'namespace', env: 'MESHGATE_NAMESPACE', help: "cluster mode: meshgate's namespace (default: the pod's, else meshgate-system)" },
@@ -160,26 +222,90 @@ export const SETTINGS: Readonly<Record<SettingName, Setting>> = {
   certDir: { flag: 'cert-dir', env: 'MESHGATE_CERT_DIR', help: 'cluster mode: writable directory the serving certificate is written to and reloaded from' },
   certValidity: { flag: 'cert-validity', env: 'MESHGATE_CERT_VALIDITY', help: 'cluster mode: lifetime of serving certificates (default 8760h)' },
   caValidity: { flag: 'ca-validity', env: 'MESHGATE_CA_VALIDITY', help: 'cluster mode: lifetime of the CA (default 87600h)' },
-  rotateAt: { flag: 'rotate-at', env: 'MESHGATE_ROTATE_AT', help: 'cluster mode: fraction of a certificate\'s lifetime after which it is renewed (default 0.667)' },
-  mutatingWebhookName: { flag: 'mutating-webhook-name', env: 'MESHGATE_MUTATING_WEBHOOK_NAME', help: 'cluster mode: MutatingWebhookConfiguration whose CA bundle meshgate keeps (default meshgate-sidecar-injector)' },
-  validatingWebhookName: { flag: 'validating-webhook-name', env: 'MESHGATE_VALIDATING_WEBHOOK_NAME', help: 'cluster mode: ValidatingWebhookConfiguration whose CA bundle and failure policy meshgate keeps ("" = none)' },
-  probeNamespace: { flag: 'probe-namespace', env: 'MESHGATE_PROBE_NAMESPACE', help: 'cluster mode: namespace of the dry-run probe that proves the validating webhook (default default)' },
-  injectorConfigFile: { flag: 'injector-config', env: 'MESHGATE_INJECTOR_CONFIG', help: "Istio's injector config document or the whole istio-sidecar-injector ConfigMap (its Go templates replace the built-in ones)" },
-  controlPlaneEnv: { flag: 'control-plane-env', env: 'MESHGATE_CONTROL_PLANE_ENV', help: 'istiod environment settings that change injection, KEY=VALUE, repeatable or comma-separated (e.g. COMPLIANCE_POLICY=fips-140-3)' },
+  rotateAt: { flag: 'rotate-at', env: 'MESHGATE_ROTATE_AT', help: "cluster mode: fraction of a certificate's lifetime after which it is renewed (default 0.667)" },
+  mutatingWebhookName: {
+    flag: 'mutating-webhook-name',
+    env: 'MESHGATE_MUTATING_WEBHOOK_NAME',
+    help: 'cluster mode: MutatingWebhookConfiguration whose CA bundle meshgate keeps (default meshgate-sidecar-injector)',
+  },
+  validatingWebhookName: {
+    flag: 'validating-webhook-name',
+    env: 'MESHGATE_VALIDATING_WEBHOOK_NAME',
+    help: 'cluster mode: ValidatingWebhookConfiguration whose CA bundle and failure policy meshgate keeps ("" = none)',
+  },
+  probeNamespace: {
+    flag: 'probe-namespace',
+    env: 'MESHGATE_PROBE_NAMESPACE',
+    help: 'cluster mode: namespace of the dry-run probe that proves the validating webhook (default default)',
+  },
+  injectorConfigFile: {
+    flag: 'injector-config',
+    env: 'MESHGATE_INJECTOR_CONFIG',
+    help: "Istio's injector config document or the whole istio-sidecar-injector ConfigMap (its Go templates replace the built-in ones)",
+  },
+  controlPlaneEnv: {
+    flag: 'control-plane-env',
+    env: 'MESHGATE_CONTROL_PLANE_ENV',
+    help: 'istiod environment settings that change injection, KEY=VALUE, repeatable or comma-separated (e.g. COMPLIANCE_POLICY=fips-140-3)',
+  },
   istioNamespace: { flag: 'istio-namespace', env: 'MESHGATE_ISTIO_NAMESPACE', help: "cluster mode: namespace of Istio's ConfigMaps (default istio-system)" },
-  injectorConfigMap: { flag: 'injector-configmap', env: 'MESHGATE_INJECTOR_CONFIGMAP', help: 'cluster mode: ConfigMap with `config`, `values` and `meshgate-templates` (default istio-sidecar-injector, -<revision> for a revision)' },
-  meshConfigMap: { flag: 'mesh-configmap', env: 'MESHGATE_MESH_CONFIGMAP', help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio, -<revision> for a revision)' },
+  injectorConfigMap: {
+    flag: 'injector-configmap',
+    env: 'MESHGATE_INJECTOR_CONFIGMAP',
+    help: 'cluster mode: ConfigMap with `config`, `values` and `meshgate-templates` (default istio-sidecar-injector, -<revision> for a revision)',
+  },
+  meshConfigMap: {
+    flag: 'mesh-configmap',
+    env: 'MESHGATE_MESH_CONFIGMAP',
+    help: 'cluster mode: ConfigMap with the MeshConfig under `mesh` (default istio, -<revision> for a revision)',
+  },
   leaseName: { flag: 'lease-name', env: 'MESHGATE_LEASE_NAME', help: 'cluster mode: Lease that elects the replica which writes Secrets and webhook configurations' },
-  certManagement: { flag: 'cert-management', env: 'MESHGATE_CERT_MANAGEMENT', help: 'cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks\' caBundle; meshgate only serves it)' },
-  validatingFailClosed: { flag: 'validating-fail-closed', env: 'MESHGATE_VALIDATING_FAIL_CLOSED', help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone' },
-  events: { flag: 'events', env: 'MESHGATE_EVENTS', help: 'cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate\'s namespace, and rejected injection configuration on Istio\'s ConfigMap in --istio-namespace (default false; needs create and patch on events in both: a repeated Event is patched)' },
-  ownerDeployment: { flag: 'owner-deployment', env: 'MESHGATE_OWNER_DEPLOYMENT', help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)' },
-  admissionEvents: { flag: 'admission-events', env: 'MESHGATE_ADMISSION_EVENTS', help: 'cluster mode: record Kubernetes Events, besides those of --events, for Pods not injected though their namespace or labels ask for it, for denied Pods and for denied objects, on the workload or object a person applied, in its namespace (default true; needs create/patch on events cluster-wide and get on replicasets and jobs)' },
-  fieldValidation: { flag: 'field-validation', env: 'MESHGATE_FIELD_VALIDATION', help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore' },
+  certManagement: {
+    flag: 'cert-management',
+    env: 'MESHGATE_CERT_MANAGEMENT',
+    help: "cluster mode: builtin (default: meshgate makes, rotates and publishes its certificate) or external (cert-manager or another issuer writes the Secret, tls.crt/tls.key/ca.crt, and the webhooks' caBundle; meshgate only serves it)",
+  },
+  validatingFailClosed: {
+    flag: 'validating-fail-closed',
+    env: 'MESHGATE_VALIDATING_FAIL_CLOSED',
+    help: 'cluster mode: switch the validating webhook to failurePolicy Fail once the dry-run probe proves it (default true); false leaves the installed policy alone',
+  },
+  events: {
+    flag: 'events',
+    env: 'MESHGATE_EVENTS',
+    help: "cluster mode: record Kubernetes Events (leadership, certificate changes, failing closed) in meshgate's namespace, and rejected injection configuration on Istio's ConfigMap in --istio-namespace (default false; needs create and patch on events in both: a repeated Event is patched)",
+  },
+  ownerDeployment: {
+    flag: 'owner-deployment',
+    env: 'MESHGATE_OWNER_DEPLOYMENT',
+    help: 'cluster mode: Deployment (in --namespace) that owns the Secret and Leases meshgate creates, so deleting it removes them (default: none)',
+  },
+  admissionEvents: {
+    flag: 'admission-events',
+    env: 'MESHGATE_ADMISSION_EVENTS',
+    help: 'cluster mode: record Kubernetes Events, besides those of --events, for Pods not injected though their namespace or labels ask for it, for denied Pods and for denied objects, on the workload or object a person applied, in its namespace (default true; needs create/patch on events cluster-wide and get on replicasets and jobs)',
+  },
+  fieldValidation: {
+    flag: 'field-validation',
+    env: 'MESHGATE_FIELD_VALIDATION',
+    help: 'fields the CRD schema does not know: Strict (default, an error, as kubectl apply), Warn or Ignore',
+  },
   regexCheck: { flag: 'regex-check', env: 'MESHGATE_REGEX_CHECK', help: 'meshgate rule re2-regex (Gateway API regular expressions must be RE2): deny (default) or warn' },
-  crds: { flag: 'crds', env: 'MESHGATE_CRDS', help: 'CRD files or directories to validate against instead of the bundled ones, comma-separated (cluster mode: the cluster\'s CRDs)' },
-  apiTimeoutMs: { flag: 'api-timeout-ms', env: 'MESHGATE_API_TIMEOUT_MS', help: 'cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks\' 10 s timeout, which the dry-run probe can wait for)' },
-  analysisWarnings: { flag: 'analysis-warnings', env: 'MESHGATE_ANALYSIS_WARNINGS', help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false' },
+  crds: {
+    flag: 'crds',
+    env: 'MESHGATE_CRDS',
+    help: "CRD files or directories to validate against instead of the bundled ones, comma-separated (cluster mode: the cluster's CRDs)",
+  },
+  apiTimeoutMs: {
+    flag: 'api-timeout-ms',
+    env: 'MESHGATE_API_TIMEOUT_MS',
+    help: "cluster mode: longest wait for one Kubernetes API call before it is abandoned and retried (default 15000; above the webhooks' 10 s timeout, which the dry-run probe can wait for)",
+  },
+  analysisWarnings: {
+    flag: 'analysis-warnings',
+    env: 'MESHGATE_ANALYSIS_WARNINGS',
+    help: 'cluster mode: check objects being applied against the cluster (meshgate analyze) and return what it finds as admission warnings, never denials: true (default) or false',
+  },
 };
 
 /** A configuration that cannot be used; the message names the setting and its sources. */

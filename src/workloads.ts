@@ -5,7 +5,6 @@ import { isMapping } from './lib/json.js';
 
 type Obj = Record<string, unknown>;
 
-
 /** Where each workload kind keeps its Pod template: metadata path and spec path. */
 export const POD_TEMPLATES: Readonly<Record<string, { readonly metadata: readonly string[]; readonly spec: readonly string[] }>> = {
   Pod: { metadata: ['metadata'], spec: ['spec'] },
@@ -79,4 +78,3 @@ export function podTemplateOf(doc: Obj, defaultNamespace: string): PodTemplate |
 export function describeObject(t: Pick<PodTemplate, 'kind' | 'namespace' | 'name'>): string {
   return `${t.kind} "${t.namespace ? `${t.namespace}/` : ''}${t.name}"`;
 }
-

@@ -66,7 +66,11 @@ describe('layers', () => {
   });
 
   it('has no import from a lower layer to a higher one', () => {
-    const upward = files.flatMap((f) => importsOf(f).filter((target) => layerOf(target) > layerOf(f)).map((target) => `${f} -> ${target}`));
+    const upward = files.flatMap((f) =>
+      importsOf(f)
+        .filter((target) => layerOf(target) > layerOf(f))
+        .map((target) => `${f} -> ${target}`),
+    );
     expect(upward).toEqual([]);
   });
 });

@@ -18,7 +18,22 @@ const one = (kind: string): Obj => {
 describe('manifests/ (kubectl kustomize)', () => {
   it('has every object of the install', () => {
     expect(docs.map((d) => d.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'MutatingWebhookConfiguration', 'Namespace', 'PodDisruptionBudget', 'ResourceQuota', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'].sort(),
+      [
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'MutatingWebhookConfiguration',
+        'Namespace',
+        'PodDisruptionBudget',
+        'ResourceQuota',
+        'Role',
+        'Role',
+        'RoleBinding',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ValidatingWebhookConfiguration',
+      ].sort(),
     );
     for (const d of docs.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(x.kind))) {
       expect(d.metadata.namespace, `${d.kind} ${d.metadata.name}`).toBe(d.metadata.name === 'meshgate-istio-config' ? 'istio-system' : 'meshgate-system');
@@ -54,7 +69,7 @@ describe('manifests/ (kubectl kustomize)', () => {
     expect(one('PodDisruptionBudget').spec.minAvailable).toBe(1);
   });
 
-  it('declares the mutating webhook with Istio\'s selector scheme', () => {
+  it("declares the mutating webhook with Istio's selector scheme", () => {
     const mwc = one('MutatingWebhookConfiguration');
     expect(mwc.webhooks.map((w: Obj) => w.name.replace('.sidecar-injector.meshgate.io', ''))).toEqual(['rev.namespace', 'rev.object', 'namespace', 'object']);
     for (const w of mwc.webhooks) {
@@ -74,7 +89,9 @@ describe('manifests/ (kubectl kustomize)', () => {
     const vwc = one('ValidatingWebhookConfiguration');
     const w = vwc.webhooks[0];
     expect(w.failurePolicy).toBe('Ignore');
-    expect(w.rules[0].apiGroups).toEqual(expect.arrayContaining(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'gateway.networking.k8s.io']));
+    expect(w.rules[0].apiGroups).toEqual(
+      expect.arrayContaining(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'gateway.networking.k8s.io']),
+    );
     expect(w.rules[0].operations).toEqual(['CREATE', 'UPDATE']);
     expect(w.namespaceSelector.matchExpressions[0].values).toEqual(['kube-system', 'meshgate-system']);
   });

@@ -45,7 +45,10 @@ function container(name, image, port, env) {
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     readinessProbe: probe('/ready', port),
     livenessProbe: probe('/live', port),
-    volumeMounts: [{ name: 'config', mountPath: '/etc/app' }, { name: 'cache', mountPath: '/var/cache/app' }],
+    volumeMounts: [
+      { name: 'config', mountPath: '/etc/app' },
+      { name: 'cache', mountPath: '/var/cache/app' },
+    ],
     securityContext: { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -69,12 +72,17 @@ export function pod({ name = 'checkout', containers = 2, envPer = 16, annotation
       namespace: 'shop',
       labels: { app: name, version: 'v2', 'pod-template-hash': '6f7d8c9b5', ...labels },
       annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'traffic.sidecar.istio.io/excludeOutboundPorts': '5432', ...annotations },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-6f7d8c9b5`, uid: '8e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-6f7d8c9b5`, uid: '8e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', controller: true, blockOwnerDeletion: true },
+      ],
     },
     spec: {
       serviceAccountName: name,
       containers: list.map((c) => (c.env === undefined ? (({ env, ...rest }) => rest)(c) : c)),
-      volumes: [{ name: 'config', configMap: { name: `${name}-config` } }, { name: 'cache', emptyDir: {} }],
+      volumes: [
+        { name: 'config', configMap: { name: `${name}-config` } },
+        { name: 'cache', emptyDir: {} },
+      ],
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 30,
       dnsPolicy: 'ClusterFirst',
@@ -104,11 +112,30 @@ function gatewayPod() {
       namespace: 'istio-ingress',
       labels: { app: 'istio-ingressgateway', istio: 'ingressgateway', 'sidecar.istio.io/inject': 'true', 'pod-template-hash': '5c8d9f7b6' },
       annotations: { 'inject.istio.io/templates': 'gateway', 'prometheus.io/scrape': 'true' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'istio-ingressgateway-5c8d9f7b6', uid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'istio-ingressgateway-5c8d9f7b6',
+          uid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
       serviceAccountName: 'istio-ingressgateway',
-      containers: [{ name: 'istio-proxy', image: 'auto', ports: [{ containerPort: 8080, protocol: 'TCP' }, { containerPort: 8443, protocol: 'TCP' }], resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } }],
+      containers: [
+        {
+          name: 'istio-proxy',
+          image: 'auto',
+          ports: [
+            { containerPort: 8080, protocol: 'TCP' },
+            { containerPort: 8443, protocol: 'TCP' },
+          ],
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+        },
+      ],
     },
   };
 }
@@ -117,7 +144,7 @@ function virtualService() {
   const http = Array.from({ length: 20 }, (_, i) => ({
     name: `route-${i}`,
     match: [
-      { uri: { regex: `^/api/v${i % 3 + 1}/(orders|carts)/[0-9a-f]{8}(/items)?$` }, headers: { 'x-tenant': { regex: `^tenant-${i}-[a-z]+$` } } },
+      { uri: { regex: `^/api/v${(i % 3) + 1}/(orders|carts)/[0-9a-f]{8}(/items)?$` }, headers: { 'x-tenant': { regex: `^tenant-${i}-[a-z]+$` } } },
       { uri: { prefix: `/legacy/${i}/` }, queryParams: { debug: { exact: 'false' } } },
     ],
     route: [
@@ -139,7 +166,11 @@ function virtualService() {
 function httpRoute() {
   const rules = Array.from({ length: 16 }, (_, i) => ({
     matches: [
-      { path: { type: i % 2 ? 'PathPrefix' : 'RegularExpression', value: i % 2 ? `/shop/${i}` : `^/shop/${i}/[a-z0-9-]+$` }, headers: [{ name: 'x-canary', value: 'true' }], method: 'GET' },
+      {
+        path: { type: i % 2 ? 'PathPrefix' : 'RegularExpression', value: i % 2 ? `/shop/${i}` : `^/shop/${i}/[a-z0-9-]+$` },
+        headers: [{ name: 'x-canary', value: 'true' }],
+        method: 'GET',
+      },
     ],
     filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-rule', value: `r${i}` }], remove: ['x-debug'] } }],
     backendRefs: [
@@ -161,8 +192,20 @@ export const WORKLOADS = {
   'inject-gateway': () => review('bench-inject-gateway', POD, PODS, gatewayPod(), 'istio-ingress'),
   'inject-100kb-env': () => podOfSize(100, 'bench-inject-100kb-env'),
   'inject-100kb-containers': () => review('bench-inject-100kb-containers', POD, PODS, pod({ containers: 20, envPer: 90, name: 'batch' })),
-  'validate-virtualservice': () => review('bench-validate-vs', { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' }, virtualService()),
-  'validate-httproute': () => review('bench-validate-httproute', { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' }, { group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes' }, httpRoute()),
+  'validate-virtualservice': () =>
+    review(
+      'bench-validate-vs',
+      { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' },
+      { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' },
+      virtualService(),
+    ),
+  'validate-httproute': () =>
+    review(
+      'bench-validate-httproute',
+      { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' },
+      { group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes' },
+      httpRoute(),
+    ),
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

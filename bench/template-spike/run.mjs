@@ -24,11 +24,48 @@ const tpl = readFileSync(join(modcache, `istio.io/istio@${pin}`, 'manifests/char
 const err = globalThis.goParse(tpl);
 if (err) throw new Error(err);
 const review = JSON.parse(readFileSync(join(root, 'bench', 'data', 'inject-5kb.json'), 'utf8'));
-const values = { global: { hub: 'docker.io/istio', tag: '1.31.0', proxy: { image: 'proxyv2', statusPort: 15020, excludeInboundPorts: '', includeIPRanges: '*', excludeIPRanges: '', includeInboundPorts: '*', clusterDomain: 'cluster.local', logLevel: 'warning', componentLogLevel: 'misc:error', privileged: false, readinessInitialDelaySeconds: 0, readinessPeriodSeconds: 15, readinessFailureThreshold: 4, startupProbe: { enabled: true, failureThreshold: 600 }, resources: { requests: { cpu: '100m', memory: '128Mi' } } }, proxy_init: { image: 'proxyv2' }, logging: { level: 'default:info' }, istioNamespace: 'istio-system', pilotCertProvider: 'istiod', sds: { token: { aud: 'istio-ca' } }, sts: { servicePort: 0 }, multiCluster: { clusterName: '' } }, pilot: { cni: { enabled: false } }, revision: '' };
-const input = () => JSON.stringify({ pod: review.request.object, values, mesh: { defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' }, trustDomain: 'cluster.local' } });
+const values = {
+  global: {
+    hub: 'docker.io/istio',
+    tag: '1.31.0',
+    proxy: {
+      image: 'proxyv2',
+      statusPort: 15020,
+      excludeInboundPorts: '',
+      includeIPRanges: '*',
+      excludeIPRanges: '',
+      includeInboundPorts: '*',
+      clusterDomain: 'cluster.local',
+      logLevel: 'warning',
+      componentLogLevel: 'misc:error',
+      privileged: false,
+      readinessInitialDelaySeconds: 0,
+      readinessPeriodSeconds: 15,
+      readinessFailureThreshold: 4,
+      startupProbe: { enabled: true, failureThreshold: 600 },
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+    },
+    proxy_init: { image: 'proxyv2' },
+    logging: { level: 'default:info' },
+    istioNamespace: 'istio-system',
+    pilotCertProvider: 'istiod',
+    sds: { token: { aud: 'istio-ca' } },
+    sts: { servicePort: 0 },
+    multiCluster: { clusterName: '' },
+  },
+  pilot: { cni: { enabled: false } },
+  revision: '',
+};
+const input = () =>
+  JSON.stringify({ pod: review.request.object, values, mesh: { defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' }, trustDomain: 'cluster.local' } });
 const out = globalThis.goRender(input());
 if (out.startsWith('ERR')) throw new Error(out);
-const cpu = (f, n = 300) => { const c0 = process.cpuUsage(); for (let i = 0; i < n; i++) f(); const c = process.cpuUsage(c0); return Math.round((c.user + c.system) / n); };
+const cpu = (f, n = 300) => {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) f();
+  const c = process.cpuUsage(c0);
+  return Math.round((c.user + c.system) / n);
+};
 cpu(() => globalThis.goRender(input()), 50);
 console.log(`wasm ${(readFileSync(wasm).length / 1e6).toFixed(1)} MB, load ${(t1 - t0).toFixed(0)} ms`);
 console.log(`decode + execute: ${cpu(() => globalThis.goRender(input()))} µs CPU per render`);

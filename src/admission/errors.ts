@@ -1,13 +1,7 @@
 // The closed set of errors the admission edge can raise, each with a stable code, and the one
 // function that maps any thrown value to an HTTP status and a metrics label.
 
-export type AdmissionErrorCode =
-  | 'NO_BODY'
-  | 'NOT_JSON'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'BODY_TOO_LARGE'
-  | 'NOT_ADMISSION_REVIEW'
-  | 'INTERNAL';
+export type AdmissionErrorCode = 'NO_BODY' | 'NOT_JSON' | 'UNSUPPORTED_MEDIA_TYPE' | 'BODY_TOO_LARGE' | 'NOT_ADMISSION_REVIEW' | 'INTERNAL';
 
 const HTTP_STATUS: Readonly<Record<AdmissionErrorCode, number>> = {
   NO_BODY: 400,

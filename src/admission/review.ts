@@ -39,7 +39,10 @@ export interface AdmissionReviewIn {
 }
 
 function pathOf(issue: z.core.$ZodIssue): string {
-  return issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+  return issue.path
+    .map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 function explain(issue: z.core.$ZodIssue): string {
@@ -72,9 +75,17 @@ function strings(v: unknown, a: string, b: string, c: string): boolean {
 export function plainlyValid(body: Json): boolean {
   const r = body['request'];
   if (!VERSIONS.has(body['apiVersion']) || body['kind'] !== 'AdmissionReview' || !isRecord(r)) return false;
-  return typeof r['uid'] === 'string' && r['uid'].length > 0 && strings(r['kind'], 'group', 'version', 'kind') && strings(r['resource'], 'group', 'version', 'resource')
-    && optionalString(r['subResource']) && optionalString(r['name']) && optionalString(r['namespace'])
-    && OPERATIONS.has(r['operation']) && (r['dryRun'] === undefined || typeof r['dryRun'] === 'boolean');
+  return (
+    typeof r['uid'] === 'string' &&
+    r['uid'].length > 0 &&
+    strings(r['kind'], 'group', 'version', 'kind') &&
+    strings(r['resource'], 'group', 'version', 'resource') &&
+    optionalString(r['subResource']) &&
+    optionalString(r['name']) &&
+    optionalString(r['namespace']) &&
+    OPERATIONS.has(r['operation']) &&
+    (r['dryRun'] === undefined || typeof r['dryRun'] === 'boolean')
+  );
 }
 
 /** Decodes an AdmissionReview envelope; anything else is a NOT_ADMISSION_REVIEW error naming what is wrong. */

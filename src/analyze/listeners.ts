@@ -43,7 +43,7 @@ const DEFAULT_KINDS: Readonly<Record<string, readonly string[]>> = {
 export function kindsAllowed(l: Listener): readonly string[] | undefined {
   const kinds = list(obj(l.raw['allowedRoutes'])['kinds']).map(obj);
   if (kinds.length > 0) return kinds.filter((k) => (str(k['group']) || GATEWAY_API) === GATEWAY_API).map((k) => str(k['kind']));
-  return  Object.hasOwn(DEFAULT_KINDS, l.protocol) ? DEFAULT_KINDS[l.protocol] : undefined;
+  return Object.hasOwn(DEFAULT_KINDS, l.protocol) ? DEFAULT_KINDS[l.protocol] : undefined;
 }
 
 /** Does a LabelSelector object select these labels? An empty selector selects everything. */

@@ -73,7 +73,11 @@ function isGatewayPod(pod: Obj): boolean {
   const md = obj(pod['metadata']);
   const templates = stringMap(md['annotations'])['inject.istio.io/templates'] ?? '';
   const containers = list(obj(pod['spec'])['containers']).map(obj);
-  return templates.split(',').some((t) => t.trim() === 'gateway') || containers.some((c) => c['name'] === 'istio-proxy' && c['image'] === 'auto') || 'gateway.istio.io/managed' in stringMap(md['labels']);
+  return (
+    templates.split(',').some((t) => t.trim() === 'gateway') ||
+    containers.some((c) => c['name'] === 'istio-proxy' && c['image'] === 'auto') ||
+    'gateway.istio.io/managed' in stringMap(md['labels'])
+  );
 }
 
 function workloadOf(e: Entry): Workload | undefined {

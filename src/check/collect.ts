@@ -69,7 +69,13 @@ async function serviceState(c: Clients, namespace: string, name: string): Promis
     if (statusOf(e) === 404) return { exists: false, ready: 0, notReady: 0 };
     throw e;
   }
-  const slices = (await c.custom.listNamespacedCustomObject({ group: 'discovery.k8s.io', version: 'v1', namespace, plural: 'endpointslices', labelSelector: `kubernetes.io/service-name=${name}` })) as { items?: Slice[] };
+  const slices = (await c.custom.listNamespacedCustomObject({
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    namespace,
+    plural: 'endpointslices',
+    labelSelector: `kubernetes.io/service-name=${name}`,
+  })) as { items?: Slice[] };
   const all = (slices.items ?? []).flatMap((s) => s.endpoints ?? []);
   const ready = all.filter((e) => e.conditions?.ready !== false).length;
   return { exists: true, ready, notReady: all.length - ready };
@@ -119,18 +125,42 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     probes[origin] = await probeUrl(origin, Math.min(t, 5_000));
   }
   const secret = await secretCert(c, opts, t);
-  const leader = await attempt(`Lease ${opts.meshgateNamespace}/${opts.names.lease}`, async () => {
-    try {
-      return leaseState(await c.coordination.readNamespacedLease({ name: opts.names.lease, namespace: opts.meshgateNamespace }));
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
-  }, undefined);
-  const heartbeats = await attempt('heartbeat Leases', async () => (await c.coordination.listNamespacedLease({ namespace: opts.meshgateNamespace, labelSelector: heartbeatSelector(opts.names.lease) })).items.map(leaseState), []);
-  const namespaces = (await attempt('Namespaces', () => c.core.listNamespace(), { items: [] })).items.map((n) => ({ name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {} }));
+  const leader = await attempt(
+    `Lease ${opts.meshgateNamespace}/${opts.names.lease}`,
+    async () => {
+      try {
+        return leaseState(await c.coordination.readNamespacedLease({ name: opts.names.lease, namespace: opts.meshgateNamespace }));
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    },
+    undefined,
+  );
+  const heartbeats = await attempt(
+    'heartbeat Leases',
+    async () => (await c.coordination.listNamespacedLease({ namespace: opts.meshgateNamespace, labelSelector: heartbeatSelector(opts.names.lease) })).items.map(leaseState),
+    [],
+  );
+  const namespaces = (await attempt('Namespaces', () => c.core.listNamespace(), { items: [] })).items.map((n) => ({
+    name: n.metadata?.name ?? '',
+    labels: n.metadata?.labels ?? {},
+  }));
   const pods = await attempt('Pods', () => allPods(c, opts.podNamespaces), []);
-  return { now: new Date(), meshgateNamespace: opts.meshgateNamespace, names: opts.names, entries, services, probes, secret, ...(leader ? { leader } : {}), heartbeats, namespaces, pods, problems };
+  return {
+    now: new Date(),
+    meshgateNamespace: opts.meshgateNamespace,
+    names: opts.names,
+    entries,
+    services,
+    probes,
+    secret,
+    ...(leader ? { leader } : {}),
+    heartbeats,
+    namespaces,
+    pods,
+    problems,
+  };
 }
 
 async function secretCert(c: Clients, opts: CollectOptions, t: number): Promise<Snapshot['secret']> {
@@ -139,7 +169,8 @@ async function secretCert(c: Clients, opts: CollectOptions, t: number): Promise<
     const cert = s.data?.['tls.crt'];
     return cert ? { cert: Buffer.from(cert, 'base64').toString('utf8') } : { error: 'has no tls.crt' };
   } catch (e) {
-    if (statusOf(e) === 404) return { error: 'not found (meshgate does not run in cluster mode here, or uses another --secret-name): certificates are checked only where meshgate serves them at a URL' };
+    if (statusOf(e) === 404)
+      return { error: 'not found (meshgate does not run in cluster mode here, or uses another --secret-name): certificates are checked only where meshgate serves them at a URL' };
     return { error: `cannot be read (${messageOf(e)}): the caBundle of Service-based entries is not checked` };
   }
 }

@@ -122,7 +122,12 @@ function coversPodCreate(rules: unknown): boolean {
   const has = (values: unknown, want: string): boolean => list(values).some((v) => v === want || v === '*');
   return list(rules).some((r) => {
     const rule = obj(r);
-    return has(rule['operations'], 'CREATE') && has(rule['apiGroups'], '') && has(rule['apiVersions'], 'v1') && list(rule['resources']).some((x) => x === 'pods' || x === '*' || x === '*/*');
+    return (
+      has(rule['operations'], 'CREATE') &&
+      has(rule['apiGroups'], '') &&
+      has(rule['apiVersions'], 'v1') &&
+      list(rule['resources']).some((x) => x === 'pods' || x === '*' || x === '*/*')
+    );
   });
 }
 
@@ -131,7 +136,14 @@ function clientConfigOf(raw: unknown): ClientConfig {
   const svc = obj(c['service']);
   const caBundle = text(c['caBundle']) ? Buffer.from(text(c['caBundle']), 'base64').toString('utf8') : '';
   const service = text(svc['name'])
-    ? { service: { namespace: text(svc['namespace']), name: text(svc['name']), ...(text(svc['path']) ? { path: text(svc['path']) } : {}), port: typeof svc['port'] === 'number' ? svc['port'] : 443 } }
+    ? {
+        service: {
+          namespace: text(svc['namespace']),
+          name: text(svc['name']),
+          ...(text(svc['path']) ? { path: text(svc['path']) } : {}),
+          port: typeof svc['port'] === 'number' ? svc['port'] : 443,
+        },
+      }
     : {};
   return { ...(text(c['url']) ? { url: text(c['url']) } : {}), ...service, caBundle };
 }
@@ -144,10 +156,17 @@ export function entriesOf(kind: 'mutating' | 'validating', config: unknown): Ent
   return list(c['webhooks']).map((w) => {
     const e = obj(w);
     return {
-      kind, configuration: text(md['name']), configLabels: labels, name: text(e['name']),
-      failurePolicy: text(e['failurePolicy']) || 'Fail', reinvocationPolicy: text(e['reinvocationPolicy']) || 'Never',
-      namespaceSelector: selector(e['namespaceSelector']), objectSelector: selector(e['objectSelector']),
-      podCreate: kind === 'mutating' && coversPodCreate(e['rules']), clientConfig: clientConfigOf(e['clientConfig']), matchConditions: list(e['matchConditions']).length,
+      kind,
+      configuration: text(md['name']),
+      configLabels: labels,
+      name: text(e['name']),
+      failurePolicy: text(e['failurePolicy']) || 'Fail',
+      reinvocationPolicy: text(e['reinvocationPolicy']) || 'Never',
+      namespaceSelector: selector(e['namespaceSelector']),
+      objectSelector: selector(e['objectSelector']),
+      podCreate: kind === 'mutating' && coversPodCreate(e['rules']),
+      clientConfig: clientConfigOf(e['clientConfig']),
+      matchConditions: list(e['matchConditions']).length,
     };
   });
 }

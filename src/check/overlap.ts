@@ -46,7 +46,11 @@ export function overlaps(s: Snapshot): Overlap[] {
 
 function describe(e: Entry): string {
   const { revision, tag } = revisionOf(e);
-  const who = isIstioInjector(e) ? `istiod's injector (revision ${revision}${tag ? `, tag ${tag}` : ''})` : isMeshgateInjector(e) ? `meshgate (revision ${revision}${tag ? `, tag ${tag}` : ''})` : 'a webhook that mutates Pods';
+  const who = isIstioInjector(e)
+    ? `istiod's injector (revision ${revision}${tag ? `, tag ${tag}` : ''})`
+    : isMeshgateInjector(e)
+      ? `meshgate (revision ${revision}${tag ? `, tag ${tag}` : ''})`
+      : 'a webhook that mutates Pods';
   return `${entryId(e)}, ${who}`;
 }
 
@@ -59,11 +63,21 @@ export function overlapFindings(s: Snapshot): Finding[] {
     const injector = isIstioInjector(o.other) || isMeshgateInjector(o.other);
     const subject = entryId(o.meshgate);
     if (o.possible) {
-      return { check: 'overlap', status: injector ? 'warning' : 'info', subject, message: `and ${describe(o.other)} would both be called for a Pod in a namespace that both select (none does today)` };
+      return {
+        check: 'overlap',
+        status: injector ? 'warning' : 'info',
+        subject,
+        message: `and ${describe(o.other)} would both be called for a Pod in a namespace that both select (none does today)`,
+      };
     }
     const where = `in namespace(s) ${listed(o.namespaces)}`;
     return injector
-      ? { check: 'overlap', status: 'error', subject, message: `and ${describe(o.other)} both select Pods ${where}: such a Pod is injected twice. Move those namespaces to one injector (docs/migrating-from-istiod.md)` }
+      ? {
+          check: 'overlap',
+          status: 'error',
+          subject,
+          message: `and ${describe(o.other)} both select Pods ${where}: such a Pod is injected twice. Move those namespaces to one injector (docs/migrating-from-istiod.md)`,
+        }
       : { check: 'overlap', status: 'info', subject, message: `and ${describe(o.other)} both mutate Pods ${where}; they run in name order` };
   });
 }

@@ -30,8 +30,16 @@ export function analyze(s: Snapshot, opts: AnalyzeOptions = {}): CheckReport {
       ? (p: { namespace: string }): boolean => (opts.namespaces ?? []).includes(p.namespace)
       : (): boolean => true;
   const pods = podReports(s, podFilter);
-  const findings: Finding[] = [...presence(s), ...endpoints(s), ...failurePolicies(s), ...leadership(s), ...overlapFindings(s), ...injectionFindings(namespaces, pods, opts.pod !== undefined)];
-  if (opts.pod && pods.length === 0) findings.push({ check: 'pods', status: 'error', subject: `Pod ${opts.pod.namespace}/${opts.pod.name}`, message: 'not found (or not running)' });
+  const findings: Finding[] = [
+    ...presence(s),
+    ...endpoints(s),
+    ...failurePolicies(s),
+    ...leadership(s),
+    ...overlapFindings(s),
+    ...injectionFindings(namespaces, pods, opts.pod !== undefined),
+  ];
+  if (opts.pod && pods.length === 0)
+    findings.push({ check: 'pods', status: 'error', subject: `Pod ${opts.pod.namespace}/${opts.pod.name}`, message: 'not found (or not running)' });
   findings.push(...s.problems.map((p) => ({ check: 'access', status: 'warning' as const, subject: 'kubeconfig', message: p })));
   const errors = findings.filter((f) => f.status === 'error').length;
   const warnings = findings.filter((f) => f.status === 'warning').length;

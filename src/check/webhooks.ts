@@ -16,7 +16,10 @@ function f(check: string, status: Finding['status'], subject: string, message: s
 
 export function presence(s: Snapshot): Finding[] {
   const out: Finding[] = [];
-  const wanted: Array<['mutating' | 'validating', string]> = [['mutating', s.names.mutating], ...(s.names.validating ? [['validating', s.names.validating] as ['validating', string]] : [])];
+  const wanted: Array<['mutating' | 'validating', string]> = [
+    ['mutating', s.names.mutating],
+    ...(s.names.validating ? [['validating', s.names.validating] as ['validating', string]] : []),
+  ];
   for (const [kind, name] of wanted) {
     const entries = s.entries.filter((e) => e.kind === kind && e.configuration === name);
     const what = `${kind === 'mutating' ? 'MutatingWebhookConfiguration' : 'ValidatingWebhookConfiguration'} ${name}`;
@@ -38,7 +41,12 @@ export function failurePolicies(s: Snapshot): Finding[] {
     }
     return e.failurePolicy === 'Fail'
       ? f('failure-policy', 'ok', entryId(e), 'failurePolicy Fail: invalid objects are refused (proven by the dry-run probe in cluster mode)')
-      : f('failure-policy', 'info', entryId(e), `failurePolicy ${e.failurePolicy}: fails open; in cluster mode meshgate sets Fail once its dry-run probe proves the webhook answers`);
+      : f(
+          'failure-policy',
+          'info',
+          entryId(e),
+          `failurePolicy ${e.failurePolicy}: fails open; in cluster mode meshgate sets Fail once its dry-run probe proves the webhook answers`,
+        );
   });
 }
 
@@ -61,8 +69,10 @@ export function expiry(subject: string, pem: string, now: Date): Finding {
   const cert = new X509Certificate(pem);
   const notAfter = new Date(cert.validTo);
   const left = notAfter.getTime() - now.getTime();
-  if (left <= 0) return f('certificates', 'error', subject, `the serving certificate expired on ${notAfter.toISOString()}: the API server refuses the TLS handshake, so every call fails`);
-  if (new Date(cert.validFrom).getTime() > now.getTime()) return f('certificates', 'error', subject, `the serving certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
+  if (left <= 0)
+    return f('certificates', 'error', subject, `the serving certificate expired on ${notAfter.toISOString()}: the API server refuses the TLS handshake, so every call fails`);
+  if (new Date(cert.validFrom).getTime() > now.getTime())
+    return f('certificates', 'error', subject, `the serving certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
   const days = Math.floor(left / DAY_MS);
   if (left < 7 * DAY_MS) return f('certificates', 'warning', subject, `the serving certificate expires in ${days} day(s), on ${notAfter.toISOString()}`);
   return f('certificates', 'ok', subject, `the serving certificate is valid until ${notAfter.toISOString()} (${days} days)`);
@@ -75,7 +85,11 @@ function urlEndpoint(s: Snapshot, e: Entry, endpoint: string): Finding[] {
   }
   const out: Finding[] = [];
   const ready = probe.readyz === 200;
-  out.push(ready ? f('endpoints', 'ok', `${entryId(e)} → ${endpoint}`, 'answers, and /readyz is 200') : f('endpoints', 'error', `${entryId(e)} → ${endpoint}`, `answers TLS, but /readyz is ${probe.readyz ?? probe.error ?? 'unknown'}: meshgate is not ready`));
+  out.push(
+    ready
+      ? f('endpoints', 'ok', `${entryId(e)} → ${endpoint}`, 'answers, and /readyz is 200')
+      : f('endpoints', 'error', `${entryId(e)} → ${endpoint}`, `answers TLS, but /readyz is ${probe.readyz ?? probe.error ?? 'unknown'}: meshgate is not ready`),
+  );
   out.push(...bundleFindings(e, probe.chain, endpoint, s.now));
   return out;
 }
@@ -84,9 +98,19 @@ function bundleFindings(e: Entry, chain: readonly string[], where: string, _now:
   const subject = `${entryId(e)} caBundle`;
   const leaf = chain[0] as string;
   const out: Finding[] = [];
-  if (e.clientConfig.caBundle === '') out.push(f('certificates', 'error', subject, 'is empty: the API server cannot verify meshgate (in cluster mode the leader fills it in; is meshgate running with --cluster?)'));
-  else if (!verifies(e.clientConfig.caBundle, chain)) out.push(f('certificates', 'error', subject, `does not verify the certificate served at ${where} (issuer: ${new X509Certificate(leaf).issuer.replace(/\n/g, ', ')}): the API server refuses the TLS handshake`));
-  else if (!hostOk(new X509Certificate(leaf), e.clientConfig.url)) out.push(f('certificates', 'error', subject, `verifies the certificate served at ${where}, but the certificate does not name the URL's host`));
+  if (e.clientConfig.caBundle === '')
+    out.push(f('certificates', 'error', subject, 'is empty: the API server cannot verify meshgate (in cluster mode the leader fills it in; is meshgate running with --cluster?)'));
+  else if (!verifies(e.clientConfig.caBundle, chain))
+    out.push(
+      f(
+        'certificates',
+        'error',
+        subject,
+        `does not verify the certificate served at ${where} (issuer: ${new X509Certificate(leaf).issuer.replace(/\n/g, ', ')}): the API server refuses the TLS handshake`,
+      ),
+    );
+  else if (!hostOk(new X509Certificate(leaf), e.clientConfig.url))
+    out.push(f('certificates', 'error', subject, `verifies the certificate served at ${where}, but the certificate does not name the URL's host`));
   else out.push(f('certificates', 'ok', subject, `verifies the certificate served at ${where}`));
   return out;
 }
@@ -119,20 +143,22 @@ export function endpoints(s: Snapshot): Finding[] {
   return [...out, ...expiries.values()];
 }
 
-
 export function leadership(s: Snapshot): Finding[] {
   const subject = `Lease ${s.meshgateNamespace}/${s.names.lease}`;
   if (!s.leader) return [f('leader', 'info', subject, 'not found: meshgate does not run in cluster mode here (or uses another --lease-name)')];
   const out: Finding[] = [];
   const age = s.leader.renewTime ? Math.round((s.now.getTime() - s.leader.renewTime.getTime()) / 1000) : Infinity;
   if (!s.leader.holder) out.push(f('leader', 'warning', subject, 'no replica holds it: no one rotates certificates or keeps the CA bundles'));
-  else if (age > s.leader.durationSeconds) out.push(f('leader', 'warning', subject, `${s.leader.holder} stopped renewing it ${age}s ago (lease ${s.leader.durationSeconds}s): no leader right now`));
+  else if (age > s.leader.durationSeconds)
+    out.push(f('leader', 'warning', subject, `${s.leader.holder} stopped renewing it ${age}s ago (lease ${s.leader.durationSeconds}s): no leader right now`));
   else out.push(f('leader', 'ok', subject, `held by ${s.leader.holder}, renewed ${age}s ago`));
   const live = s.heartbeats.filter((h) => h.renewTime && s.now.getTime() - h.renewTime.getTime() < h.durationSeconds * 1000);
   const expected = s.secret.cert ? certInfo(s.secret.cert).fingerprint : undefined;
   const stale = expected ? live.filter((h) => h.serving !== expected) : [];
-  out.push(stale.length > 0
-    ? f('leader', 'warning', 'replicas', `${stale.map((h) => h.holder).join(', ')} still serve a certificate other than the Secret's`)
-    : f('leader', 'ok', 'replicas', `${live.length} live replica(s)${expected ? ', all serving the Secret\'s certificate' : ''}`));
+  out.push(
+    stale.length > 0
+      ? f('leader', 'warning', 'replicas', `${stale.map((h) => h.holder).join(', ')} still serve a certificate other than the Secret's`)
+      : f('leader', 'ok', 'replicas', `${live.length} live replica(s)${expected ? ", all serving the Secret's certificate" : ''}`),
+  );
   return out;
 }

@@ -107,7 +107,8 @@ function render(findings: readonly Finding[], docs: readonly SourceDocument[], f
   const located = findings.map((f) => ({ ...f, objects: f.objects.map((o) => locate(o, docs)) }));
   if (format === 'json') return `${JSON.stringify(located, null, 2)}\n`;
   if (format === 'yaml') return stringify(located, { lineWidth: 0 });
-  if (format === 'name') return [...new Set(findings.flatMap((f) => (f.objects[0] ? [resourceName(f.objects[0].apiVersion, f.objects[0].kind, f.objects[0].name)] : [])))].map((n) => `${n}\n`).join('');
+  if (format === 'name')
+    return [...new Set(findings.flatMap((f) => (f.objects[0] ? [resourceName(f.objects[0].apiVersion, f.objects[0].kind, f.objects[0].name)] : [])))].map((n) => `${n}\n`).join('');
   const objects = docs.filter((d) => d.object !== undefined).length;
   return `${[...findings.map((f) => findingText(f, docs)), summary(findings, objects, threshold)].join('\n')}\n`;
 }
@@ -124,11 +125,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { documents, skipped } = await readInputs(inputPaths(p), { cwd: io.cwd, readStdin: io.readStdin, exclude: strs(p, 'exclude') });
   io.stderr(skippedNotes('analyze', skipped));
   const broken = documents.filter((d) => d.error !== undefined);
-  for (const d of broken) io.stderr(`meshgate analyze: ${d.file}:${(d.errorAt ?? d.position).line}:${(d.errorAt ?? d.position).column}: ${d.error ?? ''} (this document is left out)\n`);
-  const findings = analyzeObjects(documents.map((d) => d.object), {
-    defaultNamespace: str(p, 'namespace') ?? 'default',
-    rootNamespace: str(p, 'root-namespace') ?? 'istio-system',
-  });
+  for (const d of broken)
+    io.stderr(`meshgate analyze: ${d.file}:${(d.errorAt ?? d.position).line}:${(d.errorAt ?? d.position).column}: ${d.error ?? ''} (this document is left out)\n`);
+  const findings = analyzeObjects(
+    documents.map((d) => d.object),
+    {
+      defaultNamespace: str(p, 'namespace') ?? 'default',
+      rootNamespace: str(p, 'root-namespace') ?? 'istio-system',
+    },
+  );
   await emit(p, io, render(atOrAbove(findings, showAt), documents, format, failAt));
   if (broken.length > 0) return EXIT.usage;
   return atOrAbove(findings, failAt).length > 0 ? EXIT.denied : EXIT.ok;

@@ -60,7 +60,9 @@ function checkOut(out: string, dir: string, reuse: boolean, force: boolean): voi
   if (reuse && force) throw new UsageError('--reuse-ca and --force contradict each other: keep the CA, or replace it');
   const ca = certPaths(dir).caCert;
   if (!reuse && !force && existsSync(ca)) {
-    throw new InputError(`${certPaths(out).caCert} already exists, and a new CA would break every caBundle made from it: use --reuse-ca to keep it and issue a new serving certificate, or --force to replace it`);
+    throw new InputError(
+      `${certPaths(out).caCert} already exists, and a new CA would break every caBundle made from it: use --reuse-ca to keep it and issue a new serving certificate, or --force to replace it`,
+    );
   }
 }
 
@@ -91,15 +93,18 @@ export const certs: Command = (argv, io) =>
     const dir = resolve(io.cwd, out);
     const reuseCA = p.values['reuse-ca'] === true;
     checkOut(out, dir, reuseCA, p.values['force'] === true);
-    const files = await writeCerts(dir, { dnsNames: dns.length > 0 || ips.length > 0 ? dns : DEFAULT_DNS, ipAddresses: ips, days: days(str(p, 'days')), reuseCA }).catch((e: unknown) => {
-      throw new InputError(`--out ${out}: ${describeSystemError(e)?.replace(/^[^:]*: /, '') ?? (e as Error).message}`);
-    });
+    const files = await writeCerts(dir, { dnsNames: dns.length > 0 || ips.length > 0 ? dns : DEFAULT_DNS, ipAddresses: ips, days: days(str(p, 'days')), reuseCA }).catch(
+      (e: unknown) => {
+        throw new InputError(`--out ${out}: ${describeSystemError(e)?.replace(/^[^:]*: /, '') ?? (e as Error).message}`);
+      },
+    );
     const info = certInfo(await readFile(files.cert, 'utf8'));
     const paths = certPaths(out);
     const written = [paths.caCert, paths.caKey, paths.cert, paths.key];
-    const text = format === 'json'
-      ? `${JSON.stringify({ files: written, sans: info.sans, serial: info.serial, notAfter: info.notAfter.toISOString() }, null, 2)}\n`
-      : `wrote ${written.join(', ')}\nserving certificate for ${info.sans.join(', ')}, serial ${info.serial}, valid until ${info.notAfter.toISOString()}\n`;
+    const text =
+      format === 'json'
+        ? `${JSON.stringify({ files: written, sans: info.sans, serial: info.serial, notAfter: info.notAfter.toISOString() }, null, 2)}\n`
+        : `wrote ${written.join(', ')}\nserving certificate for ${info.sans.join(', ')}, serial ${info.serial}, valid until ${info.notAfter.toISOString()}\n`;
     await emit(p, io, text);
     return EXIT.ok;
   });

@@ -104,8 +104,10 @@ export const check: Command = (argv, io) =>
     let snapshot: Awaited<ReturnType<typeof collect>>;
     try {
       snapshot = await collect({
-        kubeconfig, ...(str(p, 'context') ? { context: str(p, 'context') as string } : {}),
-        meshgateNamespace: str(p, 'meshgate-namespace') ?? 'meshgate-system', names,
+        kubeconfig,
+        ...(str(p, 'context') ? { context: str(p, 'context') as string } : {}),
+        meshgateNamespace: str(p, 'meshgate-namespace') ?? 'meshgate-system',
+        names,
         ...(pod ? { podNamespaces: [pod.namespace] } : namespaces.length > 0 ? { podNamespaces: namespaces } : {}),
         progress: (line) => io.stderr(`meshgate check: ${line}\n`),
       });
@@ -113,7 +115,8 @@ export const check: Command = (argv, io) =>
       throw new InputError(`cannot read the cluster: ${(e as Error).message.split('\n')[0] ?? ''}`);
     }
     const report = analyze(snapshot, { ...(pod ? { pod } : {}), ...(namespaces.length > 0 ? { namespaces } : {}) });
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'yaml' ? stringify(report, { lineWidth: 0 }) : renderText(report, p.values['all'] === true);
+    const text =
+      format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'yaml' ? stringify(report, { lineWidth: 0 }) : renderText(report, p.values['all'] === true);
     await emit(p, io, text);
     return report.summary.passed ? EXIT.ok : EXIT.denied;
   });

@@ -88,7 +88,7 @@ export interface ExplainedObject extends Explanation {
 }
 
 function nativeText(e: ExplainedObject, mode: NativeMode): string {
-  const how = mode === 'auto' ? '--native-sidecars=auto, which means on offline (the webhook decides auto from the Nodes\' kubelet versions)' : `--native-sidecars=${mode}`;
+  const how = mode === 'auto' ? "--native-sidecars=auto, which means on offline (the webhook decides auto from the Nodes' kubelet versions)" : `--native-sidecars=${mode}`;
   return `  native sidecar: ${e.nativeSidecars ? 'yes' : 'no'} (${how}; the Pod annotation sidecar.istio.io/nativeSidecar overrides it)`;
 }
 
@@ -116,7 +116,11 @@ const labelText = (labels: Readonly<Record<string, string>>): string =>
     .join(', ') || '(none)';
 
 function textOf(e: ExplainedObject, mode: NativeMode): string {
-  const lines = [`${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`, `  ${e.summary}`, `  revision: ${e.revision}${e.tag ? ` (the Pod asks for it through the revision tag ${e.tag})` : ''}`];
+  const lines = [
+    `${describeObject(e)}: ${e.verdict.toUpperCase()}${e.reason ? ` (${e.reason})` : ''}`,
+    `  ${e.summary}`,
+    `  revision: ${e.revision}${e.tag ? ` (the Pod asks for it through the revision tag ${e.tag})` : ''}`,
+  ];
   lines.push(`  namespace labels: ${labelText(e.namespaceLabels)} — from ${e.namespaceLabelsFrom}`);
   lines.push(`  webhook: ${e.webhook ?? 'none of the entries selects this Pod'}`);
   if (e.nativeSidecars !== undefined) lines.push(nativeText(e, mode));

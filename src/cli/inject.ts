@@ -76,7 +76,6 @@ const FLAGS = {
 
 type Obj = Record<string, unknown>;
 
-
 interface Context {
   readonly injector: Injector;
   readonly namespace: string;
@@ -96,7 +95,6 @@ function namespaceLabelsOf(cx: Context, namespace: string): Readonly<Record<stri
   return cx.namespaceLabels ?? cx.namespaces.find((n) => n.name === namespace)?.labels;
 }
 
-
 /** A denial stops the command: nothing is printed and the exit code is 1. */
 class Denied extends Error {}
 
@@ -113,9 +111,19 @@ function injectObject(doc: Obj, cx: Context): Obj {
   const gate = revisionGate(cx.injector.settings.config, askedRevision(nsLabels, podLabels));
   // Like istioctl kube-inject, the command injects for the revision it was given whatever the
   // Pod asks for; the webhook of that revision would leave the Pod alone, so say so.
-  if (gate.skip) cx.io.stderr(`meshgate inject: warning: ${label}: ${gate.skip.message} (injected all the same, as istioctl kube-inject does; in a cluster this revision's webhook skips it: ${gate.skip.reason})\n`);
+  if (gate.skip)
+    cx.io.stderr(
+      `meshgate inject: warning: ${label}: ${gate.skip.message} (injected all the same, as istioctl kube-inject does; in a cluster this revision's webhook skips it: ${gate.skip.reason})\n`,
+    );
   const ns = nsLabels ? { namespaceLabels: nsLabels } : {};
-  const outcome = cx.injector.inject({ pod: t.pod, namespace: t.namespace, policy: 'enabled', ...ns, ...(t.workload ? { workload: t.workload } : {}), ...namespaceMetaOf(cx, t.namespace) });
+  const outcome = cx.injector.inject({
+    pod: t.pod,
+    namespace: t.namespace,
+    policy: 'enabled',
+    ...ns,
+    ...(t.workload ? { workload: t.workload } : {}),
+    ...namespaceMetaOf(cx, t.namespace),
+  });
   if (outcome.kind === 'deny') throw new Denied(`meshgate inject: ${label} was denied: ${outcome.message}\n`);
   if (outcome.kind === 'skip') {
     cx.io.stderr(`meshgate inject: not injecting ${label}: ${outcome.message}\n`);
@@ -145,8 +153,12 @@ export type InjectedDocuments = { readonly ok: true; readonly docs: unknown[] } 
  * printed as Kubernetes' Go types print it, like istioctl kube-inject (src/inject/merge/typed.ts).
  */
 export function injectDocuments(
-  docs: readonly unknown[], injector: Injector, namespace: string, io: Pick<CliIO, 'stderr'>,
-  namespaces: readonly NamespaceInfo[] = [], namespaceLabels?: Readonly<Record<string, string>>,
+  docs: readonly unknown[],
+  injector: Injector,
+  namespace: string,
+  io: Pick<CliIO, 'stderr'>,
+  namespaces: readonly NamespaceInfo[] = [],
+  namespaceLabels?: Readonly<Record<string, string>>,
 ): InjectedDocuments {
   const cx: Context = { injector, namespace, io, namespaces, ...(namespaceLabels ? { namespaceLabels } : {}) };
   try {
@@ -170,7 +182,10 @@ export async function buildInjector(p: Parsed, io: CliIO, command = 'inject'): P
 /** Parses `k=v,k2=v2` (repeatable) into labels. */
 export function parseLabels(values: readonly string[]): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const pair of values.flatMap((v) => v.split(',')).map((x) => x.trim()).filter((x) => x !== '')) {
+  for (const pair of values
+    .flatMap((v) => v.split(','))
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--namespace-labels expects key=value pairs, got "${pair}"`);
     labels[pair.slice(0, eq)] = pair.slice(eq + 1);

@@ -50,7 +50,8 @@ export function nativeMode(p: Parsed): NativeMode {
 }
 
 /** What the CLI's `auto` means, said once: on, since offline there are no Nodes to look at. */
-export const AUTO_NATIVE_NOTE = 'native sidecars: --native-sidecars=auto means on here (there are no cluster Nodes to look at; the webhook decides auto from the kubelet versions of the Nodes, 1.33 or newer); --native-sidecars=false injects classic sidecars';
+export const AUTO_NATIVE_NOTE =
+  'native sidecars: --native-sidecars=auto means on here (there are no cluster Nodes to look at; the webhook decides auto from the kubelet versions of the Nodes, 1.33 or newer); --native-sidecars=false injects classic sidecars';
 
 /** Whether --native-sidecars=auto decides (ENABLE_NATIVE_SIDECARS in --control-plane-env says true or false itself). */
 export function nativeAutoApplies(p: Parsed): boolean {

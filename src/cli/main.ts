@@ -17,7 +17,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   explain: { summary: 'explain why a Pod would or would not be injected', load: async () => (await import('./explain.js')).explain },
   certs: { summary: 'generate a CA and a serving certificate for the webhook', load: async () => (await import('./certs.js')).certs },
   manifests: { summary: 'render the webhook configurations for a given endpoint and CA', load: async () => (await import('./manifests.js')).manifests },
-  check: { summary: 'check meshgate in a live cluster: webhooks, endpoints, certificates, leader, overlapping injectors, injection per namespace or Pod', load: async () => (await import('./check.js')).check },
+  check: {
+    summary: 'check meshgate in a live cluster: webhooks, endpoints, certificates, leader, overlapping injectors, injection per namespace or Pod',
+    load: async () => (await import('./check.js')).check,
+  },
 };
 
 export function usage(): string {

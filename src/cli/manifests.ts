@@ -60,8 +60,7 @@ function clientConfig(path: string, opts: RenderOptions): Record<string, unknown
 }
 
 function forRevision(doc: Doc, revision: string): Doc {
-  const swap = (selector: unknown): unknown =>
-    JSON.parse(JSON.stringify(selector ?? null).replace(/"default"/g, JSON.stringify(revision)));
+  const swap = (selector: unknown): unknown => JSON.parse(JSON.stringify(selector ?? null).replace(/"default"/g, JSON.stringify(revision)));
   const webhooks = doc.webhooks
     .filter((w) => String(w['name']).startsWith('rev.'))
     .map((w) => ({ ...w, namespaceSelector: swap(w['namespaceSelector']), objectSelector: swap(w['objectSelector']) }));
@@ -95,7 +94,10 @@ export async function readCaBundle(file: string, cwd: string): Promise<string> {
     } catch {
       throw new InputError(`--ca-bundle ${file}: certificate ${i + 1} is not a valid PEM certificate`);
     }
-    if (!cert.ca) throw new InputError(`--ca-bundle ${file}: certificate ${i + 1} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate; give the CA that signed meshgate's certificate (ca.crt, not tls.crt)`);
+    if (!cert.ca)
+      throw new InputError(
+        `--ca-bundle ${file}: certificate ${i + 1} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate; give the CA that signed meshgate's certificate (ca.crt, not tls.crt)`,
+      );
   });
   return `${blocks.join('\n')}\n`;
 }
@@ -156,7 +158,10 @@ export const manifests: Command = (argv, io) =>
       const v = renderWebhooks(await load('validatingwebhook.yaml'), '/validate', opts);
       docs.push({ ...v, webhooks: v.webhooks.map((w) => ({ ...w, failurePolicy: policy })) });
     }
-    const text = format === 'json' ? `${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+    const text =
+      format === 'json'
+        ? `${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n`
+        : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
     await emit(p, io, text);
     return EXIT.ok;
   });

@@ -13,7 +13,6 @@ export interface NamespaceInfo {
   readonly source: string;
 }
 
-
 function strings(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(isMapping(v) ? v : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
@@ -35,7 +34,8 @@ export async function readNamespaceFile(file: string, io: CliIO): Promise<Namesp
   const broken = docs.find((d) => d.error !== undefined);
   if (broken) throw new InputError(`--namespace-file ${file}:${(broken.errorAt ?? broken.position).line}: ${broken.error ?? ''}`);
   const found = namespacesIn(docs);
-  if (found.length === 0) throw new InputError(`--namespace-file ${file} holds no Namespace object (apiVersion: v1, kind: Namespace); save one with kubectl get namespace NAME -o yaml`);
+  if (found.length === 0)
+    throw new InputError(`--namespace-file ${file} holds no Namespace object (apiVersion: v1, kind: Namespace); save one with kubectl get namespace NAME -o yaml`);
   return found;
 }
 

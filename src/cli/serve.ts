@@ -56,7 +56,7 @@ function help(): string {
     'Validation follows the CustomResourceDefinitions the cluster serves (listed and watched; the',
     'bundled ones until then, or with --crds the named ones).',
     'With --cert-management external, cert-manager (or another issuer) writes the Secret and the',
-    'webhooks\' caBundle: meshgate follows and serves the Secret and never writes either.',
+    "webhooks' caBundle: meshgate follows and serves the Secret and never writes either.",
     '  meshgate serve --cluster --kubeconfig ~/.kube/config --namespace meshgate-system',
     '',
     'Exit codes: 0 stopped by a signal, 2 could not start (a bad setting, missing certificates,',
@@ -99,7 +99,9 @@ function checkCertificates(config: Config): void {
   if (config.dev || config.cluster) return;
   const missing = [config.tlsCertFile, config.tlsKeyFile].filter((f) => !existsSync(f));
   if (missing.length === 0) return;
-  throw new InputError(`no serving certificate: ${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not exist; for local development run \`meshgate serve --dev\` (it makes certificates in ./certs), or create them with \`meshgate certs --out DIR\` and pass --tls-cert DIR/tls.crt --tls-key DIR/tls.key`);
+  throw new InputError(
+    `no serving certificate: ${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not exist; for local development run \`meshgate serve --dev\` (it makes certificates in ./certs), or create them with \`meshgate certs --out DIR\` and pass --tls-cert DIR/tls.crt --tls-key DIR/tls.key`,
+  );
 }
 
 export const serve: Command = (argv, io) =>

@@ -105,7 +105,11 @@ export function check(doc: SourceDocument, cx: CheckContext): Entry {
   const o = doc.object;
   if (!isMapping(o)) return verdict(id, [issue(doc, '', 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata')]);
   const missing = (['apiVersion', 'kind'] as const).filter((k) => text(o[k]) === '');
-  if (missing.length > 0) return verdict(id, missing.map((k) => issue(doc, k, `missing: every Kubernetes object names its ${k === 'kind' ? 'kind' : 'API group and version'} (kubectl refuses it without)`)));
+  if (missing.length > 0)
+    return verdict(
+      id,
+      missing.map((k) => issue(doc, k, `missing: every Kubernetes object names its ${k === 'kind' ? 'kind' : 'API group and version'} (kubectl refuses it without)`)),
+    );
   const found = lookupKind(cx.validators, id.apiVersion, id.kind);
   const problem = kindProblem(found, id.kind);
   if (problem) return verdict(id, [issue(doc, problem.path, problem.message)]);
@@ -114,7 +118,11 @@ export function check(doc: SourceDocument, cx: CheckContext): Entry {
   if (found.status === 'kubernetes') return notChecked(id, 'a Kubernetes kind meshgate has no rules for');
   const outcome = cx.validators.validate({ object: o });
   if (!outcome.checked) return notChecked(id, 'no CRD defines this kind; --crds adds CRDs');
-  return verdict(id, outcome.errors.map((e) => issue(doc, e.path, e.message)), outcome.warnings);
+  return verdict(
+    id,
+    outcome.errors.map((e) => issue(doc, e.path, e.message)),
+    outcome.warnings,
+  );
 }
 
 /** A Pod or a workload with a Pod template: Kubernetes' own, or OpenShift's DeploymentConfig. */
@@ -173,6 +181,10 @@ export function resourceName(apiVersion: string, kind: string, name: string): st
 export function render(entries: readonly Entry[], format: Format, quiet: boolean): string {
   if (format === 'json') return `${JSON.stringify(entries, null, 2)}\n`;
   if (format === 'yaml') return stringify(entries, { lineWidth: 0 });
-  if (format === 'name') return entries.filter((e) => !e.valid && e.kind && e.name).map((e) => `${resourceName(e.apiVersion, e.kind, e.name)}\n`).join('');
+  if (format === 'name')
+    return entries
+      .filter((e) => !e.valid && e.kind && e.name)
+      .map((e) => `${resourceName(e.apiVersion, e.kind, e.name)}\n`)
+      .join('');
   return renderText(entries, quiet);
 }

@@ -106,7 +106,10 @@ export function servingSans(config: Pick<Config, 'serviceName' | 'namespace' | '
 }
 
 function defaultIdentity(): string {
-  const host = hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const host = hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
   return `${host}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -115,7 +118,10 @@ export function eventWriter(kube: Kube): EventWriter {
   return {
     create: async (namespace, body) => (await kube.core.createNamespacedEvent({ namespace, body })).metadata?.name ?? '',
     update: async (namespace, name, count, last) => {
-      const body = [{ op: 'replace', path: '/count', value: count }, { op: 'replace', path: '/lastTimestamp', value: last.toISOString() }];
+      const body = [
+        { op: 'replace', path: '/count', value: count },
+        { op: 'replace', path: '/lastTimestamp', value: last.toISOString() },
+      ];
       try {
         await kube.core.patchNamespacedEvent({ name, namespace, body });
         return 'ok';
@@ -149,15 +155,24 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
   const recorder = eventAggregator(config, kube, identity, log, metrics);
   const events = config.events && recorder ? createEventRecorder(recorder, config.namespace) : NO_EVENTS;
   const certSync = createCertSync({
-    kube, secrets, namespace: config.namespace, secretName: config.secretName, certDir: config.certDir, issue, log,
-    onFilesWritten: async () => void (await deps.checkTls()), management: config.certManagement,
+    kube,
+    secrets,
+    namespace: config.namespace,
+    secretName: config.secretName,
+    certDir: config.certDir,
+    issue,
+    log,
+    onFilesWritten: async () => void (await deps.checkTls()),
+    management: config.certManagement,
   });
   const names = istioConfigMapNames(config.revision);
   const injectorConfigMap = config.injectorConfigMap ?? names.injector;
   const meshConfigMap = config.meshConfigMap ?? names.mesh;
   const source = configMapSource({ kube, namespace: config.istioNamespace, injectorConfigMap, meshConfigMap, fallback: deps.fallback, log });
   const configSync: Lifecycle = configLifecycle({
-    source, build: deps.injection.build, swap: deps.injection.swap,
+    source,
+    build: deps.injection.build,
+    swap: deps.injection.swap,
     onResult: (ok, detail) => {
       deps.onConfigReload('injector', ok);
       if (ok) {
@@ -167,26 +182,59 @@ export function createClusterAgent(deps: ClusterDeps): ClusterAgent {
       }
       log.error({ source: source.description, reason: detail.reason }, `injection configuration rejected, keeping the one in use: ${detail.reason ?? ''}`);
       events.record({
-        object: { kind: 'ConfigMap', name: injectorConfigMap, namespace: config.istioNamespace }, reason: 'InjectionConfigRejected', type: 'Warning',
-        message: `The injection configuration from ${source.description} was rejected; the last good one keeps injecting: ${detail.reason ?? 'see meshgate\'s log'}`,
+        object: { kind: 'ConfigMap', name: injectorConfigMap, namespace: config.istioNamespace },
+        reason: 'InjectionConfigRejected',
+        type: 'Warning',
+        message: `The injection configuration from ${source.description} was rejected; the last good one keeps injecting: ${detail.reason ?? "see meshgate's log"}`,
       });
     },
   });
   const crdWatch = deps.applyCrds
     ? watchCrds({ kube, log, apply: deps.applyCrds, onResult: (ok) => deps.onConfigReload('crds', ok), ...(deps.crdGroups ? { groups: deps.crdGroups } : {}) })
     : undefined;
-  const heartbeat = createHeartbeat({ leases, namespace: config.namespace, group: config.leaseName, identity, intervalMs: t.heartbeatIntervalMs, durationSeconds: t.heartbeatDurationSeconds, log });
+  const heartbeat = createHeartbeat({
+    leases,
+    namespace: config.namespace,
+    group: config.leaseName,
+    identity,
+    intervalMs: t.heartbeatIntervalMs,
+    durationSeconds: t.heartbeatDurationSeconds,
+    log,
+  });
   let elector: ReturnType<typeof createElector> | undefined;
   const duties = createLeaderDuties({
-    kube, certSync, secrets, leases, mutating: mutatingStore(kube), validating: validatingStore(kube),
-    names: { namespace: config.namespace, secretName: config.secretName, leaseName: config.leaseName, mutatingWebhook: config.mutatingWebhookName, tagWebhooks: config.revisionTags.map(tagWebhookName), validatingWebhook: config.validatingWebhookName, probeNamespace: config.probeNamespace },
+    kube,
+    certSync,
+    secrets,
+    leases,
+    mutating: mutatingStore(kube),
+    validating: validatingStore(kube),
+    names: {
+      namespace: config.namespace,
+      secretName: config.secretName,
+      leaseName: config.leaseName,
+      mutatingWebhook: config.mutatingWebhookName,
+      tagWebhooks: config.revisionTags.map(tagWebhookName),
+      validatingWebhook: config.validatingWebhookName,
+      probeNamespace: config.probeNamespace,
+    },
     rotation: { rotateAt: config.rotateAt, trustSettleMs: t.trustSettleMs, serveSettleMs: t.serveSettleMs, sans },
-    issue, timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
-    metrics, log, isLeader: () => elector?.isLeader() ?? false,
-    management: config.certManagement, failClosed: config.validatingFailClosed, events,
+    issue,
+    timings: { resyncMs: t.resyncMs, heartbeatPollMs: t.heartbeatPollMs, probeRetryMs: t.probeRetryMs },
+    metrics,
+    log,
+    isLeader: () => elector?.isLeader() ?? false,
+    management: config.certManagement,
+    failClosed: config.validatingFailClosed,
+    events,
   });
   elector = createElector({
-    leases, namespace: config.namespace, leaseName: config.leaseName, identity, timings: t, log,
+    leases,
+    namespace: config.namespace,
+    leaseName: config.leaseName,
+    identity,
+    timings: t,
+    log,
     onLeading: (leading) => {
       metrics.leader(leading);
       if (leading) events.record({ object: { kind: 'Lease', name: config.leaseName }, reason: 'LeaderElected', message: `${identity} became the leader` });

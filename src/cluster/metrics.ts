@@ -15,15 +15,30 @@ export interface ClusterMetrics {
 
 export function createClusterMetrics(registry: Registry): ClusterMetrics {
   const leader = new Gauge({ name: 'meshgate_leader', help: '1 while this replica holds the leader Lease and writes Secrets and webhook configurations.', registers: [registry] });
-  const events = new Counter({ name: 'meshgate_events_total', help: 'Kubernetes Events meshgate recorded, by reason and result (created, updated, aggregated into an existing Event, dropped by the rate limits, failed).', labelNames: ['reason', 'result'], registers: [registry] });
+  const events = new Counter({
+    name: 'meshgate_events_total',
+    help: 'Kubernetes Events meshgate recorded, by reason and result (created, updated, aggregated into an existing Event, dropped by the rate limits, failed).',
+    labelNames: ['reason', 'result'],
+    registers: [registry],
+  });
   const reconciled = new Gauge({
     name: 'meshgate_webhook_cabundle_last_reconcile_timestamp_seconds',
     help: 'Last time (Unix seconds) the leader saw or made the webhook configuration carry the current CA bundle.',
     labelNames: ['configuration'],
     registers: [registry],
   });
-  const steps = new Counter({ name: 'meshgate_cert_rotation_steps_total', help: 'Changes to the certificate Secret made by this replica, by step.', labelNames: ['step'], registers: [registry] });
-  const probes = new Counter({ name: 'meshgate_validation_probe_total', help: 'Dry-run probes of the validating webhook, by result.', labelNames: ['result'], registers: [registry] });
+  const steps = new Counter({
+    name: 'meshgate_cert_rotation_steps_total',
+    help: 'Changes to the certificate Secret made by this replica, by step.',
+    labelNames: ['step'],
+    registers: [registry],
+  });
+  const probes = new Counter({
+    name: 'meshgate_validation_probe_total',
+    help: 'Dry-run probes of the validating webhook, by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   const failClosed = new Gauge({
     name: 'meshgate_validating_webhook_fail_closed',
     help: '1 when the validating webhook configuration has failurePolicy Fail (after a successful probe), 0 while it fails open.',

@@ -53,7 +53,8 @@ export function documentsFromConfigMaps(injector: ConfigMapLike | undefined, mes
     notes.push(...r.notes);
   }
   const extra = keyDocument(injector, CONFIGMAP_KEYS.templates);
-  if (extra && Object.values(extra).some((t) => typeof t !== 'string')) throw new InjectorConfigError(`ConfigMap ${injector?.metadata?.name ?? ''} key "${CONFIGMAP_KEYS.templates}"`, 'must map template names to template text');
+  if (extra && Object.values(extra).some((t) => typeof t !== 'string'))
+    throw new InjectorConfigError(`ConfigMap ${injector?.metadata?.name ?? ''} key "${CONFIGMAP_KEYS.templates}"`, 'must map template names to template text');
   const userTemplates = extra || fallback.userTemplates ? { ...(fallback.userTemplates ?? {}), ...((extra as Record<string, string> | undefined) ?? {}) } : undefined;
   const meshDoc = keyDocument(mesh, CONFIGMAP_KEYS.mesh) ?? fallback.mesh;
   return {

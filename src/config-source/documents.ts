@@ -95,7 +95,8 @@ export function readInjectorConfig(doc: Mapping, where: string): InjectorConfigR
     if (path) overlay = setPath(overlay, path, value);
     else if (field === 'templates') {
       if (value === null || value === undefined) continue;
-      if (!isMapping(value) || Object.values(value).some((t) => typeof t !== 'string')) throw new InjectorConfigError(`${where}: templates`, 'must map template names to Go template text');
+      if (!isMapping(value) || Object.values(value).some((t) => typeof t !== 'string'))
+        throw new InjectorConfigError(`${where}: templates`, 'must map template names to Go template text');
       goTemplates = value as Record<string, string>;
     } else if (field !== 'template') notes.push(`${where}: \`${field}\` is not used by meshgate`);
   }
@@ -104,8 +105,7 @@ export function readInjectorConfig(doc: Mapping, where: string): InjectorConfigR
 }
 
 /** Whether a parsed document is Istio's injector config (rather than a bare template). */
-const looksLikeConfig = (doc: unknown): doc is Mapping =>
-  isMapping(doc) && Object.keys(doc).some((k) => k === 'templates' || k in CONFIG_FIELDS || k === 'template');
+const looksLikeConfig = (doc: unknown): doc is Mapping => isMapping(doc) && Object.keys(doc).some((k) => k === 'templates' || k in CONFIG_FIELDS || k === 'template');
 
 export interface ParsedInjectorFile {
   readonly config?: Mapping;
@@ -127,8 +127,13 @@ export function readInjectorConfigFile(text: string, where: string): ParsedInjec
     const at = `ConfigMap ${cm.name} in ${where}`;
     const config = mappingOf(dataText(cm, 'config', at), `${at} key "config"`);
     const values = mappingOf(dataText(cm, 'values', at), `${at} key "values"`);
-    if (config === undefined && values === undefined) throw new InjectorConfigError(where, `ConfigMap ${cm.name} has neither a "config" nor a "values" key; it is not the istio-sidecar-injector ConfigMap`);
-    return { ...(config ? { config } : {}), ...(values ? { values } : {}), notes: [`${where}: read the istio-sidecar-injector ConfigMap ${cm.name} (config${values ? ' and values' : ''})`] };
+    if (config === undefined && values === undefined)
+      throw new InjectorConfigError(where, `ConfigMap ${cm.name} has neither a "config" nor a "values" key; it is not the istio-sidecar-injector ConfigMap`);
+    return {
+      ...(config ? { config } : {}),
+      ...(values ? { values } : {}),
+      notes: [`${where}: read the istio-sidecar-injector ConfigMap ${cm.name} (config${values ? ' and values' : ''})`],
+    };
   }
   if (looksLikeConfig(doc)) return { config: doc, notes: [] };
   return { bareTemplate: text, notes: [`${where} is not an injector config document, so it is read as a single Go template named "sidecar" (as istioctl does)`] };
@@ -139,12 +144,18 @@ export function readValuesFile(text: string, where: string): { values?: Mapping;
   const doc = parseDocument(text, where);
   const cm = asConfigMap(doc);
   if (cm) {
-    if (cm.data['mesh'] !== undefined && cm.data['values'] === undefined) throw new InjectorConfigError(where, `is the ConfigMap ${cm.name} holding a mesh config ("mesh" key); pass it with --mesh`);
+    if (cm.data['mesh'] !== undefined && cm.data['values'] === undefined)
+      throw new InjectorConfigError(where, `is the ConfigMap ${cm.name} holding a mesh config ("mesh" key); pass it with --mesh`);
     const at = `ConfigMap ${cm.name} in ${where}`;
     const values = mappingOf(dataText(cm, 'values', at), `${at} key "values"`);
     const config = mappingOf(dataText(cm, 'config', at), `${at} key "config"`);
-    if (values === undefined && config === undefined) throw new InjectorConfigError(where, `is a ConfigMap (${cm.name}) without a "values" or "config" key; pass Istio's istio-sidecar-injector ConfigMap or its values document`);
-    return { ...(values ? { values } : {}), ...(config ? { config } : {}), notes: [`${where} is the istio-sidecar-injector ConfigMap ${cm.name}: using its values${config ? ' and its config (templates, policy)' : ''}`] };
+    if (values === undefined && config === undefined)
+      throw new InjectorConfigError(where, `is a ConfigMap (${cm.name}) without a "values" or "config" key; pass Istio's istio-sidecar-injector ConfigMap or its values document`);
+    return {
+      ...(values ? { values } : {}),
+      ...(config ? { config } : {}),
+      notes: [`${where} is the istio-sidecar-injector ConfigMap ${cm.name}: using its values${config ? ' and its config (templates, policy)' : ''}`],
+    };
   }
   if (doc === undefined || doc === null) return { notes: [] };
   if (!isMapping(doc)) throw new InjectorConfigError(where, 'must be a mapping (Istio values), got a list or a scalar');
@@ -176,7 +187,10 @@ export function overlayValues(base: Mapping | undefined, overlay: Mapping | unde
 }
 
 /** Combines the documents of one source: values (with the config fields over them), mesh, templates. */
-export function combine(parts: { values?: Mapping; config?: Mapping; mesh?: Mapping; bareTemplate?: string; userTemplates?: Record<string, string>; notes: string[] }, where: string): InjectionDocuments {
+export function combine(
+  parts: { values?: Mapping; config?: Mapping; mesh?: Mapping; bareTemplate?: string; userTemplates?: Record<string, string>; notes: string[] },
+  where: string,
+): InjectionDocuments {
   const notes = [...parts.notes];
   let values = parts.values;
   let goTemplates: Record<string, string> | undefined;

@@ -79,7 +79,17 @@ export async function readInjectionFiles(files: InjectionFiles): Promise<Injecti
     readTemplateDir(files.templatesDir ?? defaultTemplatesDir(), 'templates'),
     files.extraTemplatesDir ? readTemplateDir(files.extraTemplatesDir, 'extra templates') : undefined,
   ]);
-  const docs = combine({ ...(values ? { values } : {}), ...(config ? { config } : {}), ...(mesh ? { mesh } : {}), ...(bareTemplate !== undefined ? { bareTemplate } : {}), ...(userTemplates ? { userTemplates } : {}), notes }, files.injectorConfigFile ? `injector config ${files.injectorConfigFile}` : 'injector config');
+  const docs = combine(
+    {
+      ...(values ? { values } : {}),
+      ...(config ? { config } : {}),
+      ...(mesh ? { mesh } : {}),
+      ...(bareTemplate !== undefined ? { bareTemplate } : {}),
+      ...(userTemplates ? { userTemplates } : {}),
+      notes,
+    },
+    files.injectorConfigFile ? `injector config ${files.injectorConfigFile}` : 'injector config',
+  );
   return { ...docs, templates };
 }
 
@@ -103,7 +113,14 @@ export function watchPaths(paths: readonly string[], onChange: () => void, pollM
   }
   let last = '';
   const poll = setInterval(() => {
-    void Promise.all(paths.map((p) => stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => 'missing'))).then((sig) => {
+    void Promise.all(
+      paths.map((p) =>
+        stat(p).then(
+          (s) => `${s.mtimeMs}:${s.size}`,
+          () => 'missing',
+        ),
+      ),
+    ).then((sig) => {
       const now = sig.join('|');
       if (last !== '' && now !== last) fire();
       last = now;

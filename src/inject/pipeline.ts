@@ -79,7 +79,10 @@ export function selectTemplates(settings: InjectorSettings, annotations: Readonl
   const unknown = expanded.filter((n) => !settings.templates.has(n));
   if (unknown.length > 0) {
     const list = unknown.map((n) => `"${n}"`).join(', ');
-    throw new InjectionDenied('unknown_template', `inject.istio.io/templates asks for ${list}, which ${unknown.length > 1 ? 'are' : 'is'} not a known template (known: ${settings.templateNames.join(', ')})`);
+    throw new InjectionDenied(
+      'unknown_template',
+      `inject.istio.io/templates asks for ${list}, which ${unknown.length > 1 ? 'are' : 'is'} not a known template (known: ${settings.templateNames.join(', ')})`,
+    );
   }
   return expanded.map((n) => settings.templates.get(n) as CompiledTemplate);
 }
@@ -159,7 +162,8 @@ function previousInjection(annotations: Readonly<Record<string, string>>): Previ
 
 function checkAnnotations(annotations: Readonly<Record<string, string>>): void {
   const problems = validateAnnotations(annotations);
-  if (problems.length > 0) throw new InjectionDenied('invalid_annotation', `invalid annotation value${problems.length > 1 ? 's' : ''}: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length > 0)
+    throw new InjectionDenied('invalid_annotation', `invalid annotation value${problems.length > 1 ? 's' : ''}: ${problems.map((p) => p.message).join('; ')}`);
 }
 
 function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, previous: Previous): TemplateData {
@@ -171,7 +175,14 @@ function buildData(settings: InjectorSettings, p: Prepared, input: InjectInput, 
   const view = previous.status ? stripInjection(p.pod, previous.status, previous.overrides, meshStatusPort) : p.pod;
   const workload = input.workload ? { ...input.workload, namespace: input.workload.namespace || p.namespace } : workloadOf(p.pod, p.namespace);
   const namespaceAnnotations = input.namespaceMeta?.annotations;
-  return templateData({ config, pod: view, workload, proxyConfig, nativeSidecar: nativeFor(p.annotations, input.nativeSidecars ?? config.nativeSidecars), ...(namespaceAnnotations ? { namespaceAnnotations } : {}) });
+  return templateData({
+    config,
+    pod: view,
+    workload,
+    proxyConfig,
+    nativeSidecar: nativeFor(p.annotations, input.nativeSidecars ?? config.nativeSidecars),
+    ...(namespaceAnnotations ? { namespaceAnnotations } : {}),
+  });
 }
 
 function postprocess(settings: InjectorSettings, p: Prepared, input: InjectInput, data: TemplateData, templatePod: JsonObject, reinjection: boolean): void {

@@ -16,13 +16,7 @@ export type SkipReason =
   | 'already_injected';
 
 /** Why a Pod was denied; used as the failure metrics label. */
-export type DenyReason =
-  | 'invalid_annotation'
-  | 'unknown_template'
-  | 'invalid_overrides'
-  | 'invalid_prometheus'
-  | 'template_error'
-  | 'invalid_pod';
+export type DenyReason = 'invalid_annotation' | 'unknown_template' | 'invalid_overrides' | 'invalid_prometheus' | 'template_error' | 'invalid_pod';
 
 export interface InjectInput {
   /** The raw Pod as the API server sent it (`request.object`); never mutated. */

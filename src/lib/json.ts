@@ -38,7 +38,7 @@ export function asNumber(v: unknown): number | undefined {
 
 /** The own value of a key: never something inherited from Object.prototype (`constructor`…). */
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return  Object.hasOwn(table, key) ? table[key] : undefined;
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** Sets a key as an own property, even `__proto__` (which plain assignment would not). */

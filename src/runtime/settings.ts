@@ -32,7 +32,7 @@ export function nativePerPod(config: Pick<Config, 'nativeSidecars' | 'controlPla
 export function nativeNote(config: Config): string {
   if (envFixesNative(config)) return `${config.controlPlaneEnv['ENABLE_NATIVE_SIDECARS'] === 'true' ? 'on' : 'off'} (ENABLE_NATIVE_SIDECARS in --control-plane-env)`;
   if (config.nativeSidecars !== 'auto') return config.nativeSidecars === 'true' ? 'on' : 'off';
-  return config.cluster ? 'auto: per Pod, from the kubelet versions of the cluster\'s Nodes (1.33 or newer: on)' : 'auto: on (no cluster Nodes to look at outside cluster mode)';
+  return config.cluster ? "auto: per Pod, from the kubelet versions of the cluster's Nodes (1.33 or newer: on)" : 'auto: on (no cluster Nodes to look at outside cluster mode)';
 }
 
 export function runtimeOf(config: Config): RuntimeSettings {
@@ -78,5 +78,13 @@ export function clusterCrds(config: Config, validators: SwappableValidators, log
     validators.set(next);
     log.info({ kinds: next.kinds().length, ms: Date.now() - started, source: 'cluster' }, 'validation CRDs compiled');
   };
-  return { applyCrds, crdGroups: new Set(validators.get().kinds().map((k) => k.group)) };
+  return {
+    applyCrds,
+    crdGroups: new Set(
+      validators
+        .get()
+        .kinds()
+        .map((k) => k.group),
+    ),
+  };
 }

@@ -87,7 +87,19 @@ function admissionLimiter(deps: AppDeps): Limiter {
   deps.logger.info({ inFlightBytes: budget.bytes, oldSpaceBytes: budget.oldSpace, derivedFrom: budget.source, maxInFlight, queueTimeoutMs }, 'admission limits');
   return createLimiter({ budget, maxInFlight, queueTimeoutMs, bodyLimitBytes: l.bodyLimitBytes }, deps.metrics.registry, (shed, request, reply) => {
     deps.metrics.transportError(shed.route, 429, 'TOO_MANY_REQUESTS', reply.elapsedTime / 1000);
-    request.log.warn({ method: request.method, path: request.url.split('?')[0], client: request.ip, status: 429, code: 'TOO_MANY_REQUESTS', reason: shed.reason, bytes: shed.bytes, detail: shed.message }, 'request shed');
+    request.log.warn(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        client: request.ip,
+        status: 429,
+        code: 'TOO_MANY_REQUESTS',
+        reason: shed.reason,
+        bytes: shed.bytes,
+        detail: shed.message,
+      },
+      'request shed',
+    );
   });
 }
 
@@ -113,7 +125,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(errorHandler(deps));
   app.addHook('onRequest', admissionLimiter(deps).onRequest);
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`, statusCode: 404 });
+    reply.code(404).send({
+      error: 'NOT_FOUND',
+      message: `no route for ${request.method} ${request.url}; meshgate serves POST /inject, POST /validate, GET /healthz, /readyz, /metrics`,
+      statusCode: 404,
+    });
   });
   const notices = deps.notices ?? NO_NOTICES;
   const native = deps.nativeSidecars ? { nativeSidecars: deps.nativeSidecars } : {};

@@ -37,7 +37,6 @@ export function readInjectionFilesOf(config: Config): Promise<InjectionFiles> {
   });
 }
 
-
 /** Cluster mode listens with a placeholder until the Secret's pair is written to certDir. */
 export async function clusterTls(config: Config): Promise<{ files: TlsFiles; pair: TlsPair }> {
   const files = { certFile: join(config.certDir, CERT_FILES.cert), keyFile: join(config.certDir, CERT_FILES.key) };

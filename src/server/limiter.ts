@@ -81,21 +81,45 @@ function declaredLength(request: FastifyRequest): number | undefined {
 
 function limiterMetrics(registry: Registry, state: () => LimiterState) {
   const gauge = (name: string, help: string, read: (s: LimiterState) => number): Gauge => {
-    return new Gauge({ name, help, registers: [registry], collect() { this.set(read(state())); } });
+    return new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(state()));
+      },
+    });
   };
-  gauge('meshgate_admission_inflight_bytes', 'Bytes of admission request bodies reserved by requests in flight (Content-Length, or the body limit for a body of unknown length).', (s) => s.inFlightBytes);
+  gauge(
+    'meshgate_admission_inflight_bytes',
+    'Bytes of admission request bodies reserved by requests in flight (Content-Length, or the body limit for a body of unknown length).',
+    (s) => s.inFlightBytes,
+  );
   gauge('meshgate_admission_inflight_requests', 'Admission requests in flight (admitted by the limiter, not yet answered).', (s) => s.inFlight);
   gauge('meshgate_admission_queued_requests', 'Admission requests waiting for room in the in-flight limits, their bodies unread.', (s) => s.queued);
   gauge('meshgate_admission_inflight_bytes_limit', 'The in-flight byte budget (--max-inflight-bytes, or derived from the heap cap).', (s) => s.budgetBytes);
-  return new Counter({ name: 'meshgate_admission_shed_total', help: 'Admission requests answered 429 because the in-flight limits had no room, by route and reason (queue_full, queue_timeout).', labelNames: ['route', 'reason'], registers: [registry] });
+  return new Counter({
+    name: 'meshgate_admission_shed_total',
+    help: 'Admission requests answered 429 because the in-flight limits had no room, by route and reason (queue_full, queue_timeout).',
+    labelNames: ['route', 'reason'],
+    registers: [registry],
+  });
 }
 
 function shedBody(message: string): string {
   // A Kubernetes Status, so the API server shows the message when it gives up retrying; plus
   // meshgate's own error fields, as every other refused request carries.
   return JSON.stringify({
-    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'TooManyRequests', code: 429,
-    details: { retryAfterSeconds: 1 }, error: 'TOO_MANY_REQUESTS', statusCode: 429,
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'TooManyRequests',
+    code: 429,
+    details: { retryAfterSeconds: 1 },
+    error: 'TOO_MANY_REQUESTS',
+    statusCode: 429,
   });
 }
 
@@ -109,8 +133,7 @@ export function createGate(opts: LimiterOptions) {
   const queue: Waiter[] = [];
   let inFlight = 0;
 
-  const fits = (size: number, pool: Pool): boolean =>
-    inFlight < opts.maxInFlight && ((pool.firstAlways && pool.count === 0) || pool.used + size <= pool.capacity);
+  const fits = (size: number, pool: Pool): boolean => inFlight < opts.maxInFlight && ((pool.firstAlways && pool.count === 0) || pool.used + size <= pool.capacity);
   const take = (size: number, pool: Pool): void => {
     pool.used += size;
     pool.count++;
@@ -204,14 +227,19 @@ export function createLimiter(opts: LimiterOptions, registry: Registry, onShed: 
       return done();
     }
     if (outcome === 'queue_full') return shed(route, 'queue_full', size, request, reply);
-    cancel = gate.wait(size, pool, () => {
-      held = true;
-      cancel = undefined;
-      done();
-    }, () => {
-      cancel = undefined;
-      shed(route, 'queue_timeout', size, request, reply);
-    });
+    cancel = gate.wait(
+      size,
+      pool,
+      () => {
+        held = true;
+        cancel = undefined;
+        done();
+      },
+      () => {
+        cancel = undefined;
+        shed(route, 'queue_timeout', size, request, reply);
+      },
+    );
   };
 
   return { onRequest, state: gate.state };

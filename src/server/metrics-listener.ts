@@ -41,10 +41,11 @@ export function listenMetrics(host: string, port: number, registry: Registry, lo
       const shown = host.includes(':') ? `[${host}]` : host;
       resolve({
         url: `http://${shown}:${actual}`,
-        close: () => new Promise((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

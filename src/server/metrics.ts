@@ -50,10 +50,20 @@ function counter(registry: Registry, name: string, help: string, labelNames: str
 
 function injectionMetrics(registry: Registry) {
   return {
-    requests: counter(registry, 'sidecar_injection_requests_total', 'Injection requests received, refused ones (no body, wrong content type, too large) included, as Istio counts them.'),
-    success: counter(registry, 'sidecar_injection_success_total', 'Injection requests answered with an AdmissionReview, as Istio counts them: injected, skipped and denied Pods alike (a denial also counts as a failure).'),
+    requests: counter(
+      registry,
+      'sidecar_injection_requests_total',
+      'Injection requests received, refused ones (no body, wrong content type, too large) included, as Istio counts them.',
+    ),
+    success: counter(
+      registry,
+      'sidecar_injection_success_total',
+      'Injection requests answered with an AdmissionReview, as Istio counts them: injected, skipped and denied Pods alike (a denial also counts as a failure).',
+    ),
     skip: counter(registry, 'sidecar_injection_skip_total', 'Pods the injection policy left without a sidecar, by reason.', ['reason']),
-    failure: counter(registry, 'sidecar_injection_failure_total', 'Injection requests that failed (refused, undecodable, internal error) or whose Pod was denied, by reason.', ['reason']),
+    failure: counter(registry, 'sidecar_injection_failure_total', 'Injection requests that failed (refused, undecodable, internal error) or whose Pod was denied, by reason.', [
+      'reason',
+    ]),
     results: counter(registry, 'meshgate_injection_decisions_total', 'Answered injection requests by decision (inject, skip, deny, error) and reason.', ['decision', 'reason']),
     time: new Histogram({
       name: 'sidecar_injection_time_seconds',
@@ -73,13 +83,23 @@ function validationMetrics(registry: Registry) {
       registers: [registry],
     }),
     passed: counter(registry, 'galley_validation_passed', 'Resources that passed validation (dry runs included), as Istio counts them.', ['group', 'version', 'resource']),
-    failed: counter(registry, 'galley_validation_failed', 'Resources rejected by validation, by reason, and DELETE/CONNECT requests as unsupported_operation; dry runs are not counted, as in Istio.', ['group', 'version', 'resource', 'reason']),
+    failed: counter(
+      registry,
+      'galley_validation_failed',
+      'Resources rejected by validation, by reason, and DELETE/CONNECT requests as unsupported_operation; dry runs are not counted, as in Istio.',
+      ['group', 'version', 'resource', 'reason'],
+    ),
     httpError: counter(registry, 'galley_validation_http_error', 'Validation requests refused before admission, by HTTP status.', ['status']),
   };
 }
 
 function buildInfoGauge(registry: Registry, info: BuildInfo): void {
-  const g = new Gauge({ name: 'meshgate_build_info', help: 'Always 1; the labels say which meshgate runs, on which Node.js.', labelNames: ['version', 'node'], registers: [registry] });
+  const g = new Gauge({
+    name: 'meshgate_build_info',
+    help: 'Always 1; the labels say which meshgate runs, on which Node.js.',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  });
   g.labels({ version: info.version, node: info.node }).set(1);
 }
 
@@ -88,9 +108,18 @@ export function createMetrics(registry: Registry, build: BuildInfo = { version: 
   const val = validationMetrics(registry);
   const httpErrors = counter(registry, 'meshgate_http_errors_total', 'Requests rejected before admission (4xx/5xx), by route and error code.', ['route', 'code']);
   const reloads = counter(registry, 'meshgate_config_reloads_total', 'Configuration reload attempts, by component and result.', ['component', 'result']);
-  const lastGood = new Gauge({ name: 'meshgate_config_last_reload_success', help: '1 when the last configuration reload of the component succeeded, 0 when it was rejected.', labelNames: ['component'], registers: [registry] });
+  const lastGood = new Gauge({
+    name: 'meshgate_config_last_reload_success',
+    help: '1 when the last configuration reload of the component succeeded, 0 when it was rejected.',
+    labelNames: ['component'],
+    registers: [registry],
+  });
   const certReloads = counter(registry, 'meshgate_tls_reloads_total', 'Serving-certificate reloads, by result.', ['result']);
-  const notAfter = new Gauge({ name: 'meshgate_cert_not_after_timestamp_seconds', help: 'Expiry (Unix seconds) of the serving certificate this process serves.', registers: [registry] });
+  const notAfter = new Gauge({
+    name: 'meshgate_cert_not_after_timestamp_seconds',
+    help: 'Expiry (Unix seconds) of the serving certificate this process serves.',
+    registers: [registry],
+  });
   buildInfoGauge(registry, build);
 
   const skipOf = cached((l) => inj.skip.labels(l));

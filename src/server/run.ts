@@ -76,7 +76,10 @@ function watchConfigFiles(config: Config, initial: InjectionDocuments, injector:
   if (config.cluster) return undefined;
   const source = fileSource(injectionFiles(config));
   const lifecycle = configLifecycle<Injector>({
-    source, initial, build: (docs) => buildFrom(docs, runtimeOf(config)), swap: (next) => injector.set(next),
+    source,
+    initial,
+    build: (docs) => buildFrom(docs, runtimeOf(config)),
+    swap: (next) => injector.set(next),
     onResult: (ok, detail) => {
       metrics.configReload('injector-files', ok);
       if (ok) log.info({ component: 'injector-files', notes: detail.notes.length > 0 ? detail.notes : undefined }, 'configuration reloaded');
@@ -117,8 +120,17 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   const analysis = clusterMode && config.analysisWarnings ? clusterMode.startAnalysis(config, log) : undefined;
   const namespaces = (name: string): ReturnType<ClusterAgent['namespaces']> => cluster?.namespaces(name) ?? Promise.resolve(undefined);
   const app = buildApp({
-    logger: log, metrics, readiness, injector, validators, namespaces, limits: config, tls: { ...pair, ...tlsOptions }, notices,
-    ...(nativeSidecars ? { nativeSidecars } : {}), ...(analysis ? { analysis: analysis.analysis } : {}),
+    logger: log,
+    metrics,
+    readiness,
+    injector,
+    validators,
+    namespaces,
+    limits: config,
+    tls: { ...pair, ...tlsOptions },
+    notices,
+    ...(nativeSidecars ? { nativeSidecars } : {}),
+    ...(analysis ? { analysis: analysis.analysis } : {}),
   });
   let tls: TlsWatcher | undefined;
   const checkTls = (): Promise<boolean> => tls?.check() ?? Promise.resolve(false);
@@ -146,7 +158,18 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
   }
   readiness.unblock('listening');
   warmUp(validators.get(), log, config.crds.length > 0 ? config.crds.join(',') : 'bundled');
-  log.info({ address, version: meshgateVersion(), tlsMinVersion: config.tlsMinVersion, revision: config.revision || 'default', revisionTags: config.revisionTags, nativeSidecars: nativeNote(config), cluster: config.cluster }, 'meshgate serving');
+  log.info(
+    {
+      address,
+      version: meshgateVersion(),
+      tlsMinVersion: config.tlsMinVersion,
+      revision: config.revision || 'default',
+      revisionTags: config.revisionTags,
+      nativeSidecars: nativeNote(config),
+      cluster: config.cluster,
+    },
+    'meshgate serving',
+  );
   if (clusterMode && cluster) clusterMode.startCluster(cluster, log);
   const configWatch = watchConfigFiles(config, docs, injector, log, metrics);
   const watcher = tls;
@@ -162,5 +185,17 @@ export async function runServer(opts: RunOptions): Promise<RunningServer> {
     log.info('meshgate stopped');
   };
   const agent = cluster;
-  return { app, url: address, log, metrics, readiness, injector, validators, tls: watcher, ...(agent ? { cluster: agent } : {}), ...(plainMetrics ? { metricsUrl: plainMetrics.url } : {}), stop };
+  return {
+    app,
+    url: address,
+    log,
+    metrics,
+    readiness,
+    injector,
+    validators,
+    tls: watcher,
+    ...(agent ? { cluster: agent } : {}),
+    ...(plainMetrics ? { metricsUrl: plainMetrics.url } : {}),
+    stop,
+  };
 }

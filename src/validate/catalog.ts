@@ -19,7 +19,23 @@ type Table = Readonly<Record<string, Readonly<Record<string, readonly string[]>>
  */
 const KUBERNETES_KINDS: Table = {
   '': Object.fromEntries(
-    ['ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'Namespace', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'PodTemplate', 'ReplicationController', 'ResourceQuota', 'Secret', 'Service', 'ServiceAccount'].map((k) => [k, ['v1']]),
+    [
+      'ConfigMap',
+      'Endpoints',
+      'Event',
+      'LimitRange',
+      'Namespace',
+      'Node',
+      'PersistentVolume',
+      'PersistentVolumeClaim',
+      'Pod',
+      'PodTemplate',
+      'ReplicationController',
+      'ResourceQuota',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ].map((k) => [k, ['v1']]),
   ),
   apps: Object.fromEntries(['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'].map((k) => [k, ['v1']])),
   batch: { Job: ['v1'], CronJob: ['v1'] },
@@ -74,7 +90,7 @@ export function splitApiVersion(apiVersion: string): [string, string] {
 }
 
 function own(table: Table, group: string): Readonly<Record<string, readonly string[]>> | undefined {
-  return  Object.hasOwn(table, group) ? table[group] : undefined;
+  return Object.hasOwn(table, group) ? table[group] : undefined;
 }
 
 /** Levenshtein distance, for "did you mean" on mistyped kinds. */

@@ -80,9 +80,16 @@ function runRules(rules: KindRules, decoded: Mapping, old: Mapping | undefined, 
   const metadata = asMapping(decoded['metadata']) ?? {};
   try {
     rules({
-      c, object: decoded, spec: asMapping(decoded['spec']), version, oldObject: old, settings,
-      name: asString(metadata['name']) ?? '', namespace: asString(metadata['namespace']) ?? '',
-      annotations: asMapping(metadata['annotations']) ?? {}, labels: asMapping(metadata['labels']) ?? {},
+      c,
+      object: decoded,
+      spec: asMapping(decoded['spec']),
+      version,
+      oldObject: old,
+      settings,
+      name: asString(metadata['name']) ?? '',
+      namespace: asString(metadata['namespace']) ?? '',
+      annotations: asMapping(metadata['annotations']) ?? {},
+      labels: asMapping(metadata['labels']) ?? {},
     });
   } catch (e) {
     c.error('spec', `meshgate could not finish checking this object (${e instanceof Error ? e.message : String(e)}); please report this`);
@@ -111,7 +118,9 @@ export function createValidators(crds: CrdSet, settings: ValidationSettings = DE
     const semantic = rules ? runRules(rules, structural.decoded, oldDecoded, version, settings) : { errors: [], warnings: [] };
     const deprecation = found.compiled.version.deprecated ? [found.compiled.version.deprecationWarning ?? `${apiVersion} ${kind} is deprecated`] : [];
     return {
-      checked: true, group, kind,
+      checked: true,
+      group,
+      kind,
       errors: unique([...structural.errors.map(toIssue), ...semantic.errors]),
       warnings: [...new Set([...deprecation, ...structural.warnings, ...semantic.warnings].map(short))],
     };

@@ -29,11 +29,17 @@ describe('reviewBytes', () => {
 
   it('matches JSON.stringify for any uid, message and warnings', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), fc.boolean(), (uid, message, warnings, deny) => {
-        const echo: Echo = { apiVersion: 'admission.k8s.io/v1', uid };
-        const a = deny ? denied(echo, message, { warnings }) : patched(echo, [{ op: 'add', path: '/a', value: message }], warnings);
-        expect(reviewBytes(a).equals(Buffer.from(JSON.stringify(a), 'utf8'))).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: 'binary' }),
+        fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }),
+        fc.boolean(),
+        (uid, message, warnings, deny) => {
+          const echo: Echo = { apiVersion: 'admission.k8s.io/v1', uid };
+          const a = deny ? denied(echo, message, { warnings }) : patched(echo, [{ op: 'add', path: '/a', value: message }], warnings);
+          expect(reviewBytes(a).equals(Buffer.from(JSON.stringify(a), 'utf8'))).toBe(true);
+        },
+      ),
     );
   });
 });

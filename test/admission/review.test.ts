@@ -9,16 +9,51 @@ const base = (): Record<string, unknown> => ({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
   request: {
-    uid: 'u-1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-    subResource: 'status', name: 'p', namespace: 'ns', operation: 'CREATE', userInfo: { username: 'me' },
-    object: { metadata: {} }, oldObject: null, dryRun: false, options: {},
+    uid: 'u-1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    subResource: 'status',
+    name: 'p',
+    namespace: 'ns',
+    operation: 'CREATE',
+    userInfo: { username: 'me' },
+    object: { metadata: {} },
+    oldObject: null,
+    dryRun: false,
+    options: {},
   },
 });
 
-const odd = fc.oneof(fc.constant(undefined), fc.constant(null), fc.constant(''), fc.string(), fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}),
-  fc.constantFrom('admission.k8s.io/v1beta1', 'AdmissionReview', 'DELETE', 'CONNECT', 'PATCH'), fc.record({ group: fc.string(), version: fc.string(), kind: fc.string(), resource: fc.string() }, { requiredKeys: [] }));
-const paths = ['apiVersion', 'kind', 'request', 'request.uid', 'request.kind', 'request.kind.group', 'request.kind.kind', 'request.resource', 'request.resource.resource',
-  'request.subResource', 'request.name', 'request.namespace', 'request.operation', 'request.dryRun', 'request.object', 'request.userInfo'];
+const odd = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant(''),
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constantFrom('admission.k8s.io/v1beta1', 'AdmissionReview', 'DELETE', 'CONNECT', 'PATCH'),
+  fc.record({ group: fc.string(), version: fc.string(), kind: fc.string(), resource: fc.string() }, { requiredKeys: [] }),
+);
+const paths = [
+  'apiVersion',
+  'kind',
+  'request',
+  'request.uid',
+  'request.kind',
+  'request.kind.group',
+  'request.kind.kind',
+  'request.resource',
+  'request.resource.resource',
+  'request.subResource',
+  'request.name',
+  'request.namespace',
+  'request.operation',
+  'request.dryRun',
+  'request.object',
+  'request.userInfo',
+];
 
 function set(o: Record<string, unknown>, path: string, v: unknown): void {
   const keys = path.split('.');

@@ -9,7 +9,9 @@ import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers/cli.js';
 
 const DIR = 'test/data/analyze/broken';
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function expected(file: string): string[] {
   return [...readFileSync(join(DIR, file), 'utf8').matchAll(/^# expect: (.+)$/gm)].map((m) => (m[1] ?? '').trim());
@@ -47,13 +49,15 @@ describe('the planted-mistake corpus', () => {
   it('every finding says where it is (file:line) in text output', async () => {
     const io = capture();
     expect(await main(['analyze', '-f', join(DIR, '03-vs-subset-typo.yaml')], io)).toBe(1);
-    expect(io.out()).toBe([
-      `error MG103 VirtualService.networking.istio.io default/reviews (${DIR}/03-vs-subset-typo.yaml:27)`,
-      '    spec.http[0].route[1].destination.subset "v4" is not defined by DestinationRule default/reviews (subsets: v1, v2 and v3); requests routed there fail with 503',
-      '    fix: use one of the defined subsets, or add subset "v4" with the labels of its Pods to DestinationRule default/reviews',
-      `    see: DestinationRule.networking.istio.io default/reviews (${DIR}/03-vs-subset-typo.yaml:11) spec.subsets`,
-      '1 finding (1 error) in 2 objects; failure threshold: error',
-      '',
-    ].join('\n'));
+    expect(io.out()).toBe(
+      [
+        `error MG103 VirtualService.networking.istio.io default/reviews (${DIR}/03-vs-subset-typo.yaml:27)`,
+        '    spec.http[0].route[1].destination.subset "v4" is not defined by DestinationRule default/reviews (subsets: v1, v2 and v3); requests routed there fail with 503',
+        '    fix: use one of the defined subsets, or add subset "v4" with the labels of its Pods to DestinationRule default/reviews',
+        `    see: DestinationRule.networking.istio.io default/reviews (${DIR}/03-vs-subset-typo.yaml:11) spec.subsets`,
+        '1 finding (1 error) in 2 objects; failure threshold: error',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -42,7 +42,10 @@ describe('the seed examples', () => {
     ['the apps Gateway (HTTP) and its HTTPRoute', valid('gateway-apps-http', 'httproute-httpbin-rewrite')],
     ['the apps Gateway (HTTPS) and its HTTPRoute', valid('gateway-apps-https', 'httproute-httpbin-rewrite')],
     ['the dedicated Gateway and its HTTPRoute', valid('gateway-dedicated', 'httproute-httpbin-dedicated')],
-    ['the Istio test gateway, the ServiceEntry and the mesh policies', valid('gateway-istio-test-gateway', 'serviceentry-mongodb', 'peerauthentication-strict', 'sidecar-default', 'envoyproxy-data-plane-sidecars')],
+    [
+      'the Istio test gateway, the ServiceEntry and the mesh policies',
+      valid('gateway-istio-test-gateway', 'serviceentry-mongodb', 'peerauthentication-strict', 'sidecar-default', 'envoyproxy-data-plane-sidecars'),
+    ],
   ])('%s: no findings', async (_name, paths) => {
     const r = await findings(paths);
     expect(r.findings.map(brief)).toEqual([]);
@@ -50,10 +53,7 @@ describe('the seed examples', () => {
 
   it('the whole valid/ directory: only the real conflict of its alternative routes for nginx', async () => {
     const r = await findings([join(SEEDS, 'valid')]);
-    expect(r.findings.map((f) => `${f.code} ${f.objects[0]?.name} ${f.objects[1]?.name}`)).toEqual([
-      'MG301 test-route fault-and-mirror',
-      'MG301 weighted-route fault-and-mirror',
-    ]);
+    expect(r.findings.map((f) => `${f.code} ${f.objects[0]?.name} ${f.objects[1]?.name}`)).toEqual(['MG301 test-route fault-and-mirror', 'MG301 weighted-route fault-and-mirror']);
   });
 });
 
@@ -74,7 +74,10 @@ describe("Istio's samples and Gateway API's examples (from their Go modules)", (
     const gw = await goModDownload(GATEWAY_API.module, GATEWAY_API.version);
     istioSamples = setups(join(istio, 'samples'));
     const examples = join(gw, 'examples');
-    gatewayExamples = [...setups(join(examples, 'standard')), ...setups(join(examples, 'experimental')).flatMap((p) => (statSync(p).isDirectory() && /v1alpha\d$/.test(p) ? setups(p) : [p]))];
+    gatewayExamples = [
+      ...setups(join(examples, 'standard')),
+      ...setups(join(examples, 'experimental')).flatMap((p) => (statSync(p).isDirectory() && /v1alpha\d$/.test(p) ? setups(p) : [p])),
+    ];
   }, 20 * 60_000);
 
   it('finds the examples', () => {

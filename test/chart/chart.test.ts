@@ -14,7 +14,13 @@ const SETS = ['default', 'revision-canary', 'cert-manager', 'production', 'custo
 function podConfig(docs: readonly Obj[]): Config {
   const c = one(docs, 'Deployment').spec.template.spec.containers[0];
   const env = Object.fromEntries((c.env as Obj[]).filter((e) => e.value !== undefined && e.name.startsWith('MESHGATE_')).map((e) => [e.name, String(e.value)]));
-  const flags = Object.fromEntries((c.args as string[]).slice(1).map((a) => /^--([^=]+)=(.*)$/.exec(a)).filter((m): m is RegExpExecArray => m !== null).map((m) => [m[1], m[2]]));
+  const flags = Object.fromEntries(
+    (c.args as string[])
+      .slice(1)
+      .map((a) => /^--([^=]+)=(.*)$/.exec(a))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
   return buildConfig({ flags, env, podNamespace: docs.find((d) => d.kind === 'Deployment')?.metadata.namespace });
 }
 
@@ -85,12 +91,20 @@ describe('certificates', () => {
     expect(cert.spec.dnsNames).toEqual(servingSans(config));
     expect(cert.spec.issuerRef).toEqual({ name: 'meshgate-ca', kind: 'Issuer', group: 'cert-manager.io' });
     expect(one(docs, 'Certificate', 'meshgate-ca').spec.isCA).toBe(true);
-    expect(byKind(docs, 'Issuer').map((i) => i.metadata.name).sort()).toEqual(['meshgate-ca', 'meshgate-selfsigned']);
+    expect(
+      byKind(docs, 'Issuer')
+        .map((i) => i.metadata.name)
+        .sort(),
+    ).toEqual(['meshgate-ca', 'meshgate-selfsigned']);
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       expect(one(docs, kind).metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'meshgate-system/meshgate-serving' });
     }
     // meshgate only reads the Secret cert-manager writes.
-    expect(rule(one(docs, 'Role', 'meshgate'), 'secrets').flatMap((r) => r.verbs).sort()).toEqual(['get', 'list', 'watch']);
+    expect(
+      rule(one(docs, 'Role', 'meshgate'), 'secrets')
+        .flatMap((r) => r.verbs)
+        .sort(),
+    ).toEqual(['get', 'list', 'watch']);
   });
 
   it('certManager with an issuerRef uses it and creates no Issuer', async () => {
@@ -108,7 +122,9 @@ describe('revisions and tags', () => {
     expect(config.validatingWebhookName).toBe('');
     const mwc = one(docs, 'MutatingWebhookConfiguration');
     expect(mwc.metadata.name).toBe('meshgate-sidecar-injector-canary');
-    const selected = (mwc.webhooks as Obj[]).map((w) => [...w.namespaceSelector.matchExpressions, ...w.objectSelector.matchExpressions].find((e: Obj) => e.key === 'istio.io/rev' && e.operator === 'In')?.values[0]);
+    const selected = (mwc.webhooks as Obj[]).map(
+      (w) => [...w.namespaceSelector.matchExpressions, ...w.objectSelector.matchExpressions].find((e: Obj) => e.key === 'istio.io/rev' && e.operator === 'In')?.values[0],
+    );
     expect(selected).toEqual(['canary', 'canary', 'prod', 'prod', 'stable', 'stable']);
     expect(new Set(mwc.webhooks.map((w: Obj) => w.name)).size).toBe(6);
     expect(one(docs, 'Deployment').metadata.name).toBe('meshgate-canary');
@@ -119,11 +135,14 @@ describe('revisions and tags', () => {
 });
 
 describe("Istio's configuration", () => {
-  it('reads the revision\'s ConfigMaps in Istio\'s namespace, with istiod\'s settings that change injection', async () => {
+  it("reads the revision's ConfigMaps in Istio's namespace, with istiod's settings that change injection", async () => {
     const docs = await render([VALUES('istio-migration')]);
     const config = podConfig(docs);
     expect(config).toMatchObject({
-      istioNamespace: 'istio-control', injectorConfigMap: 'istio-sidecar-injector-1-31', meshConfigMap: 'istio-1-31', nativeSidecars: 'false',
+      istioNamespace: 'istio-control',
+      injectorConfigMap: 'istio-sidecar-injector-1-31',
+      meshConfigMap: 'istio-1-31',
+      nativeSidecars: 'false',
       controlPlaneEnv: { COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' },
     });
     expect(one(docs, 'Role', 'meshgate-1-31-istio-config').metadata.namespace).toBe('istio-control');
@@ -137,10 +156,15 @@ describe("Istio's configuration", () => {
 });
 
 describe('observability and network policy', () => {
-  it('ServiceMonitor and PodMonitor scrape /metrics over HTTPS, trusting the Secret\'s CA', async () => {
+  it("ServiceMonitor and PodMonitor scrape /metrics over HTTPS, trusting the Secret's CA", async () => {
     const docs = await render([VALUES('cert-manager')]);
     const sm = one(docs, 'ServiceMonitor');
-    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'https-webhook', path: '/metrics', scheme: 'https', tlsConfig: { serverName: 'meshgate.meshgate-system.svc', ca: { secret: { name: 'meshgate-certs', key: 'ca.crt' } } } });
+    expect(sm.spec.endpoints[0]).toMatchObject({
+      port: 'https-webhook',
+      path: '/metrics',
+      scheme: 'https',
+      tlsConfig: { serverName: 'meshgate.meshgate-system.svc', ca: { secret: { name: 'meshgate-certs', key: 'ca.crt' } } },
+    });
     expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
     expect(one(docs, 'PodMonitor').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'https', interval: '15s' });
     const builtin = await render([{ metrics: { serviceMonitor: { enabled: true } } }]);
@@ -153,7 +177,15 @@ describe('observability and network policy', () => {
     const prometheus = expect.arrayContaining([expect.objectContaining({ podSelector: expect.anything() })]);
     expect(np.spec.ingress.map((r: Obj) => r.from)).toEqual([[{ ipBlock: { cidr: '172.16.0.0/28' } }], prometheus, prometheus]);
     expect(np.spec.ingress.map((r: Obj) => r.ports[0].port)).toEqual(['https', 'http-metrics', 'https']);
-    expect(np.spec.egress).toEqual([{ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '172.16.0.0/28' } }] }]);
+    expect(np.spec.egress).toEqual([
+      {
+        ports: [
+          { port: 443, protocol: 'TCP' },
+          { port: 6443, protocol: 'TCP' },
+        ],
+        to: [{ ipBlock: { cidr: '172.16.0.0/28' } }],
+      },
+    ]);
   });
 });
 

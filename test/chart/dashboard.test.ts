@@ -24,8 +24,32 @@ interface Panel {
 }
 
 const PROMQL_WORDS = new Set([
-  'sum', 'min', 'max', 'avg', 'count', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless',
-  'rate', 'irate', 'increase', 'delta', 'histogram_quantile', 'time', 'label_values', 'topk', 'bottomk', 'abs', 'clamp_min', 'clamp_max',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'count',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'histogram_quantile',
+  'time',
+  'label_values',
+  'topk',
+  'bottomk',
+  'abs',
+  'clamp_min',
+  'clamp_max',
 ]);
 
 /**
@@ -85,18 +109,30 @@ describe('Grafana dashboard', () => {
   it('has queries for requests, injection, validation, certificates, leader and reloads', () => {
     expect(queries.length).toBeGreaterThan(20);
     const all = queries.map((q) => q.expr).join('\n');
-    for (const m of ['sidecar_injection_time_seconds_bucket', 'meshgate_validation_time_seconds_bucket', 'sidecar_injection_skip_total', 'galley_validation_failed', 'meshgate_cert_not_after_timestamp_seconds', 'meshgate_leader', 'meshgate_config_last_reload_success']) {
+    for (const m of [
+      'sidecar_injection_time_seconds_bucket',
+      'meshgate_validation_time_seconds_bucket',
+      'sidecar_injection_skip_total',
+      'galley_validation_failed',
+      'meshgate_cert_not_after_timestamp_seconds',
+      'meshgate_leader',
+      'meshgate_config_last_reload_success',
+    ]) {
       expect(all).toContain(m);
     }
   });
 
   it('names only metrics a running meshgate exports', () => {
     expect(exported.size).toBeGreaterThan(20);
-    const unknown = queries.flatMap((q) => metricNames(q.expr).filter((n) => !exported.has(n)).map((n) => `${q.where}: ${n}`));
+    const unknown = queries.flatMap((q) =>
+      metricNames(q.expr)
+        .filter((n) => !exported.has(n))
+        .map((n) => `${q.where}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 
-  it('is the same file in docs/ and in the chart\'s ConfigMap', async () => {
+  it("is the same file in docs/ and in the chart's ConfigMap", async () => {
     const text = readFileSync(CHART_DASHBOARD, 'utf8');
     expect(readFileSync(DOCS_DASHBOARD, 'utf8')).toBe(text);
     const cm = one(await render([{ grafanaDashboard: { enabled: true } }]), 'ConfigMap');

@@ -11,7 +11,10 @@ import { CHART_DIR, helm, renderText } from './helm.js';
 const VALUES_DIR = join(import.meta.dirname, 'values');
 const GOLDEN_DIR = join(import.meta.dirname, 'golden');
 const WRITE = process.env['MESHGATE_WRITE'] === '1';
-const sets = readdirSync(VALUES_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+const sets = readdirSync(VALUES_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
 
 describe('helm template golden files', () => {
   it('covers at least five value sets', () => {

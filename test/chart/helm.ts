@@ -52,7 +52,9 @@ export async function renderText(values: readonly (Obj | string)[] = [], extra: 
 }
 
 export async function render(values: readonly (Obj | string)[] = []): Promise<Obj[]> {
-  return parseAllDocuments(await renderText(values)).map((d) => d.toJS() as Obj).filter((d) => d !== null);
+  return parseAllDocuments(await renderText(values))
+    .map((d) => d.toJS() as Obj)
+    .filter((d) => d !== null);
 }
 
 export function byKind(docs: readonly Obj[], kind: string): Obj[] {

@@ -14,7 +14,10 @@ export function splitBySource(text: string): Map<string, string[]> {
   for (const doc of text.split(/^---\s*$/m)) {
     const source = /^# Source: [^/]+\/templates\/(.+)$/m.exec(doc)?.[1];
     if (!source) continue;
-    const body = doc.replace(/^# Source: .*\n/m, '').replace(HELM_ONLY_LABEL, '').trim();
+    const body = doc
+      .replace(/^# Source: .*\n/m, '')
+      .replace(HELM_ONLY_LABEL, '')
+      .trim();
     if (body === '') continue;
     files.set(source, [...(files.get(source) ?? []), body]);
   }

@@ -25,21 +25,47 @@ let expired: KeyPair;
 async function rendered(args: string[]): Promise<Entry[]> {
   const io = capture();
   expect(await manifests(args, io)).toBe(0);
-  return io.out().split(/^---$/m).map((d) => parse(d) as { kind: string }).flatMap((d) => entriesOf(d.kind === 'MutatingWebhookConfiguration' ? 'mutating' : 'validating', d));
+  return io
+    .out()
+    .split(/^---$/m)
+    .map((d) => parse(d) as { kind: string })
+    .flatMap((d) => entriesOf(d.kind === 'MutatingWebhookConfiguration' ? 'mutating' : 'validating', d));
 }
 
 function snapshot(entries: Entry[], over: Partial<Snapshot> = {}): Snapshot {
   return {
-    now: new Date(), meshgateNamespace: 'meshgate-system',
+    now: new Date(),
+    meshgateNamespace: 'meshgate-system',
     names: { mutating: 'meshgate-sidecar-injector', validating: 'meshgate-validator', secret: 'meshgate-certs', lease: 'meshgate-leader' },
-    entries, services: {}, probes: { [URL_BASE]: { chain: [serving.cert], readyz: 200 } }, secret: {}, heartbeats: [],
-    namespaces: [{ name: 'default', labels: {} }, { name: 'shop', labels: { 'istio-injection': 'enabled' } }, { name: 'web', labels: { 'istio.io/rev': 'meshgate' } }],
-    pods: [], problems: [], ...over,
+    entries,
+    services: {},
+    probes: { [URL_BASE]: { chain: [serving.cert], readyz: 200 } },
+    secret: {},
+    heartbeats: [],
+    namespaces: [
+      { name: 'default', labels: {} },
+      { name: 'shop', labels: { 'istio-injection': 'enabled' } },
+      { name: 'web', labels: { 'istio.io/rev': 'meshgate' } },
+    ],
+    pods: [],
+    problems: [],
+    ...over,
   };
 }
 
-const pod = (namespace: string, name: string, extra: Partial<PodState> = {}): PodState => ({ namespace, name, labels: {}, annotations: {}, hostNetwork: false, phase: 'Running', ...extra });
-const errors = (s: Snapshot): string[] => analyze(s).findings.filter((f) => f.status === 'error').map((f) => `${f.subject}: ${f.message}`);
+const pod = (namespace: string, name: string, extra: Partial<PodState> = {}): PodState => ({
+  namespace,
+  name,
+  labels: {},
+  annotations: {},
+  hostNetwork: false,
+  phase: 'Running',
+  ...extra,
+});
+const errors = (s: Snapshot): string[] =>
+  analyze(s)
+    .findings.filter((f) => f.status === 'error')
+    .map((f) => `${f.subject}: ${f.message}`);
 
 beforeAll(async () => {
   const now = new Date();
@@ -56,7 +82,7 @@ async function install(extra: string[] = []): Promise<Entry[]> {
 }
 
 describe('meshgate check', () => {
-  it('passes on a healthy install, and says how each Namespace\'s Pods are injected', async () => {
+  it("passes on a healthy install, and says how each Namespace's Pods are injected", async () => {
     const s = snapshot(await install(), { pods: [pod('shop', 'cart-1', { annotations: { 'sidecar.istio.io/status': '{}', 'istio.io/rev': 'default' } })] });
     const r = analyze(s);
     expect(r.summary).toEqual({ errors: 0, warnings: 0, passed: true });
@@ -70,7 +96,11 @@ describe('meshgate check', () => {
 
   it('names a caBundle that does not verify the served certificate', async () => {
     const entries = (await install()).map((e) => (e.name === 'namespace.sidecar-injector.meshgate.io' ? { ...e, clientConfig: { ...e.clientConfig, caBundle: otherCa.cert } } : e));
-    expect(errors(snapshot(entries))).toEqual([expect.stringMatching(/^meshgate-sidecar-injector\/namespace\.sidecar-injector\.meshgate\.io caBundle: does not verify the certificate served at https:\/\/127\.0\.0\.1:9443/)]);
+    expect(errors(snapshot(entries))).toEqual([
+      expect.stringMatching(
+        /^meshgate-sidecar-injector\/namespace\.sidecar-injector\.meshgate\.io caBundle: does not verify the certificate served at https:\/\/127\.0\.0\.1:9443/,
+      ),
+    ]);
   });
 
   it('names meshgate down', async () => {
@@ -89,13 +119,17 @@ describe('meshgate check', () => {
   it('names a second injector selecting the same Pods, with the namespaces', async () => {
     const s = snapshot([...(await install()), ...entriesOf('mutating', ISTIOD)]);
     const e = errors(s);
-    expect(e).toContain('meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io: and istio-sidecar-injector/namespace.sidecar-injector.istio.io, istiod\'s injector (revision default) both select Pods in namespace(s) shop: such a Pod is injected twice. Move those namespaces to one injector (docs/migrating-from-istiod.md)');
-    expect(e).toContain('namespace shop: a Pod without injection labels is injected twice, by meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io (meshgate, revision default) and istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default)');
+    expect(e).toContain(
+      "meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io: and istio-sidecar-injector/namespace.sidecar-injector.istio.io, istiod's injector (revision default) both select Pods in namespace(s) shop: such a Pod is injected twice. Move those namespaces to one injector (docs/migrating-from-istiod.md)",
+    );
+    expect(e).toContain(
+      'namespace shop: a Pod without injection labels is injected twice, by meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io (meshgate, revision default) and istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default)',
+    );
   });
 
   it('the migration layout (meshgate behind a tag) overlaps with nothing, and a tag resolves to its revision', async () => {
     const tagged = await install(['--tag', 'meshgate', '--only', 'mutating']);
-    const validating = (await install(['--only', 'validating']));
+    const validating = await install(['--only', 'validating']);
     const s = snapshot([...tagged, ...validating, ...entriesOf('mutating', ISTIOD)], {
       names: { mutating: 'meshgate-revision-tag-meshgate', validating: 'meshgate-validator', secret: 'meshgate-certs', lease: 'meshgate-leader' },
       pods: [pod('web', 'api-1', { owner: 'ReplicaSet api-7d9f' })],
@@ -105,23 +139,32 @@ describe('meshgate check', () => {
     expect(r.findings.find((f) => f.check === 'overlap')?.status).toBe('ok');
     expect(r.namespaces.map((n) => [n.name, n.message])).toEqual([
       ['shop', 'a Pod without injection labels is injected by istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default)'],
-      ['web', 'a Pod without injection labels is injected by meshgate-revision-tag-meshgate/rev.namespace.sidecar-injector.meshgate.io (meshgate, revision default through tag meshgate)'],
+      [
+        'web',
+        'a Pod without injection labels is injected by meshgate-revision-tag-meshgate/rev.namespace.sidecar-injector.meshgate.io (meshgate, revision default through tag meshgate)',
+      ],
     ]);
     expect(r.pods[0]).toMatchObject({ status: 'missing', message: expect.stringContaining('it has no sidecar') });
     expect(r.summary.warnings).toBe(2);
   });
 
   it('--pod reports one Pod: opted out, or carrying another revision than would inject it now', async () => {
-    const s = snapshot(await install(), { pods: [
-      pod('shop', 'a', { hostNetwork: true }),
-      pod('shop', 'b', { annotations: { 'sidecar.istio.io/status': '{}', 'istio.io/rev': 'canary' } }),
-    ] });
-    expect(analyze(s, { pod: { namespace: 'shop', name: 'a' } }).findings.filter((f) => f.check === 'pods').map((f) => f.message)).toEqual([expect.stringContaining('it uses the host network, so the injector skips it')]);
-    expect(analyze(s, { pod: { namespace: 'shop', name: 'b' } }).pods[0]).toMatchObject({ status: 'other-revision', message: expect.stringContaining('carries a sidecar of revision canary') });
+    const s = snapshot(await install(), {
+      pods: [pod('shop', 'a', { hostNetwork: true }), pod('shop', 'b', { annotations: { 'sidecar.istio.io/status': '{}', 'istio.io/rev': 'canary' } })],
+    });
+    expect(
+      analyze(s, { pod: { namespace: 'shop', name: 'a' } })
+        .findings.filter((f) => f.check === 'pods')
+        .map((f) => f.message),
+    ).toEqual([expect.stringContaining('it uses the host network, so the injector skips it')]);
+    expect(analyze(s, { pod: { namespace: 'shop', name: 'b' } }).pods[0]).toMatchObject({
+      status: 'other-revision',
+      message: expect.stringContaining('carries a sidecar of revision canary'),
+    });
     expect(analyze(s, { pod: { namespace: 'shop', name: 'zzz' } }).summary.errors).toBe(1);
   });
 
-  it('checks Service entries through their endpoints and the Secret\'s certificate', async () => {
+  it("checks Service entries through their endpoints and the Secret's certificate", async () => {
     const entries = (await rendered(['--service', 'meshgate-system/meshgate'])).map((e) => ({ ...e, clientConfig: { ...e.clientConfig, caBundle: ca.cert } }));
     const down = snapshot(entries, { probes: {}, services: { 'meshgate-system/meshgate': { exists: true, ready: 0, notReady: 2 } }, secret: { cert: serving.cert } });
     expect(errors(down)[0]).toContain('Service meshgate-system/meshgate: no ready endpoints (2 not ready)');
@@ -140,8 +183,8 @@ describe('meshgate check', () => {
   });
 });
 
-describe('revision tags in the chart\'s own configuration', () => {
-  it('an entry rev.object.tag-<tag>.sidecar-injector.meshgate.io resolves to the configuration\'s revision through the tag', async () => {
+describe("revision tags in the chart's own configuration", () => {
+  it("an entry rev.object.tag-<tag>.sidecar-injector.meshgate.io resolves to the configuration's revision through the tag", async () => {
     const { revisionOf } = await import('../../src/check/model.js');
     expect(revisionOf({ name: 'rev.object.tag-prod.sidecar-injector.meshgate.io', configLabels: { 'istio.io/rev': 'canary' } })).toEqual({ revision: 'canary', tag: 'prod' });
     expect(revisionOf({ name: 'rev.object.sidecar-injector.meshgate.io', configLabels: {} })).toEqual({ revision: 'default' });

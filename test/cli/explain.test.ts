@@ -15,7 +15,8 @@ const write = (name: string, text: string): string => {
 };
 
 const NAMESPACE = (labels: string): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {${labels}}\n`;
-const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n';
+const DEPLOYMENT =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n';
 
 async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   const io = capture({ stdin, cwd: tmp });
@@ -50,7 +51,14 @@ describe('meshgate explain: namespaces', () => {
     const r = await run(['-f', '-', '--namespace-file', ns, '--revision', 'canary', '-o', 'json'], noNamespace);
     expect(r.code).toBe(0);
     const [e] = JSON.parse(r.out) as Record<string, unknown>[];
-    expect(e).toMatchObject({ namespace: 'shop', verdict: 'inject', revision: 'canary', webhook: 'rev.namespace.sidecar-injector.meshgate.io', namespaceLabels: { 'istio.io/rev': 'canary' }, namespaceLabelsFrom: `Namespace shop (${ns}:1)` });
+    expect(e).toMatchObject({
+      namespace: 'shop',
+      verdict: 'inject',
+      revision: 'canary',
+      webhook: 'rev.namespace.sidecar-injector.meshgate.io',
+      namespaceLabels: { 'istio.io/rev': 'canary' },
+      namespaceLabelsFrom: `Namespace shop (${ns}:1)`,
+    });
   });
 
   it('--namespace-labels overrides a Namespace in the input', async () => {
@@ -65,6 +73,8 @@ describe('meshgate explain: namespaces', () => {
     const file = write('not-ns.yaml', DEPLOYMENT);
     const r = await run(['-f', '-', '--namespace-file', file], DEPLOYMENT);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`meshgate explain: --namespace-file ${file} holds no Namespace object (apiVersion: v1, kind: Namespace); save one with kubectl get namespace NAME -o yaml\n`);
+    expect(r.err).toBe(
+      `meshgate explain: --namespace-file ${file} holds no Namespace object (apiVersion: v1, kind: Namespace); save one with kubectl get namespace NAME -o yaml\n`,
+    );
   });
 });

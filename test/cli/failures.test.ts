@@ -45,19 +45,36 @@ describe('serve', () => {
   it('without certificates: says how to get them (--dev or meshgate certs)', async () => {
     const r = await cli(['serve', '--listen', '127.0.0.1:0', '--tls-cert', join(tmp, 'none.crt'), '--tls-key', join(tmp, 'none.key')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`meshgate serve: no serving certificate: ${join(tmp, 'none.crt')} and ${join(tmp, 'none.key')} do not exist; for local development run \`meshgate serve --dev\` (it makes certificates in ./certs), or create them with \`meshgate certs --out DIR\` and pass --tls-cert DIR/tls.crt --tls-key DIR/tls.key\n`);
+    expect(r.stderr).toBe(
+      `meshgate serve: no serving certificate: ${join(tmp, 'none.crt')} and ${join(tmp, 'none.key')} do not exist; for local development run \`meshgate serve --dev\` (it makes certificates in ./certs), or create them with \`meshgate certs --out DIR\` and pass --tls-cert DIR/tls.crt --tls-key DIR/tls.key\n`,
+    );
   });
 
   it('on a port in use: names the address and what to do, no stack trace', async () => {
     const r = await cli(['serve', '--listen', `127.0.0.1:${busyPort}`, '--tls-cert', join(certDir, 'tls.crt'), '--tls-key', join(certDir, 'tls.key'), '--log-level', 'silent']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`meshgate serve: 127.0.0.1:${busyPort} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --listen HOST:PORT\n`);
+    expect(r.stderr).toBe(
+      `meshgate serve: 127.0.0.1:${busyPort} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --listen HOST:PORT\n`,
+    );
   });
 
   it('with --verbose, the same line and then the stack trace', async () => {
-    const r = await cli(['serve', '--verbose', '--listen', `127.0.0.1:${busyPort}`, '--tls-cert', join(certDir, 'tls.crt'), '--tls-key', join(certDir, 'tls.key'), '--log-level', 'silent']);
+    const r = await cli([
+      'serve',
+      '--verbose',
+      '--listen',
+      `127.0.0.1:${busyPort}`,
+      '--tls-cert',
+      join(certDir, 'tls.crt'),
+      '--tls-key',
+      join(certDir, 'tls.key'),
+      '--log-level',
+      'silent',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe(`meshgate serve: 127.0.0.1:${busyPort} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --listen HOST:PORT`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `meshgate serve: 127.0.0.1:${busyPort} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --listen HOST:PORT`,
+    );
     expect(r.stderr).toMatch(/\n\s*at /);
   });
 
@@ -82,7 +99,9 @@ describe('manifests --ca-bundle', () => {
   it('refuses a serving certificate where the CA belongs', async () => {
     const r = await cli(['manifests', '--url', 'https://127.0.0.1:9443', '--ca-bundle', join(certDir, 'tls.crt')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`meshgate manifests: --ca-bundle ${join(certDir, 'tls.crt')}: certificate 1 (CN=127.0.0.1) is not a CA certificate; give the CA that signed meshgate's certificate (ca.crt, not tls.crt)\n`);
+    expect(r.stderr).toBe(
+      `meshgate manifests: --ca-bundle ${join(certDir, 'tls.crt')}: certificate 1 (CN=127.0.0.1) is not a CA certificate; give the CA that signed meshgate's certificate (ca.crt, not tls.crt)\n`,
+    );
   });
 
   it('-o json prints a List', async () => {
@@ -109,7 +128,9 @@ describe('certs', () => {
   it('refuses to replace an existing CA without --force, keeps it with --reuse-ca, replaces it with --force', async () => {
     const refused = await cli(['certs', '--out', certDir, '--ip', '127.0.0.1']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`meshgate certs: ${join(certDir, 'ca.crt')} already exists, and a new CA would break every caBundle made from it: use --reuse-ca to keep it and issue a new serving certificate, or --force to replace it\n`);
+    expect(refused.stderr).toBe(
+      `meshgate certs: ${join(certDir, 'ca.crt')} already exists, and a new CA would break every caBundle made from it: use --reuse-ca to keep it and issue a new serving certificate, or --force to replace it\n`,
+    );
     expect((await cli(['certs', '--out', certDir, '--ip', '127.0.0.1', '--reuse-ca'])).code).toBe(0);
     const dir = join(tmp, 'forced');
     expect((await cli(['certs', '--out', dir])).code).toBe(0);
@@ -119,7 +140,10 @@ describe('certs', () => {
   });
 
   it.each<[string[], string]>([
-    [['--dns', 'Bad_Name!'], 'meshgate certs: --dns Bad_Name! is not a DNS name: use letters, digits and "-" in labels of at most 63 characters separated by dots, e.g. meshgate.meshgate-system.svc\nRun `meshgate certs --help` for usage.\n'],
+    [
+      ['--dns', 'Bad_Name!'],
+      'meshgate certs: --dns Bad_Name! is not a DNS name: use letters, digits and "-" in labels of at most 63 characters separated by dots, e.g. meshgate.meshgate-system.svc\nRun `meshgate certs --help` for usage.\n',
+    ],
     [['--ip', 'localhost'], 'meshgate certs: --ip localhost is not an IP address\nRun `meshgate certs --help` for usage.\n'],
     [['-o', 'certs'], 'meshgate certs: -o/--output is the output format: text, json; got "certs"\nRun `meshgate certs --help` for usage.\n'],
     [['--reuse-ca', '--force'], 'meshgate certs: --reuse-ca and --force contradict each other: keep the CA, or replace it\nRun `meshgate certs --help` for usage.\n'],

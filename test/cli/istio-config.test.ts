@@ -13,10 +13,12 @@ const write = (name: string, text: string): string => {
   writeFileSync(join(tmp, name), text);
   return join(tmp, name);
 };
-const configMap = (name: string, data: Record<string, string>): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'istio-system' }, data });
+const configMap = (name: string, data: Record<string, string>): string =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'istio-system' }, data });
 
 const POD = write('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: app\n');
-const TEMPLATE = 'metadata:\n  labels:\n    rev: {{ .Revision | default "none" | quote }}\nspec:\n  containers:\n  {{- range .Spec.Containers }}\n  - name: {{ .Name }}\n    env:\n    - name: POLICY\n      value: {{ $.CompliancePolicy | quote }}\n  {{- end }}\n';
+const TEMPLATE =
+  'metadata:\n  labels:\n    rev: {{ .Revision | default "none" | quote }}\nspec:\n  containers:\n  {{- range .Spec.Containers }}\n  - name: {{ .Name }}\n    env:\n    - name: POLICY\n      value: {{ $.CompliancePolicy | quote }}\n  {{- end }}\n';
 const CONFIG = { templates: { sidecar: TEMPLATE }, policy: 'enabled' };
 
 type Pod = { metadata: { labels?: Record<string, string> }; spec: { containers: { name: string; env?: { name: string; value: string }[] }[] } };
@@ -49,12 +51,23 @@ describe('meshgate inject with Istio configuration', () => {
 
   it("--namespace-file gives each Pod its Namespace's OpenShift ranges, and a lone Namespace names the namespace", async () => {
     const values = write('openshift.yaml', 'global:\n  platform: openshift\npilot:\n  cni:\n    enabled: true\n');
-    const ns = (name: string, range: string): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  annotations:\n    openshift.io/sa.scc.uid-range: ${range}\n`;
+    const ns = (name: string, range: string): string =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  annotations:\n    openshift.io/sa.scc.uid-range: ${range}\n`;
     const proxyUser = (stdout: string): unknown => {
       const spec = (parse(stdout) as { spec: { initContainers?: { name: string; securityContext?: { runAsUser?: number } }[] } }).spec;
       return spec.initContainers?.find((c) => c.name === 'istio-proxy')?.securityContext?.runAsUser;
     };
-    const both = await runCli(['inject', '-f', POD, '--values', values, '--namespace-file', write('ns-other.yaml', ns('other', '5000/10')), '--namespace-file', write('ns-shop.yaml', ns('shop', '2000/100'))]);
+    const both = await runCli([
+      'inject',
+      '-f',
+      POD,
+      '--values',
+      values,
+      '--namespace-file',
+      write('ns-other.yaml', ns('other', '5000/10')),
+      '--namespace-file',
+      write('ns-shop.yaml', ns('shop', '2000/100')),
+    ]);
     expect(both.code).toBe(0);
     expect(proxyUser(both.stdout)).toBe(2099);
     const unnamed = write('pod-unnamed.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app\n');
@@ -65,7 +78,10 @@ describe('meshgate inject with Istio configuration', () => {
 
   it("a Pod labelled with a revision tag is injected with the revision's Istio configuration; without --tag it is injected with a warning, as kube-inject does", async () => {
     const cm = write('injector-canary.json', configMap('istio-sidecar-injector-canary', { config: JSON.stringify(CONFIG), values: '{}' }));
-    const tagged = write('pod-tagged.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    istio.io/rev: prod\nspec:\n  containers:\n  - name: app\n    image: app\n');
+    const tagged = write(
+      'pod-tagged.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    istio.io/rev: prod\nspec:\n  containers:\n  - name: app\n    image: app\n',
+    );
     const r = await runCli(['inject', '-f', tagged, '--injector-config', cm, '--revision', 'canary', '--tag', 'prod', '--control-plane-env', 'COMPLIANCE_POLICY=fips-140-3']);
     expect(r.code).toBe(0);
     const pod = podOf(r.stdout);

@@ -45,7 +45,7 @@ describe('meshgate manifests', () => {
     expect(mwc.webhooks[0].clientConfig.service).toEqual({ namespace: 'istio-system', name: 'meshgate-canary', path: '/inject', port: 443 });
   });
 
-  it('renders a revision tag as istioctl tag set does: the revision\'s entries selecting the tag, calling the revision', async () => {
+  it("renders a revision tag as istioctl tag set does: the revision's entries selecting the tag, calling the revision", async () => {
     const { code, docs } = await render(['--service', 'istio-system/meshgate-canary', '--revision', 'canary', '--tag', 'prod-stable']);
     expect(code).toBe(0);
     expect(docs).toHaveLength(1);

@@ -34,18 +34,20 @@ describe('meshgate validate: text output', () => {
   it('reports each object with its file:line and API group, its problems with their lines, and a summary', async () => {
     const r = await run(['-f', `${DATA}/bookinfo.yaml`, `${DATA}/broken/route-and-redirect.yaml`]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe([
-      `${DATA}/bookinfo.yaml:3 Gateway.networking.istio.io bookinfo/bookinfo-gateway: valid`,
-      `${DATA}/bookinfo.yaml:19 VirtualService.networking.istio.io bookinfo/bookinfo: valid`,
-      `${DATA}/bookinfo.yaml:39 DestinationRule.networking.istio.io bookinfo/reviews: valid`,
-      `${DATA}/bookinfo.yaml:54 Deployment.apps bookinfo/reviews-v1: not checked (a Kubernetes kind meshgate has no rules for)`,
-      `${DATA}/broken/route-and-redirect.yaml:3 VirtualService.networking.istio.io bookinfo/reviews: invalid`,
-      '    line 11: spec.http[0].redirect: a route cannot have both destinations (route) and a redirect',
-      '    line 15: spec.http[1].fault.abort.percentage.value: percentage 150 must be 0 or between 0.0001 and 100',
-      '    warning: spec.http[1] is never used: spec.http[0] already matches every request',
-      '5 objects: 3 valid, 1 invalid, 1 not checked',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        `${DATA}/bookinfo.yaml:3 Gateway.networking.istio.io bookinfo/bookinfo-gateway: valid`,
+        `${DATA}/bookinfo.yaml:19 VirtualService.networking.istio.io bookinfo/bookinfo: valid`,
+        `${DATA}/bookinfo.yaml:39 DestinationRule.networking.istio.io bookinfo/reviews: valid`,
+        `${DATA}/bookinfo.yaml:54 Deployment.apps bookinfo/reviews-v1: not checked (a Kubernetes kind meshgate has no rules for)`,
+        `${DATA}/broken/route-and-redirect.yaml:3 VirtualService.networking.istio.io bookinfo/reviews: invalid`,
+        '    line 11: spec.http[0].redirect: a route cannot have both destinations (route) and a redirect',
+        '    line 15: spec.http[1].fault.abort.percentage.value: percentage 150 must be 0 or between 0.0001 and 100',
+        '    warning: spec.http[1] is never used: spec.http[0] already matches every request',
+        '5 objects: 3 valid, 1 invalid, 1 not checked',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('prints only invalid objects and the summary with --quiet', async () => {
@@ -63,12 +65,14 @@ describe('meshgate validate: text output', () => {
     const yaml = 'apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: ef}\nspec: {}\n';
     const r = await run(['-f', '-'], yaml);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe([
-      '<stdin>:1 EnvoyFilter.networking.istio.io ef: valid',
-      '    warning: EnvoyFilter patches Envoy internals, which change between releases; prefer other APIs and retest on upgrades',
-      '1 object: 1 valid, 0 invalid, 0 not checked',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '<stdin>:1 EnvoyFilter.networking.istio.io ef: valid',
+        '    warning: EnvoyFilter patches Envoy internals, which change between releases; prefer other APIs and retest on upgrades',
+        '1 object: 1 valid, 0 invalid, 0 not checked',
+        '',
+      ].join('\n'),
+    );
   });
 
   it("tells Istio's Gateway from Gateway API's Gateway", async () => {
@@ -83,13 +87,44 @@ describe('meshgate validate: text output', () => {
 
 describe("meshgate validate: kubectl's strictness", () => {
   it.each<[string, string, string[]]>([
-    ['a version the CRDs do not serve', VS('networking.istio.io/v2'), ['<stdin>:1 VirtualService.networking.istio.io shop/reviews: invalid', '    line 1: apiVersion: VirtualService does not exist in version networking.istio.io/v2; use networking.istio.io/v1 or networking.istio.io/v1beta1 or networking.istio.io/v1alpha3']],
-    ['an unknown kind in a mesh group', VS('networking.istio.io/v1').replace('kind: VirtualService', 'kind: VirtualServce'), ['<stdin>:1 VirtualServce.networking.istio.io shop/reviews: invalid', '    line 2: kind: networking.istio.io has no kind "VirtualServce"; did you mean VirtualService?']],
-    ['an unknown Gateway API kind', 'apiVersion: gateway.networking.k8s.io/v1\nkind: HttpRoute\nmetadata: {name: r}\n', ['<stdin>:1 HttpRoute.gateway.networking.k8s.io r: invalid', '    line 2: kind: gateway.networking.k8s.io has no kind "HttpRoute"; did you mean HTTPRoute?']],
-    ['a document without apiVersion', 'kind: VirtualService\nmetadata: {name: r}\n', ['<stdin>:1 VirtualService r: invalid', '    line 1: apiVersion: missing: every Kubernetes object names its API group and version (kubectl refuses it without)']],
-    ['a document without kind', 'apiVersion: v1\nmetadata: {name: r}\n', ['<stdin>:1 (no kind) r: invalid', '    line 1: kind: missing: every Kubernetes object names its kind (kubectl refuses it without)']],
-    ['a removed Kubernetes version', 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n', ['<stdin>:1 Deployment.extensions d: invalid', '    line 1: apiVersion: Deployment does not exist in version extensions/v1beta1; it is no longer served by Kubernetes']],
-    ['a Kubernetes kind in a version it does not have', 'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: d}\n', ['<stdin>:1 Deployment.apps d: invalid', '    line 1: apiVersion: Deployment does not exist in version apps/v1beta2; use apps/v1']],
+    [
+      'a version the CRDs do not serve',
+      VS('networking.istio.io/v2'),
+      [
+        '<stdin>:1 VirtualService.networking.istio.io shop/reviews: invalid',
+        '    line 1: apiVersion: VirtualService does not exist in version networking.istio.io/v2; use networking.istio.io/v1 or networking.istio.io/v1beta1 or networking.istio.io/v1alpha3',
+      ],
+    ],
+    [
+      'an unknown kind in a mesh group',
+      VS('networking.istio.io/v1').replace('kind: VirtualService', 'kind: VirtualServce'),
+      ['<stdin>:1 VirtualServce.networking.istio.io shop/reviews: invalid', '    line 2: kind: networking.istio.io has no kind "VirtualServce"; did you mean VirtualService?'],
+    ],
+    [
+      'an unknown Gateway API kind',
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HttpRoute\nmetadata: {name: r}\n',
+      ['<stdin>:1 HttpRoute.gateway.networking.k8s.io r: invalid', '    line 2: kind: gateway.networking.k8s.io has no kind "HttpRoute"; did you mean HTTPRoute?'],
+    ],
+    [
+      'a document without apiVersion',
+      'kind: VirtualService\nmetadata: {name: r}\n',
+      ['<stdin>:1 VirtualService r: invalid', '    line 1: apiVersion: missing: every Kubernetes object names its API group and version (kubectl refuses it without)'],
+    ],
+    [
+      'a document without kind',
+      'apiVersion: v1\nmetadata: {name: r}\n',
+      ['<stdin>:1 (no kind) r: invalid', '    line 1: kind: missing: every Kubernetes object names its kind (kubectl refuses it without)'],
+    ],
+    [
+      'a removed Kubernetes version',
+      'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n',
+      ['<stdin>:1 Deployment.extensions d: invalid', '    line 1: apiVersion: Deployment does not exist in version extensions/v1beta1; it is no longer served by Kubernetes'],
+    ],
+    [
+      'a Kubernetes kind in a version it does not have',
+      'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: d}\n',
+      ['<stdin>:1 Deployment.apps d: invalid', '    line 1: apiVersion: Deployment does not exist in version apps/v1beta2; use apps/v1'],
+    ],
   ])('%s is an error with its line (exit 1)', async (_name, yaml, lines) => {
     const r = await run(['-f', '-'], yaml);
     expect(r.code).toBe(1);
@@ -99,12 +134,14 @@ describe("meshgate validate: kubectl's strictness", () => {
   it('a duplicate key is an unreadable document with its line and column (exit 2)', async () => {
     const r = await run(['-f', '-'], VS('networking.istio.io/v1', '  http:\n  - route: [{destination: {host: ratings}}]\n'));
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe([
-      '<stdin>:1 VirtualService.networking.istio.io shop/reviews: not readable',
-      '    line 8: duplicate key "http": a mapping must not repeat a key (kubectl and kustomize refuse it)',
-      '1 object: 0 valid, 0 invalid, 0 not checked, 1 not readable',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '<stdin>:1 VirtualService.networking.istio.io shop/reviews: not readable',
+        '    line 8: duplicate key "http": a mapping must not repeat a key (kubectl and kustomize refuse it)',
+        '1 object: 0 valid, 0 invalid, 0 not checked, 1 not readable',
+        '',
+      ].join('\n'),
+    );
     const { entries } = await json(['-f', '-'], VS('networking.istio.io/v1', '  http: []\n'));
     expect(entries[0]).toMatchObject({ status: 'unreadable', valid: false, errors: [{ path: '', line: 8, column: 3 }] });
   });
@@ -116,7 +153,8 @@ describe("meshgate validate: kubectl's strictness", () => {
   });
 
   it('Kubernetes kinds and kinds no CRD defines are not checked, and say which; every kind the CRDs define is checked', async () => {
-    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata: {name: e}\n---\napiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata: {name: t}\nspec: {}\n';
+    const yaml =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata: {name: e}\n---\napiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata: {name: t}\nspec: {}\n';
     const r = await run(['-f', '-'], yaml);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
@@ -130,7 +168,7 @@ describe("meshgate validate: kubectl's strictness", () => {
   });
 });
 
-describe('meshgate validate: Pods and workloads get the injector\'s checks', () => {
+describe("meshgate validate: Pods and workloads get the injector's checks", () => {
   const deployment = (annotation: string): string =>
     `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        ${annotation}\n    spec:\n      containers: [{name: web, image: nginx}]\n`;
 
@@ -227,8 +265,16 @@ describe('meshgate validate: JSON output', () => {
   it('describes an entry fully', async () => {
     const { entries } = await json(['-f', `${DATA}/list.json`]);
     expect(entries[1]).toEqual({
-      file: `${DATA}/list.json`, index: 1, line: 6, apiVersion: 'networking.istio.io/v1alpha3', kind: 'Sidecar', namespace: 'vms', name: 'default',
-      status: 'invalid', checked: true, valid: false,
+      file: `${DATA}/list.json`,
+      index: 1,
+      line: 6,
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'Sidecar',
+      namespace: 'vms',
+      name: 'default',
+      status: 'invalid',
+      checked: true,
+      valid: false,
       errors: [{ path: 'spec.egress[0].hosts[0]', message: '"*" must have the form namespace/host, such as "./*", "istio-system/*" or "*/foo.example.com"', line: 6, column: 155 }],
       warnings: [],
     });
@@ -244,9 +290,10 @@ describe('meshgate validate: JSON output', () => {
   });
 
   it('reads YAML the way kubectl does: "." stays a string, yes is a boolean', async () => {
-    const yaml = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: ns}\n'
-      + 'spec: {hosts: [a.example.com], exportTo: [., ns2], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS}\n'
-      + '---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: sc}\nspec: {egress: [{hosts: [yes]}]}\n';
+    const yaml =
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: ns}\n' +
+      'spec: {hosts: [a.example.com], exportTo: [., ns2], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS}\n' +
+      '---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: sc}\nspec: {egress: [{hosts: [yes]}]}\n';
     const { entries } = await json(['-f', '-'], yaml);
     expect(entries[0]?.errors).toEqual([]);
     expect(entries[1]?.errors?.[0]).toEqual({ path: 'spec.egress[0].hosts[0]', message: 'must be a string, not true', line: 9, column: 26 });
@@ -264,7 +311,10 @@ describe('meshgate validate: usage', () => {
     [[], 'meshgate validate: no input: give files or directories with -f (or -f - for standard input)\nRun `meshgate validate --help` for usage.\n'],
     [['-f', 'does-not-exist.yaml'], 'meshgate validate: does-not-exist.yaml: no such file or directory\n'],
     [['-f', DATA, '-o', 'table'], 'meshgate validate: -o/--output is the output format: text, json, yaml, name; got "table"\nRun `meshgate validate --help` for usage.\n'],
-    [['-f', DATA, '-o', 'report.json'], 'meshgate validate: -o/--output is the output format: text, json, yaml, name; got "report.json"; to write the output to a file, use --output-file report.json\nRun `meshgate validate --help` for usage.\n'],
+    [
+      ['-f', DATA, '-o', 'report.json'],
+      'meshgate validate: -o/--output is the output format: text, json, yaml, name; got "report.json"; to write the output to a file, use --output-file report.json\nRun `meshgate validate --help` for usage.\n',
+    ],
     [['-f', DATA, '--output-file', '/nonexistent-dir/out.txt'], 'meshgate validate: --output-file /nonexistent-dir/out.txt: no such file or directory\n'],
   ])('%j exits 2 with one clear line', async (argv, message) => {
     const r = await run(argv);

@@ -65,7 +65,10 @@ describe('the install in cluster mode', () => {
   it('lets the analysis cache list and watch every resource it follows', () => {
     const granted = rules('ClusterRole');
     for (const r of ANALYZED_RESOURCES) {
-      expect(granted.some((g) => g.startsWith(`${r.group}/`) && g.split('/')[1]?.split(':')[0]?.split(',').includes(r.plural) && g.endsWith('list,watch')), `${r.group}/${r.plural}`).toBe(true);
+      expect(
+        granted.some((g) => g.startsWith(`${r.group}/`) && g.split('/')[1]?.split(':')[0]?.split(',').includes(r.plural) && g.endsWith('list,watch')),
+        `${r.group}/${r.plural}`,
+      ).toBe(true);
     }
   });
 });

@@ -4,7 +4,7 @@ import { ConfigError, buildConfig } from '../../src/config.js';
 import { durationMillis } from '../../src/lib/duration.js';
 
 describe('cluster settings', () => {
-  it('are off by default, with the install\'s names', () => {
+  it("are off by default, with the install's names", () => {
     const c = buildConfig({ flags: {}, env: {} });
     expect(c).toMatchObject({
       cluster: false,
@@ -27,13 +27,21 @@ describe('cluster settings', () => {
   });
 
   it('istiod settings that change injection: KEY=VALUE pairs, comma-separated, each checked', () => {
-    expect(buildConfig({ flags: { 'control-plane-env': 'COMPLIANCE_POLICY=fips-140-3,ENABLE_NATIVE_SIDECARS=false' }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', ENABLE_NATIVE_SIDECARS: 'false' });
-    expect(buildConfig({ flags: { 'control-plane-env': ['COMPLIANCE_POLICY=fips-140-3', 'PILOT_X=a,b'] }, env: {} }).controlPlaneEnv).toEqual({ COMPLIANCE_POLICY: 'fips-140-3', PILOT_X: 'a,b' });
-    expect(() => buildConfig({ flags: {}, env: { MESHGATE_CONTROL_PLANE_ENV: 'bad' } })).toThrow(/controlPlaneEnv \(--control-plane-env \/ MESHGATE_CONTROL_PLANE_ENV\): "bad" is not KEY=VALUE/);
+    expect(buildConfig({ flags: { 'control-plane-env': 'COMPLIANCE_POLICY=fips-140-3,ENABLE_NATIVE_SIDECARS=false' }, env: {} }).controlPlaneEnv).toEqual({
+      COMPLIANCE_POLICY: 'fips-140-3',
+      ENABLE_NATIVE_SIDECARS: 'false',
+    });
+    expect(buildConfig({ flags: { 'control-plane-env': ['COMPLIANCE_POLICY=fips-140-3', 'PILOT_X=a,b'] }, env: {} }).controlPlaneEnv).toEqual({
+      COMPLIANCE_POLICY: 'fips-140-3',
+      PILOT_X: 'a,b',
+    });
+    expect(() => buildConfig({ flags: {}, env: { MESHGATE_CONTROL_PLANE_ENV: 'bad' } })).toThrow(
+      /controlPlaneEnv \(--control-plane-env \/ MESHGATE_CONTROL_PLANE_ENV\): "bad" is not KEY=VALUE/,
+    );
     expect(buildConfig({ flags: { 'istio-namespace': 'istio-canary-ns' }, env: {} }).istioNamespace).toBe('istio-canary-ns');
   });
 
-  it('take the pod\'s namespace as the default namespace, below flags and environment', () => {
+  it("take the pod's namespace as the default namespace, below flags and environment", () => {
     expect(buildConfig({ flags: {}, env: {}, podNamespace: 'mesh' }).namespace).toBe('mesh');
     expect(buildConfig({ flags: {}, env: { MESHGATE_NAMESPACE: 'env' }, podNamespace: 'mesh' }).namespace).toBe('env');
   });

@@ -48,11 +48,18 @@ describe('ConfigMaps in the cluster', () => {
     expect(istioConfigMapNames('canary')).toEqual({ injector: 'istio-sidecar-injector-canary', mesh: 'istio-canary' });
   });
 
-  const cm = (name: string, data: Record<string, string>): { metadata: { name: string; namespace: string }; data: Record<string, string> } => ({ metadata: { name, namespace: 'istio-system' }, data });
+  const cm = (name: string, data: Record<string, string>): { metadata: { name: string; namespace: string }; data: Record<string, string> } => ({
+    metadata: { name, namespace: 'istio-system' },
+    data,
+  });
 
   it('keys override the file settings; absent keys fall back to them', () => {
     const docs = documentsFromConfigMaps(cm('istio-sidecar-injector', { config: INJECTOR_CONFIG, 'meshgate-templates': 'b: y\n' }), undefined, {
-      templates: { sidecar: 'builtin' }, values: { global: { tag: 'file' } }, mesh: { trustDomain: 'file.local' }, userTemplates: { a: 'x', b: 'old' }, notes: [],
+      templates: { sidecar: 'builtin' },
+      values: { global: { tag: 'file' } },
+      mesh: { trustDomain: 'file.local' },
+      userTemplates: { a: 'x', b: 'old' },
+      notes: [],
     });
     expect(docs.values).toMatchObject({ global: { tag: 'file', proxy: { autoInject: 'disabled' } } });
     expect(docs.mesh).toEqual({ trustDomain: 'file.local' });

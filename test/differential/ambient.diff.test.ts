@@ -35,17 +35,29 @@ const CASES: readonly Case[] = [
 function pod(c: Case, withAmbient: boolean): Obj {
   const labels = Object.fromEntries(Object.entries({ app: 'cart', ...c.podLabels }).filter(([k]) => withAmbient || k !== AMBIENT));
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: 'cart', namespace: 'shop', labels, ...(c.podAnnotations ? { annotations: c.podAnnotations } : {}) },
     spec: { ...(c.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'cart', image: 'shop/cart:1', ports: [{ containerPort: 8080 }] }] },
   };
 }
 
 function review(p: Obj): Obj {
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u-1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'shop', operation: 'CREATE', object: p } };
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'u-1',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace: 'shop',
+      operation: 'CREATE',
+      object: p,
+    },
+  };
 }
 
-const names = (p: Obj | undefined, list: string): string[] => ((p?.['spec'] as Obj | undefined)?.[list] as Obj[] | undefined ?? []).map((c) => String(c['name']));
+const names = (p: Obj | undefined, list: string): string[] => (((p?.['spec'] as Obj | undefined)?.[list] as Obj[] | undefined) ?? []).map((c) => String(c['name']));
 const injected = (p: Obj | undefined): boolean => names(p, 'containers').includes('istio-proxy') || names(p, 'initContainers').includes('istio-proxy');
 
 /** The Pod without the ambient label, for comparing an injection with and without it. */
@@ -88,7 +100,7 @@ function ours(c: Case, withAmbient: boolean): { allowed: boolean; pod?: Obj; war
   return { allowed: true, pod: out.pod, warnings: out.warnings };
 }
 
-describe('ambient-labelled Pods and namespaces: meshgate decides as Istio\'s injection webhook does', () => {
+describe("ambient-labelled Pods and namespaces: meshgate decides as Istio's injection webhook does", () => {
   it.each(CASES)('$name', async (c) => {
     const theirs = await istio(c, true);
     const mine = ours(c, true);

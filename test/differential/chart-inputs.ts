@@ -108,7 +108,13 @@ function podTemplate(r: () => number): Obj {
 function wrap(kind: (typeof KINDS)[number], tpl: Obj, i: number): Obj {
   const meta = { name: `w${i}`, namespace: 'shop' };
   if (kind === 'Pod') return { apiVersion: 'v1', kind, metadata: { ...meta, ...(tpl['metadata'] as Obj) }, spec: tpl['spec'] };
-  if (kind === 'CronJob') return { apiVersion: 'batch/v1', kind, metadata: meta, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { ...tpl, spec: { ...(tpl['spec'] as Obj), restartPolicy: 'Never' } } } } } };
+  if (kind === 'CronJob')
+    return {
+      apiVersion: 'batch/v1',
+      kind,
+      metadata: meta,
+      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { ...tpl, spec: { ...(tpl['spec'] as Obj), restartPolicy: 'Never' } } } } },
+    };
   const apiVersion = kind === 'Job' ? 'batch/v1' : 'apps/v1';
   const extra = kind === 'Job' ? { restartPolicy: 'Never' } : {};
   return { apiVersion, kind, metadata: meta, spec: { selector: { matchLabels: { app: 'x' } }, template: { ...tpl, spec: { ...(tpl['spec'] as Obj), ...extra } } } };

@@ -68,7 +68,13 @@ function meshgate(c: ChartCase): SideResult {
 
 async function istio(h: IstioHarness, c: ChartCase): Promise<HarnessResponse> {
   return h.request({
-    op: 'inject', input: JSON.stringify(c.object), config: chart.config, values: JSON.stringify(c.values), mesh: JSON.stringify(c.mesh), nativeSidecars: c.nativeSidecars, namespace: NAMESPACE,
+    op: 'inject',
+    input: JSON.stringify(c.object),
+    config: chart.config,
+    values: JSON.stringify(c.values),
+    mesh: JSON.stringify(c.mesh),
+    nativeSidecars: c.nativeSidecars,
+    namespace: NAMESPACE,
   });
 }
 
@@ -80,28 +86,34 @@ function describe(r: CaseResult<ChartCase>): string {
     `# case #${c.index}: ${verdict.agree ? (verdict.bothDenied ? 'both denied' : 'identical') : `${verdict.differences.length} differences`}`,
     stringify({ config: { values: c.values, mesh: c.mesh, nativeSidecars: c.nativeSidecars }, input: c.object }),
     ...verdict.differences.map((d) => `- ${d.path}: meshgate ${JSON.stringify(d.meshgate)} → Istio ${JSON.stringify(d.istio)}`),
-    '# meshgate', stringify(side(verdict.meshgate)),
-    '# Istio', stringify(side(verdict.istio)),
+    '# meshgate',
+    stringify(side(verdict.meshgate)),
+    '# Istio',
+    stringify(side(verdict.istio)),
   ].join('\n');
 }
 
-test.skipIf(buildOnly)(`Istio's chart templates run by meshgate inject ${count} generated inputs (seed ${seed}) as Istio does`, async () => {
-  const h = harness;
-  if (!h) throw new Error('the Istio harness did not start');
-  const cases = chartCases(seed, count);
-  const results: CaseResult<ChartCase>[] = [];
-  for (let i = 0; i < cases.length; i += 50) {
-    const batch = cases.slice(i, i + 50);
-    const theirs = await Promise.all(batch.map((c) => istio(h, c)));
-    batch.forEach((c, j) => results.push({ c, verdict: compare(meshgate(c), istioResult(theirs[j] as HarnessResponse)) }));
-    if ((i / 50) % 8 === 0) progress(`${i + batch.length}/${cases.length} compared, ${results.filter((r) => !r.verdict.agree).length} different`);
-  }
-  for (const n of show) {
-    const r = results[n];
-    if (r) print(describe(r));
-  }
-  const summary = summarise(seed, results);
-  print(formatReport(summary, SUITE));
-  const agreement = summary.total === 0 ? 100 : (100 * (summary.total - summary.failed)) / summary.total;
-  expect(agreement, `agreement ${agreement.toFixed(2)} % is below ${minAgreement} %`).toBeGreaterThanOrEqual(minAgreement);
-}, 60 * 60_000);
+test.skipIf(buildOnly)(
+  `Istio's chart templates run by meshgate inject ${count} generated inputs (seed ${seed}) as Istio does`,
+  async () => {
+    const h = harness;
+    if (!h) throw new Error('the Istio harness did not start');
+    const cases = chartCases(seed, count);
+    const results: CaseResult<ChartCase>[] = [];
+    for (let i = 0; i < cases.length; i += 50) {
+      const batch = cases.slice(i, i + 50);
+      const theirs = await Promise.all(batch.map((c) => istio(h, c)));
+      batch.forEach((c, j) => results.push({ c, verdict: compare(meshgate(c), istioResult(theirs[j] as HarnessResponse)) }));
+      if ((i / 50) % 8 === 0) progress(`${i + batch.length}/${cases.length} compared, ${results.filter((r) => !r.verdict.agree).length} different`);
+    }
+    for (const n of show) {
+      const r = results[n];
+      if (r) print(describe(r));
+    }
+    const summary = summarise(seed, results);
+    print(formatReport(summary, SUITE));
+    const agreement = summary.total === 0 ? 100 : (100 * (summary.total - summary.failed)) / summary.total;
+    expect(agreement, `agreement ${agreement.toFixed(2)} % is below ${minAgreement} %`).toBeGreaterThanOrEqual(minAgreement);
+  },
+  60 * 60_000,
+);

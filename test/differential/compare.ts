@@ -6,13 +6,16 @@ import { parseAllDocuments } from 'yaml';
 import { injectDocuments, renderDocuments } from '../../src/cli/inject.js';
 import { buildInjectorSettings, createInjector, type Injector } from '../../src/inject/index.js';
 import type { DiffCase } from './generate.js';
-import type { HarnessRequest, HarnessResponse, } from './harness.js';
+import type { HarnessRequest, HarnessResponse } from './harness.js';
 import { differences, normalise, type Difference } from './normalise.js';
 
 type Obj = Record<string, unknown>;
 
 /** What one side made of a case: the objects it printed, or its denial. */
-export type SideResult = { readonly kind: 'objects'; readonly objects: unknown[] } | { readonly kind: 'denied'; readonly message: string } | { readonly kind: 'error'; readonly message: string };
+export type SideResult =
+  | { readonly kind: 'objects'; readonly objects: unknown[] }
+  | { readonly kind: 'denied'; readonly message: string }
+  | { readonly kind: 'error'; readonly message: string };
 
 export interface Verdict {
   readonly agree: boolean;
@@ -96,7 +99,12 @@ export function istioResult(res: HarnessResponse): SideResult {
 
 function outcomeDifference(m: SideResult, i: SideResult): Difference {
   const describe = (s: SideResult): string => (s.kind === 'objects' ? 'injected' : `${s.kind}: ${s.message.split('\n')[0]?.slice(0, 200) ?? ''}`);
-  return { group: `(outcome) meshgate ${m.kind === 'objects' ? 'injected' : m.kind}, Istio ${i.kind === 'objects' ? 'injected' : i.kind}`, path: '.', meshgate: describe(m), istio: describe(i) };
+  return {
+    group: `(outcome) meshgate ${m.kind === 'objects' ? 'injected' : m.kind}, Istio ${i.kind === 'objects' ? 'injected' : i.kind}`,
+    path: '.',
+    meshgate: describe(m),
+    istio: describe(i),
+  };
 }
 
 export function compare(m: SideResult, i: SideResult): Verdict {

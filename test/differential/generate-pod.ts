@@ -65,13 +65,15 @@ const resources = fc.record(
   { requiredKeys: [] },
 );
 
-const env = fc.array(
-  fc.oneof(
-    fc.record({ name: fc.constantFrom('MODE', 'LOG_LEVEL', 'PORT'), value: fc.constantFrom('prod', 'debug', '8080', '') }),
-    fc.constant<Obj>({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }),
-  ),
-  { maxLength: 3 },
-).map((list) => list.filter((e, i) => list.findIndex((x) => x['name'] === e['name']) === i));
+const env = fc
+  .array(
+    fc.oneof(
+      fc.record({ name: fc.constantFrom('MODE', 'LOG_LEVEL', 'PORT'), value: fc.constantFrom('prod', 'debug', '8080', '') }),
+      fc.constant<Obj>({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }),
+    ),
+    { maxLength: 3 },
+  )
+  .map((list) => list.filter((e, i) => list.findIndex((x) => x['name'] === e['name']) === i));
 
 const container = fc.record(
   {
@@ -106,7 +108,10 @@ const initContainer = fc.record(
 const volumes = fc.constantFrom<Obj[]>(
   [],
   [{ name: 'data', emptyDir: {} }],
-  [{ name: 'config', configMap: { name: 'app-config' } }, { name: 'data', emptyDir: { medium: 'Memory' } }],
+  [
+    { name: 'config', configMap: { name: 'app-config' } },
+    { name: 'data', emptyDir: { medium: 'Memory' } },
+  ],
   [{ name: 'certs', secret: { secretName: 'app-certs', defaultMode: 420 } }],
 );
 

@@ -87,11 +87,20 @@ export function wrap(kind: string, podMetadata: Obj, spec: Obj, namespace: strin
     case 'Job':
       return { apiVersion: 'batch/v1', kind, metadata: meta('migrate'), spec: { backoffLimit: 2, template: { ...template, spec: { ...spec, restartPolicy: 'Never' } } } };
     case 'CronJob':
-      return { apiVersion: 'batch/v1', kind, metadata: meta('nightly'), spec: { schedule: '0 3 * * *', jobTemplate: { metadata: template.metadata, spec: { template: { spec: { ...spec, restartPolicy: 'OnFailure' } } } } } };
+      return {
+        apiVersion: 'batch/v1',
+        kind,
+        metadata: meta('nightly'),
+        spec: { schedule: '0 3 * * *', jobTemplate: { metadata: template.metadata, spec: { template: { spec: { ...spec, restartPolicy: 'OnFailure' } } } } },
+      };
     case 'DeploymentConfig':
       return { apiVersion: 'apps.openshift.io/v1', kind, metadata: meta('shop'), spec: { replicas: 1, selector: { app: 'shop' }, test: false, template } };
     default:
-      return { apiVersion: 'v1', kind: 'List', items: [wrap('Deployment', podMetadata, spec, namespace), { apiVersion: 'v1', kind: 'Service', metadata: meta('shop'), spec: { ports: [{ port: 80 }] } }] };
+      return {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [wrap('Deployment', podMetadata, spec, namespace), { apiVersion: 'v1', kind: 'Service', metadata: meta('shop'), spec: { ports: [{ port: 80 }] } }],
+      };
   }
 }
 

@@ -31,8 +31,14 @@ export function harnessCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 /** A digest of the harness sources, so an edited harness is rebuilt rather than reused. */
 function sourceDigest(): string {
   const hash = createHash('sha256');
-  for (const f of readdirSync(HARNESS_MODULE_DIR).filter((n) => /\.go$|^go\.(mod|sum)$/.test(n)).sort()) {
-    hash.update(f).update('\0').update(readFileSync(join(HARNESS_MODULE_DIR, f))).update('\0');
+  for (const f of readdirSync(HARNESS_MODULE_DIR)
+    .filter((n) => /\.go$|^go\.(mod|sum)$/.test(n))
+    .sort()) {
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(HARNESS_MODULE_DIR, f)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 12);
 }
@@ -46,7 +52,7 @@ export async function ensureHarness(progress: Progress, cacheRoot = harnessCache
     progress(`using the cached Istio harness (istio.io/istio ${pin}) in ${binDir}`);
     return binary;
   }
-  await checkGo('the differential suite builds Istio\'s injector from the istio.io/istio module');
+  await checkGo("the differential suite builds Istio's injector from the istio.io/istio module");
   progress(`building the Istio harness (istio.io/istio ${pin}) into ${binDir}: the first build takes 5-15 minutes on 2 cores`);
   const started = Date.now();
   await goBuild(binDir, [HARNESS_PACKAGE], '-s -w', progress, HARNESS_MODULE_DIR);

@@ -6,7 +6,12 @@ import { differences, normalise, quantity } from './normalise.js';
 
 describe('normalise', () => {
   it('equates key order, null, {} and an ignored status, and keeps a volume source', () => {
-    const a = { kind: 'Pod', metadata: { creationTimestamp: null, name: 'p' }, spec: { volumes: [{ name: 'd', emptyDir: {} }], containers: [{ resources: {}, name: 'c' }] }, status: {} };
+    const a = {
+      kind: 'Pod',
+      metadata: { creationTimestamp: null, name: 'p' },
+      spec: { volumes: [{ name: 'd', emptyDir: {} }], containers: [{ resources: {}, name: 'c' }] },
+      status: {},
+    };
     const b = { spec: { containers: [{ name: 'c' }], volumes: [{ emptyDir: {}, name: 'd' }] }, metadata: { name: 'p' }, kind: 'Pod', status: { phase: 'x' } };
     expect(normalise(a)).toEqual(normalise(b));
     expect(normalise({ volumes: [{ name: 'd', emptyDir: {} }] })).toEqual({ volumes: [{ name: 'd', emptyDir: {} }] });
@@ -25,9 +30,25 @@ describe('normalise', () => {
 
 describe('differences', () => {
   it('names list items by name and reports order, missing and extra items', () => {
-    const got = { env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }, { name: 'X', value: 'x' }] };
-    const want = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'Y', value: 'y' }] };
-    expect(differences(got, want).map((d) => d.group).sort()).toEqual(['.env (order)', '.env[B].value', '.env[X] (extra)', '.env[Y] (missing)']);
+    const got = {
+      env: [
+        { name: 'B', value: '2' },
+        { name: 'A', value: '1' },
+        { name: 'X', value: 'x' },
+      ],
+    };
+    const want = {
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '3' },
+        { name: 'Y', value: 'y' },
+      ],
+    };
+    expect(
+      differences(got, want)
+        .map((d) => d.group)
+        .sort(),
+    ).toEqual(['.env (order)', '.env[B].value', '.env[X] (extra)', '.env[Y] (missing)']);
   });
 });
 

@@ -11,8 +11,22 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SUFFIX: Readonly<Record<string, number>> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A resource quantity as a canonical number string; anything unparseable is kept as written. */
@@ -89,8 +103,10 @@ function namedDifferences(got: unknown[], want: unknown[], where: { path: string
   const g = namesOf(got);
   const w = namesOf(want);
   if (!g || !w) return false;
-  for (const name of w.filter((n) => !g.includes(n))) out.push({ group: `${where.group}[${name}] (missing)`, path: `${where.path}[${name}]`, meshgate: undefined, istio: want[w.indexOf(name)] });
-  for (const name of g.filter((n) => !w.includes(n))) out.push({ group: `${where.group}[${name}] (extra)`, path: `${where.path}[${name}]`, meshgate: got[g.indexOf(name)], istio: undefined });
+  for (const name of w.filter((n) => !g.includes(n)))
+    out.push({ group: `${where.group}[${name}] (missing)`, path: `${where.path}[${name}]`, meshgate: undefined, istio: want[w.indexOf(name)] });
+  for (const name of g.filter((n) => !w.includes(n)))
+    out.push({ group: `${where.group}[${name}] (extra)`, path: `${where.path}[${name}]`, meshgate: got[g.indexOf(name)], istio: undefined });
   const common = w.filter((n) => g.includes(n));
   const gotOrder = g.filter((n) => w.includes(n));
   if (common.join('\0') !== gotOrder.join('\0')) out.push({ group: `${where.group} (order)`, path: where.path, meshgate: gotOrder, istio: common });

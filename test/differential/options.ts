@@ -39,7 +39,10 @@ export function diffOptions(defaults: SuiteDefaults, env: NodeJS.ProcessEnv = pr
     seed: wholeNumber(env, 'MESHGATE_DIFF_SEED', defaults.seed ?? CI_SEED),
     count: wholeNumber(env, 'MESHGATE_DIFF_COUNT', defaults.count),
     minAgreement,
-    show: (env['MESHGATE_DIFF_SHOW'] ?? '').split(',').filter((s) => /^\d+$/.test(s.trim())).map(Number),
+    show: (env['MESHGATE_DIFF_SHOW'] ?? '')
+      .split(',')
+      .filter((s) => /^\d+$/.test(s.trim()))
+      .map(Number),
     buildOnly: env['MESHGATE_DIFF_BUILD_ONLY'] === '1',
   };
 }

@@ -68,7 +68,9 @@ export function describeCase(r: CaseResult): string {
     `# case #${c.index}: ${verdict.agree ? (verdict.bothDenied ? 'both denied' : 'identical') : `${verdict.differences.length} differences`}`,
     stringify({ config, input: c.object }),
     ...verdict.differences.map((d) => `- ${d.path}: meshgate ${JSON.stringify(d.meshgate)} → Istio ${JSON.stringify(d.istio)}`),
-    '# meshgate', stringify(side(verdict.meshgate)),
-    '# Istio', stringify(side(verdict.istio)),
+    '# meshgate',
+    stringify(side(verdict.meshgate)),
+    '# Istio',
+    stringify(side(verdict.istio)),
   ].join('\n');
 }

@@ -26,9 +26,12 @@ export async function issue(k: Kubectl, namespace: string, name: string, ca: Key
   const sans = [...(cert.spec.dnsNames ?? []), ...(cert.spec.ipAddresses ?? [])];
   const serving = await issueServing(ca, { sans, validityMs, now: new Date() });
   const secret = {
-    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
     metadata: {
-      name: cert.spec.secretName, namespace,
+      name: cert.spec.secretName,
+      namespace,
       labels: { 'controller.cert-manager.io/fao': 'true' },
       annotations: {
         'cert-manager.io/certificate-name': name,

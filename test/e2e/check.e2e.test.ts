@@ -35,15 +35,33 @@ async function startExpired(certDir: string): Promise<Daemon> {
   writeFileSync(join(dir, 'expired.key'), expired.key, { mode: 0o600 });
   const logFile = join(dir, 'expired.log');
   const d = startDaemon({
-    name: 'meshgate-expired', cmd: process.execPath, logFile, cwd: REPO_ROOT,
-    args: [join(REPO_ROOT, 'bin', 'meshgate.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', join(dir, 'expired.crt'), '--tls-key', join(dir, 'expired.key'), '--revision', 'checkrev', '--native-sidecars=true'],
+    name: 'meshgate-expired',
+    cmd: process.execPath,
+    logFile,
+    cwd: REPO_ROOT,
+    args: [
+      join(REPO_ROOT, 'bin', 'meshgate.js'),
+      'serve',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--tls-cert',
+      join(dir, 'expired.crt'),
+      '--tls-key',
+      join(dir, 'expired.key'),
+      '--revision',
+      'checkrev',
+      '--native-sidecars=true',
+    ],
   });
   await waitFor(async () => readFileSync(logFile, 'utf8').includes('meshgate serving'), { what: 'meshgate with an expired certificate', timeoutMs: 30_000, intervalMs: 200 });
   return d;
 }
 
 function errorAbout(r: Awaited<ReturnType<typeof meshgateCheck>>, subject: string): string {
-  return r.report.findings.filter((f) => f.status === 'error' && f.subject.startsWith(subject)).map((f) => f.message).join('\n');
+  return r.report.findings
+    .filter((f) => f.status === 'error' && f.subject.startsWith(subject))
+    .map((f) => f.message)
+    .join('\n');
 }
 
 describe('meshgate check on the e2e cluster', () => {
@@ -72,7 +90,15 @@ describe('meshgate check on the e2e cluster', () => {
 
   it('names a caBundle that does not verify the served certificate', async () => {
     const bogus = Buffer.from(readFileSync(e2e().caFile, 'utf8')).toString('base64');
-    await kubectl().ok(['patch', 'mutatingwebhookconfiguration', CONFIG, '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }])]);
+    await kubectl().ok([
+      'patch',
+      'mutatingwebhookconfiguration',
+      CONFIG,
+      '--type',
+      'json',
+      '-p',
+      JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }]),
+    ]);
     const r = await meshgateCheck();
     expect(r.code).toBe(1);
     expect(errorAbout(r, `${ENTRY} caBundle`)).toContain(`does not verify the certificate served at https://127.0.0.1:${port}`);
@@ -106,7 +132,9 @@ describe('meshgate check on the e2e cluster', () => {
     try {
       const r = await meshgateCheck();
       expect(r.code).toBe(1);
-      expect(errorAbout(r, 'meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io')).toContain('and istio-sidecar-injector/namespace.sidecar-injector.istio.io, istiod\'s injector (revision default) both select Pods in namespace(s)');
+      expect(errorAbout(r, 'meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io')).toContain(
+        "and istio-sidecar-injector/namespace.sidecar-injector.istio.io, istiod's injector (revision default) both select Pods in namespace(s)",
+      );
       expect(errorAbout(r, 'meshgate-sidecar-injector/object.sidecar-injector.meshgate.io')).toContain('istio-sidecar-injector/object.sidecar-injector.istio.io');
     } finally {
       await kubectl().ok(['delete', 'mutatingwebhookconfiguration', 'istio-sidecar-injector']);

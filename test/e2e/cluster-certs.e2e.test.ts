@@ -9,9 +9,30 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from './cluster/net.js';
 import {
-  MUTATING, NS, SECRET, VALIDATING, applyWebhooks, installRbac, injectedNamespace, logged, metric, publishedBundle, readSecret,
-  keepLogs, resetClusterState, restoreSharedWebhooks, sameCerts, servedCertificate, serviceAccountKubeconfig, signedBy, startClusterMeshgate,
-  startRoundRobin, waitReady, webhookConfig, type ClusterMeshgate, type RoundRobin,
+  MUTATING,
+  NS,
+  SECRET,
+  VALIDATING,
+  applyWebhooks,
+  installRbac,
+  injectedNamespace,
+  logged,
+  metric,
+  publishedBundle,
+  readSecret,
+  keepLogs,
+  resetClusterState,
+  restoreSharedWebhooks,
+  sameCerts,
+  servedCertificate,
+  serviceAccountKubeconfig,
+  signedBy,
+  startClusterMeshgate,
+  startRoundRobin,
+  waitReady,
+  webhookConfig,
+  type ClusterMeshgate,
+  type RoundRobin,
 } from './cluster-mode.js';
 import { e2e, kubectl } from './support.js';
 
@@ -64,17 +85,27 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     expect(created, 'exactly one replica created the Secret').toHaveLength(1);
     // The other either lost the create race or found the Secret already there.
     expect(lost.length).toBeLessThanOrEqual(1);
-    await waitFor(async () => (await Promise.all(replicas.map((r) => metric(r, 'meshgate_leader')))).reduce((a, b) => a + b, 0) === 1, { what: 'exactly one leader', timeoutMs: 30_000 });
+    await waitFor(async () => (await Promise.all(replicas.map((r) => metric(r, 'meshgate_leader')))).reduce((a, b) => a + b, 0) === 1, {
+      what: 'exactly one leader',
+      timeoutMs: 30_000,
+    });
   });
 
   it('puts the CA in both webhook configurations and repairs an edited caBundle within 10 seconds', async () => {
     const k = kubectl();
     const ca = (await readSecret(k))?.caCert ?? '';
-    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca) && sameCerts(await publishedBundle(k, 'validatingwebhookconfiguration', VALIDATING), ca), { what: 'CA bundle published', timeoutMs: 30_000 });
+    await waitFor(
+      async () =>
+        sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca) && sameCerts(await publishedBundle(k, 'validatingwebhookconfiguration', VALIDATING), ca),
+      { what: 'CA bundle published', timeoutMs: 30_000 },
+    );
     // Another CA (the cluster's own): well-formed, but not the one that signed meshgate's certificate.
     const bogus = Buffer.from(readFileSync(e2e().caFile, 'utf8')).toString('base64');
     const timings: Record<string, number> = {};
-    for (const [kind, name] of [['mutatingwebhookconfiguration', MUTATING], ['validatingwebhookconfiguration', VALIDATING]] as const) {
+    for (const [kind, name] of [
+      ['mutatingwebhookconfiguration', MUTATING],
+      ['validatingwebhookconfiguration', VALIDATING],
+    ] as const) {
       const patch = JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }]);
       await k.ok(['patch', kind, name, '--type', 'json', '-p', patch]);
       const edited = Date.now();
@@ -84,7 +115,11 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     // A re-apply of the install's manifests (no caBundle at all) is repaired too.
     await applyWebhooks(k, service?.url ?? '', deadUrl);
     const reapplied = Date.now();
-    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca), { what: 'caBundle after re-apply', timeoutMs: 10_000, intervalMs: 100 });
+    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca), {
+      what: 'caBundle after re-apply',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     timings['re-apply'] = Date.now() - reapplied;
     console.log(`caBundle repair times (ms): ${JSON.stringify(timings)}`);
     for (const ms of Object.values(timings)) expect(ms).toBeLessThan(10_000);
@@ -104,7 +139,11 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     // Pointed at meshgate: the next probe is denied, and only then the policy becomes Fail.
     await applyWebhooks(k, service?.url ?? '');
     const repointed = Date.now();
-    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), { what: 'failurePolicy Fail', timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), {
+      what: 'failurePolicy Fail',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     console.log(`validating webhook switched to Fail ${Date.now() - repointed} ms after it was pointed at meshgate`);
     expect(await metric(leader, 'meshgate_validation_probe_total', { result: 'proven' })).toBeGreaterThanOrEqual(1);
     expect(logged(leader, 'the dry-run probe was denied by meshgate')).toHaveLength(1);
@@ -116,7 +155,10 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
 
   it('rotates the CA and serving certificate during a steady stream of admission requests without a failed request', async () => {
     const k = kubectl();
-    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), { what: 'failurePolicy Fail', timeoutMs: 30_000 });
+    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), {
+      what: 'failurePolicy Fail',
+      timeoutMs: 30_000,
+    });
     const before = await readSecret(k);
     const ns = await injectedNamespace(k, 'e2e-rotation');
     const stream = startStream(ns);
@@ -124,18 +166,23 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     const forced = Date.now();
     await k.ok(['annotate', 'secret', SECRET, '-n', NS, 'meshgate.io/rotate=e2e', '--overwrite']);
     let done = 0;
-    await waitFor(async () => {
-      const s = await readSecret(k);
-      if (!s || s.caCert === before?.caCert || s.bundle.length !== 1) return false;
-      const served = await Promise.all(replicas.map((r) => servedCertificate(r.port)));
-      if (!served.every((c) => signedBy(c, s.caCert))) return false;
-      if (!sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), s.caCert)) return false;
-      done = Date.now();
-      return true;
-    }, { what: 'rotation complete', timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        const s = await readSecret(k);
+        if (!s || s.caCert === before?.caCert || s.bundle.length !== 1) return false;
+        const served = await Promise.all(replicas.map((r) => servedCertificate(r.port)));
+        if (!served.every((c) => signedBy(c, s.caCert))) return false;
+        if (!sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), s.caCert)) return false;
+        done = Date.now();
+        return true;
+      },
+      { what: 'rotation complete', timeoutMs: 120_000, intervalMs: 500 },
+    );
     await sleep(3_000);
     const result = await stream.stop();
-    console.log(`rotation took ${done - forced} ms; ${result.ok} admission requests succeeded during the stream, ${result.failures.length} failed, ${result.notInjected} not injected`);
+    console.log(
+      `rotation took ${done - forced} ms; ${result.ok} admission requests succeeded during the stream, ${result.failures.length} failed, ${result.notInjected} not injected`,
+    );
     expect(result.failures, result.failures.slice(0, 5).join('\n')).toEqual([]);
     expect(result.notInjected).toBe(0);
     expect(result.ok).toBeGreaterThan(20);
@@ -184,17 +231,32 @@ describe('cluster mode: certificates, CA bundle, failure policy and rotation (is
     console.log(`${other.name} took over ${Date.now() - stopped} ms after the leader was stopped (it released the Lease)`);
     const ca = (await readSecret(k))?.caCert ?? '';
     const bogus = Buffer.from(readFileSync(e2e().caFile, 'utf8')).toString('base64');
-    await k.ok(['patch', 'mutatingwebhookconfiguration', MUTATING, '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }])]);
-    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca), { what: 'caBundle repaired by the new leader', timeoutMs: 10_000, intervalMs: 100 });
+    await k.ok([
+      'patch',
+      'mutatingwebhookconfiguration',
+      MUTATING,
+      '--type',
+      'json',
+      '-p',
+      JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bogus }]),
+    ]);
+    await waitFor(async () => sameCerts(await publishedBundle(k, 'mutatingwebhookconfiguration', MUTATING), ca), {
+      what: 'caBundle repaired by the new leader',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
   });
 });
 
 async function leaderOf(replicas: readonly ClusterMeshgate[]): Promise<ClusterMeshgate> {
   let found: ClusterMeshgate | undefined;
-  await waitFor(async () => {
-    for (const r of replicas) if ((await metric(r, 'meshgate_leader')) === 1) found = r;
-    return found !== undefined;
-  }, { what: 'the leader', timeoutMs: 30_000 });
+  await waitFor(
+    async () => {
+      for (const r of replicas) if ((await metric(r, 'meshgate_leader')) === 1) found = r;
+      return found !== undefined;
+    },
+    { what: 'the leader', timeoutMs: 30_000 },
+  );
   return found as ClusterMeshgate;
 }
 
@@ -230,11 +292,20 @@ function startStream(namespace: string): { stop(): Promise<StreamResult> } {
     const at = new Date().toISOString();
     try {
       if (i % 2 === 0) {
-        const pod: V1Pod = await core.createNamespacedPod({ namespace, dryRun: 'All', body: { metadata: { name: `stream-${i}` }, spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }] } } });
+        const pod: V1Pod = await core.createNamespacedPod({
+          namespace,
+          dryRun: 'All',
+          body: { metadata: { name: `stream-${i}` }, spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }] } },
+        });
         const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
         if (!names.includes('istio-proxy')) notInjected++;
       } else {
-        const body = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `stream-${i}`, namespace }, spec: { hosts: ['orders'], http: [{ route: [{ destination: { host: 'orders' } }] }] } };
+        const body = {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: `stream-${i}`, namespace },
+          spec: { hosts: ['orders'], http: [{ route: [{ destination: { host: 'orders' } }] }] },
+        };
         await custom.createNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices', body, dryRun: 'All' });
       }
       ok++;

@@ -8,8 +8,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './cluster/net.js';
 import {
-  ISTIO_NS, applyWebhooks, injectedNamespace, insecureGet, installRbac, keepLogs, logged, metric, resetClusterState, restoreSharedWebhooks,
-  serviceAccountKubeconfig, startClusterMeshgate, waitReady, type ClusterMeshgate,
+  ISTIO_NS,
+  applyWebhooks,
+  injectedNamespace,
+  insecureGet,
+  installRbac,
+  keepLogs,
+  logged,
+  metric,
+  resetClusterState,
+  restoreSharedWebhooks,
+  serviceAccountKubeconfig,
+  startClusterMeshgate,
+  waitReady,
+  type ClusterMeshgate,
 } from './cluster-mode.js';
 import { kubectl } from './support.js';
 
@@ -49,10 +61,14 @@ const X_WIDGET_CRD = {
     group: XGROUP,
     scope: 'Namespaced',
     names: { kind: 'XWidget', plural: 'xwidgets', singular: 'xwidget', listKind: 'XWidgetList' },
-    versions: [{
-      name: 'v1alpha1', served: true, storage: true,
-      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } } } },
-    }],
+    versions: [
+      {
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } } } },
+      },
+    ],
   },
 };
 
@@ -114,20 +130,28 @@ describe('cluster mode: injection configuration from ConfigMaps (issue 6)', () =
     expect((await insecureGet(`${m.url}/readyz`)).status).toBe(200);
   });
 
-  it('validates against the CRDs the cluster serves (listed with the install\'s RBAC) and follows a new one without a restart', async () => {
+  it("validates against the CRDs the cluster serves (listed with the install's RBAC) and follows a new one without a restart", async () => {
     const m = mg as ClusterMeshgate;
-    await waitFor(async () => (await metric(m, 'meshgate_config_last_reload_success', { component: 'crds' })) === 1, { what: 'the cluster\'s CRDs compiled', timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(async () => (await metric(m, 'meshgate_config_last_reload_success', { component: 'crds' })) === 1, {
+      what: "the cluster's CRDs compiled",
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
     const k = kubectl();
     const applied = await metric(m, 'meshgate_config_reloads_total', { component: 'crds', result: 'success' });
     try {
       await k.ok(['apply', '-f', '-'], { input: JSON.stringify(X_WIDGET_CRD) });
       await k.ok(['wait', '--for=condition=Established', '--timeout=60s', `crd/xwidgets.${XGROUP}`], { timeoutMs: 90_000 });
-      await waitFor(async () => (await metric(m, 'meshgate_config_reloads_total', { component: 'crds', result: 'success' })) > applied, { what: 'the new CRD applied', timeoutMs: 60_000, intervalMs: 500 });
+      await waitFor(async () => (await metric(m, 'meshgate_config_reloads_total', { component: 'crds', result: 'success' })) > applied, {
+        what: 'the new CRD applied',
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
       const widget = { apiVersion: `${XGROUP}/v1alpha1`, kind: 'XWidget', metadata: { name: 'w', namespace: ns }, spec: { size: 3 } };
       await k.ok(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(widget) });
       // The bundle has no XWidget: only the cluster's CRD makes meshgate validate (and count) it.
       expect(await metric(m, 'galley_validation_passed', { group: XGROUP, resource: 'xwidgets' })).toBe(1);
-      expect(logged(m, 'validating against the cluster\'s CustomResourceDefinitions').length).toBeGreaterThanOrEqual(2);
+      expect(logged(m, "validating against the cluster's CustomResourceDefinitions").length).toBeGreaterThanOrEqual(2);
     } finally {
       await k.ok(['delete', 'crd', `xwidgets.${XGROUP}`, '--ignore-not-found']);
     }

@@ -79,13 +79,20 @@ export async function startClusterMeshgate(opts: ClusterMeshgateOptions): Promis
   const dir = join(opts.dir, opts.name);
   mkdirSync(dir, { recursive: true });
   const args = [
-    MESHGATE_BIN, 'serve', '--cluster',
-    '--kubeconfig', opts.kubeconfig,
-    '--namespace', NS,
-    '--listen', `127.0.0.1:${port}`,
-    '--cert-dir', join(dir, 'certs'),
+    MESHGATE_BIN,
+    'serve',
+    '--cluster',
+    '--kubeconfig',
+    opts.kubeconfig,
+    '--namespace',
+    NS,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--cert-dir',
+    join(dir, 'certs'),
     // The API server calls https://127.0.0.1:PORT, so the certificate must name that address.
-    '--cert-extra-sans', '127.0.0.1,localhost',
+    '--cert-extra-sans',
+    '127.0.0.1,localhost',
     `--native-sidecars=${String(e2e().meshgate.nativeSidecars)}`,
     ...(opts.extraArgs ?? []),
   ];
@@ -110,11 +117,14 @@ export function insecureGet(url: string, timeoutMs = 5_000): Promise<{ status: n
 }
 
 export async function waitReady(mg: ClusterMeshgate, timeoutMs = 90_000): Promise<void> {
-  await waitFor(async () => {
-    const res = await insecureGet(`${mg.url}/readyz`);
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-    return true;
-  }, { what: `${mg.name} ready`, timeoutMs, intervalMs: 300, abortIf: () => (mg.daemon.isRunning() ? undefined : `exited:\n${mg.daemon.logTail(30)}`) });
+  await waitFor(
+    async () => {
+      const res = await insecureGet(`${mg.url}/readyz`);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+      return true;
+    },
+    { what: `${mg.name} ready`, timeoutMs, intervalMs: 300, abortIf: () => (mg.daemon.isRunning() ? undefined : `exited:\n${mg.daemon.logTail(30)}`) },
+  );
 }
 
 export async function metric(mg: ClusterMeshgate, name: string, labels: Readonly<Record<string, string>> = {}): Promise<number> {
@@ -146,7 +156,9 @@ export function splitPem(bundle: string): string[] {
 
 /** The certificates of a PEM bundle as sorted SHA-256 fingerprints (line endings do not matter). */
 export function fingerprints(pem: string): string[] {
-  return splitPem(pem).map((c) => new X509Certificate(c).fingerprint256).sort();
+  return splitPem(pem)
+    .map((c) => new X509Certificate(c).fingerprint256)
+    .sort();
 }
 
 export function sameCerts(a: string, b: string): boolean {

@@ -6,9 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyWebhooks, renderWebhooks, startMeshgate, waitForInjectorCalls, type Meshgate, type WebhookEntry,
-} from './cluster/meshgate.js';
+import { applyWebhooks, renderWebhooks, startMeshgate, waitForInjectorCalls, type Meshgate, type WebhookEntry } from './cluster/meshgate.js';
 import { E2E_NAMESPACE_MESHGATE, PROBE_NAMESPACE } from './context.js';
 import { apply, createNamespace, e2e, expectNotInjected, getPod, kubectl, podManifest, uniqueName } from './support.js';
 
@@ -59,7 +57,7 @@ describe('meshgate stopped (scenario 10)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Pod creation in an injected namespace follows the mutating webhook\'s failurePolicy', async () => {
+  it("Pod creation in an injected namespace follows the mutating webhook's failurePolicy", async () => {
     const policy = policyOf(entries, 'MutatingWebhookConfiguration');
     const res = await apply(podManifest('while-down', injectedNs));
     if (policy === 'Fail') {
@@ -71,7 +69,7 @@ describe('meshgate stopped (scenario 10)', () => {
     }
   });
 
-  it('an invalid routing resource follows the validating webhook\'s failurePolicy', async () => {
+  it("an invalid routing resource follows the validating webhook's failurePolicy", async () => {
     const policy = policyOf(entries, 'ValidatingWebhookConfiguration');
     const ns = await createNamespace('e2e-down-validate');
     const res = await apply(INVALID_VS('route-and-redirect'), ['-n', ns]);

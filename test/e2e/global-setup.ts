@@ -7,10 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startCluster, stderrProgress, waitForServiceAccount, type Cluster, type Progress } from './cluster/index.js';
-import {
-  applyWebhooks, renderWebhooks, selectDocuments, startMeshgate, waitForInjectorCalls, webhookEntries,
-  type Meshgate, type MeshgateInfo,
-} from './cluster/meshgate.js';
+import { applyWebhooks, renderWebhooks, selectDocuments, startMeshgate, waitForInjectorCalls, webhookEntries, type Meshgate, type MeshgateInfo } from './cluster/meshgate.js';
 import { E2E_DIR } from './cluster/versions.js';
 import { ensureHarness } from '../differential/harness.js';
 import { E2E_NAMESPACE_MESHGATE, PROBE_NAMESPACE, type E2EContext } from './context.js';

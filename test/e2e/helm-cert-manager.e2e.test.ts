@@ -30,7 +30,9 @@ const fingerprintOf = (pem: string): string => new X509Certificate(pem).fingerpr
 const progress = (m: string): void => void process.stderr.write(`[cert-manager e2e] ${m}\n`);
 
 const INVALID_VS = (namespace: string): object => ({
-  apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: uniqueName('cm'), namespace },
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: uniqueName('cm'), namespace },
   spec: { hosts: ['orders'], http: [{ redirect: { uri: '/v2' }, route: [{ destination: { host: 'orders' } }] }] },
 });
 
@@ -77,9 +79,12 @@ describe('certManager mode: cert-manager issues, meshgate serves', () => {
     const k = kubectl();
     const names = (await k.ok(['get', 'issuers,certificates,servicemonitors,podmonitors', '-n', NS, '-o', 'name'])).trim().split('\n').sort();
     expect(names).toEqual([
-      `certificate.cert-manager.io/${FULLNAME}-ca`, `certificate.cert-manager.io/${SERVING}`,
-      `issuer.cert-manager.io/${FULLNAME}-ca`, `issuer.cert-manager.io/${FULLNAME}-selfsigned`,
-      `podmonitor.monitoring.coreos.com/${FULLNAME}`, `servicemonitor.monitoring.coreos.com/${FULLNAME}`,
+      `certificate.cert-manager.io/${FULLNAME}-ca`,
+      `certificate.cert-manager.io/${SERVING}`,
+      `issuer.cert-manager.io/${FULLNAME}-ca`,
+      `issuer.cert-manager.io/${FULLNAME}-selfsigned`,
+      `podmonitor.monitoring.coreos.com/${FULLNAME}`,
+      `servicemonitor.monitoring.coreos.com/${FULLNAME}`,
     ]);
     const mwc = await k.json<{ metadata: { annotations: Record<string, string> } }>(['get', 'mutatingwebhookconfiguration', MUTATING]);
     expect(mwc.metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`${NS}/${SERVING}`);
@@ -87,7 +92,11 @@ describe('certManager mode: cert-manager issues, meshgate serves', () => {
 
   it('meshgate stays unready and creates no Secret until cert-manager writes it, then serves exactly that certificate', async () => {
     const mg = pod as PodProcess;
-    await waitFor(async () => (await insecureGet(`${mg.url}/healthz`).catch(() => ({ status: 0 }))).status === 200, { what: 'meshgate listening', timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(async () => (await insecureGet(`${mg.url}/healthz`).catch(() => ({ status: 0 }))).status === 200, {
+      what: 'meshgate listening',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     await sleep(3_000);
     const waiting = await insecureGet(`${mg.url}/readyz`);
     expect(waiting.status).toBe(503);
@@ -98,14 +107,18 @@ describe('certManager mode: cert-manager issues, meshgate serves', () => {
     expect((await servedCertificate(mg.port)).fingerprint256).toBe(fingerprintOf(first.cert));
   });
 
-  it('the CA injector\'s caBundle makes the webhooks work; meshgate proves the validator and fails it closed without touching the caBundle', async () => {
+  it("the CA injector's caBundle makes the webhooks work; meshgate proves the validator and fails it closed without touching the caBundle", async () => {
     const k = kubectl();
     const injected = await injectCA(k, 'mutatingwebhookconfiguration', MUTATING);
     await injectCA(k, 'validatingwebhookconfiguration', VALIDATING);
     expect(sameCerts(Buffer.from(injected, 'base64').toString('utf8'), (ca as KeyPair).cert)).toBe(true);
     const ns = await createNamespace('e2e-cm', { 'istio.io/rev': 'cm' });
     expectInjected(await createPod('web', ns), e2e().meshgate.nativeSidecars);
-    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), { what: 'the validator failing closed', timeoutMs: 60_000, intervalMs: 300 });
+    await waitFor(async () => (await webhookConfig(k, 'validatingwebhookconfiguration', VALIDATING)).webhooks.every((w) => w.failurePolicy === 'Fail'), {
+      what: 'the validator failing closed',
+      timeoutMs: 60_000,
+      intervalMs: 300,
+    });
     expect(new Set(await bundles())).toEqual(new Set([injected]));
     const before = await metric(pod as PodProcess, 'galley_validation_failed');
     // A real create (refused, so nothing is stored): galley_validation_failed leaves dry runs out, as Istio's does.
@@ -129,14 +142,22 @@ describe('certManager mode: cert-manager issues, meshgate serves', () => {
     const mg = pod as PodProcess;
     const reloads = await metric(mg, 'meshgate_tls_reloads_total', { result: 'success' });
     const renewed = await issue(k, NS, SERVING, ca as KeyPair);
-    await waitFor(async () => (await servedCertificate(mg.port)).fingerprint256 === fingerprintOf(renewed.cert), { what: 'the renewed certificate served', timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(async () => (await servedCertificate(mg.port)).fingerprint256 === fingerprintOf(renewed.cert), {
+      what: 'the renewed certificate served',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     expect(await metric(mg, 'meshgate_tls_reloads_total', { result: 'success' })).toBeGreaterThan(reloads);
     // A new CA: cert-manager writes the Secret, the injector then the bundle; meshgate follows the Secret.
     const nextCA = await newCA('e2e cert-manager CA 2');
     const next = await issue(k, NS, SERVING, nextCA);
     await injectCA(k, 'mutatingwebhookconfiguration', MUTATING);
     await injectCA(k, 'validatingwebhookconfiguration', VALIDATING);
-    await waitFor(async () => (await servedCertificate(mg.port)).fingerprint256 === fingerprintOf(next.cert), { what: 'the certificate of the new CA served', timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(async () => (await servedCertificate(mg.port)).fingerprint256 === fingerprintOf(next.cert), {
+      what: 'the certificate of the new CA served',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     const ns = await createNamespace('e2e-cm-renewed', { 'istio.io/rev': 'cm' });
     expectInjected(await createPod('web', ns), e2e().meshgate.nativeSidecars);
     expect(mg.daemon.isRunning()).toBe(true);

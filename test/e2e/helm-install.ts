@@ -57,7 +57,8 @@ interface DeploymentJson {
 export async function serviceAccountKubeconfig(k: Kubectl, server: string, caFile: string, namespace: string, account: string, file: string): Promise<string> {
   const token = (await k.ok(['create', 'token', account, '-n', namespace, '--duration', '2h'])).trim();
   const doc = {
-    apiVersion: 'v1', kind: 'Config',
+    apiVersion: 'v1',
+    kind: 'Config',
     clusters: [{ name: 'e2e', cluster: { server, 'certificate-authority': caFile } }],
     users: [{ name: account, user: { token } }],
     contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: account, namespace } }],
@@ -111,6 +112,13 @@ export async function startAsPod(opts: PodProcessOptions): Promise<PodProcess> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_')));
   const logFile = join(opts.dir, `${opts.deployment}.log`);
   (opts.progress ?? silent)(`starting ${opts.deployment} as its Deployment describes it, on https://127.0.0.1:${opts.port}`);
-  const daemon = startDaemon({ name: opts.deployment, cmd: process.execPath, args: [MESHGATE_BIN, ...(container.args ?? [])], logFile, cwd: REPO_ROOT, env: { ...clean, ...env, ...local } });
+  const daemon = startDaemon({
+    name: opts.deployment,
+    cmd: process.execPath,
+    args: [MESHGATE_BIN, ...(container.args ?? [])],
+    logFile,
+    cwd: REPO_ROOT,
+    env: { ...clean, ...env, ...local },
+  });
   return { name: opts.deployment, url: `https://127.0.0.1:${opts.port}`, port: opts.port, logFile, daemon, env, stop: () => daemon.stop() };
 }

@@ -24,7 +24,9 @@ const VALIDATING = `meshgate-validator-${REVISION}`;
 const ISTIO_CONFIGMAP = `istio-sidecar-injector-${REVISION}`;
 
 const INVALID_VS = (namespace: string): object => ({
-  apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: uniqueName('lifecycle'), namespace },
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: uniqueName('lifecycle'), namespace },
   spec: { hosts: ['orders'], http: [{ redirect: { uri: '/v2' }, route: [{ destination: { host: 'orders' } }] }] },
 });
 
@@ -59,17 +61,28 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('its Deployment\'s Pods are admitted with priority class system-cluster-critical: the chart brings the quota that class needs', async () => {
+  it("its Deployment's Pods are admitted with priority class system-cluster-critical: the chart brings the quota that class needs", async () => {
     type PodList = { items: { spec: { priorityClassName?: string } }[] };
     let pods: PodList['items'] = [];
-    await waitFor(async () => {
-      pods = (await kubectl().json<PodList>(['get', 'pods', '-n', NS, '-l', `app=${FULLNAME}`])).items;
-      return pods.length === 2;
-    }, { what: `2 Pods of Deployment ${FULLNAME}`, timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        pods = (await kubectl().json<PodList>(['get', 'pods', '-n', NS, '-l', `app=${FULLNAME}`])).items;
+        return pods.length === 2;
+      },
+      { what: `2 Pods of Deployment ${FULLNAME}`, timeoutMs: 90_000, intervalMs: 500 },
+    );
     expect(pods.map((p) => p.spec.priorityClassName)).toEqual(['system-cluster-critical', 'system-cluster-critical']);
     // Without the quota the same Pod is refused, as GKE refuses it.
     const elsewhere = await createNamespace('e2e-no-quota');
-    const res = await kubectl().run(['run', 'critical', '-n', elsewhere, '--image=registry.e2e.meshgate.test/app:1.0', '--overrides', JSON.stringify({ spec: { priorityClassName: 'system-cluster-critical' } })]);
+    const res = await kubectl().run([
+      'run',
+      'critical',
+      '-n',
+      elsewhere,
+      '--image=registry.e2e.meshgate.test/app:1.0',
+      '--overrides',
+      JSON.stringify({ spec: { priorityClassName: 'system-cluster-critical' } }),
+    ]);
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain('insufficient quota to match these scopes');
   });
@@ -94,7 +107,11 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     await waitFor(settled, { what: 'caBundle everywhere and the validator failing closed', timeoutMs: 60_000, intervalMs: 300 });
     // events.enabled: what the leader did is on record, on the objects it concerns.
     type EventList = { items: { reason: string; involvedObject: { kind: string; name: string } }[] };
-    await waitFor(async () => (await k.json<EventList>(['get', 'events', '-n', NS])).items.some((e) => e.reason === 'ValidatingWebhookFailClosed'), { what: 'Events', timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(async () => (await k.json<EventList>(['get', 'events', '-n', NS])).items.some((e) => e.reason === 'ValidatingWebhookFailClosed'), {
+      what: 'Events',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
     const events = (await k.json<EventList>(['get', 'events', '-n', NS])).items.map((e) => `${e.reason} ${e.involvedObject.kind}/${e.involvedObject.name}`);
     expect(events).toEqual(expect.arrayContaining([`LeaderElected Lease/${FULLNAME}-leader`, `ValidatingWebhookFailClosed Lease/${FULLNAME}-leader`]));
     const out = await helmOk(ctx as HelmContext, ['upgrade', RELEASE, CHART_DIR, '--namespace', NS, '--values', values]);
@@ -112,7 +129,11 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
     type EventList = { items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] };
     const rejected = async (): Promise<EventList['items']> =>
       (await k.json<EventList>(['get', 'events', '-n', ISTIO_NS])).items.filter((e) => e.reason === 'InjectionConfigRejected' && e.involvedObject.name === ISTIO_CONFIGMAP);
-    await waitFor(async () => (await rejected()).length > 0, { what: `an InjectionConfigRejected Event on ConfigMap ${ISTIO_NS}/${ISTIO_CONFIGMAP}`, timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(async () => (await rejected()).length > 0, {
+      what: `an InjectionConfigRejected Event on ConfigMap ${ISTIO_NS}/${ISTIO_CONFIGMAP}`,
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
     expect((await rejected())[0]).toMatchObject({ involvedObject: { kind: 'ConfigMap' }, message: expect.stringContaining('template "sidecar"') });
     const ns = await createNamespace('e2e-rejected', { 'istio.io/rev': REVISION });
     expectInjected(await createPod('web', ns), e2e().meshgate.nativeSidecars);
@@ -132,8 +153,9 @@ describe('helm install, upgrade and uninstall of charts/meshgate', () => {
       const inIstio = await k.ok(['get', 'roles,rolebindings', '-n', ISTIO_NS, '-o', 'name']);
       const clusterWide = await k.ok(['get', 'mutatingwebhookconfigurations,validatingwebhookconfigurations,clusterroles,clusterrolebindings', '-o', 'name']);
       const expected = new Set(['serviceaccount/default', 'configmap/kube-root-ca.crt']);
-      return [...namespaced.split('\n'), ...[...clusterWide.split('\n'), ...inIstio.split('\n')].filter((n) => n.includes(FULLNAME) || n.includes(`-${REVISION}`))]
-        .filter((n) => n !== '' && !expected.has(n));
+      return [...namespaced.split('\n'), ...[...clusterWide.split('\n'), ...inIstio.split('\n')].filter((n) => n.includes(FULLNAME) || n.includes(`-${REVISION}`))].filter(
+        (n) => n !== '' && !expected.has(n),
+      );
     };
     let left: string[] = [];
     await waitFor(async () => (left = await leftovers()).length === 0, { what: 'nothing left after helm uninstall', timeoutMs: 60_000, intervalMs: 500 }).catch(() => undefined);

@@ -86,7 +86,13 @@ async function installWithHelm(cluster: Cluster, helm: string, pods: PodProcess[
   const releases: Release[] = [
     { release: 'meshgate', deployment: 'meshgate', revision: '', configMap: 'istio-sidecar-injector', values: common(ports.default) },
     // The revision's ConfigMap name is Istio's (istio-sidecar-injector-canary): the chart follows the revision.
-    { release: 'meshgate-canary', deployment: 'meshgate-canary', revision: 'canary', configMap: 'istio-sidecar-injector-canary', values: { ...common(ports.canary), revision: 'canary', webhooks: { url: `https://127.0.0.1:${ports.canary}`, validation: { enabled: false } } } },
+    {
+      release: 'meshgate-canary',
+      deployment: 'meshgate-canary',
+      revision: 'canary',
+      configMap: 'istio-sidecar-injector-canary',
+      values: { ...common(ports.canary), revision: 'canary', webhooks: { url: `https://127.0.0.1:${ports.canary}`, validation: { enabled: false } } },
+    },
   ];
   // Istio's injector values, where Istio keeps them: one ConfigMap per revision in istio-system,
   // which must exist before the chart's Role for it can be installed.
@@ -108,8 +114,15 @@ async function installWithHelm(cluster: Cluster, helm: string, pods: PodProcess[
   const [main, canary] = infos as [MeshgateInfo, MeshgateInfo];
   await waitForWebhookCalls(cluster, main, progress);
   return {
-    kubectl: cluster.binaries.kubectl, kubeconfig: cluster.kubeconfig, server: cluster.server, caFile: cluster.caFile, dir: cluster.dir,
-    meshgate: main, canary, manifests: { default: '', canary: '' }, valuesFile: VALUES_FILE,
+    kubectl: cluster.binaries.kubectl,
+    kubeconfig: cluster.kubeconfig,
+    server: cluster.server,
+    caFile: cluster.caFile,
+    dir: cluster.dir,
+    meshgate: main,
+    canary,
+    manifests: { default: '', canary: '' },
+    valuesFile: VALUES_FILE,
     helm: { binary: helm, home, releases: installed },
   };
 }

@@ -4,8 +4,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { logRecords } from './cluster/meshgate.js';
 import {
-  apply, container, counter, createNamespace, createPod, e2e, envValue, expectInjected, expectNotInjected,
-  podManifest, sidecarStatus, uniqueName, waitForPods,
+  apply,
+  container,
+  counter,
+  createNamespace,
+  createPod,
+  e2e,
+  envValue,
+  expectInjected,
+  expectNotInjected,
+  podManifest,
+  sidecarStatus,
+  uniqueName,
+  waitForPods,
 } from './support.js';
 
 const REQUESTS = 'sidecar_injection_requests_total';
@@ -25,7 +36,7 @@ describe('namespace labelled istio-injection=enabled', () => {
     expect(sidecarStatus(pod)?.revision ?? 'default').toBe('default');
   });
 
-  it('injects the Pod that a Deployment\'s ReplicaSet creates, with owner-derived labels and env (scenario 2)', async () => {
+  it("injects the Pod that a Deployment's ReplicaSet creates, with owner-derived labels and env (scenario 2)", async () => {
     const ns = await createNamespace('e2e-deploy', { 'istio-injection': 'enabled' });
     const deployment = {
       apiVersion: 'apps/v1',

@@ -14,7 +14,15 @@ describe('kubectl apply -k manifests/', () => {
     const complaints = res.stderr.split('\n').filter((l) => l.trim() !== '' && !/last-applied-configuration/.test(l));
     expect(complaints).toEqual([]);
     expect(res.code).toBe(0);
-    for (const object of ['namespace/meshgate-system', 'deployment.apps/meshgate', 'service/meshgate', 'poddisruptionbudget.policy/meshgate', 'mutatingwebhookconfiguration.admissionregistration.k8s.io/meshgate-sidecar-injector', 'validatingwebhookconfiguration.admissionregistration.k8s.io/meshgate-validator', 'clusterrole.rbac.authorization.k8s.io/meshgate']) {
+    for (const object of [
+      'namespace/meshgate-system',
+      'deployment.apps/meshgate',
+      'service/meshgate',
+      'poddisruptionbudget.policy/meshgate',
+      'mutatingwebhookconfiguration.admissionregistration.k8s.io/meshgate-sidecar-injector',
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/meshgate-validator',
+      'clusterrole.rbac.authorization.k8s.io/meshgate',
+    ]) {
       expect(res.stdout).toContain(object);
     }
   });

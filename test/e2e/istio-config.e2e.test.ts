@@ -11,8 +11,17 @@ import { ensureHarness, startHarness } from '../differential/harness.js';
 import { stderrProgress } from './cluster/progress.js';
 import { waitFor } from './cluster/net.js';
 import {
-  ISTIO_NS, applyWebhooks, injectedNamespace, installRbac, keepLogs, resetClusterState, restoreSharedWebhooks, serviceAccountKubeconfig,
-  startClusterMeshgate, waitReady, type ClusterMeshgate,
+  ISTIO_NS,
+  applyWebhooks,
+  injectedNamespace,
+  installRbac,
+  keepLogs,
+  resetClusterState,
+  restoreSharedWebhooks,
+  serviceAccountKubeconfig,
+  startClusterMeshgate,
+  waitReady,
+  type ClusterMeshgate,
 } from './cluster-mode.js';
 import { kubectl } from './support.js';
 
@@ -37,13 +46,18 @@ function configMaps(chart: Chart, marker: string): string {
   const config = parseYaml(chart.config) as { templates: Record<string, string> };
   config.templates['custom'] = CUSTOM(marker);
   const cm = (name: string, data: Record<string, string>): object => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ISTIO_NS }, data });
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [cm('istio-sidecar-injector', { config: stringify(config), values: chart.values }), cm('istio', { mesh: chart.mesh })] });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [cm('istio-sidecar-injector', { config: stringify(config), values: chart.values }), cm('istio', { mesh: chart.mesh })],
+  });
 }
 
 /** The containers a Pod created now (server-side dry run) gets. */
 async function dryRun(namespace: string, templates?: string): Promise<Container[]> {
   const pod = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: 'probe', namespace, ...(templates ? { annotations: { 'inject.istio.io/templates': templates } } : {}) },
     spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }] },
   };
@@ -73,7 +87,7 @@ describe("cluster mode with Istio's own ConfigMaps (issue 14)", () => {
     await waitReady(mg);
     await applyWebhooks(k, mg.url);
     ns = await injectedNamespace(k, 'e2e-istio-config');
-    await waitFor(async () => (await dryRun(ns)).some((c) => c.name === 'istio-proxy'), { what: 'injection through Istio\'s templates', timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(async () => (await dryRun(ns)).some((c) => c.name === 'istio-proxy'), { what: "injection through Istio's templates", timeoutMs: 30_000, intervalMs: 500 });
   }, 30 * 60_000);
 
   afterAll(async () => {

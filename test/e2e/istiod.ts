@@ -31,7 +31,9 @@ export async function startIstiod(dir: string): Promise<Istiod> {
   if (!binary) throw new Error('this run has no Istio harness (the kustomize e2e setup builds it)');
   const daemon = startDaemon({ name: 'istio-harness', cmd: binary, args, logFile, cwd: REPO_ROOT });
   await waitFor(async () => readFileSync(logFile, 'utf8').includes('listening on https://'), {
-    what: 'Istio\'s injector (istio-harness serve)', timeoutMs: 30_000, intervalMs: 200,
+    what: "Istio's injector (istio-harness serve)",
+    timeoutMs: 30_000,
+    intervalMs: 200,
     abortIf: () => (daemon.isRunning() ? undefined : `exited:\n${daemon.logTail(20)}`),
   });
   return {
@@ -54,13 +56,22 @@ export function istiodWebhooks(istiod: Pick<Istiod, 'url' | 'caFile'>): string {
 }
 
 export interface CheckResult extends RunResult {
-  readonly report: { summary: { errors: number; warnings: number; passed: boolean }; findings: { check: string; status: string; subject: string; message: string }[]; namespaces: { name: string; message: string }[]; pods: { namespace: string; name: string; status: string; message: string }[] };
+  readonly report: {
+    summary: { errors: number; warnings: number; passed: boolean };
+    findings: { check: string; status: string; subject: string; message: string }[];
+    namespaces: { name: string; message: string }[];
+    pods: { namespace: string; name: string; status: string; message: string }[];
+  };
 }
 
 /** `meshgate check -o json` against the e2e cluster with the admin kubeconfig. */
 export async function meshgateCheck(args: readonly string[] = []): Promise<CheckResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_') && k !== 'KUBECONFIG'));
-  const res = await run(process.execPath, [join(REPO_ROOT, 'bin', 'meshgate.js'), 'check', '--kubeconfig', e2e().kubeconfig, '-o', 'json', ...args], { cwd: REPO_ROOT, env, timeoutMs: 60_000 });
+  const res = await run(process.execPath, [join(REPO_ROOT, 'bin', 'meshgate.js'), 'check', '--kubeconfig', e2e().kubeconfig, '-o', 'json', ...args], {
+    cwd: REPO_ROOT,
+    env,
+    timeoutMs: 60_000,
+  });
   let report: CheckResult['report'];
   try {
     report = JSON.parse(res.stdout) as CheckResult['report'];

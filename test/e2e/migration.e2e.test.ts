@@ -38,11 +38,16 @@ async function podIn(ns: string): Promise<{ name: string; by: string[] }> {
 }
 
 async function waitForIstiodCalls(ns: string): Promise<void> {
-  await waitFor(async () => {
-    const before = istiod.calls().length;
-    await kubectl().run(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-probe', namespace: ns }, spec: { containers: [{ name: 'a', image: 'a' }] } }) });
-    return istiod.calls().length > before;
-  }, { what: 'the API server calling Istio\'s injector', timeoutMs: 30_000, intervalMs: 500 });
+  await waitFor(
+    async () => {
+      const before = istiod.calls().length;
+      await kubectl().run(['create', '--dry-run=server', '-o', 'name', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-probe', namespace: ns }, spec: { containers: [{ name: 'a', image: 'a' }] } }),
+      });
+      return istiod.calls().length > before;
+    },
+    { what: "the API server calling Istio's injector", timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 describe('migrating from istiod (docs/migrating-from-istiod.md)', () => {
@@ -64,12 +69,19 @@ describe('migrating from istiod (docs/migrating-from-istiod.md)', () => {
     const ns = await createNamespace('e2e-overlap', { 'istio-injection': 'enabled' });
     const r = await meshgateCheck(['--namespace', ns, '--namespace', PROBE_NAMESPACE]);
     expect(r.code, findingLines(r).join('\n')).toBe(1);
-    const overlap = r.report.findings.find((f) => f.check === 'overlap' && f.subject === 'meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io' && f.message.includes('istio-sidecar-injector/namespace.sidecar-injector.istio.io'));
+    const overlap = r.report.findings.find(
+      (f) =>
+        f.check === 'overlap' &&
+        f.subject === 'meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io' &&
+        f.message.includes('istio-sidecar-injector/namespace.sidecar-injector.istio.io'),
+    );
     expect(overlap?.status).toBe('error');
     expect(overlap?.message).toContain('injected twice');
     for (const n of r.report.namespaces) {
       // In the order the API server calls them (configurations by name).
-      expect(n.message).toBe('a Pod without injection labels is injected twice, by istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default) and meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io (meshgate, revision default)');
+      expect(n.message).toBe(
+        'a Pod without injection labels is injected twice, by istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default) and meshgate-sidecar-injector/namespace.sidecar-injector.meshgate.io (meshgate, revision default)',
+      );
     }
   });
 
@@ -84,7 +96,14 @@ describe('migrating from istiod (docs/migrating-from-istiod.md)', () => {
     const r = await meshgateCheck(['--namespace', ns]);
     expect(r.code, findingLines(r).join('\n')).toBe(0);
     expect(r.report.findings.find((f) => f.check === 'overlap')?.status).toBe('ok');
-    expect(r.report.namespaces).toEqual([{ name: ns, labels: { 'istio-injection': 'enabled', 'kubernetes.io/metadata.name': ns }, selectedBy: [expect.objectContaining({ injector: 'istiod', entry: 'istio-sidecar-injector/namespace.sidecar-injector.istio.io' })], message: expect.stringContaining('injected by istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default)') }]);
+    expect(r.report.namespaces).toEqual([
+      {
+        name: ns,
+        labels: { 'istio-injection': 'enabled', 'kubernetes.io/metadata.name': ns },
+        selectedBy: [expect.objectContaining({ injector: 'istiod', entry: 'istio-sidecar-injector/namespace.sidecar-injector.istio.io' })],
+        message: expect.stringContaining('injected by istio-sidecar-injector/namespace.sidecar-injector.istio.io (istiod, revision default)'),
+      },
+    ]);
     expect((await podIn(ns)).by).toEqual(['istiod']);
   });
 
@@ -101,12 +120,15 @@ describe('migrating from istiod (docs/migrating-from-istiod.md)', () => {
     expect((await podIn(moved)).by).toEqual(['meshgate']);
     const r = await meshgateCheck(['--namespace', fresh, '--namespace', moved]);
     expect(r.code, findingLines(r).join('\n')).toBe(0);
-    for (const n of r.report.namespaces) expect(n.message).toBe('a Pod without injection labels is injected by meshgate-revision-tag-meshgate/rev.namespace.sidecar-injector.meshgate.io (meshgate, revision default through tag meshgate)');
+    for (const n of r.report.namespaces)
+      expect(n.message).toBe(
+        'a Pod without injection labels is injected by meshgate-revision-tag-meshgate/rev.namespace.sidecar-injector.meshgate.io (meshgate, revision default through tag meshgate)',
+      );
     // The Pod istiod injected before the move keeps its sidecar; nothing lacks one.
     expect(r.report.pods.filter((p) => p.status === 'missing')).toEqual([]);
   });
 
-  it('step 3: istiod\'s webhooks retire and meshgate takes the default entries; check passes', async () => {
+  it("step 3: istiod's webhooks retire and meshgate takes the default entries; check passes", async () => {
     const k = kubectl();
     await k.ok(['delete', 'mutatingwebhookconfiguration', ISTIOD_MWC]);
     await restoreSharedWebhooks();

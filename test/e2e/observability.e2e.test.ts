@@ -10,8 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue } from './cluster/meshgate.js';
 import { freePort, waitFor } from './cluster/net.js';
 import {
-  applyWebhooks, injectedNamespace, installRbac, keepLogs, resetClusterState, restoreSharedWebhooks, serviceAccountKubeconfig,
-  startClusterMeshgate, waitReady, type ClusterMeshgate,
+  applyWebhooks,
+  injectedNamespace,
+  installRbac,
+  keepLogs,
+  resetClusterState,
+  restoreSharedWebhooks,
+  serviceAccountKubeconfig,
+  startClusterMeshgate,
+  waitReady,
+  type ClusterMeshgate,
 } from './cluster-mode.js';
 import { PROBE_NAMESPACE } from './context.js';
 import { apply, kubectl, uniqueName, type Pod } from './support.js';
@@ -33,9 +41,12 @@ let metricsPort = 0;
 
 function deployment(name: string, ns: string, opts: { hostNetwork?: boolean; annotations?: Record<string, string>; replicas?: number } = {}): object {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
     spec: {
-      replicas: opts.replicas ?? 1, selector: { matchLabels: { app: name } },
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name }, annotations: opts.annotations ?? {} },
         spec: { ...(opts.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: name, image: 'registry.e2e.meshgate.test/app:1' }] },
@@ -50,16 +61,24 @@ async function eventsFor(ns: string, reason: string): Promise<EventJson[]> {
 
 async function waitForEvent(ns: string, reason: string, kind: string, name: string, minCount = 1): Promise<EventJson> {
   let found: EventJson | undefined;
-  await waitFor(async () => {
-    found = (await eventsFor(ns, reason)).find((e) => e.involvedObject.kind === kind && e.involvedObject.name === name && (e.count ?? 1) >= minCount);
-    return found !== undefined;
-  }, { what: `${reason} Event on ${kind} ${ns}/${name} (count ≥ ${minCount})`, timeoutMs: 60_000, intervalMs: 1000 });
+  await waitFor(
+    async () => {
+      found = (await eventsFor(ns, reason)).find((e) => e.involvedObject.kind === kind && e.involvedObject.name === name && (e.count ?? 1) >= minCount);
+      return found !== undefined;
+    },
+    { what: `${reason} Event on ${kind} ${ns}/${name} (count ≥ ${minCount})`, timeoutMs: 60_000, intervalMs: 1000 },
+  );
   return found as EventJson;
 }
 
 /** A Pod created with --dry-run=server, as the webhook returned it. */
 async function dryRunPod(ns: string, spec: Record<string, unknown> = {}): Promise<Pod> {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: uniqueName('native'), namespace: ns }, spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }], ...spec } };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: uniqueName('native'), namespace: ns },
+    spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/app:1' }], ...spec },
+  };
   return JSON.parse(await kubectl().ok(['create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: JSON.stringify(pod) })) as Pod;
 }
 
@@ -69,7 +88,22 @@ const proxyIsNative = (p: Pod): boolean | undefined =>
 async function addNode(name: string, kubeletVersion: string): Promise<void> {
   const k = kubectl();
   await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'e2e.meshgate.test/node': 'true' } } }) });
-  const status = { status: { nodeInfo: { kubeletVersion, machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64' } } };
+  const status = {
+    status: {
+      nodeInfo: {
+        kubeletVersion,
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+        kernelVersion: '',
+        osImage: '',
+        containerRuntimeVersion: '',
+        kubeProxyVersion: '',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    },
+  };
   await k.ok(['patch', 'node', name, '--subresource=status', '--type', 'merge', '-p', JSON.stringify(status)]);
 }
 
@@ -85,7 +119,11 @@ describe('cluster mode: Events, native sidecars from Nodes, plaintext metrics (i
     await applyWebhooks(k, replica.url);
     await waitReady(replica);
     // The API server calls meshgate once the leader has put the CA bundle in place.
-    await waitFor(async () => proxyIsNative(await dryRunPod(PROBE_NAMESPACE).catch(() => ({ spec: { containers: [] } }) as unknown as Pod)) !== undefined, { what: 'injection through the cluster-mode replica', timeoutMs: 60_000, intervalMs: 1000 });
+    await waitFor(async () => proxyIsNative(await dryRunPod(PROBE_NAMESPACE).catch(() => ({ spec: { containers: [] } }) as unknown as Pod)) !== undefined, {
+      what: 'injection through the cluster-mode replica',
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -125,7 +163,12 @@ describe('cluster mode: Events, native sidecars from Nodes, plaintext metrics (i
   it('a denied update of a VirtualService: kubectl describe virtualservice shows why', async () => {
     const k = kubectl();
     const ns = await injectedNamespace(k, 'e2e-vs');
-    const vs = (weight: number): object => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: ns }, spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' }, weight }] }] } });
+    const vs = (weight: number): object => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'cart', namespace: ns },
+      spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' }, weight }] }] },
+    });
     expect((await apply(vs(100))).code).toBe(0);
     const denied = await apply(vs(-5));
     expect(denied.code).toBe(1);
@@ -144,7 +187,11 @@ describe('cluster mode: Events, native sidecars from Nodes, plaintext metrics (i
     expect(proxyIsNative(await dryRunPod(PROBE_NAMESPACE, { nodeName: NODES[0] }))).toBe(true);
     expect(proxyIsNative(await dryRunPod(PROBE_NAMESPACE, { nodeName: NODES[2] }))).toBe(false);
     await kubectl().ok(['delete', 'node', NODES[2] as string]);
-    await waitFor(async () => proxyIsNative(await dryRunPod(PROBE_NAMESPACE)) === true, { what: 'native sidecars again once the old Node leaves', timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(async () => proxyIsNative(await dryRunPod(PROBE_NAMESPACE)) === true, {
+      what: 'native sidecars again once the old Node leaves',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
   });
 
   it('serves /metrics in plain HTTP with build information, certificate expiry and the Events recorded', async () => {

@@ -90,10 +90,13 @@ export function getPod(namespace: string, name: string): Promise<Pod> {
 /** Waits for the Pods matching a label selector (created by a controller) and returns them. */
 export async function waitForPods(namespace: string, selector: string, timeoutMs = 90_000): Promise<Pod[]> {
   let pods: Pod[] = [];
-  await waitFor(async () => {
-    pods = (await kubectl().json<{ items: Pod[] }>(['get', 'pods', '-n', namespace, '-l', selector])).items;
-    return pods.length > 0;
-  }, { what: `Pods ${selector} in ${namespace}`, timeoutMs, intervalMs: 500 });
+  await waitFor(
+    async () => {
+      pods = (await kubectl().json<{ items: Pod[] }>(['get', 'pods', '-n', namespace, '-l', selector])).items;
+      return pods.length > 0;
+    },
+    { what: `Pods ${selector} in ${namespace}`, timeoutMs, intervalMs: 500 },
+  );
   return pods;
 }
 

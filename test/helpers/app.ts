@@ -35,11 +35,17 @@ export function logSink(): { stream: Writable; lines: () => Record<string, unkno
     },
   });
   const lines = (): Record<string, unknown>[] =>
-    chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { stream, lines };
 }
 
-export function testApp(opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis; namespaces?: NamespaceLookup; limits?: Partial<AppLimits> } = {}): TestApp {
+export function testApp(
+  opts: { injector?: Injector; bodyLimitBytes?: number; notices?: NoticeSink; analysis?: AdmissionAnalysis; namespaces?: NamespaceLookup; limits?: Partial<AppLimits> } = {},
+): TestApp {
   const sink = logSink();
   const logger = createLogger('info', sink.stream);
   const metrics = createMetrics(new Registry());

@@ -90,7 +90,11 @@ export async function startServer(args: string[] = [], env: Record<string, strin
     dir,
     child,
     output,
-    logs: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    logs: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     exited: () => exit,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -32,12 +32,12 @@ describe('native and classic sidecars', () => {
     expect(proxy['lifecycle']?.['preStop'] !== undefined).toBe(inits.length === 2);
   });
 
-  it('native: mesh init containers first, then the user\'s', async () => {
+  it("native: mesh init containers first, then the user's", async () => {
     const p = injected((await injector()).inject({ pod: pod({ spec: { initContainers: [{ name: 'setup', image: 'x' }] } }) }));
     expect(names(p['spec']['initContainers'])).toEqual(['istio-init', 'istio-proxy', 'setup']);
   });
 
-  it('classic: istio-init after the user\'s init containers', async () => {
+  it("classic: istio-init after the user's init containers", async () => {
     const p = injected((await injector({ nativeSidecars: false })).inject({ pod: pod({ spec: { initContainers: [{ name: 'setup', image: 'x' }] } }) }));
     expect(names(p['spec']['initContainers'])).toEqual(['setup', 'istio-init']);
   });
@@ -56,7 +56,16 @@ describe('native and classic sidecars', () => {
 
 describe('traffic settings: annotation over values', () => {
   const values = {
-    global: { proxy: { includeIPRanges: '10.0.0.0/8', excludeIPRanges: '10.9.0.0/16', includeInboundPorts: '80', excludeInboundPorts: '22', excludeOutboundPorts: '25', includeOutboundPorts: '' } },
+    global: {
+      proxy: {
+        includeIPRanges: '10.0.0.0/8',
+        excludeIPRanges: '10.9.0.0/16',
+        includeInboundPorts: '80',
+        excludeInboundPorts: '22',
+        excludeOutboundPorts: '25',
+        includeOutboundPorts: '',
+      },
+    },
   };
   it.each([
     ['-i', {}, '10.0.0.0/8'],
@@ -108,7 +117,15 @@ describe('images', () => {
   });
 
   it('image: auto gets the injected image; any other user image is kept', async () => {
-    const withProxy = (image: string): Obj => pod({ spec: { containers: [{ name: 'web', image: 'w' }, { name: 'istio-proxy', image }] } });
+    const withProxy = (image: string): Obj =>
+      pod({
+        spec: {
+          containers: [
+            { name: 'web', image: 'w' },
+            { name: 'istio-proxy', image },
+          ],
+        },
+      });
     const inj = await injector();
     expect(container(injected(inj.inject({ pod: withProxy('auto') })), 'istio-proxy')['image']).toBe('docker.io/istio/proxyv2:1.31.0');
     expect(container(injected(inj.inject({ pod: withProxy('my/proxy:1') })), 'istio-proxy')['image']).toBe('my/proxy:1');
@@ -130,11 +147,26 @@ describe('proxy resources', () => {
   });
 
   it.each([
-    ['2000m', '2'], ['1024Mi', '1Gi'], ['100m', '100m'], ['128Mi', '128Mi'], ['0.5', '500m'], ['1.5Gi', '1536Mi'],
-    ['0.5Gi', '512Mi'], ['512', '512'], ['2000', '2k'], ['1500', '1500'], ['1e3', '1e3'], ['0m', '0'], ['lots', 'lots'],
-    ['0.1Gi', '107374182400m'], ['1e-12', '1e-9'], ['0.0000000001', '1n'],
+    ['2000m', '2'],
+    ['1024Mi', '1Gi'],
+    ['100m', '100m'],
+    ['128Mi', '128Mi'],
+    ['0.5', '500m'],
+    ['1.5Gi', '1536Mi'],
+    ['0.5Gi', '512Mi'],
+    ['512', '512'],
+    ['2000', '2k'],
+    ['1500', '1500'],
+    ['1e3', '1e3'],
+    ['0m', '0'],
+    ['lots', 'lots'],
+    ['0.1Gi', '107374182400m'],
+    ['1e-12', '1e-9'],
+    ['0.0000000001', '1n'],
     // Absurd exponents and digit counts are kept as written, never computed.
-    ['1e-99999999999999999999', '1e-99999999999999999999'], ['1e-1000000000', '1e-1000000000'], ['1e99999999999999999999', '1e99999999999999999999'],
+    ['1e-99999999999999999999', '1e-99999999999999999999'],
+    ['1e-1000000000', '1e-1000000000'],
+    ['1e99999999999999999999', '1e99999999999999999999'],
     [`0.${'0'.repeat(100)}1`, `0.${'0'.repeat(100)}1`],
   ])('quantity %s is %s', (text, want) => {
     expect(canonicalQuantity(text)).toBe(want);
@@ -150,7 +182,13 @@ describe('proxy resources', () => {
 
 describe('user overrides of injected containers', () => {
   it('user fields win, lists of args are replaced, and the originals are recorded', async () => {
-    const user = { name: 'istio-proxy', image: 'auto', args: ['proxy', 'sidecar', '--concurrency', '2'], resources: { requests: { cpu: '1' } }, env: [{ name: 'EXTRA', value: 'x' }] };
+    const user = {
+      name: 'istio-proxy',
+      image: 'auto',
+      args: ['proxy', 'sidecar', '--concurrency', '2'],
+      resources: { requests: { cpu: '1' } },
+      env: [{ name: 'EXTRA', value: 'x' }],
+    };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
     const proxy = container(p, 'istio-proxy');
     expect(proxy['args']).toEqual(['proxy', 'sidecar', '--concurrency', '2']);
@@ -162,7 +200,7 @@ describe('user overrides of injected containers', () => {
     expect(recorded.initContainers[0].image).toBeUndefined();
   });
 
-  it('the recorded containers are in Go\'s field order, with resources always present', async () => {
+  it("the recorded containers are in Go's field order, with resources always present", async () => {
     const user = { securityContext: { runAsUser: 4000 }, image: 'auto', name: 'istio-proxy', env: [{ name: 'EXTRA', value: 'x' }] };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
     expect(p['metadata']['annotations']['proxy.istio.io/overrides']).toBe(
@@ -178,7 +216,7 @@ describe('user overrides of injected containers', () => {
     );
   });
 
-  it('the user\'s runAsUser reaches the init container', async () => {
+  it("the user's runAsUser reaches the init container", async () => {
     const user = { name: 'istio-proxy', image: 'auto', securityContext: { runAsUser: 4000, runAsGroup: 4001 } };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [{ name: 'web', image: 'w' }, user] } }) }));
     expect(arg(container(p, 'istio-init'), '-u')).toBe('4000');
@@ -188,7 +226,10 @@ describe('user overrides of injected containers', () => {
 
 describe('probe rewriting', () => {
   const probed = (annotations: Record<string, string> = {}): Obj =>
-    pod({ annotations, spec: { containers: [{ name: 'web', image: 'w', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/r', port: 'http' } } }] } });
+    pod({
+      annotations,
+      spec: { containers: [{ name: 'web', image: 'w', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/r', port: 'http' } } }] },
+    });
 
   it('rewrites the probe and records it for the agent', async () => {
     const p = injected((await injector()).inject({ pod: probed() }));
@@ -213,7 +254,7 @@ describe('probe rewriting', () => {
 });
 
 describe('prometheus merge', () => {
-  it('moves the app\'s scrape settings to the agent', async () => {
+  it("moves the app's scrape settings to the agent", async () => {
     const p = injected((await injector()).inject({ pod: pod({ annotations: { 'prometheus.io/scrape': 'true', 'prometheus-io/port': '9100' } }) }));
     expect(p['metadata']['annotations']).toMatchObject({ 'prometheus.io/port': '15020', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/scrape': 'true' });
     expect(p['metadata']['annotations']['prometheus-io/port']).toBeUndefined();
@@ -237,12 +278,12 @@ describe('workload metadata', () => {
   });
   it.each([
     ['a bare Pod', pod(), 'kubernetes://apis/v1/namespaces/shop/pods/web'],
-    ['a Deployment\'s Pod', owned('ReplicaSet', 'api-5d4f9c', { 'pod-template-hash': '5d4f9c' }), 'kubernetes://apis/apps/v1/namespaces/shop/deployments/api'],
-    ['a bare ReplicaSet\'s Pod', owned('ReplicaSet', 'api-rs', {}), 'kubernetes://apis/apps/v1/namespaces/shop/replicasets/api-rs'],
-    ['an Argo Rollout\'s Pod', owned('ReplicaSet', 'web-7f6d', { 'rollouts-pod-template-hash': '7f6d' }), 'kubernetes://apis/v1alpha1/namespaces/shop/rollouts/web'],
-    ['a CronJob\'s Pod', owned('Job', 'nightly-28813920', {}, 'batch/v1'), 'kubernetes://apis/batch/v1/namespaces/shop/cronjobs/nightly'],
-    ['an OpenShift DeploymentConfig\'s Pod', owned('ReplicationController', 'dc-1', { deploymentconfig: 'dc' }, 'v1'), 'kubernetes://apis/v1/namespaces/shop/deploymentconfigs/dc'],
-    ['a StatefulSet\'s Pod', owned('StatefulSet', 'db', {}), 'kubernetes://apis/apps/v1/namespaces/shop/statefulsets/db'],
+    ["a Deployment's Pod", owned('ReplicaSet', 'api-5d4f9c', { 'pod-template-hash': '5d4f9c' }), 'kubernetes://apis/apps/v1/namespaces/shop/deployments/api'],
+    ["a bare ReplicaSet's Pod", owned('ReplicaSet', 'api-rs', {}), 'kubernetes://apis/apps/v1/namespaces/shop/replicasets/api-rs'],
+    ["an Argo Rollout's Pod", owned('ReplicaSet', 'web-7f6d', { 'rollouts-pod-template-hash': '7f6d' }), 'kubernetes://apis/v1alpha1/namespaces/shop/rollouts/web'],
+    ["a CronJob's Pod", owned('Job', 'nightly-28813920', {}, 'batch/v1'), 'kubernetes://apis/batch/v1/namespaces/shop/cronjobs/nightly'],
+    ["an OpenShift DeploymentConfig's Pod", owned('ReplicationController', 'dc-1', { deploymentconfig: 'dc' }, 'v1'), 'kubernetes://apis/v1/namespaces/shop/deploymentconfigs/dc'],
+    ["a StatefulSet's Pod", owned('StatefulSet', 'db', {}), 'kubernetes://apis/apps/v1/namespaces/shop/statefulsets/db'],
   ])('%s', async (_name, input, owner) => {
     const p = injected((await injector()).inject({ pod: input }));
     expect(env(container(p, 'istio-proxy'), 'ISTIO_META_OWNER')).toBe(owner);

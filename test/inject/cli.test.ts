@@ -101,7 +101,9 @@ describe('meshgate inject', () => {
   it('-o with a file name says to use --output-file (exit 2), instead of writing a file named "yaml"', async () => {
     const r = await runCli(['inject', '-f', write('pod-o.yaml', POD), '-o', 'out.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('meshgate inject: -o/--output is the output format: yaml, json; got "out.yaml"; to write the output to a file, use --output-file out.yaml\nRun `meshgate inject --help` for usage.\n');
+    expect(r.stderr).toBe(
+      'meshgate inject: -o/--output is the output format: yaml, json; got "out.yaml"; to write the output to a file, use --output-file out.yaml\nRun `meshgate inject --help` for usage.\n',
+    );
   });
 
   it('--extra-templates adds templates a Pod can ask for', async () => {
@@ -128,17 +130,25 @@ describe('meshgate explain', () => {
     expect(r.stdout).toMatch(/selects namespace\.sidecar-injector\.meshgate\.io/);
   });
 
-  it('the canary copy is selected by the canary revision\'s entries only', async () => {
+  it("the canary copy is selected by the canary revision's entries only", async () => {
     const canary = await runCli(['explain', '-f', data('canary-gateway.yaml'), '--revision', 'canary', '-o', 'json']);
     const [e] = JSON.parse(canary.stdout) as Array<Record<string, any>>;
     expect(e).toMatchObject({ kind: 'Deployment', name: 'edge-gateway-canary', verdict: 'inject', revision: 'canary', templates: ['gateway'] });
-    expect(e?.['webhooks'].filter((w: Record<string, unknown>) => w['matched']).map((w: Record<string, unknown>) => w['name'])).toEqual(['rev.object.sidecar-injector.meshgate.io']);
+    expect(e?.['webhooks'].filter((w: Record<string, unknown>) => w['matched']).map((w: Record<string, unknown>) => w['name'])).toEqual([
+      'rev.object.sidecar-injector.meshgate.io',
+    ]);
     const defaultRev = await runCli(['explain', '-f', data('canary-gateway.yaml'), '-o', 'json']);
     expect(JSON.parse(defaultRev.stdout)[0]).toMatchObject({ verdict: 'skip', reason: 'revision_mismatch' });
   });
 
   it('explains a denial, and exits 1 as every command does for a denied Pod', async () => {
-    const r = await runCli(['explain', '-f', write('deny.yaml', POD.replace('  name: p\n', '  name: p\n  annotations:\n    inject.istio.io/templates: nope\n')), '--namespace-labels', 'istio-injection=enabled']);
+    const r = await runCli([
+      'explain',
+      '-f',
+      write('deny.yaml', POD.replace('  name: p\n', '  name: p\n  annotations:\n    inject.istio.io/templates: nope\n')),
+      '--namespace-labels',
+      'istio-injection=enabled',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/DENY \(unknown_template\)/);
   });

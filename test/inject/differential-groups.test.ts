@@ -20,8 +20,7 @@ const container = (p: Obj, name: string): Obj => containers(p).find((c) => c['na
 const envNames = (c: Obj): string[] => list(c['env']).map((e) => String(e['name']));
 const named = (items: unknown, name: string): Obj | undefined => list(items).find((x) => x['name'] === name);
 
-const grpcAgent = (annotations: Record<string, string> = {}): Obj =>
-  pod({ annotations: { 'inject.istio.io/templates': 'grpc-agent', ...annotations }, spec: { nodeName: 'n1' } });
+const grpcAgent = (annotations: Record<string, string> = {}): Obj => pod({ annotations: { 'inject.istio.io/templates': 'grpc-agent', ...annotations }, spec: { nodeName: 'n1' } });
 
 describe('grpc-agent template', () => {
   it('writes istio.io/rev, lists istio-proxy first and reports the node name, not an interception mode', async () => {
@@ -34,7 +33,15 @@ describe('grpc-agent template', () => {
   });
 
   it('applies sidecar.istio.io/userVolume and declares the bootstrapOverride volume', async () => {
-    const p = injected((await injector()).inject({ pod: grpcAgent({ 'sidecar.istio.io/userVolume': '{"extra":{"emptyDir":{}}}', 'sidecar.istio.io/userVolumeMount': '{"extra":{"mountPath":"/extra"}}', 'sidecar.istio.io/bootstrapOverride': 'boot' }) }));
+    const p = injected(
+      (await injector()).inject({
+        pod: grpcAgent({
+          'sidecar.istio.io/userVolume': '{"extra":{"emptyDir":{}}}',
+          'sidecar.istio.io/userVolumeMount': '{"extra":{"mountPath":"/extra"}}',
+          'sidecar.istio.io/bootstrapOverride': 'boot',
+        }),
+      }),
+    );
     expect(named(spec(p)['volumes'], 'extra')).toEqual({ name: 'extra', emptyDir: {} });
     expect(named(spec(p)['volumes'], 'custom-bootstrap-volume')).toEqual({ name: 'custom-bootstrap-volume', configMap: { name: 'boot' } });
     expect(named(container(p, 'istio-proxy')['volumeMounts'], 'extra')).toEqual({ name: 'extra', mountPath: '/extra' });
@@ -50,7 +57,10 @@ describe('grpc-agent template', () => {
 
 describe('bootstrapOverride on a gateway', () => {
   it('mounts the ConfigMap and points ISTIO_BOOTSTRAP_OVERRIDE at it', async () => {
-    const gw = pod({ annotations: { 'inject.istio.io/templates': 'gateway', 'sidecar.istio.io/bootstrapOverride': 'boot' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    const gw = pod({
+      annotations: { 'inject.istio.io/templates': 'gateway', 'sidecar.istio.io/bootstrapOverride': 'boot' },
+      spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
+    });
     const p = injected((await injector()).inject({ pod: gw }));
     const proxy = container(p, 'istio-proxy');
     expect(named(proxy['env'], 'ISTIO_BOOTSTRAP_OVERRIDE')).toEqual({ name: 'ISTIO_BOOTSTRAP_OVERRIDE', value: '/etc/istio/custom-bootstrap/custom_bootstrap.json' });
@@ -61,12 +71,15 @@ describe('bootstrapOverride on a gateway', () => {
 
 describe('status.sidecar.istio.io/port: "0"', () => {
   it('keeps the gateway readiness probe on 15021, with the values timings only', async () => {
-    const gw = pod({ annotations: { 'inject.istio.io/templates': 'gateway', 'status.sidecar.istio.io/port': '0', 'readiness.status.sidecar.istio.io/periodSeconds': '3' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    const gw = pod({
+      annotations: { 'inject.istio.io/templates': 'gateway', 'status.sidecar.istio.io/port': '0', 'readiness.status.sidecar.istio.io/periodSeconds': '3' },
+      spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
+    });
     const probe = obj(container(injected((await injector()).inject({ pod: gw })), 'istio-proxy')['readinessProbe']);
     expect(probe).toEqual({ httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 });
   });
 
-  it('still rewrites a sidecar Pod\'s app probes, to port 0', async () => {
+  it("still rewrites a sidecar Pod's app probes, to port 0", async () => {
     const app = { name: 'web', image: 'x', readinessProbe: { httpGet: { path: '/ready', port: 8080 } } };
     const p = injected((await injector()).inject({ pod: pod({ annotations: { 'status.sidecar.istio.io/port': '0' }, spec: { containers: [app] } }) }));
     expect(obj(container(p, 'web')['readinessProbe'])).toEqual({ httpGet: { path: '/app-health/web/readyz', port: 0 } });
@@ -85,15 +98,23 @@ describe('bad JSON in sidecar.istio.io/userVolume', () => {
   it('denies a Pod whose templates read it and is ignored by the gateway template', async () => {
     const inj = await injector();
     const annotations = { 'sidecar.istio.io/userVolume': '{bad json' };
-    expect((inj.inject({ pod: pod({ annotations }) })).kind).toBe('deny');
+    expect(inj.inject({ pod: pod({ annotations }) }).kind).toBe('deny');
     const gw = pod({ annotations: { ...annotations, 'inject.istio.io/templates': 'gateway' }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
-    expect((inj.inject({ pod: gw })).kind).toBe('inject');
+    expect(inj.inject({ pod: gw }).kind).toBe('inject');
   });
 });
 
 describe('a probe on a named port that several ports share', () => {
   it('is recorded with the last of them, as Istio reads the ports into a map', async () => {
-    const app = { name: 'web', image: 'x', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'http', protocol: 'UDP' }], readinessProbe: { httpGet: { path: '/r', port: 'http' } } };
+    const app = {
+      name: 'web',
+      image: 'x',
+      ports: [
+        { containerPort: 8080, name: 'http' },
+        { containerPort: 9090, name: 'http', protocol: 'UDP' },
+      ],
+      readinessProbe: { httpGet: { path: '/r', port: 'http' } },
+    };
     const p = injected((await injector()).inject({ pod: pod({ spec: { containers: [app] } }) }));
     const probers = JSON.parse(String(named(container(p, 'istio-proxy')['env'], 'ISTIO_KUBE_APP_PROBERS')?.['value']));
     expect(probers['/app-health/web/readyz']).toEqual({ httpGet: { path: '/r', port: 9090 } });
@@ -113,7 +134,9 @@ describe('TPROXY with a runAsUser override on istio-proxy', () => {
   const userProxy = { name: 'istio-proxy', image: 'auto', securityContext: { runAsUser: 1500 } };
 
   it('runs the proxy as root and exempts the overridden user in istio-init', async () => {
-    const p = injected((await injector()).inject({ pod: pod({ annotations: { 'sidecar.istio.io/interceptionMode': 'TPROXY' }, spec: { containers: [{ name: 'web', image: 'x' }, userProxy] } }) }));
+    const p = injected(
+      (await injector()).inject({ pod: pod({ annotations: { 'sidecar.istio.io/interceptionMode': 'TPROXY' }, spec: { containers: [{ name: 'web', image: 'x' }, userProxy] } }) }),
+    );
     expect(obj(container(p, 'istio-proxy')['securityContext'])['runAsUser']).toBe(0);
     const args = (container(p, 'istio-init')['args'] as string[] | undefined) ?? [];
     expect(args[args.indexOf('-u') + 1]).toBe('1500');
@@ -127,7 +150,9 @@ describe('TPROXY with a runAsUser override on istio-proxy', () => {
 
 describe('the network label with two istio-proxy containers (sidecar and grpc-agent, native sidecars)', () => {
   it('sets ISTIO_META_NETWORK on the one in containers only', async () => {
-    const p = injected((await injector()).inject({ pod: pod({ labels: { 'topology.istio.io/network': 'net-2' }, annotations: { 'inject.istio.io/templates': 'sidecar,grpc-agent' } }) }));
+    const p = injected(
+      (await injector()).inject({ pod: pod({ labels: { 'topology.istio.io/network': 'net-2' }, annotations: { 'inject.istio.io/templates': 'sidecar,grpc-agent' } }) }),
+    );
     const inInit = list(spec(p)['initContainers']).find((c) => c['name'] === 'istio-proxy') ?? {};
     const inMain = list(spec(p)['containers']).find((c) => c['name'] === 'istio-proxy') ?? {};
     expect(envNames(inMain)).toContain('ISTIO_META_NETWORK');
@@ -139,7 +164,11 @@ describe('user volume annotations as Istio ranges over them', () => {
   const sidecar = (annotations: Record<string, string>): Obj => pod({ annotations });
 
   it('takes a JSON array: the index names an entry without a name of its own', async () => {
-    const p = injected((await injector()).inject({ pod: sidecar({ 'sidecar.istio.io/userVolume': '[{"name":"x","emptyDir":{}}]', 'sidecar.istio.io/userVolumeMount': '[{"mountPath":"/y"},{"name":"x","mountPath":"/x"}]' }) }));
+    const p = injected(
+      (await injector()).inject({
+        pod: sidecar({ 'sidecar.istio.io/userVolume': '[{"name":"x","emptyDir":{}}]', 'sidecar.istio.io/userVolumeMount': '[{"mountPath":"/y"},{"name":"x","mountPath":"/x"}]' }),
+      }),
+    );
     expect(named(spec(p)['volumes'], 'x')).toEqual({ name: 'x', emptyDir: {} });
     const mounts = container(p, 'istio-proxy')['volumeMounts'];
     expect(named(mounts, '0')).toEqual({ name: '0', mountPath: '/y' });

@@ -60,7 +60,9 @@ export function readYaml(file: string): Record<string, unknown>[] {
 }
 
 /** A minimal Pod with one application container. */
-export function pod(overrides: { labels?: Record<string, string>; annotations?: Record<string, string>; spec?: Record<string, unknown>; name?: string; namespace?: string } = {}): Record<string, unknown> {
+export function pod(
+  overrides: { labels?: Record<string, string>; annotations?: Record<string, string>; spec?: Record<string, unknown>; name?: string; namespace?: string } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

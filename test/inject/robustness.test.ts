@@ -9,11 +9,29 @@ const trickyKey = fc.constantFrom('__proto__', 'constructor', 'toString', 'value
 const key = fc.oneof(trickyKey, fc.string({ maxLength: 8 }));
 const annotationKey = fc.oneof(
   trickyKey,
-  fc.constantFrom('proxy.istio.io/overrides', 'sidecar.istio.io/status', 'sidecar.istio.io/userVolume', 'prometheus.io/port', 'proxy.istio.io/config', 'inject.istio.io/templates', 'k8s.v1.cni.cncf.io/networks', 'apm.datadoghq.com/env', 'status.sidecar.istio.io/port'),
+  fc.constantFrom(
+    'proxy.istio.io/overrides',
+    'sidecar.istio.io/status',
+    'sidecar.istio.io/userVolume',
+    'prometheus.io/port',
+    'proxy.istio.io/config',
+    'inject.istio.io/templates',
+    'k8s.v1.cni.cncf.io/networks',
+    'apm.datadoghq.com/env',
+    'status.sidecar.istio.io/port',
+  ),
 );
 const annotationValue = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('constructor', '__proto__', '{"containers":[{"name":"istio-proxy"}]}', '{"initContainers":["x"],"containers":[1]}', '[{"name":"a"}]', '{"__proto__":{"x":1}}', 'constructor: 1'),
+  fc.constantFrom(
+    'constructor',
+    '__proto__',
+    '{"containers":[{"name":"istio-proxy"}]}',
+    '{"initContainers":["x"],"containers":[1]}',
+    '[{"name":"a"}]',
+    '{"__proto__":{"x":1}}',
+    'constructor: 1',
+  ),
 );
 const container = fc.record(
   {

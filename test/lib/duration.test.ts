@@ -34,9 +34,8 @@ describe('parseDurationNanos', () => {
     ['-9223372036854775808ns', -9_223_372_036_854_775_808n],
   ])('%j is %d ns', (text, nanos) => expect(parseDurationNanos(text)).toBe(nanos));
 
-  it.each(['', '-', '0.', '00', '1', 's', '.s', '1.2.3s', '1d', '1 s', ' 1s', '1s ', '1S', '1e3s', '--1s', '9223372036854775808ns', '3000000h'])(
-    'rejects %j',
-    (text) => expect(parseDurationNanos(text)).toBeUndefined(),
+  it.each(['', '-', '0.', '00', '1', 's', '.s', '1.2.3s', '1d', '1 s', ' 1s', '1s ', '1S', '1e3s', '--1s', '9223372036854775808ns', '3000000h'])('rejects %j', (text) =>
+    expect(parseDurationNanos(text)).toBeUndefined(),
   );
 
   it('accepts days only when asked', () => {

@@ -44,9 +44,24 @@ describe('the npm package', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('contains the CLI, the compiled code, templates, manifests and the CRD bundle (with its sources and licences), and nothing else', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/meshgate\.js|dist\/.+\.js|templates\/[^/]+\.yaml|manifests\/[^/]+\.yaml|crds\/(index|SOURCES)\.json|crds\/LICENSES\/[^/]+\.LICENSE)$/;
+    const allowed =
+      /^(package\.json|README\.md|LICENSE|bin\/meshgate\.js|dist\/.+\.js|templates\/[^/]+\.yaml|manifests\/[^/]+\.yaml|crds\/(index|SOURCES)\.json|crds\/LICENSES\/[^/]+\.LICENSE)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    for (const needed of ['bin/meshgate.js', 'dist/main.js', 'dist/cli/main.js', 'templates/sidecar.yaml', 'templates/gateway.yaml', 'manifests/mutatingwebhook.yaml', 'manifests/validatingwebhook.yaml', 'manifests/kustomization.yaml', 'crds/index.json', 'crds/SOURCES.json', 'crds/LICENSES/istio.LICENSE', 'crds/LICENSES/gateway-api.LICENSE', 'LICENSE']) {
+    for (const needed of [
+      'bin/meshgate.js',
+      'dist/main.js',
+      'dist/cli/main.js',
+      'templates/sidecar.yaml',
+      'templates/gateway.yaml',
+      'manifests/mutatingwebhook.yaml',
+      'manifests/validatingwebhook.yaml',
+      'manifests/kustomization.yaml',
+      'crds/index.json',
+      'crds/SOURCES.json',
+      'crds/LICENSES/istio.LICENSE',
+      'crds/LICENSES/gateway-api.LICENSE',
+      'LICENSE',
+    ]) {
       expect(files).toContain(needed);
     }
   });
@@ -69,11 +84,25 @@ describe('the npm package', () => {
     const help = await run(process.execPath, [bin, '--help'], { cwd: project });
     expect(help.stdout).toContain('Usage: meshgate <command>');
     expect(help.stdout).toMatch(/^ {2}validate /m);
-    writeFileSync(join(project, 'vs.yaml'), [
-      'apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: { name: shop, namespace: default }',
-      'spec:', '  hosts: [shop]', '  http:', '    - redirect: { uri: /v2 }', '      route:', '        - destination: { host: shop }', '',
-    ].join('\n'));
-    const denied = await run(process.execPath, [bin, 'validate', '-f', 'vs.yaml', '-o', 'json'], { cwd: project }).then(() => undefined, (e: { code: number; stdout: string }) => e);
+    writeFileSync(
+      join(project, 'vs.yaml'),
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: VirtualService',
+        'metadata: { name: shop, namespace: default }',
+        'spec:',
+        '  hosts: [shop]',
+        '  http:',
+        '    - redirect: { uri: /v2 }',
+        '      route:',
+        '        - destination: { host: shop }',
+        '',
+      ].join('\n'),
+    );
+    const denied = await run(process.execPath, [bin, 'validate', '-f', 'vs.yaml', '-o', 'json'], { cwd: project }).then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
     expect(denied?.code).toBe(1);
     const report = JSON.parse(denied?.stdout ?? '[]') as { valid: boolean; errors: { path: string }[] }[];
     expect(report[0]?.valid).toBe(false);

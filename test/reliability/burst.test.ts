@@ -66,14 +66,17 @@ function shedProblem(r: HttpResult & { retryAfter?: string }): string {
 function postWithHeaders(port: number, body: string): Promise<HttpResult & { retryAfter?: string }> {
   return new Promise((resolve, reject) => {
     void import('node:https').then(({ request }) => {
-      const req = request({ host: '127.0.0.1', port, path: '/inject', method: 'POST', rejectUnauthorized: false, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const retry = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(typeof retry === 'string' ? { retryAfter: retry } : {}) });
-        });
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/inject', method: 'POST', rejectUnauthorized: false, agent: false, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const retry = res.headers['retry-after'];
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(typeof retry === 'string' ? { retryAfter: retry } : {}) });
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     }, reject);
@@ -127,14 +130,18 @@ describe('a burst of large Pods', () => {
 
     const answered = large.filter((r) => r.status === 'fulfilled' && r.value.status === 200);
     const shed = large.filter((r) => r.status === 'fulfilled' && r.value.status === 429);
-    const problems = large.map((r, i) => {
-      if (r.status === 'rejected') return `large-${i}: ${(r.reason as Error).message}`;
-      const p = r.value.status === 429 ? shedProblem(r.value) : injectionProblem(r.value, `large-${i}`);
-      return p ? `large-${i}: ${p}` : '';
-    }).filter((p) => p !== '');
+    const problems = large
+      .map((r, i) => {
+        if (r.status === 'rejected') return `large-${i}: ${(r.reason as Error).message}`;
+        const p = r.value.status === 429 ? shedProblem(r.value) : injectionProblem(r.value, `large-${i}`);
+        return p ? `large-${i}: ${p}` : '';
+      })
+      .filter((p) => p !== '');
     const { hwm } = memoryOf(pid);
     const metrics = (await https(s.port, { path: '/metrics' })).body;
-    console.log(`burst: ${answered.length} large Pods injected, ${shed.length} shed with 429; ${small.ok} small requests, ${small.failed.length} failed; peak RSS ${(Math.max(peakRss, hwm) / 2 ** 20).toFixed(1)} MiB (VmHWM ${(hwm / 2 ** 20).toFixed(1)}) of ${runtime.memoryLimitBytes / 2 ** 20} MiB; NODE_OPTIONS ${runtime.nodeOptions}`);
+    console.log(
+      `burst: ${answered.length} large Pods injected, ${shed.length} shed with 429; ${small.ok} small requests, ${small.failed.length} failed; peak RSS ${(Math.max(peakRss, hwm) / 2 ** 20).toFixed(1)} MiB (VmHWM ${(hwm / 2 ** 20).toFixed(1)}) of ${runtime.memoryLimitBytes / 2 ** 20} MiB; NODE_OPTIONS ${runtime.nodeOptions}`,
+    );
 
     expect(s.child.exitCode).toBeNull();
     expect(problems).toEqual([]);

@@ -204,10 +204,14 @@ describe('slow and half-open clients', () => {
     for (let i = 0; i < 40; i++) {
       const opened = Date.now();
       const sock = tlsConnect({ host: '127.0.0.1', port: s.port, rejectUnauthorized: false });
-      connected.push(new Promise((resolve) => sock.once('secureConnect', () => {
-        sock.write('POST /inject HTTP/1.1\r\nHost: x\r\n');
-        resolve();
-      })));
+      connected.push(
+        new Promise((resolve) =>
+          sock.once('secureConnect', () => {
+            sock.write('POST /inject HTTP/1.1\r\nHost: x\r\n');
+            resolve();
+          }),
+        ),
+      );
       // Read what the server sends (its 408), so its closing the connection is seen.
       sock.resume();
       sock.on('close', () => closed.push(Date.now() - opened));
@@ -255,7 +259,12 @@ describe('security of the listener and the logs', () => {
     await sleep(1500);
     const out = s.output();
     expect(out).toContain('serving certificate reloaded');
-    for (const secret of ['BEGIN', 'PRIVATE KEY', readFileSync(join(s.dir, 'tls.key'), 'utf8').split(/\r?\n/)[1] ?? 'x', readFileSync(join(s.dir, 'tls.crt'), 'utf8').split(/\r?\n/)[1] ?? 'x']) {
+    for (const secret of [
+      'BEGIN',
+      'PRIVATE KEY',
+      readFileSync(join(s.dir, 'tls.key'), 'utf8').split(/\r?\n/)[1] ?? 'x',
+      readFileSync(join(s.dir, 'tls.crt'), 'utf8').split(/\r?\n/)[1] ?? 'x',
+    ]) {
       expect(out).not.toContain(secret);
     }
   }, 30_000);

@@ -9,8 +9,12 @@ import { readInjectionFiles } from '../../src/config-source/files.js';
 import { askedRevision, revisionGate } from '../../src/inject/settings/revisions.js';
 import { nativeNote, nativePerPod, runtimeOf } from '../../src/runtime/settings.js';
 
-const TEMPLATE = 'metadata:\n  labels:\n    from: {{ .Values.global.meshID | quote }}\n    rev: {{ .Revision | quote }}\nspec:\n  containers:\n  {{- range .Spec.Containers }}\n  - name: {{ .Name }}\n  {{- end }}\n';
-const cm = (name: string, data: Record<string, string>): { metadata: { name: string; namespace: string }; data: Record<string, string> } => ({ metadata: { name, namespace: 'istio-system' }, data });
+const TEMPLATE =
+  'metadata:\n  labels:\n    from: {{ .Values.global.meshID | quote }}\n    rev: {{ .Revision | quote }}\nspec:\n  containers:\n  {{- range .Spec.Containers }}\n  - name: {{ .Name }}\n  {{- end }}\n';
+const cm = (name: string, data: Record<string, string>): { metadata: { name: string; namespace: string }; data: Record<string, string> } => ({
+  metadata: { name, namespace: 'istio-system' },
+  data,
+});
 
 describe('revision tags in cluster mode', () => {
   it("read the revision's ConfigMaps and inject a Pod labelled with the tag with them", async () => {
@@ -18,10 +22,18 @@ describe('revision tags in cluster mode', () => {
     expect(istioConfigMapNames(config.revision)).toEqual({ injector: 'istio-sidecar-injector-canary', mesh: 'istio-canary' });
     const rt = runtimeOf(config);
     expect(rt).toMatchObject({ revision: 'canary', revisionTags: ['prod', 'stable'] });
-    const injectorCm = cm('istio-sidecar-injector-canary', { config: JSON.stringify({ policy: 'enabled', templates: { sidecar: TEMPLATE } }), values: '{"global":{"meshID":"canary-mesh"}}' });
+    const injectorCm = cm('istio-sidecar-injector-canary', {
+      config: JSON.stringify({ policy: 'enabled', templates: { sidecar: TEMPLATE } }),
+      values: '{"global":{"meshID":"canary-mesh"}}',
+    });
     const docs = documentsFromConfigMaps(injectorCm, undefined, await readInjectionFiles({}));
     const injector = buildInjector(docs, rt);
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop', labels: { 'istio.io/rev': 'prod' } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop', labels: { 'istio.io/rev': 'prod' } },
+      spec: { containers: [{ name: 'app', image: 'app' }] },
+    };
     expect(revisionGate(injector.settings.config, askedRevision(undefined, pod.metadata.labels))).toEqual({ tag: 'prod' });
     const out = injector.inject({ pod, namespace: 'shop' });
     expect(out.kind).toBe('inject');
@@ -33,7 +45,7 @@ describe('revision tags in cluster mode', () => {
 describe('native sidecars: --native-sidecars and ENABLE_NATIVE_SIDECARS', () => {
   const cfg = (flags: Record<string, string | boolean>): ReturnType<typeof buildConfig> => buildConfig({ flags, env: {} });
 
-  it('auto decides per Pod in cluster mode unless istiod\'s setting says true or false', () => {
+  it("auto decides per Pod in cluster mode unless istiod's setting says true or false", () => {
     expect(nativePerPod(cfg({ cluster: true }))).toBe(true);
     expect(nativePerPod(cfg({ cluster: true, 'control-plane-env': 'ENABLE_NATIVE_SIDECARS=auto' }))).toBe(true);
     expect(nativePerPod(cfg({ cluster: true, 'control-plane-env': 'ENABLE_NATIVE_SIDECARS=false' }))).toBe(false);

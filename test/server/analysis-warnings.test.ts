@@ -10,7 +10,12 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 type Obj = Record<string, unknown>;
 
 const stored: Obj[] = [
-  { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
+  {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+  },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cart', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } },
 ];
 
@@ -54,19 +59,26 @@ describe('/validate with the analysis of cluster mode', () => {
     expect(r).toEqual({ uid: expect.any(String), allowed: true });
   });
 
-  it('a denial stays the validator\'s denial, without analysis warnings', async () => {
+  it("a denial stays the validator's denial, without analysis warnings", async () => {
     const r = await post(vsReview({ hosts: ['cart'], gateways: ['nope'], http: [{ route: [{ destination: { host: 'cart' } }], redirect: { uri: '/x' } }] }));
     expect(r.allowed).toBe(false);
     expect(r.warnings).toBeUndefined();
   });
 
   it('an analysis that throws costs only its warnings', async () => {
-    const r = await post(vsReview({ hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }] }] }), { warningsFor: () => { throw new Error('boom'); } });
+    const r = await post(vsReview({ hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }] }] }), {
+      warningsFor: () => {
+        throw new Error('boom');
+      },
+    });
     expect(r).toEqual({ uid: expect.any(String), allowed: true });
   });
 
   it('says nothing until the cache has listed its kinds', async () => {
-    const r = await post(vsReview({ hosts: ['cart'], gateways: ['nope'], http: [{ route: [{ destination: { host: 'cart' } }] }] }), admissionAnalysis({ cache: fakeCache([], []) }));
+    const r = await post(
+      vsReview({ hosts: ['cart'], gateways: ['nope'], http: [{ route: [{ destination: { host: 'cart' } }] }] }),
+      admissionAnalysis({ cache: fakeCache([], []) }),
+    );
     expect(r).toEqual({ uid: expect.any(String), allowed: true });
   });
 });
@@ -77,7 +89,12 @@ describe('admissionAnalysis', () => {
     const cache = fakeCache(objects, COMPLETE);
     let now = 0;
     const analysis = admissionAnalysis({ cache, now: () => now, rebuildMs: 1000 });
-    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'a', namespace: 'shop' }, spec: { hosts: ['a'], gateways: ['edge'], http: [{ route: [{ destination: { host: 'cart' } }] }] } };
+    const vs = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'a', namespace: 'shop' },
+      spec: { hosts: ['a'], gateways: ['edge'], http: [{ route: [{ destination: { host: 'cart' } }] }] },
+    };
     expect(analysis.warningsFor(vs, 'shop')).toHaveLength(1);
     objects.push({ ...(stored[0] as Obj), metadata: { name: 'edge', namespace: 'shop' } });
     cache.bump();
@@ -88,7 +105,15 @@ describe('admissionAnalysis', () => {
   });
 
   it('keeps warnings within what the API server shows, dropping the fix first', () => {
-    const [f] = analyze([...stored, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'a', namespace: 'shop' }, spec: { hosts: ['a'], gateways: [`${'x'.repeat(500)}`], http: [] } }]);
+    const [f] = analyze([
+      ...stored,
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'a', namespace: 'shop' },
+        spec: { hosts: ['a'], gateways: [`${'x'.repeat(500)}`], http: [] },
+      },
+    ]);
     expect(f).toBeDefined();
     const text = warningText(f as NonNullable<typeof f>);
     expect(text.length).toBeLessThanOrEqual(512);

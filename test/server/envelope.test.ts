@@ -136,7 +136,14 @@ describe('routes', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    for (const name of ['sidecar_injection_requests_total 1', 'sidecar_injection_success_total 1', 'sidecar_injection_skip_total{reason="explicitly_disabled"} 1', 'sidecar_injection_time_seconds_bucket', 'galley_validation_passed', 'galley_validation_failed']) {
+    for (const name of [
+      'sidecar_injection_requests_total 1',
+      'sidecar_injection_success_total 1',
+      'sidecar_injection_skip_total{reason="explicitly_disabled"} 1',
+      'sidecar_injection_time_seconds_bucket',
+      'galley_validation_passed',
+      'galley_validation_failed',
+    ]) {
       expect(res.body).toContain(name);
     }
   });

@@ -77,12 +77,22 @@ describe('the gate', () => {
     expect(gate.tryTake(1000, pool)).toBe('taken');
     expect(gate.tryTake(1000, pool)).toBe('wait');
     const events: string[] = [];
-    gate.wait(1000, pool, () => events.push('granted'), () => events.push('expired'));
+    gate.wait(
+      1000,
+      pool,
+      () => events.push('granted'),
+      () => events.push('expired'),
+    );
     expect(gate.state().queued).toBe(1);
     gate.give(1000, pool);
     expect(events).toEqual(['granted']);
     expect(gate.state()).toMatchObject({ inFlight: 2, queued: 0 });
-    gate.wait(1000, pool, () => events.push('granted'), () => events.push('expired'));
+    gate.wait(
+      1000,
+      pool,
+      () => events.push('granted'),
+      () => events.push('expired'),
+    );
     await new Promise((r) => setTimeout(r, 120));
     expect(events).toEqual(['granted', 'expired']);
     expect(gate.state().queued).toBe(0);
@@ -92,7 +102,12 @@ describe('the gate', () => {
     const gate = createGate({ budget, maxInFlight: 1, queueTimeoutMs: 1000, bodyLimitBytes: 7 * MiB });
     const pool = gate.poolOf(1000);
     expect(gate.tryTake(1000, pool)).toBe('taken');
-    const cancel = gate.wait(1000, pool, () => undefined, () => undefined);
+    const cancel = gate.wait(
+      1000,
+      pool,
+      () => undefined,
+      () => undefined,
+    );
     expect(gate.tryTake(1000, pool)).toBe('queue_full');
     cancel();
     const none = createGate({ budget, maxInFlight: 1, queueTimeoutMs: 0, bodyLimitBytes: 7 * MiB });

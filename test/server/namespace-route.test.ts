@@ -10,7 +10,9 @@ import { review, testApp } from '../helpers/app.js';
 
 function recordingInjector(needsNamespace: boolean, seen: InjectInput[]): Injector {
   return {
-    templateNames: ['sidecar'], revision: '', needsNamespace,
+    templateNames: ['sidecar'],
+    revision: '',
+    needsNamespace,
     inject: (input: InjectInput) => {
       seen.push(input);
       return { kind: 'inject', pod: input.pod, patch: [], warnings: [] };
@@ -24,10 +26,13 @@ describe('POST /inject with a Namespace lookup', () => {
   it('awaits the lookup and hands the Namespace to the injector', async () => {
     const seen: InjectInput[] = [];
     const asked: string[] = [];
-    const t = testApp({ injector: recordingInjector(true, seen), namespaces: async (name) => {
-      asked.push(name);
-      return meta;
-    } });
+    const t = testApp({
+      injector: recordingInjector(true, seen),
+      namespaces: async (name) => {
+        asked.push(name);
+        return meta;
+      },
+    });
     const res = await t.app.inject({ method: 'POST', url: '/inject', payload: review() });
     expect(res.statusCode).toBe(200);
     expect((res.json() as { response: { allowed: boolean } }).response.allowed).toBe(true);
@@ -40,10 +45,13 @@ describe('POST /inject with a Namespace lookup', () => {
   it('does not look the Namespace up when the injector does not need it', async () => {
     const seen: InjectInput[] = [];
     const asked: string[] = [];
-    const t = testApp({ injector: recordingInjector(false, seen), namespaces: async (name) => {
-      asked.push(name);
-      return meta;
-    } });
+    const t = testApp({
+      injector: recordingInjector(false, seen),
+      namespaces: async (name) => {
+        asked.push(name);
+        return meta;
+      },
+    });
     await t.app.inject({ method: 'POST', url: '/inject', payload: review() });
     expect(asked).toEqual([]);
     expect(seen[0]?.namespaceMeta).toBeUndefined();

@@ -18,7 +18,8 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 function byName(pod: Record<string, unknown>): InjectOutcome {
   const md = pod['metadata'] as { name?: string; generateName?: string };
   const name = md.name ?? md.generateName ?? '';
-  if (name.startsWith('skip')) return { kind: 'skip', reason: 'host_network', message: 'the Pod uses the host network (spec.hostNetwork: true), so its traffic cannot be captured' };
+  if (name.startsWith('skip'))
+    return { kind: 'skip', reason: 'host_network', message: 'the Pod uses the host network (spec.hostNetwork: true), so its traffic cannot be captured' };
   if (name.startsWith('optout')) return { kind: 'skip', reason: 'explicitly_disabled', message: 'the Pod\'s annotation sidecar.istio.io/inject is "false"' };
   if (name.startsWith('deny')) return { kind: 'deny', reason: 'invalid_annotation', message: 'invalid annotation value: traffic.sidecar.istio.io/excludeOutboundPorts: "smtp"' };
   return { kind: 'inject', pod, patch: [{ op: 'add', path: '/metadata/labels', value: { injected: 'yes' } }], warnings: [] };
@@ -36,7 +37,12 @@ function podReview(name: string, extra: Record<string, unknown> = {}): Record<st
   return review({
     name: '',
     userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' },
-    object: { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: `${name}-`, namespace: 'shop', ownerReferences: [RS_OWNER] }, spec: { containers: [{ name: 'app', image: 'app' }] } },
+    object: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: `${name}-`, namespace: 'shop', ownerReferences: [RS_OWNER] },
+      spec: { containers: [{ name: 'app', image: 'app' }] },
+    },
     ...extra,
   });
 }
@@ -57,21 +63,31 @@ describe('injection metrics mean what they mean in Istio', () => {
     expect(await metric(a, 'sidecar_injection_skip_total')).toBe(1);
     // The denial, the 415 and the unreadable body.
     expect(await metric(a, 'sidecar_injection_failure_total')).toBe(3);
-    const time = (await a.metrics.registry.getSingleMetric('sidecar_injection_time_seconds')?.get())?.values.find((v) => (v as { metricName?: string }).metricName === 'sidecar_injection_time_seconds_count');
+    const time = (await a.metrics.registry.getSingleMetric('sidecar_injection_time_seconds')?.get())?.values.find(
+      (v) => (v as { metricName?: string }).metricName === 'sidecar_injection_time_seconds_count',
+    );
     expect(time?.value).toBe(5);
-    const decisions = (await a.metrics.registry.getSingleMetric('meshgate_injection_decisions_total')?.get())?.values.map((v) => `${v.labels['decision']}:${v.labels['reason']}=${v.value}`);
+    const decisions = (await a.metrics.registry.getSingleMetric('meshgate_injection_decisions_total')?.get())?.values.map(
+      (v) => `${v.labels['decision']}:${v.labels['reason']}=${v.value}`,
+    );
     expect(decisions?.sort()).toEqual(['deny:invalid_annotation=1', 'inject:=1', 'skip:host_network=1']);
   });
 });
 
 describe('validation metrics mean what they mean in Istio', () => {
-  const gw = (extra: Record<string, unknown> = {}, annotations: Record<string, string> = {}): Record<string, unknown> => review({
-    kind: { group: 'networking.istio.io', version: 'v1', kind: 'Gateway' },
-    resource: { group: 'networking.istio.io', version: 'v1', resource: 'gateways' },
-    name: 'gw',
-    object: { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'shop', annotations }, spec: { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
-    ...extra,
-  });
+  const gw = (extra: Record<string, unknown> = {}, annotations: Record<string, string> = {}): Record<string, unknown> =>
+    review({
+      kind: { group: 'networking.istio.io', version: 'v1', kind: 'Gateway' },
+      resource: { group: 'networking.istio.io', version: 'v1', resource: 'gateways' },
+      name: 'gw',
+      object: {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'gw', namespace: 'shop', annotations },
+        spec: { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+      },
+      ...extra,
+    });
   const reject = { 'internal.istio.io/webhook-always-reject': 'true' };
 
   it('passed counts dry runs; failed does not; DELETE is unsupported_operation; refused requests are http errors', async () => {
@@ -92,26 +108,52 @@ describe('validation metrics mean what they mean in Istio', () => {
 });
 
 describe('one log line per request', () => {
-  it('carries the decision, the reason\'s message, the user, the object and the duration, with a string level and an ISO time', async () => {
+  it("carries the decision, the reason's message, the user, the object and the duration, with a string level and an ISO time", async () => {
     const a = app();
     await a.app.inject({ method: 'POST', url: '/inject', headers: JSON_TYPE, payload: podReview('skip') });
     const line = a.logs().find((l) => l['msg'] === 'inject');
     expect(line).toMatchObject({
-      level: 'info', time: expect.stringMatching(/Z$/), kind: 'Pod', namespace: 'shop', name: 'skip-*', operation: 'CREATE',
+      level: 'info',
+      time: expect.stringMatching(/Z$/),
+      kind: 'Pod',
+      namespace: 'shop',
+      name: 'skip-*',
+      operation: 'CREATE',
       user: 'system:serviceaccount:kube-system:replicaset-controller',
-      decision: 'skip', reason: 'host_network', message: expect.stringContaining('host network'), revision: 'default', durationMs: expect.any(Number),
+      decision: 'skip',
+      reason: 'host_network',
+      message: expect.stringContaining('host network'),
+      revision: 'default',
+      durationMs: expect.any(Number),
     });
   });
 
   it('a validation denial is logged with its errors', async () => {
     const a = app();
-    await a.app.inject({ method: 'POST', url: '/validate', headers: JSON_TYPE, payload: review({
-      kind: { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, resource: { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' }, name: 'cart',
-      userInfo: { username: 'jane@example.com' },
-      object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop' }, spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' }, weight: -5 }] }] } },
-    }) });
+    await a.app.inject({
+      method: 'POST',
+      url: '/validate',
+      headers: JSON_TYPE,
+      payload: review({
+        kind: { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' },
+        resource: { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' },
+        name: 'cart',
+        userInfo: { username: 'jane@example.com' },
+        object: {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'cart', namespace: 'shop' },
+          spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' }, weight: -5 }] }] },
+        },
+      }),
+    });
     const line = a.logs().find((l) => l['msg'] === 'validate');
-    expect(line).toMatchObject({ decision: 'deny', reason: 'invalid_resource', user: 'jane@example.com', message: expect.stringContaining('VirtualService shop/cart is invalid: spec.http[0].route[0].weight') });
+    expect(line).toMatchObject({
+      decision: 'deny',
+      reason: 'invalid_resource',
+      user: 'jane@example.com',
+      message: expect.stringContaining('VirtualService shop/cart is invalid: spec.http[0].route[0].weight'),
+    });
   });
 
   it('a refused request is logged with method, path and client', async () => {
@@ -123,7 +165,7 @@ describe('one log line per request', () => {
 });
 
 describe('Events the verdicts ask for', () => {
-  it('a skip the namespace asked against and a denial carry an Event for the Pod\'s owner; an opt-out and a dry run do not', async () => {
+  it("a skip the namespace asked against and a denial carry an Event for the Pod's owner; an opt-out and a dry run do not", async () => {
     const notices: AdmissionNotice[] = [];
     const a = app(notices);
     for (const name of ['ok', 'skip', 'optout', 'deny']) await a.app.inject({ method: 'POST', url: '/inject', headers: JSON_TYPE, payload: podReview(name) });
@@ -139,13 +181,25 @@ describe('Events the verdicts ask for', () => {
     const notices: AdmissionNotice[] = [];
     const a = app(notices);
     const spec = { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' }, weight: -5 }] }] };
-    await a.app.inject({ method: 'POST', url: '/validate', headers: JSON_TYPE, payload: review({
-      kind: { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, resource: { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' }, name: 'cart', operation: 'UPDATE',
-      object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop', uid: 'vs-1' }, spec },
-      oldObject: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop', uid: 'vs-1' }, spec: { hosts: ['cart'] } },
-    }) });
+    await a.app.inject({
+      method: 'POST',
+      url: '/validate',
+      headers: JSON_TYPE,
+      payload: review({
+        kind: { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' },
+        resource: { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' },
+        name: 'cart',
+        operation: 'UPDATE',
+        object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop', uid: 'vs-1' }, spec },
+        oldObject: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop', uid: 'vs-1' }, spec: { hosts: ['cart'] } },
+      }),
+    });
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ type: 'Warning', reason: 'ValidationDenied', object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', name: 'cart', namespace: 'shop', uid: 'vs-1' } });
+    expect(notices[0]).toMatchObject({
+      type: 'Warning',
+      reason: 'ValidationDenied',
+      object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', name: 'cart', namespace: 'shop', uid: 'vs-1' },
+    });
   });
 });
 
@@ -161,7 +215,9 @@ describe('build information and the plaintext metrics listener', () => {
     try {
       const port = Number(new URL(first.url).port);
       const err = await listenMetrics('127.0.0.1', port, m.registry, pino({ level: 'silent' })).catch((e: unknown) => e);
-      expect(describeSystemError(err)).toBe(`127.0.0.1:${port} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --metrics-listen HOST:PORT`);
+      expect(describeSystemError(err)).toBe(
+        `127.0.0.1:${port} is already in use (is another meshgate or \`npm start\` running?): stop that process, or listen elsewhere with --metrics-listen HOST:PORT`,
+      );
     } finally {
       await first.close();
     }

@@ -47,14 +47,20 @@ describe('/validate', () => {
   });
 
   it('returns warnings with an allowed resource', async () => {
-    const r = await post(review({
-      kind: { group: 'networking.istio.io', version: 'v1alpha3', kind: 'EnvoyFilter' },
-      resource: { group: 'networking.istio.io', version: 'v1alpha3', resource: 'envoyfilters' },
-      object: {
-        apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'lua', namespace: 'shop' },
-        spec: { configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND' }, patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.lua' } } }] },
-      },
-    }));
+    const r = await post(
+      review({
+        kind: { group: 'networking.istio.io', version: 'v1alpha3', kind: 'EnvoyFilter' },
+        resource: { group: 'networking.istio.io', version: 'v1alpha3', resource: 'envoyfilters' },
+        object: {
+          apiVersion: 'networking.istio.io/v1alpha3',
+          kind: 'EnvoyFilter',
+          metadata: { name: 'lua', namespace: 'shop' },
+          spec: {
+            configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND' }, patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.lua' } } }],
+          },
+        },
+      }),
+    );
     expect(r.allowed).toBe(true);
     expect(r.warnings.length).toBeGreaterThan(0);
     for (const w of r.warnings) expect(w.length).toBeLessThan(120);
@@ -66,7 +72,13 @@ describe('/validate', () => {
   });
 
   it('allows kinds it does not know', async () => {
-    const r = await post(review({ kind: { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'EnvoyProxy' }, resource: { group: 'gateway.envoyproxy.io', version: 'v1alpha1', resource: 'envoyproxies' }, object: { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: { name: 'x' }, spec: { anything: true } } }));
+    const r = await post(
+      review({
+        kind: { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'EnvoyProxy' },
+        resource: { group: 'gateway.envoyproxy.io', version: 'v1alpha1', resource: 'envoyproxies' },
+        object: { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: { name: 'x' }, spec: { anything: true } },
+      }),
+    );
     expect(r.allowed).toBe(true);
   });
 
@@ -78,13 +90,15 @@ describe('/validate', () => {
   });
 
   it('names a cluster-scoped object without a namespace', async () => {
-    const r = await post(review({
-      kind: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'GatewayClass' },
-      resource: { group: 'gateway.networking.k8s.io', version: 'v1', resource: 'gatewayclasses' },
-      namespace: '',
-      name: 'edge',
-      object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'edge' }, spec: { controllerName: 'not a controller name' } },
-    }));
+    const r = await post(
+      review({
+        kind: { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'GatewayClass' },
+        resource: { group: 'gateway.networking.k8s.io', version: 'v1', resource: 'gatewayclasses' },
+        namespace: '',
+        name: 'edge',
+        object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'edge' }, spec: { controllerName: 'not a controller name' } },
+      }),
+    );
     expect(r.allowed).toBe(false);
     expect(r.status.message).toMatch(/^GatewayClass edge is invalid: spec\.controllerName: /);
   });
@@ -106,10 +120,12 @@ describe('metric labels', () => {
   });
 });
 
-describe('/validate with the API server\'s view of the object', () => {
+describe("/validate with the API server's view of the object", () => {
   const GW = { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' };
   const httpRoute = (rule: Record<string, unknown>, labels: Record<string, string> = {}): Record<string, unknown> => ({
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop', labels },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'r', namespace: 'shop', labels },
     spec: { parentRefs: [{ name: 'gw' }], hostnames: ['Bad_Host'], rules: [{ backendRefs: [{ name: 'svc', port: 80 }], ...rule }] },
   });
 

@@ -16,7 +16,9 @@ interface Claim {
 }
 
 function claimsOf(vs: Entry): Claim[] {
-  const gateways = list(vs.spec['gateways']).map(str).filter((g) => g !== '');
+  const gateways = list(vs.spec['gateways'])
+    .map(str)
+    .filter((g) => g !== '');
   const bound = (gateways.length === 0 ? ['mesh'] : gateways).map((g) => {
     if (g === 'mesh') return 'mesh';
     const r = gatewayRef(g, vs.namespace);
@@ -46,14 +48,16 @@ function hostConflicts(vs: Entry, model: Model): Finding[] {
     const other = (index.get(`${c.gateway}|${c.host}`) ?? []).find((o) => !sameObject(o.vs, vs) && reportsPair(vs, o.vs) && (c.gateway !== 'mesh' || sharedVisibility(vs, o.vs)));
     if (!other) continue;
     const onMesh = c.gateway === 'mesh';
-    out.push(finding(
-      onMesh ? 'MG301' : 'MG302',
-      onMesh
-        ? `host ${c.host} is also routed for the mesh by ${describe(other.vs)}; sidecars use only one of the two VirtualServices`
-        : `host ${c.host} on Gateway ${c.gateway} is also routed by ${describe(other.vs)}; the gateway merges their routes in no defined order`,
-      `route ${c.host} in one VirtualService (merge the two), or give them different hosts`,
-      [ref(vs, `spec.hosts[${c.hostIndex}]`), ref(other.vs, `spec.hosts[${other.hostIndex}]`)],
-    ));
+    out.push(
+      finding(
+        onMesh ? 'MG301' : 'MG302',
+        onMesh
+          ? `host ${c.host} is also routed for the mesh by ${describe(other.vs)}; sidecars use only one of the two VirtualServices`
+          : `host ${c.host} on Gateway ${c.gateway} is also routed by ${describe(other.vs)}; the gateway merges their routes in no defined order`,
+        `route ${c.host} in one VirtualService (merge the two), or give them different hosts`,
+        [ref(vs, `spec.hosts[${c.hostIndex}]`), ref(other.vs, `spec.hosts[${other.hostIndex}]`)],
+      ),
+    );
   }
   return out;
 }
@@ -63,8 +67,7 @@ function selectorOf(sidecar: Entry): Readonly<Record<string, string>> | undefine
   return Object.keys(labels).length > 0 ? labels : undefined;
 }
 
-const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean =>
-  Object.entries(selector).every(([k, v]) => labels[k] === v);
+const selects = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** Could one workload carry labels both selectors require? (No key with two different values.) */
 function compatible(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
@@ -79,7 +82,14 @@ function sidecarConflicts(sc: Entry, model: Model): Finding[] {
     if (sameObject(other, sc) || !reportsPair(sc, other)) continue;
     const theirs = selectorOf(other);
     if (!mine && !theirs) {
-      out.push(finding('MG304', `namespace ${sc.namespace} already has a Sidecar without a workloadSelector (${describe(other)}); which one applies is not defined`, 'keep one Sidecar without a workloadSelector per namespace (merge them), and give the others a workloadSelector', [ref(sc), ref(other)]));
+      out.push(
+        finding(
+          'MG304',
+          `namespace ${sc.namespace} already has a Sidecar without a workloadSelector (${describe(other)}); which one applies is not defined`,
+          'keep one Sidecar without a workloadSelector per namespace (merge them), and give the others a workloadSelector',
+          [ref(sc), ref(other)],
+        ),
+      );
       continue;
     }
     if (!mine || !theirs) continue;
@@ -87,7 +97,14 @@ function sidecarConflicts(sc: Entry, model: Model): Finding[] {
     const overlap = workloads.length > 0 ? both.length > 0 : compatible(mine, theirs);
     if (!overlap) continue;
     const whom = both.length > 0 ? `both select ${describe(both[0]?.entry as Entry)}` : 'a workload with the labels of both selectors would be selected by both';
-    out.push(finding('MG303', `workloadSelector overlaps with that of ${describe(other)}: ${whom}; which Sidecar applies to it is not defined`, 'make the workloadSelectors select disjoint workloads (a label with different values)', [ref(sc, 'spec.workloadSelector'), ref(other, 'spec.workloadSelector')]));
+    out.push(
+      finding(
+        'MG303',
+        `workloadSelector overlaps with that of ${describe(other)}: ${whom}; which Sidecar applies to it is not defined`,
+        'make the workloadSelectors select disjoint workloads (a label with different values)',
+        [ref(sc, 'spec.workloadSelector'), ref(other, 'spec.workloadSelector')],
+      ),
+    );
   }
   return out;
 }

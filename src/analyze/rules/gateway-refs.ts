@@ -45,22 +45,55 @@ function sectionProblems(route: Entry, p: Obj, path: string, parent: Entry, mode
   const port = typeof p['port'] === 'number' ? p['port'] : undefined;
   let candidates = section ? own.filter((l) => l.name === section) : parentListeners(parent, model);
   if (section && candidates.length === 0) {
-    return [finding('MG202', `${path}.sectionName "${section}" is not a listener of ${describe(parent)} (listeners: ${names(own.map((l) => l.name))})`, `use one of the listener names of ${describe(parent)}, or remove sectionName to attach to every listener`, [ref(route, `${path}.sectionName`), ref(parent, 'spec.listeners')])];
+    return [
+      finding(
+        'MG202',
+        `${path}.sectionName "${section}" is not a listener of ${describe(parent)} (listeners: ${names(own.map((l) => l.name))})`,
+        `use one of the listener names of ${describe(parent)}, or remove sectionName to attach to every listener`,
+        [ref(route, `${path}.sectionName`), ref(parent, 'spec.listeners')],
+      ),
+    ];
   }
   if (port !== undefined) candidates = candidates.filter((l) => l.port === port);
   if (port !== undefined && candidates.length === 0) {
-    return [finding('MG202', `${path}.port ${port} matches no listener of ${describe(parent)}${section ? ` named "${section}"` : ''} (ports: ${names(own.map((l) => String(l.port)))})`, `use the port of one of its listeners, or remove port`, [ref(route, `${path}.port`), ref(parent, 'spec.listeners')])];
+    return [
+      finding(
+        'MG202',
+        `${path}.port ${port} matches no listener of ${describe(parent)}${section ? ` named "${section}"` : ''} (ports: ${names(own.map((l) => String(l.port)))})`,
+        `use the port of one of its listeners, or remove port`,
+        [ref(route, `${path}.port`), ref(parent, 'spec.listeners')],
+      ),
+    ];
   }
   if (candidates.length === 0) return [];
   const refusals = candidates.map((l) => refusal(l, route, model));
   if (refusals.some((r) => r === undefined)) return hostnameProblems(route, path, parent, candidates);
-  return [finding('MG203', `${describe(parent)} does not accept this ${route.kind}: ${names(refusals.filter((r): r is string => r !== undefined), 3)}`, `attach to a listener that accepts ${route.kind}s from ${route.namespace} (adjust its allowedRoutes), or use another parent`, [ref(route, path), ref(parent, 'spec.listeners')])];
+  return [
+    finding(
+      'MG203',
+      `${describe(parent)} does not accept this ${route.kind}: ${names(
+        refusals.filter((r): r is string => r !== undefined),
+        3,
+      )}`,
+      `attach to a listener that accepts ${route.kind}s from ${route.namespace} (adjust its allowedRoutes), or use another parent`,
+      [ref(route, path), ref(parent, 'spec.listeners')],
+    ),
+  ];
 }
 
 function hostnameProblems(route: Entry, _path: string, parent: Entry, candidates: readonly Listener[]): Finding[] {
-  const hostnames = list(route.spec['hostnames']).map(str).filter((h) => h !== '');
+  const hostnames = list(route.spec['hostnames'])
+    .map(str)
+    .filter((h) => h !== '');
   if (candidates.some((l) => listenerAccepts(l.hostname, hostnames))) return [];
-  return [finding('MG203', `none of the hostnames ${names(hostnames)} matches a listener hostname of ${describe(parent)} (${names(candidates.map((l) => l.hostname ?? '*'))}), so the route attaches to no listener`, `change spec.hostnames to names the listeners serve, or add a listener for them`, [ref(route, 'spec.hostnames'), ref(parent, 'spec.listeners')])];
+  return [
+    finding(
+      'MG203',
+      `none of the hostnames ${names(hostnames)} matches a listener hostname of ${describe(parent)} (${names(candidates.map((l) => l.hostname ?? '*'))}), so the route attaches to no listener`,
+      `change spec.hostnames to names the listeners serve, or add a listener for them`,
+      [ref(route, 'spec.hostnames'), ref(parent, 'spec.listeners')],
+    ),
+  ];
 }
 
 function parentProblems(route: Entry, model: Model): Finding[] {
@@ -81,8 +114,12 @@ function parentProblems(route: Entry, model: Model): Finding[] {
 /** Is a reference from `from` to `to` (in another namespace) allowed by a ReferenceGrant there? */
 export function granted(from: Entry, to: Target, model: Model): boolean {
   return model.inNamespace(GATEWAY_API, 'ReferenceGrant', to.namespace).some((g) => {
-    const fromOk = list(g.spec['from']).map(obj).some((f) => str(f['group']) === from.group && str(f['kind']) === from.kind && str(f['namespace']) === from.namespace);
-    const toOk = list(g.spec['to']).map(obj).some((t) => str(t['group']) === to.group && str(t['kind']) === to.kind && (!t['name'] || str(t['name']) === to.name));
+    const fromOk = list(g.spec['from'])
+      .map(obj)
+      .some((f) => str(f['group']) === from.group && str(f['kind']) === from.kind && str(f['namespace']) === from.namespace);
+    const toOk = list(g.spec['to'])
+      .map(obj)
+      .some((t) => str(t['group']) === to.group && str(t['kind']) === to.kind && (!t['name'] || str(t['name']) === to.name));
     return fromOk && toOk;
   });
 }
@@ -119,7 +156,9 @@ function backendRefs(route: Entry): { path: string; raw: Obj }[] {
 }
 
 function servicePorts(svc: Entry): number[] {
-  return list(svc.spec['ports']).map((p) => obj(p)['port']).filter((p): p is number => typeof p === 'number');
+  return list(svc.spec['ports'])
+    .map((p) => obj(p)['port'])
+    .filter((p): p is number => typeof p === 'number');
 }
 
 function backendProblems(route: Entry, model: Model): Finding[] {
@@ -133,10 +172,24 @@ function backendProblems(route: Entry, model: Model): Finding[] {
     const port = typeof raw['port'] === 'number' ? raw['port'] : undefined;
     if (services.length === 0 && model.covers('', 'Service', t.namespace)) {
       const there = model.inNamespace('', 'Service', t.namespace).map((s) => s.name);
-      out.push(finding('MG204', `${path} names Service ${nsName(t.namespace, t.name)}, which does not exist; requests for this backend get HTTP 500`, `name one of the Services in ${t.namespace} (${names(there)}), or create Service ${nsName(t.namespace, t.name)}`, [ref(route, `${path}.name`)]));
+      out.push(
+        finding(
+          'MG204',
+          `${path} names Service ${nsName(t.namespace, t.name)}, which does not exist; requests for this backend get HTTP 500`,
+          `name one of the Services in ${t.namespace} (${names(there)}), or create Service ${nsName(t.namespace, t.name)}`,
+          [ref(route, `${path}.name`)],
+        ),
+      );
     } else if (port !== undefined && services.length > 0 && !services.some((s) => servicePorts(s).includes(port))) {
       const svc = services[0] as Entry;
-      out.push(finding('MG205', `${path}.port ${port} is not a port of Service ${nsName(svc.namespace, svc.name)} (ports: ${names(servicePorts(svc).map(String))})`, `use one of the Service's ports (the Service port, not the container's targetPort)`, [ref(route, `${path}.port`), ref(svc, 'spec.ports')]));
+      out.push(
+        finding(
+          'MG205',
+          `${path}.port ${port} is not a port of Service ${nsName(svc.namespace, svc.name)} (ports: ${names(servicePorts(svc).map(String))})`,
+          `use one of the Service's ports (the Service port, not the container's targetPort)`,
+          [ref(route, `${path}.port`), ref(svc, 'spec.ports')],
+        ),
+      );
     }
     return out;
   });
@@ -155,7 +208,14 @@ function gatewayClassProblem(gw: Entry, model: Model): Finding[] {
   const name = str(gw.spec['gatewayClassName']);
   if (!name || !model.covers(GATEWAY_API, 'GatewayClass', '') || model.named(GATEWAY_API, 'GatewayClass', '', name).length > 0) return [];
   const classes = model.of(GATEWAY_API, 'GatewayClass').map((c) => c.name);
-  return [finding('MG207', `spec.gatewayClassName "${name}" names no GatewayClass (defined: ${names(classes)}); no controller programs this Gateway`, `use the name of an installed GatewayClass, or create GatewayClass ${name}`, [ref(gw, 'spec.gatewayClassName')])];
+  return [
+    finding(
+      'MG207',
+      `spec.gatewayClassName "${name}" names no GatewayClass (defined: ${names(classes)}); no controller programs this Gateway`,
+      `use the name of an installed GatewayClass, or create GatewayClass ${name}`,
+      [ref(gw, 'spec.gatewayClassName')],
+    ),
+  ];
 }
 
 export const gatewayReferenceRules: readonly Rule[] = [

@@ -65,12 +65,14 @@ function hostsNotServed(vs: Entry, use: GatewayUse, model: Model): Finding[] {
     const host = str(h);
     if (!host || gateways.some((g) => serverHosts(g).some((sh) => serverAdmits(sh, g.namespace, vs.namespace, host)))) return [];
     const gw = gateways[0] as Entry;
-    return [finding(
-      'MG104',
-      `host "${host}" is not served by any server of Gateway ${nsName(gw.namespace, gw.name)} (its hosts: ${names(serverHosts(gw))}), so the gateway never routes it`,
-      `add "${host}" (or a wildcard covering it) to a server's hosts of ${describe(gw)}, or bind the VirtualService to a Gateway that serves it`,
-      [ref(vs, `spec.hosts[${i}]`), ref(gw, 'spec.servers')],
-    )];
+    return [
+      finding(
+        'MG104',
+        `host "${host}" is not served by any server of Gateway ${nsName(gw.namespace, gw.name)} (its hosts: ${names(serverHosts(gw))}), so the gateway never routes it`,
+        `add "${host}" (or a wildcard covering it) to a server's hosts of ${describe(gw)}, or bind the VirtualService to a Gateway that serves it`,
+        [ref(vs, `spec.hosts[${i}]`), ref(gw, 'spec.servers')],
+      ),
+    ];
   });
 }
 

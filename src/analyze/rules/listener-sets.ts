@@ -14,7 +14,8 @@ function family(protocol: string): string {
 function conflictOf(a: Listener, b: Listener): string | undefined {
   if (a.port === undefined || a.port !== b.port) return undefined;
   if (family(a.protocol) !== family(b.protocol)) return `both use port ${a.port}, with protocols ${a.protocol} and ${b.protocol} that cannot share a port`;
-  if (a.protocol === b.protocol && (a.hostname ?? '') === (b.hostname ?? '')) return `both use port ${a.port}, protocol ${a.protocol} and ${a.hostname ? `hostname ${a.hostname}` : 'no hostname'}`;
+  if (a.protocol === b.protocol && (a.hostname ?? '') === (b.hostname ?? ''))
+    return `both use port ${a.port}, protocol ${a.protocol} and ${a.hostname ? `hostname ${a.hostname}` : 'no hostname'}`;
   return undefined;
 }
 
@@ -26,12 +27,14 @@ function listenerConflicts(mine: readonly Listener[], others: readonly Listener[
       const why = conflictOf(a, b);
       if (!why) continue;
       const where = b.owner === subject ? 'of the same object' : `of ${describe(b.owner)}`;
-      out.push(finding(
-        'MG305',
-        `listener "${a.name}" conflicts with listener "${b.name}" ${where}: ${why}; the conflicting listener is not programmed`,
-        'give one of them another port, or a distinct hostname with a protocol that can share the port',
-        [ref(subject, `spec.listeners[${a.index}]`), ref(b.owner, `spec.listeners[${b.index}]`)],
-      ));
+      out.push(
+        finding(
+          'MG305',
+          `listener "${a.name}" conflicts with listener "${b.name}" ${where}: ${why}; the conflicting listener is not programmed`,
+          'give one of them another port, or a distinct hostname with a protocol that can share the port',
+          [ref(subject, `spec.listeners[${a.index}]`), ref(b.owner, `spec.listeners[${b.index}]`)],
+        ),
+      );
     }
   }
   return out;
@@ -49,13 +52,27 @@ function listenerSetProblems(ls: Entry, model: Model): Finding[] {
   if (!parent.name) return [];
   if (parent.gateways.length === 0) {
     if (!model.covers(GATEWAY_API, 'Gateway', parent.namespace)) return [];
-    return [finding('MG201', `spec.parentRef names Gateway ${nsName(parent.namespace, parent.name)}, which does not exist; none of this ListenerSet's listeners is programmed`, `name an existing Gateway, or create Gateway ${nsName(parent.namespace, parent.name)}`, [ref(ls, 'spec.parentRef.name')])];
+    return [
+      finding(
+        'MG201',
+        `spec.parentRef names Gateway ${nsName(parent.namespace, parent.name)}, which does not exist; none of this ListenerSet's listeners is programmed`,
+        `name an existing Gateway, or create Gateway ${nsName(parent.namespace, parent.name)}`,
+        [ref(ls, 'spec.parentRef.name')],
+      ),
+    ];
   }
   const gw = parent.gateways[0] as Entry;
   const policy = obj(obj(gw.spec['allowedListeners'])['namespaces']);
   if (namespaceAdmits(policy, gw.namespace, ls.namespace, model, 'None') === false) {
     const from = str(policy['from']) || 'None';
-    return [finding('MG208', `${describe(gw)} does not admit ListenerSets from ${ls.namespace} (spec.allowedListeners.namespaces.from is ${from}${from === 'None' ? ', the default' : ''})`, `set spec.allowedListeners.namespaces on ${describe(gw)} to admit ${ls.namespace} (from: Same, Selector or All)`, [ref(ls, 'spec.parentRef'), ref(gw, 'spec.allowedListeners')])];
+    return [
+      finding(
+        'MG208',
+        `${describe(gw)} does not admit ListenerSets from ${ls.namespace} (spec.allowedListeners.namespaces.from is ${from}${from === 'None' ? ', the default' : ''})`,
+        `set spec.allowedListeners.namespaces on ${describe(gw)} to admit ${ls.namespace} (from: Same, Selector or All)`,
+        [ref(ls, 'spec.parentRef'), ref(gw, 'spec.allowedListeners')],
+      ),
+    ];
   }
   const siblings = listenerSetsOf(gw, model).filter((o) => !sameObject(o, ls) && reportsPair(ls, o));
   return listenerConflicts(listenersOf(ls), [...listenersOf(gw), ...siblings.flatMap(listenersOf)], ls);

@@ -36,12 +36,14 @@ function noMatch(subject: Entry, model: Model): Finding[] {
   if (candidates.length === 0 || candidates.some((w) => matches(selector, w))) return [];
   const path = `spec.${where.join('.')}`;
   const what = subject.kind === 'Service' ? 'the Service has no endpoints' : `the ${subject.kind} applies to nothing`;
-  return [finding(
-    'MG401',
-    `${path} (${text(selector)}) matches none of the workloads in ${subject.namespace} (${names(candidates.map((w) => w.entry.name))}); ${what}`,
-    `use the labels of the Pods you mean (their template's metadata.labels), or label those Pods with ${text(selector)}`,
-    [ref(subject, path)],
-  )];
+  return [
+    finding(
+      'MG401',
+      `${path} (${text(selector)}) matches none of the workloads in ${subject.namespace} (${names(candidates.map((w) => w.entry.name))}); ${what}`,
+      `use the labels of the Pods you mean (their template's metadata.labels), or label those Pods with ${text(selector)}`,
+      [ref(subject, path)],
+    ),
+  ];
 }
 
 function gatewayNoMatch(gw: Entry, model: Model): Finding[] {
@@ -49,12 +51,14 @@ function gatewayNoMatch(gw: Entry, model: Model): Finding[] {
   if (Object.keys(selector).length === 0) return [];
   const gateways = memo(model, 'gateway-workloads', () => model.workloads.filter((w) => w.gateway));
   if (gateways.length === 0 || model.workloads.some((w) => matches(selector, w))) return [];
-  return [finding(
-    'MG402',
-    `spec.selector (${text(selector)}) matches no gateway workload (gateways in the input: ${names(gateways.map((w) => `${w.namespace}/${w.entry.name}`))}); no proxy serves this Gateway`,
-    'use the labels of the gateway deployment’s Pods (e.g. istio: ingressgateway), or label the gateway Pods to match',
-    [ref(gw, 'spec.selector')],
-  )];
+  return [
+    finding(
+      'MG402',
+      `spec.selector (${text(selector)}) matches no gateway workload (gateways in the input: ${names(gateways.map((w) => `${w.namespace}/${w.entry.name}`))}); no proxy serves this Gateway`,
+      'use the labels of the gateway deployment’s Pods (e.g. istio: ingressgateway), or label the gateway Pods to match',
+      [ref(gw, 'spec.selector')],
+    ),
+  ];
 }
 
 export const selectorRules: readonly Rule[] = [

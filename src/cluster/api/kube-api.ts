@@ -5,8 +5,25 @@
 // stay plain JSON). Writes carry fieldManager=meshgate, so the API server's managedFields name
 // meshgate (not a library's user agent).
 import type {
-  CoreV1Event, V1ConfigMap, V1ConfigMapList, V1Deployment, V1Namespace, V1NamespaceList, V1NodeList, V1PodList, V1Service, V1ServiceList, V1Lease, V1LeaseList, V1MutatingWebhookConfiguration, V1MutatingWebhookConfigurationList,
-  V1Secret, V1SecretList, V1Status, V1ValidatingWebhookConfiguration, V1ValidatingWebhookConfigurationList,
+  CoreV1Event,
+  V1ConfigMap,
+  V1ConfigMapList,
+  V1Deployment,
+  V1Namespace,
+  V1NamespaceList,
+  V1NodeList,
+  V1PodList,
+  V1Service,
+  V1ServiceList,
+  V1Lease,
+  V1LeaseList,
+  V1MutatingWebhookConfiguration,
+  V1MutatingWebhookConfigurationList,
+  V1Secret,
+  V1SecretList,
+  V1Status,
+  V1ValidatingWebhookConfiguration,
+  V1ValidatingWebhookConfigurationList,
 } from '@kubernetes/client-node';
 import type { Http, Query } from './kube-http.js';
 
@@ -25,7 +42,13 @@ type InNamespace = { readonly namespace: string };
 type WithBody<T> = { readonly body: T };
 type DryRun = { readonly dryRun?: string };
 
-const listQuery = (p: ListParams): Query => ({ fieldSelector: p.fieldSelector, labelSelector: p.labelSelector, resourceVersion: p.resourceVersion, limit: p.limit, continue: p._continue });
+const listQuery = (p: ListParams): Query => ({
+  fieldSelector: p.fieldSelector,
+  labelSelector: p.labelSelector,
+  resourceVersion: p.resourceVersion,
+  limit: p.limit,
+  continue: p._continue,
+});
 const enc = encodeURIComponent;
 
 interface KindOps<T, L, P> {
@@ -47,8 +70,14 @@ function kind<T, L, P>(http: Http, collection: (p: P) => string): KindOps<T, L, 
   };
 }
 
-const ns = (prefix: string, plural: string): ((p: InNamespace) => string) => (p) => `${prefix}/namespaces/${enc(p.namespace)}/${plural}`;
-const cluster = (prefix: string, plural: string): (() => string) => () => `${prefix}/${plural}`;
+const ns =
+  (prefix: string, plural: string): ((p: InNamespace) => string) =>
+  (p) =>
+    `${prefix}/namespaces/${enc(p.namespace)}/${plural}`;
+const cluster =
+  (prefix: string, plural: string): (() => string) =>
+  () =>
+    `${prefix}/${plural}`;
 
 type Ops<T, L, P> = KindOps<T, L, P>;
 
@@ -90,7 +119,12 @@ export function coreApi(http: Http): CoreApi {
     createNamespacedEvent: events.create,
     readNamespace: namespaces.read,
     listServiceForAllNamespaces: (p: ListParams = {}): Promise<V1ServiceList> => http.call<V1ServiceList>('GET', '/api/v1/services', { query: listQuery(p) }),
-    patchNamespacedEvent: (p) => http.call<CoreV1Event>('PATCH', `${ns('/api/v1', 'events')(p)}/${enc(p.name)}`, { body: p.body, contentType: 'application/json-patch+json', query: { fieldManager: FIELD_MANAGER } }),
+    patchNamespacedEvent: (p) =>
+      http.call<CoreV1Event>('PATCH', `${ns('/api/v1', 'events')(p)}/${enc(p.name)}`, {
+        body: p.body,
+        contentType: 'application/json-patch+json',
+        query: { fieldManager: FIELD_MANAGER },
+      }),
     listNode: (p) => http.call<V1NodeList>('GET', '/api/v1/nodes', { query: listQuery(p) }),
     listNamespace: (p = {}) => http.call<V1NamespaceList>('GET', '/api/v1/namespaces', { query: listQuery(p) }),
     listPodForAllNamespaces: (p) => http.call<V1PodList>('GET', '/api/v1/pods', { query: listQuery(p) }),
@@ -207,8 +241,7 @@ export interface CustomApi {
 
 /** Objects of any API group (custom resources), as plain JSON. */
 export function customApi(http: Http): CustomApi {
-  const path = (p: CustomPath): string =>
-    `/apis/${enc(p.group)}/${enc(p.version)}${p.namespace ? `/namespaces/${enc(p.namespace)}` : ''}/${enc(p.plural)}`;
+  const path = (p: CustomPath): string => `/apis/${enc(p.group)}/${enc(p.version)}${p.namespace ? `/namespaces/${enc(p.namespace)}` : ''}/${enc(p.plural)}`;
   return {
     createNamespacedCustomObject: (p: CustomObjectParams & InNamespace & WithBody<object> & DryRun): Promise<object> =>
       http.call<object>('POST', path(p), { body: p.body, query: { fieldManager: FIELD_MANAGER, dryRun: p.dryRun } }),
@@ -229,9 +262,14 @@ export interface WatchApi {
 export function watchApi(http: Http): WatchApi {
   return {
     watch: <T>(path: string, params: WatchParams, onEvent: (type: string, obj: T) => void, done: (err: unknown) => void): Promise<AbortController> =>
-      http.stream(path, { ...params, watch: true }, (line) => {
-        const event = line as { type?: unknown; object?: unknown };
-        if (typeof event.type === 'string') onEvent(event.type, event.object as T);
-      }, done),
+      http.stream(
+        path,
+        { ...params, watch: true },
+        (line) => {
+          const event = line as { type?: unknown; object?: unknown };
+          if (typeof event.type === 'string') onEvent(event.type, event.object as T);
+        },
+        done,
+      ),
   };
 }

@@ -75,7 +75,11 @@ function execToken(exec: ExecConfig, base: string): () => Promise<string | undef
   let expires = 0;
   return async () => {
     if (token !== undefined && Date.now() < expires - 30_000) return token;
-    const env = { ...process.env, ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])), KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } }) };
+    const env = {
+      ...process.env,
+      ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])),
+      KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } }),
+    };
     const { stdout } = await run(exec.command, [...(exec.args ?? [])], { env, cwd: base, timeout: 60_000 });
     const status = ((JSON.parse(stdout) as Obj)['status'] ?? {}) as { token?: string; expirationTimestamp?: string };
     if (!status.token) throw new Error(`the kubeconfig's exec plugin ${exec.command} returned no token`);

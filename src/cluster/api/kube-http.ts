@@ -11,7 +11,12 @@ export type { ClusterAccess } from './kube-auth.js';
 /** A failed API call: `code` is the HTTP status, `body` the API server's answer (a Status, as text). */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  constructor(readonly code: number, readonly body: string, method: string, path: string) {
+  constructor(
+    readonly code: number,
+    readonly body: string,
+    method: string,
+    path: string,
+  ) {
     super(`${method} ${path}: HTTP ${code}${statusMessage(body)}`);
   }
 }
@@ -76,7 +81,16 @@ export function createHttp(access: ClusterAccess, timeoutMs: number): Http {
     const token = await access.token();
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'meshgate' };
     if (token) headers['authorization'] = `Bearer ${token}`;
-    return { method, protocol: base.protocol, hostname: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || (plain ? 80 : 443), path: `${prefix}${path}${queryString(query)}`, agent, headers, signal };
+    return {
+      method,
+      protocol: base.protocol,
+      hostname: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port || (plain ? 80 : 443),
+      path: `${prefix}${path}${queryString(query)}`,
+      agent,
+      headers,
+      signal,
+    };
   };
   const call = async <T>(method: string, path: string, opts: CallOptions = {}): Promise<T> => {
     const signal = AbortSignal.timeout(timeoutMs);
@@ -85,11 +99,14 @@ export function createHttp(access: ClusterAccess, timeoutMs: number): Http {
     if (payload !== undefined) Object.assign(req.headers ?? {}, { 'content-type': opts.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
     return new Promise<T>((resolve, reject) => {
       const r = request(req, (res) => {
-        readBody(res).then((text) => {
-          const status = res.statusCode ?? 0;
-          if (status >= 400) reject(new ApiError(status, text, method, path));
-          else resolve((text === '' ? {} : JSON.parse(text)) as T);
-        }, (e: unknown) => reject(signal.aborted ? abortError(signal) : e));
+        readBody(res).then(
+          (text) => {
+            const status = res.statusCode ?? 0;
+            if (status >= 400) reject(new ApiError(status, text, method, path));
+            else resolve((text === '' ? {} : JSON.parse(text)) as T);
+          },
+          (e: unknown) => reject(signal.aborted ? abortError(signal) : e),
+        );
       });
       r.on('error', (e) => reject(signal.aborted ? abortError(signal) : e));
       r.end(payload);

@@ -6,8 +6,20 @@
 import type { V1ConfigMap, V1Lease, V1MutatingWebhookConfiguration, V1Secret, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
-  admissionApi, apiextensionsApi, appsApi, coordinationApi, coreApi, customApi, watchApi,
-  type AdmissionApi, type ApiextensionsApi, type AppsApi, type CoordinationApi, type CoreApi, type CustomApi, type WatchApi,
+  admissionApi,
+  apiextensionsApi,
+  appsApi,
+  coordinationApi,
+  coreApi,
+  customApi,
+  watchApi,
+  type AdmissionApi,
+  type ApiextensionsApi,
+  type AppsApi,
+  type CoordinationApi,
+  type CoreApi,
+  type CustomApi,
+  type WatchApi,
 } from './kube-api.js';
 import { connectHttp, type Http } from './kube-http.js';
 import { nameOf } from '../../lib/identity.js';
@@ -70,7 +82,7 @@ export function messageOf(e: unknown): string {
   const body = (e as { body?: unknown } | null)?.body;
   const parsed = typeof body === 'string' ? safeJson(body) : body;
   const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : (e as Error)?.message ?? String(e);
+  return typeof message === 'string' ? message : ((e as Error)?.message ?? String(e));
 }
 
 function safeJson(text: string): unknown {
@@ -257,10 +269,13 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
       // The server ends every watch after timeoutSeconds; one still open well after that is
       // hung (a half-open connection, or a request never answered): give up on it and list
       // again. A request still waiting for its response headers is aborted when they arrive.
-      const stalled = setTimeout(() => {
-        log.warn({ afterSeconds: relistSeconds + (opts.graceSeconds ?? 30) }, `watch of ${opts.source.what} ${opts.name} outlived its timeout; restarting it`);
-        finish();
-      }, (relistSeconds + (opts.graceSeconds ?? 30)) * 1000);
+      const stalled = setTimeout(
+        () => {
+          log.warn({ afterSeconds: relistSeconds + (opts.graceSeconds ?? 30) }, `watch of ${opts.source.what} ${opts.name} outlived its timeout; restarting it`);
+          finish();
+        },
+        (relistSeconds + (opts.graceSeconds ?? 30)) * 1000,
+      );
       stalled.unref();
       const done = (err: unknown): void => {
         if (!finished && err && !stopped && statusOf(err) !== undefined) log.warn({ err: messageOf(err), status: statusOf(err) }, `cannot watch ${opts.source.what} ${opts.name}`);

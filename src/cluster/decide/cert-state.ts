@@ -147,9 +147,14 @@ export function readExternalSecret(secret: SecretLike | undefined): SecretReadin
     return {
       kind: 'valid',
       state: {
-        serving: servingWithChain, ca: { cert: caCert, key: '' }, bundle,
-        servingInfo, caInfo: parse('the CA certificate', caCert), bundleInfo: bundle.map((pem, i) => parse(`${SECRET_KEYS.caCert} certificate ${i + 1}`, pem)),
-        servingSignedByCA: bundle.some((pem) => signedBy(leaf, pem)), rotateRequested: false,
+        serving: servingWithChain,
+        ca: { cert: caCert, key: '' },
+        bundle,
+        servingInfo,
+        caInfo: parse('the CA certificate', caCert),
+        bundleInfo: bundle.map((pem, i) => parse(`${SECRET_KEYS.caCert} certificate ${i + 1}`, pem)),
+        servingSignedByCA: bundle.some((pem) => signedBy(leaf, pem)),
+        rotateRequested: false,
       },
     };
   } catch (e) {

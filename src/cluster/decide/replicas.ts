@@ -43,5 +43,9 @@ export function staleHeartbeats(observations: Observations, now: number, factor 
 
 /** A heartbeat Lease name for a replica identity (a DNS subdomain, at most 253 characters). */
 export function heartbeatName(group: string, identity: string): string {
-  return `${group}-replica-${identity}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 253).replace(/[-.]+$/, '');
+  return `${group}-replica-${identity}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .slice(0, 253)
+    .replace(/[-.]+$/, '');
 }

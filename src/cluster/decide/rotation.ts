@@ -70,8 +70,7 @@ export function renewalPoint(info: Pick<CertInfo, 'notBefore' | 'notAfter'>, rot
 }
 
 const expired = (info: CertInfo, now: Date): boolean => now.getTime() >= info.notAfter.getTime();
-const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
 function midRotation(s: CertState, input: RotationInput): RotationStep {
   if (expired(s.servingInfo, input.now)) return { kind: 'renew-serving', reason: 'expired' };

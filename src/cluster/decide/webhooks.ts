@@ -40,7 +40,9 @@ export function withFailClosed<T extends WebhookConfigLike>(cfg: T): T | undefin
 }
 
 export function webhookNames(cfg: WebhookConfigLike): string[] {
-  return webhooksOf(cfg).map((w) => w.name ?? '').filter((n) => n !== '');
+  return webhooksOf(cfg)
+    .map((w) => w.name ?? '')
+    .filter((n) => n !== '');
 }
 
 /** meshgate's validators reject any Istio object that carries this annotation. */

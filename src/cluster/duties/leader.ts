@@ -140,7 +140,12 @@ async function writeSecret(p: Parts, snap: SecretSnapshot, step: RotationStep): 
   const object = { kind: 'Secret', name: secretName } as const;
   if (step.kind === 'restore') {
     p.log.warn({ secret: secretName }, 'the certificate Secret was deleted; recreated it with the same CA and certificate (to change the CA, annotate it meshgate.io/rotate=now)');
-    p.opts.events.record({ object, reason: 'CertificateSecretRestored', type: 'Warning', message: 'The certificate Secret was deleted; recreated it with the same CA and certificate' });
+    p.opts.events.record({
+      object,
+      reason: 'CertificateSecretRestored',
+      type: 'Warning',
+      message: 'The certificate Secret was deleted; recreated it with the same CA and certificate',
+    });
   } else {
     const reason = 'reason' in step ? step.reason : undefined;
     p.log.info({ step: step.kind, reason }, 'certificate Secret updated');
@@ -150,7 +155,11 @@ async function writeSecret(p: Parts, snap: SecretSnapshot, step: RotationStep): 
 
 async function rotate(p: Parts, snap: SecretSnapshot, published: boolean, note: (s: RotationStep) => void): Promise<void> {
   const step = planRotation({
-    reading: snap.reading, now: new Date(), policy: p.opts.rotation, bundlePublished: published, replicaServing: p.served(),
+    reading: snap.reading,
+    now: new Date(),
+    policy: p.opts.rotation,
+    bundlePublished: published,
+    replicaServing: p.served(),
     ...(snap.lastValid ? { lastValid: snap.lastValid } : {}),
   });
   note(step);
@@ -174,7 +183,11 @@ async function prove(p: Parts, published: boolean): Promise<void> {
   if (await p.keeper.failClosed()) {
     p.opts.metrics.validatingFailClosed(v.name, true);
     p.log.info({ configuration: v.name, probe: verdict.reason }, 'the dry-run probe was denied by meshgate: validating failurePolicy is now Fail');
-    p.opts.events.record({ object: { kind: 'Lease', name: p.opts.names.leaseName }, reason: 'ValidatingWebhookFailClosed', message: `The dry-run probe was denied by meshgate (${verdict.reason}): ${v.name} now has failurePolicy Fail` });
+    p.opts.events.record({
+      object: { kind: 'Lease', name: p.opts.names.leaseName },
+      reason: 'ValidatingWebhookFailClosed',
+      message: `The dry-run probe was denied by meshgate (${verdict.reason}): ${v.name} now has failurePolicy Fail`,
+    });
   }
 }
 
@@ -222,7 +235,9 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
     mutating: { name: opts.names.mutatingWebhook, store: opts.mutating },
     tags: opts.names.tagWebhooks ?? [],
     ...(opts.names.validatingWebhook ? { validating: { name: opts.names.validatingWebhook, store: opts.validating } } : {}),
-    metrics: opts.metrics, log, isLeader: opts.isLeader,
+    metrics: opts.metrics,
+    log,
+    isLeader: opts.isLeader,
     onChange: (kind, reinstalled) => {
       // A re-installed validating configuration may have fixed what made the probe fail.
       if (kind === 'validating' && reinstalled) prober.reset();
@@ -237,7 +252,7 @@ export function createLeaderDuties(opts: LeaderOptions): LeaderDuties {
         heartbeats = next;
         if (served().sort().join(',') !== before) kick();
       })
-      .catch((e: unknown) => log.warn({ err: messageOf(e) }, 'cannot read the replicas\' heartbeats'));
+      .catch((e: unknown) => log.warn({ err: messageOf(e) }, "cannot read the replicas' heartbeats"));
   };
 
   return {

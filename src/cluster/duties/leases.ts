@@ -3,7 +3,17 @@
 // serving certificate it has installed (replicas.ts reads them).
 import type { V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { electionIntent, electionResult, INITIAL_ELECTION, stillLeading, type ElectionConfig, type ElectionIntent, type ElectionState, type LeaseView, type WriteOutcome } from '../decide/election.js';
+import {
+  electionIntent,
+  electionResult,
+  INITIAL_ELECTION,
+  stillLeading,
+  type ElectionConfig,
+  type ElectionIntent,
+  type ElectionState,
+  type LeaseView,
+  type WriteOutcome,
+} from '../decide/election.js';
 import { messageOf, microTime, type LeaseStore } from '../api/kube.js';
 import { heartbeatName, type HeartbeatRecord } from '../decide/replicas.js';
 
@@ -164,7 +174,11 @@ export interface Heartbeat {
   stop(): Promise<void>;
 }
 
-const labelValue = (v: string): string => v.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+const labelValue = (v: string): string =>
+  v
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 
 export function heartbeatSelector(group: string): string {
   return `${HEARTBEAT_LABEL}=${labelValue(group)}`;

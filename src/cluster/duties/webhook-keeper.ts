@@ -115,8 +115,7 @@ export function createWebhookKeeper(opts: WebhookKeeperOptions): WebhookKeeper {
       for (const m of managed) all = (await publishTo(m, caBundle)) && all;
       return all;
     },
-    carryBundles: () =>
-      managed.every((m) => m.current !== undefined && (m.current === null || (m.current.webhooks ?? []).every((w) => (w.clientConfig?.caBundle ?? '') !== ''))),
+    carryBundles: () => managed.every((m) => m.current !== undefined && (m.current === null || (m.current.webhooks ?? []).every((w) => (w.clientConfig?.caBundle ?? '') !== ''))),
     validating: () => {
       const m = validatingOne();
       return m ? { name: m.name, config: m.current } : undefined;

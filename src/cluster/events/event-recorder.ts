@@ -77,7 +77,11 @@ const NAME_CHARS = /[^a-z0-9.-]/g;
 
 /** A valid generateName prefix from an object name that may end in `*` (a Pod without a name yet). */
 function namePrefix(name: string): string {
-  const base = name.toLowerCase().replace(NAME_CHARS, '').replace(/^[.-]+|[.-]+$/g, '').slice(0, 200);
+  const base = name
+    .toLowerCase()
+    .replace(NAME_CHARS, '')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 200);
   return `${base || 'meshgate'}.`;
 }
 
@@ -86,7 +90,13 @@ export function eventBody(target: ObjectRef, notice: AdmissionNotice, instance: 
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { generateName: namePrefix(target.name), namespace: target.namespace || 'default' },
-    involvedObject: { apiVersion: target.apiVersion, kind: target.kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.uid ? { uid: target.uid } : {}) },
+    involvedObject: {
+      apiVersion: target.apiVersion,
+      kind: target.kind,
+      name: target.name,
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      ...(target.uid ? { uid: target.uid } : {}),
+    },
     reason: notice.reason,
     message: notice.message.slice(0, 1024),
     type: notice.type,
@@ -150,10 +160,13 @@ export function createEventAggregator(opts: EventAggregatorOptions): EventAggreg
   };
   const schedule = (e: Entry, ms: number): void => {
     if (e.timer || stopped) return;
-    e.timer = setTimeout(() => {
-      e.timer = undefined;
-      track(write(e));
-    }, Math.max(ms, 0));
+    e.timer = setTimeout(
+      () => {
+        e.timer = undefined;
+        track(write(e));
+      },
+      Math.max(ms, 0),
+    );
     e.timer.unref();
   };
   const send = async (e: Entry): Promise<void> => {

@@ -57,7 +57,9 @@ export function createOwnerResolver(opts: OwnerResolverOptions): OwnerResolver {
     const hit = cache.get(owner.uid);
     if (hit && hit.until > now()) return hit.ref;
     try {
-      const obj = (await opts.kube.custom.getNamespacedCustomObject({ ...where, namespace: owner.namespace, name: owner.name })) as { metadata?: { ownerReferences?: OwnerReference[] } };
+      const obj = (await opts.kube.custom.getNamespacedCustomObject({ ...where, namespace: owner.namespace, name: owner.name })) as {
+        metadata?: { ownerReferences?: OwnerReference[] };
+      };
       const next = controllerOf(obj.metadata?.ownerReferences);
       return remember(owner.uid, next ? refOf(next, owner.namespace) : owner, ttl);
     } catch (e) {

@@ -51,7 +51,11 @@ export function watchCrds(opts: CrdWatchOptions): CrdWatch {
   let timer: NodeJS.Timeout | undefined;
   let abort: AbortController | undefined;
 
-  const keyOf = (): string => [...crds.values()].map((c) => `${nameOf(c)}@${c.metadata?.resourceVersion ?? ''}`).sort().join(',');
+  const keyOf = (): string =>
+    [...crds.values()]
+      .map((c) => `${nameOf(c)}@${c.metadata?.resourceVersion ?? ''}`)
+      .sort()
+      .join(',');
 
   /** Applies the current set unless it is the one last applied (or last refused); one at a time. */
   const applyNow = async (): Promise<void> => {
@@ -65,10 +69,10 @@ export function watchCrds(opts: CrdWatchOptions): CrdWatch {
     try {
       await opts.apply([...crds.values()]);
       opts.onResult(true);
-      log.info({ crds: crds.size }, 'validating against the cluster\'s CustomResourceDefinitions');
+      log.info({ crds: crds.size }, "validating against the cluster's CustomResourceDefinitions");
     } catch (e) {
       opts.onResult(false);
-      log.error({ err: messageOf(e) }, 'the cluster\'s CustomResourceDefinitions cannot be used; keeping the last good validator');
+      log.error({ err: messageOf(e) }, "the cluster's CustomResourceDefinitions cannot be used; keeping the last good validator");
     } finally {
       settled = key;
       applying = false;
@@ -122,11 +126,13 @@ export function watchCrds(opts: CrdWatchOptions): CrdWatch {
         later();
       };
       const params = { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: opts.watchSeconds ?? 240 };
-      opts.kube.apiextensions.watchCustomResourceDefinition(params, onEvent, (err) => finish(err)).then((c) => {
-        controller = c;
-        abort = c;
-        if (stopped) finish(null);
-      }, finish);
+      opts.kube.apiextensions
+        .watchCustomResourceDefinition(params, onEvent, (err) => finish(err))
+        .then((c) => {
+          controller = c;
+          abort = c;
+          if (stopped) finish(null);
+        }, finish);
     });
 
   const follow = async (first: string | undefined): Promise<void> => {
@@ -145,7 +151,12 @@ export function watchCrds(opts: CrdWatchOptions): CrdWatch {
         from = undefined;
         backoff = Math.min(backoff === 0 ? 1_000 : backoff * 2, opts.maxBackoffMs ?? 30_000);
         const forbidden = statusOf(e) === 403;
-        log.warn({ err: messageOf(e), retryMs: backoff }, forbidden ? 'not allowed to list or watch CustomResourceDefinitions (RBAC: list/watch customresourcedefinitions); validating with the bundled CRDs' : 'cannot read CustomResourceDefinitions; retrying');
+        log.warn(
+          { err: messageOf(e), retryMs: backoff },
+          forbidden
+            ? 'not allowed to list or watch CustomResourceDefinitions (RBAC: list/watch customresourcedefinitions); validating with the bundled CRDs'
+            : 'cannot read CustomResourceDefinitions; retrying',
+        );
         await sleep(backoff);
       }
     }

@@ -84,13 +84,15 @@ export function createListWatch<T extends Meta, V>(opts: ListWatchOptions<T, V>)
         else return;
         opts.onChange?.();
       };
-      opts.kube.watch.watch(opts.path, params, onEvent, (err: unknown) => {
-        if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
-        finish();
-      }).then((c) => {
-        if (finished || stopped) c.abort();
-        else abort = c;
-      }, finish);
+      opts.kube.watch
+        .watch(opts.path, params, onEvent, (err: unknown) => {
+          if (err && !stopped) log.debug({ err: messageOf(err) }, 'watch ended');
+          finish();
+        })
+        .then((c) => {
+          if (finished || stopped) c.abort();
+          else abort = c;
+        }, finish);
     });
   const loop = async (firstRv: string): Promise<void> => {
     let rv = firstRv;

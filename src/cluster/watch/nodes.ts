@@ -34,7 +34,7 @@ export function createNodeVersions(kube: Pick<Kube, 'core' | 'watch'>, log: Logg
   });
   let lastLogged = '';
   const note = (d: NativeDecision): NativeDecision => {
-    if (d.why !== lastLogged) log.info({ nativeSidecars: d.enabled, why: d.why }, 'native sidecars decided from the cluster\'s Nodes');
+    if (d.why !== lastLogged) log.info({ nativeSidecars: d.enabled, why: d.why }, "native sidecars decided from the cluster's Nodes");
     lastLogged = d.why;
     return d;
   };

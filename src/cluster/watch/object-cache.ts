@@ -126,11 +126,13 @@ export function createObjectCache(opts: ObjectCacheOptions): ObjectCache {
         if (type !== 'BOOKMARK') changed();
       };
       const params = { resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: opts.relistSeconds ?? 240 };
-      opts.kube.watch.watch(pathOf(r, version), params, onEvent, () => finish()).then((c) => {
-        controller = c;
-        aborts.add(c);
-        if (finished || stopped) finish();
-      }, finish);
+      opts.kube.watch
+        .watch(pathOf(r, version), params, onEvent, () => finish())
+        .then((c) => {
+          controller = c;
+          aborts.add(c);
+          if (finished || stopped) finish();
+        }, finish);
     });
 
   const follow = async (r: Resource): Promise<void> => {

@@ -2,17 +2,7 @@
 // as a table: annotation → short setting name and check. All bad annotations are reported.
 import { own } from '../../lib/json.js';
 import { parseProxyConfig } from '../settings/proxyconfig.js';
-import {
-  checkBool,
-  checkCidrList,
-  checkCidrListOrStar,
-  checkInterfaces,
-  checkPort,
-  checkPortList,
-  checkPortListOrStar,
-  checkQuantity,
-  checkUint32,
-} from '../settings/syntax.js';
+import { checkBool, checkCidrList, checkCidrListOrStar, checkInterfaces, checkPort, checkPortList, checkPortListOrStar, checkQuantity, checkUint32 } from '../settings/syntax.js';
 
 interface AnnotationRule {
   /** The setting's short name, as Istio's values and error messages call it. */
@@ -20,11 +10,15 @@ interface AnnotationRule {
   readonly check: (value: string) => string | undefined;
 }
 
-const oneOf = (...allowed: string[]) => (v: string): string | undefined =>
-  allowed.includes(v) ? undefined : `"${v}" is not one of ${allowed.join(', ')}`;
+const oneOf =
+  (...allowed: string[]) =>
+  (v: string): string | undefined =>
+    allowed.includes(v) ? undefined : `"${v}" is not one of ${allowed.join(', ')}`;
 
-const noControl = (check: (v: string) => string | undefined) => (v: string): string | undefined =>
-  /[\u0000-\u001f\u007f]/.test(v) ? `${JSON.stringify(v)} contains control characters` : check(v);
+const noControl =
+  (check: (v: string) => string | undefined) =>
+  (v: string): string | undefined =>
+    /[\u0000-\u001f\u007f]/.test(v) ? `${JSON.stringify(v)} contains control characters` : check(v);
 
 const proxyConfig = (v: string): string | undefined => {
   const r = parseProxyConfig(v);

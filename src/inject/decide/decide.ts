@@ -73,7 +73,11 @@ export function decide(config: InjectorConfig, pod: JsonObject, namespace: strin
   if (choice && choice.value !== '') {
     warnings.push(`${INJECT_KEY} ${choice.source} "${choice.value}" is neither "true" nor "false"; the default policy applies`);
   }
-  steps.push({ rule: INJECT_KEY, result: 'next', detail: choice ? `the Pod's ${choice.source} ${INJECT_KEY} does not decide ("${choice.value}")` : `the Pod sets no ${INJECT_KEY} label or annotation` });
+  steps.push({
+    rule: INJECT_KEY,
+    result: 'next',
+    detail: choice ? `the Pod's ${choice.source} ${INJECT_KEY} does not decide ("${choice.value}")` : `the Pod sets no ${INJECT_KEY} label or annotation`,
+  });
   return defaultPath(config, stringMap(metadata['labels']), opts.policy ?? config.policy, steps, warnings);
 }
 
@@ -92,7 +96,9 @@ function defaultPath(config: InjectorConfig, labels: Record<string, string>, pol
   steps.push({
     rule: 'policy',
     result: inject ? 'inject' : 'skip',
-    detail: inject ? 'the injection policy (values.global.proxy.autoInject) is "enabled"' : 'the injection policy (values.global.proxy.autoInject) is "disabled" and the Pod does not opt in',
+    detail: inject
+      ? 'the injection policy (values.global.proxy.autoInject) is "enabled"'
+      : 'the injection policy (values.global.proxy.autoInject) is "disabled" and the Pod does not opt in',
   });
   return done(steps, warnings, inject, inject ? undefined : 'policy_disabled');
 }

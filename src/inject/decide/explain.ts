@@ -43,7 +43,11 @@ function names(list: unknown): string[] {
 }
 
 /** Why no entry calls the webhook, as a skip reason and a sentence. */
-function notSelected(settings: InjectorSettings, namespaceLabels: Readonly<Record<string, string>>, podLabels: Readonly<Record<string, string>>): { reason: SkipReason; message: string } {
+function notSelected(
+  settings: InjectorSettings,
+  namespaceLabels: Readonly<Record<string, string>>,
+  podLabels: Readonly<Record<string, string>>,
+): { reason: SkipReason; message: string } {
   const rev = settings.config.revision || 'default';
   if (namespaceLabels['istio-injection'] === 'disabled') {
     return { reason: 'namespace_disabled', message: 'the namespace is labelled istio-injection=disabled, so no injection webhook is called' };
@@ -114,4 +118,3 @@ export function explain(settings: InjectorSettings, input: ExplainInput): Explan
     changes: { containers: names(spec['containers']), initContainers: names(spec['initContainers']), patchOperations: outcome.patch.length },
   };
 }
-

@@ -77,7 +77,7 @@ export function asGoType(value: JsonObject, type: string): JsonObject {
 /** The Go type kube-inject decodes an object into, from its apiVersion and kind. */
 function rootType(obj: JsonObject): string | undefined {
   const key = `${String(obj['apiVersion'] ?? '')}/${String(obj['kind'] ?? '')}`;
-  return  Object.hasOwn(K8S_TYPES.roots, key) ? K8S_TYPES.roots[key] : undefined;
+  return Object.hasOwn(K8S_TYPES.roots, key) ? K8S_TYPES.roots[key] : undefined;
 }
 
 /**

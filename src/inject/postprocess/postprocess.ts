@@ -70,8 +70,17 @@ function moveTo(list: Json[], name: string, front: boolean): Json[] {
 type Move = readonly [name: string, front: boolean];
 
 /** Init container moves, applied in order (§3.3). */
-const NATIVE_INIT_MOVES: readonly Move[] = [['enable-core-dump', true], ['istio-proxy', true], ['istio-validation', true], ['istio-init', true]];
-const CLASSIC_INIT_MOVES: readonly Move[] = [['istio-validation', true], ['istio-init', false], ['enable-core-dump', false]];
+const NATIVE_INIT_MOVES: readonly Move[] = [
+  ['enable-core-dump', true],
+  ['istio-proxy', true],
+  ['istio-validation', true],
+  ['istio-init', true],
+];
+const CLASSIC_INIT_MOVES: readonly Move[] = [
+  ['istio-validation', true],
+  ['istio-init', false],
+  ['enable-core-dump', false],
+];
 
 /**
  * Orders containers: istio-proxy last among containers (first when the app must wait for it),

@@ -159,7 +159,7 @@ function podPortsJSON(containers: readonly Json[]): string {
     for (const p of arrayAt(c, 'ports')) {
       if (!isObject(p)) continue;
       const entry: JsonObject = {};
-      for (const f of PORT_FIELDS) if (p[f] !== undefined && !isEmptyValue(p[f]) || f === 'containerPort') entry[f] = p[f] ?? 0;
+      for (const f of PORT_FIELDS) if ((p[f] !== undefined && !isEmptyValue(p[f])) || f === 'containerPort') entry[f] = p[f] ?? 0;
       ports.push(JSON.stringify(entry));
     }
   }
@@ -216,7 +216,13 @@ function userEntries(annotations: Readonly<Record<string, string>>, name: string
     throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is not JSON`);
   }
   if (v === null) return [];
-  const entries: [string, unknown][] = Array.isArray(v) ? v.map((e, i) => [String(i), e]) : isObject(v) ? Object.keys(v).sort().map((k) => [k, v[k]]) : [];
+  const entries: [string, unknown][] = Array.isArray(v)
+    ? v.map((e, i) => [String(i), e])
+    : isObject(v)
+      ? Object.keys(v)
+          .sort()
+          .map((k) => [k, v[k]])
+      : [];
   if (!Array.isArray(v) && !isObject(v)) throw new InjectionDenied('invalid_annotation', `annotation ${name}: ${JSON.stringify(text)} is neither a JSON object nor an array`);
   return entries.map(([key, e]) => {
     if (!isObject(e)) throw new InjectionDenied('invalid_annotation', `annotation ${name}: entry ${JSON.stringify(key)} is not a JSON object`);
@@ -241,7 +247,10 @@ function otelAttributes(wanted: boolean, annotations: Readonly<Record<string, st
     ['service.version', attr('service.version') ?? labels['app.kubernetes.io/version']],
     ['service.instance.id', attr('service.instance.id') ?? `${ns}.$(POD_NAME).${container}`],
   ];
-  return pairs.filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(',');
+  return pairs
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function caAddress(values: JsonObject): string {

@@ -96,7 +96,8 @@ export function stripInjection(pod: JsonObject, status: InjectionStatus, overrid
       return original ? [original] : [];
     });
   const containers = strip(arrayAt(spec, 'containers'), status.containers, overrides.containers);
-  const recorded = (list: readonly JsonObject[], injected: readonly string[]): JsonObject | undefined => (injected.includes(PROXY) ? list.find((o) => o['name'] === PROXY) : undefined);
+  const recorded = (list: readonly JsonObject[], injected: readonly string[]): JsonObject | undefined =>
+    injected.includes(PROXY) ? list.find((o) => o['name'] === PROXY) : undefined;
   const userProxy = recorded(overrides.containers, status.containers) ?? recorded(overrides.initContainers, status.initContainers);
   if (userProxy && !containers.some((c) => objectAt(c)['name'] === PROXY)) containers.push(userProxy);
   return {

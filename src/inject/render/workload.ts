@@ -27,9 +27,7 @@ type Rule = (owner: Owner, labels: Readonly<Record<string, string>>) => Owner | 
 const OWNER_RULES: readonly Rule[] = [
   (o, l) => {
     const hash = l['pod-template-hash'];
-    return o.kind === 'ReplicaSet' && hash && o.name.endsWith(`-${hash}`)
-      ? { kind: 'Deployment', apiVersion: o.apiVersion, name: o.name.slice(0, -hash.length - 1) }
-      : undefined;
+    return o.kind === 'ReplicaSet' && hash && o.name.endsWith(`-${hash}`) ? { kind: 'Deployment', apiVersion: o.apiVersion, name: o.name.slice(0, -hash.length - 1) } : undefined;
   },
   (o, l) => {
     const hash = l['rollouts-pod-template-hash'];

@@ -76,17 +76,23 @@ const isList: Check = (v) => (Array.isArray(v) ? undefined : 'must be a list');
 const isScalar: Check = (v) => (['string', 'number'].includes(typeof v) ? undefined : 'must be a string or a number');
 const isStringMap: Check = (v) => (isObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'must map names to strings');
 const isStringList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'must be a list of strings');
-const oneOf = (...allowed: string[]): Check => (v) => (allowed.includes(v as string) ? undefined : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`);
-const uint = (max: number): Check => (v) => {
-  const n = typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : v;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max ? undefined : `must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`;
-};
-const text = (f: (s: string) => string | undefined): Check => (v) => (typeof v === 'string' ? f(v) : 'must be a string');
+const oneOf =
+  (...allowed: string[]): Check =>
+  (v) =>
+    allowed.includes(v as string) ? undefined : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`;
+const uint =
+  (max: number): Check =>
+  (v) => {
+    const n = typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : v;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max ? undefined : `must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`;
+  };
+const text =
+  (f: (s: string) => string | undefined): Check =>
+  (v) =>
+    typeof v === 'string' ? f(v) : 'must be a string';
 const port: Check = (v) => (typeof v === 'number' || typeof v === 'string' ? checkPort(String(v)) : 'must be a port number');
 const pullSecrets: Check = (v) =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string' || (isObject(x) && typeof x['name'] === 'string'))
-    ? undefined
-    : 'must be a list of secret names';
+  Array.isArray(v) && v.every((x) => typeof x === 'string' || (isObject(x) && typeof x['name'] === 'string')) ? undefined : 'must be a list of secret names';
 const selectors: Check = (v) => {
   if (!Array.isArray(v)) return 'must be a list of label selectors';
   for (const s of v) {

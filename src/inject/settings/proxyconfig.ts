@@ -19,7 +19,10 @@ const port: FieldCheck = (v) => (typeof v === 'number' || typeof v === 'string' 
 const nonNegativeInt: FieldCheck = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : 'must be a non-negative integer');
 const duration: FieldCheck = (v) => (typeof v === 'string' && durationSeconds(v) !== undefined ? undefined : 'must be a duration such as 5s or 1m30s');
 const bool: FieldCheck = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
-const enumOf = (...allowed: string[]): FieldCheck => (v) => (allowed.includes(String(v)) ? undefined : `must be one of ${allowed.join(', ')}`);
+const enumOf =
+  (...allowed: string[]): FieldCheck =>
+  (v) =>
+    allowed.includes(String(v)) ? undefined : `must be one of ${allowed.join(', ')}`;
 const hostPort: FieldCheck = (v) => (typeof v === 'string' && /^[^\s:]+:[0-9]{1,5}$|^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/.test(v) ? undefined : 'must be host:port');
 const metadata: FieldCheck = (v) => (isObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'must map names to strings');
 

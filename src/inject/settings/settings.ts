@@ -82,4 +82,3 @@ export function buildInjectorSettings(input: InjectorSettingsInput): InjectorSet
   checkReferences(config, new Set(templates.keys()));
   return Object.freeze({ config, templates, templateNames: Object.freeze([...templates.keys()].sort()) });
 }
-

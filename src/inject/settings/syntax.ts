@@ -175,9 +175,7 @@ export function canonicalResources(resources: JsonObject): JsonObject {
 }
 
 export function checkBool(text: string): string | undefined {
-  return ['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)
-    ? undefined
-    : `"${text}" is not a boolean (true or false)`;
+  return ['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text) ? undefined : `"${text}" is not a boolean (true or false)`;
 }
 
 /** A duration in protobuf JSON form ("45s", "0.500s"). */

@@ -57,16 +57,36 @@ function revEntries(t: Target): WebhookEntry[] {
   const notFalse = req('sidecar.istio.io/inject', 'NotIn', ['false']);
   const base = { configuration: t.configuration, revision: t.revision, ...(t.tag ? { tag: t.tag } : {}) };
   return [
-    { ...base, name: `rev.namespace.${ENTRY_SUFFIX}`, namespaceSelector: sel(req('istio.io/rev', 'In', [t.selects]), req('istio-injection', 'DoesNotExist')), objectSelector: sel(notFalse) },
-    { ...base, name: `rev.object.${ENTRY_SUFFIX}`, namespaceSelector: sel(req('istio.io/rev', 'DoesNotExist'), req('istio-injection', 'DoesNotExist')), objectSelector: sel(notFalse, req('istio.io/rev', 'In', [t.selects])) },
+    {
+      ...base,
+      name: `rev.namespace.${ENTRY_SUFFIX}`,
+      namespaceSelector: sel(req('istio.io/rev', 'In', [t.selects]), req('istio-injection', 'DoesNotExist')),
+      objectSelector: sel(notFalse),
+    },
+    {
+      ...base,
+      name: `rev.object.${ENTRY_SUFFIX}`,
+      namespaceSelector: sel(req('istio.io/rev', 'DoesNotExist'), req('istio-injection', 'DoesNotExist')),
+      objectSelector: sel(notFalse, req('istio.io/rev', 'In', [t.selects])),
+    },
   ];
 }
 
 function defaultEntries(t: Target, enableNamespacesByDefault: boolean): WebhookEntry[] {
   const base = { configuration: t.configuration, revision: t.revision, ...(t.tag ? { tag: t.tag } : {}) };
   const entries: WebhookEntry[] = [
-    { ...base, name: `namespace.${ENTRY_SUFFIX}`, namespaceSelector: sel(req('istio-injection', 'In', ['enabled'])), objectSelector: sel(req('sidecar.istio.io/inject', 'NotIn', ['false'])) },
-    { ...base, name: `object.${ENTRY_SUFFIX}`, namespaceSelector: sel(req('istio-injection', 'DoesNotExist'), req('istio.io/rev', 'DoesNotExist')), objectSelector: sel(req('sidecar.istio.io/inject', 'In', ['true']), req('istio.io/rev', 'DoesNotExist')) },
+    {
+      ...base,
+      name: `namespace.${ENTRY_SUFFIX}`,
+      namespaceSelector: sel(req('istio-injection', 'In', ['enabled'])),
+      objectSelector: sel(req('sidecar.istio.io/inject', 'NotIn', ['false'])),
+    },
+    {
+      ...base,
+      name: `object.${ENTRY_SUFFIX}`,
+      namespaceSelector: sel(req('istio-injection', 'DoesNotExist'), req('istio.io/rev', 'DoesNotExist')),
+      objectSelector: sel(req('sidecar.istio.io/inject', 'In', ['true']), req('istio.io/rev', 'DoesNotExist')),
+    },
   ];
   if (!enableNamespacesByDefault) return entries;
   entries.push({

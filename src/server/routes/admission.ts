@@ -84,8 +84,17 @@ function logLine(log: FastifyBaseLogger, route: string, call: AdmissionCall, v: 
   const r = call.request;
   // One literal with fixed keys: cheaper to build and serialise than merged objects.
   const line = {
-    uid: r.uid, kind: r.kind.kind, namespace: call.namespace, name: call.name, operation: r.operation, user: userOf(r),
-    decision: v.decision, reason: v.reason, message: v.message, durationMs: Math.round(seconds * 1e6) / 1e3, dryRun: r.dryRun === true,
+    uid: r.uid,
+    kind: r.kind.kind,
+    namespace: call.namespace,
+    name: call.name,
+    operation: r.operation,
+    user: userOf(r),
+    decision: v.decision,
+    reason: v.reason,
+    message: v.message,
+    durationMs: Math.round(seconds * 1e6) / 1e3,
+    dryRun: r.dryRun === true,
   };
   log.info(v.fields ? Object.assign(line, v.fields) : line, route);
 }
@@ -94,7 +103,10 @@ async function run(route: AdmissionRoute, call: AdmissionCall, log: FastifyBaseL
   try {
     return await route.decide(call);
   } catch (err) {
-    log.error({ err, uid: call.request.uid, kind: call.request.kind.kind, namespace: call.namespace, name: call.name }, `${route.name === 'inject' ? 'injection' : 'validation'} failed unexpectedly`);
+    log.error(
+      { err, uid: call.request.uid, kind: call.request.kind.kind, namespace: call.namespace, name: call.name },
+      `${route.name === 'inject' ? 'injection' : 'validation'} failed unexpectedly`,
+    );
     return route.internalError(call);
   }
 }

@@ -57,13 +57,18 @@ function verdictOf(call: AdmissionCall, outcome: InjectOutcome, f: Record<string
       return { body: patched(call.echo, outcome.patch, outcome.warnings), decision: 'inject', fields: f };
     case 'skip': {
       const body = allowed(call.echo, [`meshgate: sidecar not injected: ${outcome.message}`]);
-      const event = QUIET_SKIPS.has(outcome.reason) ? undefined : notice(call, 'Warning', 'SidecarInjectionSkipped', `The Istio sidecar was not injected (${outcome.reason}): ${outcome.message}`);
+      const event = QUIET_SKIPS.has(outcome.reason)
+        ? undefined
+        : notice(call, 'Warning', 'SidecarInjectionSkipped', `The Istio sidecar was not injected (${outcome.reason}): ${outcome.message}`);
       return { body, decision: 'skip', reason: outcome.reason, message: outcome.message, fields: f, ...(event ? { notice: event } : {}) };
     }
     case 'deny':
       return {
         body: denied(call.echo, outcome.message, { code: 400, reason: 'BadRequest' }),
-        decision: 'deny', reason: outcome.reason, message: outcome.message, fields: f,
+        decision: 'deny',
+        reason: outcome.reason,
+        message: outcome.message,
+        fields: f,
         notice: notice(call, 'Warning', 'SidecarInjectionDenied', `meshgate refused a Pod (${outcome.reason}): ${outcome.message}`),
       };
   }

@@ -58,7 +58,9 @@ function invalid(call: AdmissionCall, errors: readonly Issue[], warnings: readon
   const object = objectRef(r.operation === 'UPDATE' && r.oldObject ? r.oldObject : r.object, fallback);
   return {
     body: denied(call.echo, message, { code: 422, reason: 'Invalid', warnings }),
-    decision: 'deny', reason: 'invalid_resource', message,
+    decision: 'deny',
+    reason: 'invalid_resource',
+    message,
     notice: { type: 'Warning', reason: 'ValidationDenied', message, object },
   };
 }

@@ -81,7 +81,11 @@ export function checkDurations(kind: string, spec: Mapping, c: Collector): void 
     walk(spec, steps, 0, [], (v, keys) => {
       const text = asString(v);
       const problem = text === undefined ? undefined : durationProblem(text, rules);
-      if (problem) c.error(keys.reduce<string>((p, k) => at(p, k), 'spec'), problem);
+      if (problem)
+        c.error(
+          keys.reduce<string>((p, k) => at(p, k), 'spec'),
+          problem,
+        );
     });
   }
 }

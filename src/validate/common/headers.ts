@@ -13,8 +13,16 @@ const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F]/;
 export function isJwtClaimHeader(name: string): boolean {
   if (!name.toLowerCase().startsWith(JWT_CLAIM_PREFIX)) return false;
   const rest = name.slice(JWT_CLAIM_PREFIX.length);
-  if (rest.startsWith('.')) return rest.slice(1).split('.').every((p) => p !== '');
-  if (rest.startsWith('[') && rest.endsWith(']')) return rest.slice(1, -1).split('][').every((p) => p !== '' && !/[[\]]/.test(p));
+  if (rest.startsWith('.'))
+    return rest
+      .slice(1)
+      .split('.')
+      .every((p) => p !== '');
+  if (rest.startsWith('[') && rest.endsWith(']'))
+    return rest
+      .slice(1, -1)
+      .split('][')
+      .every((p) => p !== '' && !/[[\]]/.test(p));
   return false;
 }
 

@@ -2,8 +2,7 @@
 // Istio's protocol.Parse reads them), with the families each protocol belongs to.
 import { isLabel } from './hosts.js';
 
-export type Protocol =
-  | 'TCP' | 'UDP' | 'GRPC' | 'GRPC-WEB' | 'HTTP' | 'HTTP_PROXY' | 'HTTP2' | 'HTTPS' | 'TLS' | 'MONGO' | 'REDIS' | 'MYSQL';
+export type Protocol = 'TCP' | 'UDP' | 'GRPC' | 'GRPC-WEB' | 'HTTP' | 'HTTP_PROXY' | 'HTTP2' | 'HTTPS' | 'TLS' | 'MONGO' | 'REDIS' | 'MYSQL';
 
 interface Family {
   readonly http: boolean;

@@ -4,14 +4,18 @@ import { RE2JS } from 're2js';
 import { memoized } from './memo.js';
 
 /** Why RE2 refuses `pattern`, or undefined when it compiles. Results are memoised. */
-export const re2Error = memoized((pattern: string): string | undefined => {
-  try {
-    RE2JS.compile(pattern);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.replace(/^error parsing regexp: /, '');
-  }
-}, 4096, Infinity);
+export const re2Error = memoized(
+  (pattern: string): string | undefined => {
+    try {
+      RE2JS.compile(pattern);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message.replace(/^error parsing regexp: /, '');
+    }
+  },
+  4096,
+  Infinity,
+);
 
 /** Message for a pattern RE2 refuses or that is longer than `maxLength`, else undefined. */
 export function regexProblem(pattern: string, maxLength?: number): string | undefined {

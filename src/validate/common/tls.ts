@@ -4,10 +4,21 @@ import { at, type Collector } from '../issues.js';
 import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
 
 const CIPHER_SUITES = new Set([
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
-  'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA',
-  'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'AES128-SHA',
+  'AES256-SHA',
+  'DES-CBC3-SHA',
 ]);
 
 /** Known OpenSSL-style names; `ALL` and operator forms (`-X`, `!X`, `+X`) pass through. */
@@ -57,9 +68,7 @@ function checkServerCertificates(c: Collector, path: string, tls: Mapping, mode:
   if (mutual && text(tls, 'caCertificates') === '') c.error(at(path, 'caCertificates'), `${mode} needs caCertificates to verify client certificates (or a credentialName)`);
   const list = asArray(tls['tlsCertificates']);
   if (list.length > 2) c.warn(`${path}.tlsCertificates: at most 2 server certificates are used`);
-  const entries: [string, Mapping][] = list.length > 0
-    ? list.map((e, i) => [at(at(path, 'tlsCertificates'), i), asMapping(e) ?? {}])
-    : [[path, tls]];
+  const entries: [string, Mapping][] = list.length > 0 ? list.map((e, i) => [at(at(path, 'tlsCertificates'), i), asMapping(e) ?? {}]) : [[path, tls]];
   for (const [p, cert] of entries) {
     if (text(cert, 'serverCertificate') === '') c.error(at(p, 'serverCertificate'), `${mode} TLS needs a server certificate (or a credentialName)`);
     if (text(cert, 'privateKey') === '') c.error(at(p, 'privateKey'), `${mode} TLS needs a private key (or a credentialName)`);

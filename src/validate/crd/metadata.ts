@@ -7,8 +7,21 @@ import { fieldError, type FieldError, type Segment } from './paths.js';
 import { isMapping } from '../../lib/json.js';
 
 const OBJECT_META = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ]);
 
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -56,7 +69,8 @@ function checkStringMap(md: Record<string, unknown>, field: 'labels' | 'annotati
       out.push(fieldError(where, 'a label value must be empty or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit', false));
     }
   }
-  if (field === 'annotations' && size > ANNOTATIONS_LIMIT) out.push(fieldError(['metadata', 'annotations'], `the annotations total ${size} bytes; at most 262144 are allowed`, true));
+  if (field === 'annotations' && size > ANNOTATIONS_LIMIT)
+    out.push(fieldError(['metadata', 'annotations'], `the annotations total ${size} bytes; at most 262144 are allowed`, true));
 }
 
 function checkName(md: Record<string, unknown>, out: FieldError[]): void {

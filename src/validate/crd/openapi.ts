@@ -10,7 +10,21 @@ import type { SchemaNode } from './schema.js';
 
 type Json = Record<string, unknown>;
 
-const COPIED = ['enum', 'pattern', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'required', 'multipleOf', 'uniqueItems'] as const;
+const COPIED = [
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'minimum',
+  'maximum',
+  'required',
+  'multipleOf',
+  'uniqueItems',
+] as const;
 
 function formatFor(node: SchemaNode): string | undefined {
   const f = node.format;
@@ -30,8 +44,7 @@ function typeOf(node: SchemaNode, out: Json): void {
   }
 }
 
-const requiredOnly = (s: SchemaNode | undefined): string | undefined =>
-  s && Object.keys(s).length === 1 && s.required?.length === 1 ? s.required[0] : undefined;
+const requiredOnly = (s: SchemaNode | undefined): string | undefined => (s && Object.keys(s).length === 1 && s.required?.length === 1 ? s.required[0] : undefined);
 
 /**
  * Istio writes "at most one of a, b, …" (a proto oneof) as
@@ -80,7 +93,15 @@ function regExp(): ((pattern: string) => Matcher) & { code: string } {
 /** One ajv instance for a set of CRDs; schemas compile on it once each. */
 export function newAjv(): Ajv {
   // optimize: false halves compile time (the optimiser only removes dead code from the generated functions).
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { regExp: regExp(), optimize: false }, validateSchema: false, addUsedSchema: false });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    verbose: true,
+    code: { regExp: regExp(), optimize: false },
+    validateSchema: false,
+    addUsedSchema: false,
+  });
   for (const [name, check] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate: check });
   ajv.addKeyword({
     keyword: 'x-at-most-one',
@@ -140,10 +161,13 @@ function rank(e: ErrorObject): number {
 
 function segmentsOf(pointer: string): Segment[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => {
-    const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(0|[1-9]\d*)$/.test(key) ? Number(key) : key;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9]\d*)$/.test(key) ? Number(key) : key;
+    });
 }
 
 const BLOCKING = new Set(['type', 'required', 'enum', 'maxLength', 'maxItems', 'maxProperties']);
@@ -176,7 +200,13 @@ export function describeValue(v: unknown): string {
 }
 
 const TYPE_WORDS: Readonly<Record<string, string>> = {
-  string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false', object: 'an object', array: 'a list', 'integer,string': 'a whole number or a string',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  'integer,string': 'a whole number or a string',
 };
 
 function codePoints(v: unknown): number {
@@ -191,23 +221,43 @@ function count(v: unknown): number {
 function messageFor(e: ErrorObject, value: unknown): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'type': return `must be ${TYPE_WORDS[String(p['type'])] ?? String(p['type'])}, not ${describeValue(value)}`;
-    case 'enum': return `must be one of ${(p['allowedValues'] as unknown[]).filter((x) => x !== null).map((x) => JSON.stringify(x)).join(', ')}; got ${describeValue(value)}`;
-    case 'pattern': return `must match the pattern ${String(p['pattern'])}; got ${describeValue(value)}`;
-    case 'maxLength': return `must be at most ${String(p['limit'])} characters long; this one has ${codePoints(value)}`;
-    case 'minLength': return Number(p['limit']) === 1 ? 'must not be empty' : `must be at least ${String(p['limit'])} characters long; this one has ${codePoints(value)}`;
-    case 'maxItems': return `must have at most ${String(p['limit'])} entries; it has ${count(value)}`;
-    case 'minItems': return `must have at least ${String(p['limit'])} ${Number(p['limit']) === 1 ? 'entry' : 'entries'}; it has ${count(value)}`;
-    case 'maxProperties': return `must have at most ${String(p['limit'])} entries; it has ${count(value)}`;
-    case 'minProperties': return `must have at least ${String(p['limit'])} ${Number(p['limit']) === 1 ? 'entry' : 'entries'}; it has none`;
-    case 'minimum': return `must be at least ${String(p['limit'])}; got ${describeValue(value)}`;
-    case 'maximum': return `must be at most ${String(p['limit'])}; got ${describeValue(value)}`;
-    case 'format': return formatMessage(String(p['format']), value);
-    case 'oneOf': return combinatorMessage(e, value);
-    case 'x-at-most-one': return exclusiveMessage(e.schema as string[], value);
-    case 'anyOf': return 'does not match any of the shapes the schema allows here';
-    case 'not': return 'has a combination of fields the schema does not allow here';
-    default: return e.message ?? `fails the schema's ${e.keyword} check`;
+    case 'type':
+      return `must be ${TYPE_WORDS[String(p['type'])] ?? String(p['type'])}, not ${describeValue(value)}`;
+    case 'enum':
+      return `must be one of ${(p['allowedValues'] as unknown[])
+        .filter((x) => x !== null)
+        .map((x) => JSON.stringify(x))
+        .join(', ')}; got ${describeValue(value)}`;
+    case 'pattern':
+      return `must match the pattern ${String(p['pattern'])}; got ${describeValue(value)}`;
+    case 'maxLength':
+      return `must be at most ${String(p['limit'])} characters long; this one has ${codePoints(value)}`;
+    case 'minLength':
+      return Number(p['limit']) === 1 ? 'must not be empty' : `must be at least ${String(p['limit'])} characters long; this one has ${codePoints(value)}`;
+    case 'maxItems':
+      return `must have at most ${String(p['limit'])} entries; it has ${count(value)}`;
+    case 'minItems':
+      return `must have at least ${String(p['limit'])} ${Number(p['limit']) === 1 ? 'entry' : 'entries'}; it has ${count(value)}`;
+    case 'maxProperties':
+      return `must have at most ${String(p['limit'])} entries; it has ${count(value)}`;
+    case 'minProperties':
+      return `must have at least ${String(p['limit'])} ${Number(p['limit']) === 1 ? 'entry' : 'entries'}; it has none`;
+    case 'minimum':
+      return `must be at least ${String(p['limit'])}; got ${describeValue(value)}`;
+    case 'maximum':
+      return `must be at most ${String(p['limit'])}; got ${describeValue(value)}`;
+    case 'format':
+      return formatMessage(String(p['format']), value);
+    case 'oneOf':
+      return combinatorMessage(e, value);
+    case 'x-at-most-one':
+      return exclusiveMessage(e.schema as string[], value);
+    case 'anyOf':
+      return 'does not match any of the shapes the schema allows here';
+    case 'not':
+      return 'has a combination of fields the schema does not allow here';
+    default:
+      return e.message ?? `fails the schema's ${e.keyword} check`;
   }
 }
 

@@ -37,7 +37,7 @@ function checkEnv(vars: unknown[], c: Collector): void {
     if (name !== undefined && seen.has(name)) c.error(at(path, 'name'), `duplicate environment variable "${name}"`);
     if (name !== undefined) seen.add(name);
     if (entry['valueFrom'] === 'HOST' && entry['value'] !== undefined) {
-      c.error(at(path, 'value'), 'must not be set when valueFrom is HOST (the value is read from the proxy\'s environment)');
+      c.error(at(path, 'value'), "must not be set when valueFrom is HOST (the value is read from the proxy's environment)");
     }
   });
 }

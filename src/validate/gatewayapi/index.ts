@@ -7,11 +7,13 @@ import { checkRouteRegexes } from './regex.js';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-const route = (grpc: boolean): KindRules => (ctx: SemanticContext) => {
-  checkRouteRegexes(ctx, grpc);
-  warnZeroWeights(ctx);
-  warnIPHostnames(ctx);
-};
+const route =
+  (grpc: boolean): KindRules =>
+  (ctx: SemanticContext) => {
+    checkRouteRegexes(ctx, grpc);
+    warnZeroWeights(ctx);
+    warnIPHostnames(ctx);
+  };
 
 const forwarding: KindRules = (ctx) => warnZeroWeights(ctx);
 

@@ -109,7 +109,8 @@ const QUALIFIED_MESSAGE = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 /** A reason the type URL cannot name a message Envoy knows, if there is one. */
 function typeUrlProblem(url: unknown): string | undefined {
   if (typeof url !== 'string') return `@type must be a type URL string such as "type.googleapis.com/envoy.config.listener.v3.Filter", got ${JSON.stringify(url)}`;
-  if (!QUALIFIED_MESSAGE.test(url.slice(url.lastIndexOf('/') + 1))) return `"${url}" is not a type URL: after its last "/" it needs a package-qualified message name (type.googleapis.com/<package>.<Message>)`;
+  if (!QUALIFIED_MESSAGE.test(url.slice(url.lastIndexOf('/') + 1)))
+    return `"${url}" is not a type URL: after its last "/" it needs a package-qualified message name (type.googleapis.com/<package>.<Message>)`;
   if (/\.v2(?:alpha\d*)?\./.test(url)) return `"${url}" is a v2 xDS type, which Envoy no longer supports; use the v3 type`;
   return undefined;
 }
@@ -153,7 +154,8 @@ function rules({ c, spec }: SpecContext): void {
     c.error('spec.targetRefs', 'set either targetRefs or workloadSelector, not both');
   }
   asArray(spec['targetRefs']).forEach((raw, i) => {
-    if ((asString(asMapping(raw)?.['namespace']) ?? '') !== '') c.error(`spec.targetRefs[${i}].namespace`, 'targetRefs can only refer to objects in the same namespace; remove namespace');
+    if ((asString(asMapping(raw)?.['namespace']) ?? '') !== '')
+      c.error(`spec.targetRefs[${i}].namespace`, 'targetRefs can only refer to objects in the same namespace; remove namespace');
   });
   asArray(spec['configPatches']).forEach((raw, i) => {
     const cp = asMapping(raw);

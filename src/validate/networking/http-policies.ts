@@ -22,7 +22,8 @@ export function checkCors(c: Collector, path: string, value: unknown): void {
   });
   asArray(cors['allowMethods']).forEach((raw, i) => {
     const m = asString(raw);
-    if (m !== undefined && !CORS_METHODS.has(m)) c.error(at(at(path, 'allowMethods'), i), `"${m}" is not an HTTP method CORS can allow; use GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *`);
+    if (m !== undefined && !CORS_METHODS.has(m))
+      c.error(at(at(path, 'allowMethods'), i), `"${m}" is not an HTTP method CORS can allow; use GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *`);
   });
   for (const field of ['allowHeaders', 'exposeHeaders']) {
     asArray(cors[field]).forEach((raw, i) => {
@@ -35,9 +36,23 @@ export function checkCors(c: Collector, path: string, value: unknown): void {
 }
 
 const GRPC_CODES = new Set([
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
 ]);
 
 /** Istio accepts 200-600 for aborts and direct responses (its check lets 600 through). */
@@ -78,16 +93,62 @@ export function checkFault(c: Collector, path: string, value: unknown): void {
 }
 
 const RETRY_ON = new Set([
-  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
-  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+  'retriable-headers',
+  'envoy-ratelimited',
+  'http3-post-connect-failure',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
 ]);
 
 // Status codes Go's net/http has a name for (http.StatusText), which Istio accepts in retryOn.
 const KNOWN_STATUS = new Set<number>([
-  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
-  ...Array.from({ length: 19 }, (_, i) => 400 + i), 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
-  ...Array.from({ length: 9 }, (_, i) => 500 + i), 510, 511,
+  100,
+  101,
+  102,
+  103,
+  200,
+  201,
+  202,
+  203,
+  204,
+  205,
+  206,
+  207,
+  208,
+  226,
+  300,
+  301,
+  302,
+  303,
+  304,
+  305,
+  307,
+  308,
+  ...Array.from({ length: 19 }, (_, i) => 400 + i),
+  421,
+  422,
+  423,
+  424,
+  425,
+  426,
+  428,
+  429,
+  431,
+  451,
+  ...Array.from({ length: 9 }, (_, i) => 500 + i),
+  510,
+  511,
 ]);
 
 function isRetryPolicy(token: string): boolean {

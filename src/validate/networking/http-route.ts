@@ -21,7 +21,10 @@ function checkRootRoute(c: Collector, path: string, route: Mapping): void {
   if (isSet(route['route'])) c.error(at(path, 'route'), 'a route that delegates to another VirtualService cannot also have destinations');
 }
 
-const ACTIONS: readonly [string, string][] = [['redirect', 'a redirect'], ['directResponse', 'a direct response']];
+const ACTIONS: readonly [string, string][] = [
+  ['redirect', 'a redirect'],
+  ['directResponse', 'a direct response'],
+];
 
 /** Route, redirect and direct response exclude each other; fault and rewrite need a route. */
 function checkConflicts(c: Collector, path: string, route: Mapping, ctx: HttpRouteContext): void {

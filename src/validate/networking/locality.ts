@@ -81,7 +81,10 @@ function checkDistribute(c: Collector, path: string, lb: Mapping): boolean {
       c.error(at(where, 'to'), `the weights must add up to 100; they add up to ${total}`);
       return false;
     }
-    checkLocalities(c, to.map(([loc]) => [at(at(where, 'to'), loc), loc]));
+    checkLocalities(
+      c,
+      to.map(([loc]) => [at(at(where, 'to'), loc), loc]),
+    );
   }
   checkLocalities(c, sources);
   return true;

@@ -64,7 +64,11 @@ function checkPort(ctx: SeContext, i: number, p: Mapping, numbers: Map<number, n
   if (asArray(spec['addresses']).length === 0 && !ctx.autoAllocate && (protocol === '' || protocol === 'TCP')) {
     c.warn(`${path}: TCP (or unset) protocol without spec.addresses only works when the proxy allocates addresses`);
   }
-  for (const [field, problem] of [['name', portNameProblem(name)], ['protocol', protocolProblem(protocol)], ['number', portNumberProblem(n)]] as const) {
+  for (const [field, problem] of [
+    ['name', portNameProblem(name)],
+    ['protocol', protocolProblem(protocol)],
+    ['number', portNumberProblem(n)],
+  ] as const) {
     if (problem) c.error(at(path, field), problem);
   }
 }
@@ -93,7 +97,8 @@ function checkDns(ctx: SeContext): void {
   const endpoints = asArray(spec['endpoints']);
   if (endpoints.length === 0) {
     hosts.forEach((h, i) => {
-      if (fqdnProblem(h)) c.error(`spec.hosts[${i}]`, `with resolution ${resolution} and no endpoints, hosts are looked up in DNS and must be fully qualified names without wildcards`);
+      if (fqdnProblem(h))
+        c.error(`spec.hosts[${i}]`, `with resolution ${resolution} and no endpoints, hosts are looked up in DNS and must be fully qualified names without wildcards`);
     });
   }
   if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) {

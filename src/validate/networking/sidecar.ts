@@ -43,14 +43,17 @@ function defaultEndpointProblem(endpoint: string): string | undefined {
 }
 
 const INGRESS_TLS_UNSUPPORTED: readonly [string, string][] = [
-  ['subjectAltNames', 'subjectAltNames'], ['credentialName', 'credentialName'],
-  ['credentialNames', 'credentialNames'], ['tlsCertificates', 'tlsCertificates'],
+  ['subjectAltNames', 'subjectAltNames'],
+  ['credentialName', 'credentialName'],
+  ['credentialNames', 'credentialNames'],
+  ['tlsCertificates', 'tlsCertificates'],
 ];
 
 function checkIngressTls(c: Collector, path: string, tls: Mapping, protocol: string): void {
   for (const [key, what] of INGRESS_TLS_UNSUPPORTED) {
     const v = tls[key];
-    if (Array.isArray(v) ? v.length > 0 : (asString(v) ?? '') !== '') c.error(at(path, key), `${what} is not supported on Sidecar inbound listeners; use serverCertificate and privateKey`);
+    if (Array.isArray(v) ? v.length > 0 : (asString(v) ?? '') !== '')
+      c.error(at(path, key), `${what} is not supported on Sidecar inbound listeners; use serverCertificate and privateKey`);
   }
   if (tls['httpsRedirect'] === true) c.error(at(path, 'httpsRedirect'), 'httpsRedirect is not supported on Sidecar inbound listeners');
   const mode = asString(tls['mode']) ?? '';

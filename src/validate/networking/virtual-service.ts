@@ -17,7 +17,8 @@ const strings = (value: unknown): string[] => asArray(value).filter((v): v is st
 
 /** A VirtualService without hosts is a delegate: only HTTP routes, and no gateways of its own. */
 function checkDelegate(c: Collector, spec: Mapping): void {
-  if (nonEmptyList(spec['gateways'])) c.error('spec.gateways', 'a delegate VirtualService (one without hosts) takes its gateways from the root VirtualService; remove gateways or add hosts');
+  if (nonEmptyList(spec['gateways']))
+    c.error('spec.gateways', 'a delegate VirtualService (one without hosts) takes its gateways from the root VirtualService; remove gateways or add hosts');
   if (nonEmptyList(spec['tls'])) c.error('spec.tls', 'a delegate VirtualService (one without hosts) can only have HTTP routes');
   if (nonEmptyList(spec['tcp'])) c.error('spec.tcp', 'a delegate VirtualService (one without hosts) can only have HTTP routes');
 }
@@ -58,9 +59,11 @@ function checkHosts(c: Collector, spec: Mapping, onGateway: boolean): void {
     }
   });
   if (!allValid) return;
-  hosts.forEach((a, i) => hosts.slice(i + 1).forEach((b, k) => {
-    if (hostsOverlap(a, b)) c.error(`spec.hosts[${i + 1 + k}]`, `"${b}" overlaps with "${a}" (spec.hosts[${i}]); each host may appear in only one entry`);
-  }));
+  hosts.forEach((a, i) =>
+    hosts.slice(i + 1).forEach((b, k) => {
+      if (hostsOverlap(a, b)) c.error(`spec.hosts[${i + 1 + k}]`, `"${b}" overlaps with "${a}" (spec.hosts[${i}]); each host may appear in only one entry`);
+    }),
+  );
 }
 
 function checkRoutes(c: Collector, spec: Mapping, ctx: SpecContext, l4: L4Context): void {

@@ -69,7 +69,9 @@ function prefixMatch(match: () => string, m: Mapping): PrefixMatch | undefined {
   const prefix = asString(asMapping(m['uri'])?.['prefix']) ?? '';
   if (prefix === '') return undefined;
   return {
-    match, prefix, port: m['port'] ?? 0,
+    match,
+    prefix,
+    port: m['port'] ?? 0,
     method: exactOrPrefix(m['method']) || 'exact:GET',
     authority: exactOrPrefix(m['authority']),
     headers: conditionMap(m['headers']),
@@ -88,9 +90,15 @@ function mapCovered(earlier: Record<string, string>, later: Record<string, strin
 
 /** Istio's rule: the earlier prefix match takes every request the later one would. */
 function covers(a: PrefixMatch, b: PrefixMatch): boolean {
-  return b.prefix.startsWith(a.prefix) && a.port === b.port && narrower(a.method, b.method)
-    && narrower(a.authority, b.authority) && mapCovered(a.headers, b.headers)
-    && mapCovered(a.query, b.query) && mapCovered(a.without, b.without);
+  return (
+    b.prefix.startsWith(a.prefix) &&
+    a.port === b.port &&
+    narrower(a.method, b.method) &&
+    narrower(a.authority, b.authority) &&
+    mapCovered(a.headers, b.headers) &&
+    mapCovered(a.query, b.query) &&
+    mapCovered(a.without, b.without)
+  );
 }
 
 function label(base: string, i: number, named: unknown): string {

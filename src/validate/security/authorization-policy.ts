@@ -45,8 +45,16 @@ function checkAction(spec: Mapping, action: string, c: Collector): void {
 
 /** Source fields the external authorizer of a CUSTOM policy cannot match on. */
 const CUSTOM_SOURCE_FIELDS = [
-  'namespaces', 'notNamespaces', 'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals',
-  'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains',
+  'namespaces',
+  'notNamespaces',
+  'principals',
+  'notPrincipals',
+  'requestPrincipals',
+  'notRequestPrincipals',
+  'serviceAccounts',
+  'notServiceAccounts',
+  'trustDomains',
+  'notTrustDomains',
 ];
 const CUSTOM_KEYS = ['source.namespace', 'source.principal', 'source.serviceAccount', 'source.trustDomain'];
 

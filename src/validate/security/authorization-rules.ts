@@ -1,15 +1,7 @@
 // One AuthorizationPolicy rule: its `from` sources, `to` operations and `when` conditions.
 import { at, type Collector } from '../issues.js';
 import { asArray, asMapping, asString, type Mapping } from '../../lib/json.js';
-import {
-  conditionKey,
-  ipProblem,
-  pathProblem,
-  portProblem,
-  serviceAccountProblem,
-  trustDomainProblem,
-  type ValueCheck,
-} from './authorization-values.js';
+import { conditionKey, ipProblem, pathProblem, portProblem, serviceAccountProblem, trustDomainProblem, type ValueCheck } from './authorization-values.js';
 
 /** Source fields and the grammar of their values (undefined: any non-empty string). */
 export const SOURCE_FIELDS: Readonly<Record<string, ValueCheck | undefined>> = {
@@ -42,8 +34,18 @@ export const OPERATION_FIELDS: Readonly<Record<string, ValueCheck | undefined>> 
 
 /** Source fields that come from the peer's identity or address, so they work on plain TCP too. */
 const TCP_SOURCE_FIELDS = [
-  'principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks',
-  'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains',
+  'principals',
+  'notPrincipals',
+  'namespaces',
+  'notNamespaces',
+  'ipBlocks',
+  'notIpBlocks',
+  'remoteIpBlocks',
+  'notRemoteIpBlocks',
+  'serviceAccounts',
+  'notServiceAccounts',
+  'trustDomains',
+  'notTrustDomains',
 ];
 const TCP_OPERATION_FIELDS = ['ports', 'notPorts'];
 const SA_CONFLICTS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'];
@@ -99,7 +101,10 @@ function clauses(rule: Mapping, list: string, field: string, path: string, c: Co
 function checkFields(clause: Mapping, path: string, fields: Readonly<Record<string, ValueCheck | undefined>>, c: Collector): void {
   const names = Object.keys(fields);
   if (!names.some((f) => asArray(clause[f]).length > 0)) {
-    const examples = names.filter((n) => !n.startsWith('not')).slice(0, 3).join(', ');
+    const examples = names
+      .filter((n) => !n.startsWith('not'))
+      .slice(0, 3)
+      .join(', ');
     c.error(path, `is empty; set at least one of its fields, such as ${examples}`);
   }
   for (const name of names) checkValues(clause[name], at(path, name), fields[name], c);

@@ -32,12 +32,17 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
 
 function kubeconfig(name: string, user: object): string {
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
-    clusters: [{ name: 'k', cluster: { server: base } }],
-    users: [{ name: 'u', user }],
-    contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'c',
+      clusters: [{ name: 'k', cluster: { server: base } }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
+    }),
+  );
   return file;
 }
 
@@ -59,10 +64,13 @@ afterAll(async () => {
 });
 
 describe('credentials', () => {
-  it('sends a kubeconfig token, a token file and an exec plugin\'s token as a bearer token', async () => {
+  it("sends a kubeconfig token, a token file and an exec plugin's token as a bearer token", async () => {
     writeFileSync(join(dir, 'token'), 'from-file\n');
     const plugin = join(dir, 'plugin.mjs');
-    writeFileSync(plugin, `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec:' + JSON.parse(process.env.KUBERNETES_EXEC_INFO).kind, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));`);
+    writeFileSync(
+      plugin,
+      `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec:' + JSON.parse(process.env.KUBERNETES_EXEC_INFO).kind, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));`,
+    );
     const users = {
       token: { token: 'inline' },
       tokenFile: { tokenFile: 'token' },
@@ -79,14 +87,33 @@ describe('credentials', () => {
 
   it('reads client certificates from -data fields and honours insecure-skip-tls-verify', () => {
     const file = join(dir, 'certs.kubeconfig');
-    writeFileSync(file, JSON.stringify({
-      'current-context': 'c',
-      clusters: [{ name: 'k', cluster: { server: 'https://10.0.0.1:6443', 'certificate-authority-data': Buffer.from('CA').toString('base64'), 'insecure-skip-tls-verify': true, 'tls-server-name': 'kubernetes' } }],
-      users: [{ name: 'u', user: { 'client-certificate-data': Buffer.from('CERT').toString('base64'), 'client-key-data': Buffer.from('KEY').toString('base64') } }],
-      contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'current-context': 'c',
+        clusters: [
+          {
+            name: 'k',
+            cluster: {
+              server: 'https://10.0.0.1:6443',
+              'certificate-authority-data': Buffer.from('CA').toString('base64'),
+              'insecure-skip-tls-verify': true,
+              'tls-server-name': 'kubernetes',
+            },
+          },
+        ],
+        users: [{ name: 'u', user: { 'client-certificate-data': Buffer.from('CERT').toString('base64'), 'client-key-data': Buffer.from('KEY').toString('base64') } }],
+        contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
+      }),
+    );
     const access = kubeconfigAccess(file);
-    expect([access.tls.ca?.toString(), access.tls.cert?.toString(), access.tls.key?.toString(), access.tls.rejectUnauthorized, access.tls.servername]).toEqual(['CA', 'CERT', 'KEY', false, 'kubernetes']);
+    expect([access.tls.ca?.toString(), access.tls.cert?.toString(), access.tls.key?.toString(), access.tls.rejectUnauthorized, access.tls.servername]).toEqual([
+      'CA',
+      'CERT',
+      'KEY',
+      false,
+      'kubernetes',
+    ]);
   });
 
   it('names what a kubeconfig lacks, and what a pod lacks outside a cluster', () => {
@@ -106,9 +133,12 @@ describe('credentials', () => {
 });
 
 describe('calls', () => {
-  it('turns an HTTP error into the status and the API server\'s message', async () => {
+  it("turns an HTTP error into the status and the API server's message", async () => {
     const kube = connect(kubeconfig('plain.kubeconfig', { token: 't' }), 5_000);
-    const err = await kube.core.readNamespacedSecret({ name: 'missing', namespace: 'mesh' }).then(() => undefined, (e: unknown) => e);
+    const err = await kube.core.readNamespacedSecret({ name: 'missing', namespace: 'mesh' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect(statusOf(err)).toBe(404);
     expect(messageOf(err)).toBe('secrets "missing" not found');
@@ -129,12 +159,15 @@ describe('calls', () => {
     const events: string[] = [];
     let ends = 0;
     await new Promise<void>((resolve) => {
-      void kube.watch.watch<{ metadata: { resourceVersion: string } }>('/api/v1/namespaces/mesh/secrets', { fieldSelector: 'metadata.name=a' },
+      void kube.watch.watch<{ metadata: { resourceVersion: string } }>(
+        '/api/v1/namespaces/mesh/secrets',
+        { fieldSelector: 'metadata.name=a' },
         (type, obj) => events.push(`${type} ${obj.metadata.resourceVersion}`),
         () => {
           ends++;
           resolve();
-        });
+        },
+      );
     });
     await new Promise((r) => setTimeout(r, 50));
     expect(events).toEqual(['ADDED 1', 'MODIFIED 2']);

@@ -32,12 +32,18 @@ async function fakeApi(handle: (req: IncomingMessage, res: ServerResponse) => bo
   const port = (server.address() as { port: number }).port;
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-kube-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-    'users: [{name: fake, user: {token: t}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
-  ].join('\n'));
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+      'users: [{name: fake, user: {token: t}}]',
+      'contexts: [{name: fake, context: {cluster: fake, user: fake}}]',
+      '',
+    ].join('\n'),
+  );
   const api: FakeApi = {
     kubeconfig,
     requests,
@@ -59,7 +65,10 @@ describe('connect', () => {
     const api = await fakeApi(() => false);
     const kube = connect(api.kubeconfig, 300);
     const started = Date.now();
-    const error = await kube.core.readNamespacedSecret({ name: 'meshgate-certs', namespace: 'meshgate-system' }).then(() => undefined, (e: unknown) => e);
+    const error = await kube.core.readNamespacedSecret({ name: 'meshgate-certs', namespace: 'meshgate-system' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const took = Date.now() - started;
     expect(error).toBeDefined();
     expect(messageOf(error)).toBe('no answer from the API server in time (the call was abandoned after --api-timeout-ms)');
@@ -94,7 +103,15 @@ describe('watchNamed', () => {
     });
     const kube = connect(api.kubeconfig, 1_000);
     const seen: unknown[] = [];
-    const watch = watchNamed({ kube, source: sources.configMap(kube, 'meshgate-system'), name: 'istio', onChange: (o) => seen.push(o), log: silent, relistSeconds: 1, graceSeconds: 1 });
+    const watch = watchNamed({
+      kube,
+      source: sources.configMap(kube, 'meshgate-system'),
+      name: 'istio',
+      onChange: (o) => seen.push(o),
+      log: silent,
+      relistSeconds: 1,
+      graceSeconds: 1,
+    });
     await watch.start();
     const lists = (): number => api.requests.filter((r) => r.startsWith('GET') && !r.includes('watch=true')).length;
     const deadline = Date.now() + 8_000;
@@ -108,7 +125,8 @@ describe('watchNamed', () => {
   it('ignores a watch given up on while its response was pending, and leaves no watch open after stop()', async () => {
     let watches = 0;
     const open = new Set<ServerResponse>();
-    const event = (rv: string): string => `${JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'meshgate-system', resourceVersion: rv } } })}\n`;
+    const event = (rv: string): string =>
+      `${JSON.stringify({ type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'meshgate-system', resourceVersion: rv } } })}\n`;
     const api = await fakeApi((req, res) => {
       if (!req.url?.includes('watch=true')) {
         res.setHeader('content-type', 'application/json');
@@ -119,17 +137,25 @@ describe('watchNamed', () => {
       open.add(res);
       res.on('close', () => open.delete(res));
       // The first watch answers only long after it was given up on, with an older object.
-      setTimeout(() => {
-        if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write(event(n === 1 ? 'stale-1' : `fresh-${n}`));
-      }, n === 1 ? 3_500 : 0);
+      setTimeout(
+        () => {
+          if (res.destroyed) return;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write(event(n === 1 ? 'stale-1' : `fresh-${n}`));
+        },
+        n === 1 ? 3_500 : 0,
+      );
       return false;
     });
     const kube = connect(api.kubeconfig, 1_000);
     const seen: string[] = [];
     const watch = watchNamed<{ metadata?: { resourceVersion?: string } }>({
-      kube, source: sources.configMap(kube, 'meshgate-system') as never, name: 'istio', log: silent, relistSeconds: 1, graceSeconds: 1,
+      kube,
+      source: sources.configMap(kube, 'meshgate-system') as never,
+      name: 'istio',
+      log: silent,
+      relistSeconds: 1,
+      graceSeconds: 1,
       onChange: (o) => seen.push(o?.metadata?.resourceVersion ?? 'none'),
     });
     await watch.start();

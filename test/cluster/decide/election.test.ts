@@ -27,7 +27,7 @@ describe('electionIntent', () => {
     }
   });
 
-  it('takes over once the holder\'s record has not changed for a lease duration on our clock', () => {
+  it("takes over once the holder's record has not changed for a lease duration on our clock", () => {
     // Our clock starts at an arbitrary value: the Lease's own timestamps are never compared to it.
     const t0 = 987_654;
     let step = electionIntent(INITIAL_ELECTION, lease('other', '42'), t0, CFG);

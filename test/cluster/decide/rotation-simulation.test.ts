@@ -59,7 +59,10 @@ describe('a forced rotation, simulated', () => {
         if (servingOf(secret) !== r.serving && r.pending?.cert !== servingOf(secret)) r.pending = { cert: servingOf(secret), at: tick + r.lag };
       }
       for (const [i, r] of replicas.entries()) {
-        expect(apiTrust.some((ca) => signedBy(r.serving, ca)), `tick ${tick}: replica ${i} serves a certificate the API server does not trust`).toBe(true);
+        expect(
+          apiTrust.some((ca) => signedBy(r.serving, ca)),
+          `tick ${tick}: replica ${i} serves a certificate the API server does not trust`,
+        ).toBe(true);
       }
       apiTrust = splitPem(Buffer.from(previouslyPublished, 'base64').toString('utf8'));
     }

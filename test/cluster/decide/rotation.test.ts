@@ -67,7 +67,11 @@ describe('planRotation', () => {
   });
 
   it('replaces an unusable Secret, keeping the CAs it could still read', () => {
-    expect(plan({ kind: 'invalid', problem: 'key tls.key is missing', salvage: ['pem-ca1'] }, at(1))).toEqual({ kind: 'replace', reason: 'key tls.key is missing', keepCAs: ['pem-ca1'] });
+    expect(plan({ kind: 'invalid', problem: 'key tls.key is missing', salvage: ['pem-ca1'] }, at(1))).toEqual({
+      kind: 'replace',
+      reason: 'key tls.key is missing',
+      keepCAs: ['pem-ca1'],
+    });
   });
 
   it('replaces everything once the CA has expired', () => {
@@ -94,7 +98,10 @@ describe('planRotation', () => {
     const trusted = at(2000).getTime();
 
     it('waits until the webhook configurations carry the new bundle', () => {
-      expect(plan(mid(), new Date(trusted + 60_000), { bundlePublished: false })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('not in the webhook configurations') });
+      expect(plan(mid(), new Date(trusted + 60_000), { bundlePublished: false })).toMatchObject({
+        kind: 'wait',
+        reason: expect.stringContaining('not in the webhook configurations'),
+      });
     });
 
     it('waits for the new CA to settle in the API servers', () => {
@@ -120,7 +127,10 @@ describe('planRotation', () => {
       state({ caInfo: CA2, bundleInfo: [CA1, CA2], servingInfo: info('s2', 2001, 2366), servingSince: new Date(switched), caTrustedAt: at(2000), ...over });
 
     it('keeps the old CA while a replica still serves the old certificate', () => {
-      expect(plan(afterSwitch(), new Date(switched + 60_000), { replicaServing: ['s2', 's1'] })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('replicas still serve') });
+      expect(plan(afterSwitch(), new Date(switched + 60_000), { replicaServing: ['s2', 's1'] })).toMatchObject({
+        kind: 'wait',
+        reason: expect.stringContaining('replicas still serve'),
+      });
     });
 
     it('keeps the old CA while no replica has reported at all', () => {
@@ -128,7 +138,11 @@ describe('planRotation', () => {
     });
 
     it('keeps it until the new certificate has settled, even when all replicas report it', () => {
-      expect(plan(afterSwitch(), new Date(switched + 1_000), { replicaServing: ['s2', 's2'] })).toEqual({ kind: 'wait', reason: expect.stringContaining('settling'), until: new Date(switched + 10_000) });
+      expect(plan(afterSwitch(), new Date(switched + 1_000), { replicaServing: ['s2', 's2'] })).toEqual({
+        kind: 'wait',
+        reason: expect.stringContaining('settling'),
+        until: new Date(switched + 10_000),
+      });
     });
 
     it('then drops the old CA from the bundle', () => {

@@ -53,8 +53,12 @@ describe('probe', () => {
   it.each([
     ['a denial by our webhook proves it', { kind: 'refused', status: 400, message: 'admission webhook "w0.meshgate.io" denied the request: Gateway default/p is invalid' }, true],
     ['an admitted probe does not', { kind: 'admitted' }, false],
-    ['a call failure does not', { kind: 'refused', status: 500, message: 'Internal error occurred: failed calling webhook "w0.meshgate.io": x509: certificate signed by unknown authority' }, false],
-    ['another webhook\'s denial does not', { kind: 'refused', status: 400, message: 'admission webhook "other.example.com" denied the request: no' }, false],
+    [
+      'a call failure does not',
+      { kind: 'refused', status: 500, message: 'Internal error occurred: failed calling webhook "w0.meshgate.io": x509: certificate signed by unknown authority' },
+      false,
+    ],
+    ["another webhook's denial does not", { kind: 'refused', status: 400, message: 'admission webhook "other.example.com" denied the request: no' }, false],
     ['a missing CRD does not', { kind: 'refused', status: 404, message: 'the server could not find the requested resource' }, false],
     ['RBAC does not', { kind: 'refused', status: 403, message: 'gateways.networking.istio.io is forbidden' }, false],
   ] as const)('%s', (_, result, proven) => {
@@ -67,7 +71,10 @@ describe('installedShape', () => {
     const base = config(['A'], 'Ignore');
     const ours = withFailClosed(withBundle(base, 'B') as WebhookConfigLike) as WebhookConfigLike;
     expect(installedShape(ours)).toBe(installedShape(base));
-    const moved = { ...base, webhooks: base.webhooks?.map((w) => ({ ...w, clientConfig: { ...w.clientConfig, url: 'https://elsewhere:9443/validate' } as { caBundle?: string } })) };
+    const moved = {
+      ...base,
+      webhooks: base.webhooks?.map((w) => ({ ...w, clientConfig: { ...w.clientConfig, url: 'https://elsewhere:9443/validate' } as { caBundle?: string } })),
+    };
     expect(installedShape(moved)).not.toBe(installedShape(base));
   });
 });

@@ -15,11 +15,17 @@ let second: NewCertSecret;
 let secret: SecretObject;
 
 beforeAll(async () => {
-  [first, second] = await Promise.all([carryOut({ kind: 'create' }, { kind: 'absent' }, NOW, ISSUE), carryOut({ kind: 'create' }, { kind: 'absent' }, NOW, ISSUE)]) as [NewCertSecret, NewCertSecret];
+  [first, second] = (await Promise.all([carryOut({ kind: 'create' }, { kind: 'absent' }, NOW, ISSUE), carryOut({ kind: 'create' }, { kind: 'absent' }, NOW, ISSUE)])) as [
+    NewCertSecret,
+    NewCertSecret,
+  ];
   secret = certSecretObject('meshgate-certs', 'mesh', certSecretContent(first.material, first));
 }, 60_000);
 
-const withData = (over: Record<string, string | undefined>): SecretObject => ({ ...secret, data: Object.fromEntries(Object.entries({ ...secret.data, ...over }).filter(([, v]) => v !== undefined)) as Record<string, string> });
+const withData = (over: Record<string, string | undefined>): SecretObject => ({
+  ...secret,
+  data: Object.fromEntries(Object.entries({ ...secret.data, ...over }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+});
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 describe('issued certificates', () => {
@@ -91,10 +97,13 @@ describe('readCertSecret', () => {
     ['garbage', { 'tls.crt': b64('not a certificate') }, 'tls.crt is not a PEM certificate'],
   ] as const)('names the problem of %s, keeping the readable CAs', (_, change, problem) => {
     const over: Record<string, string | undefined> =
-      change === 'swap-key' ? { 'tls.key': b64(second.material.serving.key) }
-      : change === 'serving-as-ca' ? { 'ca.crt': b64(first.material.serving.cert), 'ca.key': b64(first.material.serving.key) }
-      : change === 'other-bundle' ? { 'ca-bundle.crt': b64(second.material.ca.cert) }
-      : change;
+      change === 'swap-key'
+        ? { 'tls.key': b64(second.material.serving.key) }
+        : change === 'serving-as-ca'
+          ? { 'ca.crt': b64(first.material.serving.cert), 'ca.key': b64(first.material.serving.key) }
+          : change === 'other-bundle'
+            ? { 'ca-bundle.crt': b64(second.material.ca.cert) }
+            : change;
     const r = readCertSecret(withData(over));
     expect(r).toMatchObject({ kind: 'invalid', problem: expect.stringContaining(problem) });
     if (r.kind === 'invalid') expect(r.salvage.length).toBeGreaterThan(0);
@@ -113,7 +122,11 @@ describe('certSecretObject', () => {
   });
 
   it('updates a Secret keeping its other keys, labels and resourceVersion, and clears a rotation request', () => {
-    const base: SecretObject = { ...secret, metadata: { ...secret.metadata, resourceVersion: '77', labels: { team: 'mesh' }, annotations: { [ANNOTATIONS.rotate]: 'x', other: 'kept' } }, data: { ...secret.data, extra: 'eA==' } };
+    const base: SecretObject = {
+      ...secret,
+      metadata: { ...secret.metadata, resourceVersion: '77', labels: { team: 'mesh' }, annotations: { [ANNOTATIONS.rotate]: 'x', other: 'kept' } },
+      data: { ...secret.data, extra: 'eA==' },
+    };
     const out = certSecretObject('meshgate-certs', 'mesh', certSecretContent(second.material, second), base, true);
     expect(out.metadata).toMatchObject({ resourceVersion: '77', labels: { team: 'mesh' }, annotations: { other: 'kept' } });
     expect(out.metadata?.annotations?.[ANNOTATIONS.rotate]).toBeUndefined();

@@ -25,10 +25,12 @@ beforeAll(async () => {
 /** A Secret as cert-manager's CA issuer writes it. */
 const certManagerSecret = (over: Record<string, string | undefined> = {}): SecretLike => ({
   metadata: { annotations: { 'cert-manager.io/certificate-name': 'meshgate-serving' } },
-  data: Object.fromEntries(Object.entries({ 'tls.crt': b64(`${serving.cert}${ca.cert}`), 'tls.key': b64(serving.key), 'ca.crt': b64(ca.cert), ...over }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  data: Object.fromEntries(
+    Object.entries({ 'tls.crt': b64(`${serving.cert}${ca.cert}`), 'tls.key': b64(serving.key), 'ca.crt': b64(ca.cert), ...over }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>,
 });
 
-describe('readExternalSecret (cert-manager\'s Secret format)', () => {
+describe("readExternalSecret (cert-manager's Secret format)", () => {
   it('serves tls.crt with its chain and trusts ca.crt', () => {
     const r = readExternalSecret(certManagerSecret());
     expect(r.kind).toBe('valid');
@@ -70,8 +72,15 @@ describe('certificate Secret in external mode', () => {
       },
     };
     const sync = createCertSync({
-      kube: {} as Kube, secrets: store, namespace: 'mesh', secretName: 'meshgate-certs', certDir: '/nonexistent',
-      issue: { certValidityMs: 1, caValidityMs: 1, sans: ['x'] }, log: pino({ level: 'silent' }), onFilesWritten: async () => undefined, management: 'external',
+      kube: {} as Kube,
+      secrets: store,
+      namespace: 'mesh',
+      secretName: 'meshgate-certs',
+      certDir: '/nonexistent',
+      issue: { certValidityMs: 1, caValidityMs: 1, sans: ['x'] },
+      log: pino({ level: 'silent' }),
+      onFilesWritten: async () => undefined,
+      management: 'external',
     });
     await sync.ensure();
     expect(calls).toEqual([]);
@@ -111,17 +120,31 @@ describe('owner references', () => {
 });
 
 describe('Events', () => {
-  it('name an object in meshgate\'s namespace and say who reported them', () => {
-    const e = eventBody('mesh', 'meshgate-abc', { object: { kind: 'Secret', name: 'meshgate-certs' }, reason: 'CertificateSecretUpdated', message: 'Certificate rotation step renew-serving' }, NOW);
+  it("name an object in meshgate's namespace and say who reported them", () => {
+    const e = eventBody(
+      'mesh',
+      'meshgate-abc',
+      { object: { kind: 'Secret', name: 'meshgate-certs' }, reason: 'CertificateSecretUpdated', message: 'Certificate rotation step renew-serving' },
+      NOW,
+    );
     expect(e).toMatchObject({
       metadata: { generateName: 'meshgate-certs.', namespace: 'mesh' },
       involvedObject: { apiVersion: 'v1', kind: 'Secret', name: 'meshgate-certs', namespace: 'mesh' },
-      reason: 'CertificateSecretUpdated', type: 'Normal', reportingComponent: 'meshgate', reportingInstance: 'meshgate-abc', count: 1,
+      reason: 'CertificateSecretUpdated',
+      type: 'Normal',
+      reportingComponent: 'meshgate',
+      reportingInstance: 'meshgate-abc',
+      count: 1,
     });
   });
 
   it("about Istio's ConfigMap, go to Istio's namespace (the API server takes an Event only in its object's namespace)", () => {
-    const e = eventBody('mesh', 'meshgate-abc', { object: { kind: 'ConfigMap', name: 'istio-sidecar-injector', namespace: 'istio-system' }, reason: 'InjectionConfigRejected', type: 'Warning', message: 'rejected' }, NOW);
+    const e = eventBody(
+      'mesh',
+      'meshgate-abc',
+      { object: { kind: 'ConfigMap', name: 'istio-sidecar-injector', namespace: 'istio-system' }, reason: 'InjectionConfigRejected', type: 'Warning', message: 'rejected' },
+      NOW,
+    );
     expect(e).toMatchObject({
       metadata: { generateName: 'istio-sidecar-injector.', namespace: 'istio-system' },
       involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'istio-sidecar-injector', namespace: 'istio-system' },
@@ -130,9 +153,12 @@ describe('Events', () => {
   });
 });
 
-describe('settings for the chart\'s modes', () => {
+describe("settings for the chart's modes", () => {
   it('parse from the environment the chart renders', () => {
-    const c = buildConfig({ flags: {}, env: { MESHGATE_CERT_MANAGEMENT: 'external', MESHGATE_VALIDATING_FAIL_CLOSED: 'false', MESHGATE_EVENTS: 'true', MESHGATE_OWNER_DEPLOYMENT: 'meshgate' } });
+    const c = buildConfig({
+      flags: {},
+      env: { MESHGATE_CERT_MANAGEMENT: 'external', MESHGATE_VALIDATING_FAIL_CLOSED: 'false', MESHGATE_EVENTS: 'true', MESHGATE_OWNER_DEPLOYMENT: 'meshgate' },
+    });
     expect([c.certManagement, c.validatingFailClosed, c.events, c.ownerDeployment]).toEqual(['external', false, true, 'meshgate']);
     const d = buildConfig({ flags: {}, env: {} });
     expect([d.certManagement, d.validatingFailClosed, d.events, d.ownerDeployment]).toEqual(['builtin', true, false, undefined]);
@@ -140,6 +166,8 @@ describe('settings for the chart\'s modes', () => {
 
   it('refuse an unknown certificate management with the flag and variable named', () => {
     expect(() => buildConfig({ flags: { 'cert-management': 'vault' }, env: {} })).toThrow(ConfigError);
-    expect(() => buildConfig({ flags: { 'cert-management': 'vault' }, env: {} })).toThrow(/certManagement \(--cert-management \/ MESHGATE_CERT_MANAGEMENT\): must be builtin or external/);
+    expect(() => buildConfig({ flags: { 'cert-management': 'vault' }, env: {} })).toThrow(
+      /certManagement \(--cert-management \/ MESHGATE_CERT_MANAGEMENT\): must be builtin or external/,
+    );
   });
 });

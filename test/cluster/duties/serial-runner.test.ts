@@ -10,13 +10,16 @@ describe('serialRunner', () => {
     let running = 0;
     let maxRunning = 0;
     let runs = 0;
-    const kick = serialRunner(async () => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      runs++;
-      await tick();
-      running--;
-    }, pino({ level: 'silent' }));
+    const kick = serialRunner(
+      async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        runs++;
+        await tick();
+        running--;
+      },
+      pino({ level: 'silent' }),
+    );
     kick();
     kick();
     kick();
@@ -28,10 +31,13 @@ describe('serialRunner', () => {
 
   it('keeps going after a failed run', async () => {
     let runs = 0;
-    const kick = serialRunner(async () => {
-      runs++;
-      if (runs === 1) throw new Error('boom');
-    }, pino({ level: 'silent' }));
+    const kick = serialRunner(
+      async () => {
+        runs++;
+        if (runs === 1) throw new Error('boom');
+      },
+      pino({ level: 'silent' }),
+    );
     kick();
     await tick();
     kick();

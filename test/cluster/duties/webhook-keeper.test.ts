@@ -7,13 +7,26 @@ import type { ClusterMetrics } from '../../../src/cluster/metrics.js';
 import { createWebhookKeeper } from '../../../src/cluster/duties/webhook-keeper.js';
 import type { WebhookConfigLike } from '../../../src/cluster/decide/webhooks.js';
 
-const config = (name: string): WebhookConfigLike => ({ metadata: { name, resourceVersion: '1' }, webhooks: [{ name: `rev.object.sidecar-injector.meshgate.io`, clientConfig: {} }] });
+const config = (name: string): WebhookConfigLike => ({
+  metadata: { name, resourceVersion: '1' },
+  webhooks: [{ name: `rev.object.sidecar-injector.meshgate.io`, clientConfig: {} }],
+});
 
-const metrics: ClusterMetrics = { leader: () => undefined, event: () => undefined, bundleReconciled: () => undefined, rotationStep: () => undefined, probe: () => undefined, validatingFailClosed: () => undefined };
+const metrics: ClusterMetrics = {
+  leader: () => undefined,
+  event: () => undefined,
+  bundleReconciled: () => undefined,
+  rotationStep: () => undefined,
+  probe: () => undefined,
+  validatingFailClosed: () => undefined,
+};
 
 describe('the webhook keeper', () => {
-  it('puts the CA bundle into the revision tags\' configurations too, and skips tags not installed', async () => {
-    const existing: Record<string, WebhookConfigLike> = { 'meshgate-sidecar-injector': config('meshgate-sidecar-injector'), 'meshgate-revision-tag-prod': config('meshgate-revision-tag-prod') };
+  it("puts the CA bundle into the revision tags' configurations too, and skips tags not installed", async () => {
+    const existing: Record<string, WebhookConfigLike> = {
+      'meshgate-sidecar-injector': config('meshgate-sidecar-injector'),
+      'meshgate-revision-tag-prod': config('meshgate-revision-tag-prod'),
+    };
     const written: WebhookConfigLike[] = [];
     const store: Store<WebhookConfigLike> = {
       get: async (name) => existing[name],
@@ -24,12 +37,22 @@ describe('the webhook keeper', () => {
       },
     };
     const kube = {
-      admission: { listMutatingWebhookConfiguration: async ({ fieldSelector }: { fieldSelector: string }) => ({ items: [existing[fieldSelector.replace('metadata.name=', '')]].filter(Boolean), metadata: { resourceVersion: '1' } }) },
+      admission: {
+        listMutatingWebhookConfiguration: async ({ fieldSelector }: { fieldSelector: string }) => ({
+          items: [existing[fieldSelector.replace('metadata.name=', '')]].filter(Boolean),
+          metadata: { resourceVersion: '1' },
+        }),
+      },
       watch: { watch: async () => new AbortController() },
     };
     const keeper = createWebhookKeeper({
-      kube: kube as never, mutating: { name: 'meshgate-sidecar-injector', store: store as never }, tags: ['prod', 'canary'].map((t) => `meshgate-revision-tag-${t}`),
-      metrics, log: pino({ level: 'silent' }), isLeader: () => true, onChange: () => undefined,
+      kube: kube as never,
+      mutating: { name: 'meshgate-sidecar-injector', store: store as never },
+      tags: ['prod', 'canary'].map((t) => `meshgate-revision-tag-${t}`),
+      metrics,
+      log: pino({ level: 'silent' }),
+      isLeader: () => true,
+      onChange: () => undefined,
     });
     keeper.start();
     await new Promise((r) => setTimeout(r, 20));

@@ -60,11 +60,18 @@ describe('admission Events', () => {
     await events.settle();
     await until(() => calls.length >= 2);
     await events.settle();
-    expect(calls.map((c) => [c.op, c.count])).toEqual([['create', 1], ['update', 50]]);
+    expect(calls.map((c) => [c.op, c.count])).toEqual([
+      ['create', 1],
+      ['update', 50],
+    ]);
     const body = calls[0]?.body as CoreV1Event;
     expect(body).toMatchObject({
       involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', namespace: 'shop', uid: 'd-1' },
-      reason: 'SidecarInjectionSkipped', type: 'Warning', source: { component: 'meshgate' }, reportingComponent: 'meshgate', reportingInstance: 'replica-a',
+      reason: 'SidecarInjectionSkipped',
+      type: 'Warning',
+      source: { component: 'meshgate' },
+      reportingComponent: 'meshgate',
+      reportingInstance: 'replica-a',
       metadata: { generateName: 'cart.', namespace: 'shop' },
     });
     expect(results.filter((r) => r === 'aggregated')).toHaveLength(49);
@@ -74,7 +81,14 @@ describe('admission Events', () => {
   it('different messages on one object are different Events, up to the per-object cap', async () => {
     const { writer, calls } = fakeWriter();
     const dropped: string[] = [];
-    const events = createEventAggregator({ writer, resolver: asIs, instance: 'i', log, limits: { perObject: 3 }, onResult: (reason, r) => r === 'dropped' && dropped.push(reason) });
+    const events = createEventAggregator({
+      writer,
+      resolver: asIs,
+      instance: 'i',
+      log,
+      limits: { perObject: 3 },
+      onResult: (reason, r) => r === 'dropped' && dropped.push(reason),
+    });
     for (let i = 0; i < 5; i++) events.notify(notice(deployment, `message ${i}`));
     await events.settle();
     expect(calls.filter((c) => c.op === 'create').map((c) => c.body?.message)).toEqual(['message 0', 'message 1', 'message 2']);
@@ -104,7 +118,11 @@ describe('admission Events', () => {
     await events.settle();
     await until(() => calls.length >= 3);
     await events.settle();
-    expect(calls.map((c) => [c.op, c.count])).toEqual([['create', 1], ['update', 3], ['create', 3]]);
+    expect(calls.map((c) => [c.op, c.count])).toEqual([
+      ['create', 1],
+      ['update', 3],
+      ['create', 3],
+    ]);
     events.stop();
   });
 
@@ -143,7 +161,10 @@ describe('the owning workload of a Pod', () => {
   const rsOwner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cart-7d9f', uid: 'rs-1', controller: true };
   const pod: ObjectRef = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'cart-7d9f-*', ownerReferences: [rsOwner] };
 
-  function fakeCustom(objects: Record<string, unknown>, reads: string[]): { custom: { getNamespacedCustomObject: (p: { group: string; plural: string; namespace: string; name: string }) => Promise<unknown> } } {
+  function fakeCustom(
+    objects: Record<string, unknown>,
+    reads: string[],
+  ): { custom: { getNamespacedCustomObject: (p: { group: string; plural: string; namespace: string; name: string }) => Promise<unknown> } } {
     return {
       custom: {
         getNamespacedCustomObject: async (p) => {
@@ -158,7 +179,10 @@ describe('the owning workload of a Pod', () => {
 
   it('ReplicaSet → Deployment, read once for many Pods', async () => {
     const reads: string[] = [];
-    const kube = fakeCustom({ 'apps/replicasets/shop/cart-7d9f': { metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'd-1', controller: true }] } } }, reads);
+    const kube = fakeCustom(
+      { 'apps/replicasets/shop/cart-7d9f': { metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'd-1', controller: true }] } } },
+      reads,
+    );
     const resolver = createOwnerResolver({ kube: kube as never });
     for (let i = 0; i < 3; i++) expect(await resolver.resolve(pod)).toEqual(deployment);
     expect(reads).toEqual(['apps/replicasets/shop/cart-7d9f']);
@@ -167,16 +191,31 @@ describe('the owning workload of a Pod', () => {
   it('Job → CronJob', async () => {
     const reads: string[] = [];
     const job = { apiVersion: 'batch/v1', kind: 'Job', name: 'backup-2901', uid: 'j-1', controller: true };
-    const kube = fakeCustom({ 'batch/jobs/ops/backup-2901': { metadata: { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'backup', uid: 'c-1', controller: true }] } } }, reads);
+    const kube = fakeCustom(
+      { 'batch/jobs/ops/backup-2901': { metadata: { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'backup', uid: 'c-1', controller: true }] } } },
+      reads,
+    );
     const resolver = createOwnerResolver({ kube: kube as never });
-    expect(await resolver.resolve({ apiVersion: 'v1', kind: 'Pod', namespace: 'ops', name: 'backup-2901-*', ownerReferences: [job] })).toEqual({ apiVersion: 'batch/v1', kind: 'CronJob', name: 'backup', uid: 'c-1', namespace: 'ops' });
+    expect(await resolver.resolve({ apiVersion: 'v1', kind: 'Pod', namespace: 'ops', name: 'backup-2901-*', ownerReferences: [job] })).toEqual({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      name: 'backup',
+      uid: 'c-1',
+      namespace: 'ops',
+    });
   });
 
   it('a StatefulSet is the owner as the Pod names it, without a read', async () => {
     const reads: string[] = [];
     const resolver = createOwnerResolver({ kube: fakeCustom({}, reads) as never });
     const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's-1', controller: true };
-    expect(await resolver.resolve({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'db-0', ownerReferences: [sts] })).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's-1', namespace: 'shop' });
+    expect(await resolver.resolve({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'db-0', ownerReferences: [sts] })).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      name: 'db',
+      uid: 's-1',
+      namespace: 'shop',
+    });
     expect(reads).toEqual([]);
   });
 

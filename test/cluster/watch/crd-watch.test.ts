@@ -56,12 +56,18 @@ async function fakeApi(list: (n: number) => { status: number; body: unknown }): 
   const port = (server.address() as { port: number }).port;
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-crd-watch-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}"}}]`,
-    'users: [{name: fake, user: {token: t}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
-  ].join('\n'));
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}"}}]`,
+      'users: [{name: fake, user: {token: t}}]',
+      'contexts: [{name: fake, context: {cluster: fake, user: fake}}]',
+      '',
+    ].join('\n'),
+  );
   const api: FakeApi = {
     kubeconfig,
     requests,
@@ -98,18 +104,24 @@ function crd(kind: string, resourceVersion: string, rule = 'self.size <= 10', gr
       group,
       scope: 'Namespaced',
       names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      versions: [{
-        name: 'v1', served: true, storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-              spec: { type: 'object', properties: { size: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule, message: `rule: ${rule}` }] },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: { type: 'object', properties: { size: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule, message: `rule: ${rule}` }] },
+              },
             },
           },
         },
-      }],
+      ],
     },
   };
 }
@@ -158,7 +170,10 @@ function wire(api: FakeApi): Wired {
 
 describe('the cluster CRD watch', () => {
   it('applies the listed CRDs of its groups, then reloads on added, modified and deleted CRDs', async () => {
-    const api = await fakeApi(() => ({ status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gadget', '6', 'self.size > 100', 'other.io')].map(item) } }));
+    const api = await fakeApi(() => ({
+      status: 200,
+      body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5'), crd('Gadget', '6', 'self.size > 100', 'other.io')].map(item) },
+    }));
     const w = wire(api);
     await w.watch.start();
     await until(() => w.results.length === 1, 'the listed CRDs to be applied');
@@ -224,8 +239,17 @@ describe('the cluster CRD watch', () => {
   });
 
   it('validates with what it has while the list is refused, and applies the CRDs once it is allowed', async () => {
-    const forbidden = { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 403, reason: 'Forbidden', message: 'customresourcedefinitions.apiextensions.k8s.io is forbidden' };
-    const api = await fakeApi((n) => (n < 2 ? { status: 403, body: forbidden } : { status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5')].map(item) } }));
+    const forbidden = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code: 403,
+      reason: 'Forbidden',
+      message: 'customresourcedefinitions.apiextensions.k8s.io is forbidden',
+    };
+    const api = await fakeApi((n) =>
+      n < 2 ? { status: 403, body: forbidden } : { status: 200, body: { metadata: { resourceVersion: '10' }, items: [crd('Widget', '5')].map(item) } },
+    );
     const w = wire(api);
     await w.watch.start();
     expect(w.results).toEqual([]);

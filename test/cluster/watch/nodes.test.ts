@@ -12,7 +12,12 @@ function fakeKube(items: unknown[]): { kube: never; emit: OnEvent; lists: () => 
   let onEvent: OnEvent = () => undefined;
   let lists = 0;
   const kube = {
-    core: { listNode: async () => { lists++; return { items, metadata: { resourceVersion: '10' } }; } },
+    core: {
+      listNode: async () => {
+        lists++;
+        return { items, metadata: { resourceVersion: '10' } };
+      },
+    },
     watch: {
       watch: async (_path: string, _params: unknown, cb: OnEvent) => {
         onEvent = cb;

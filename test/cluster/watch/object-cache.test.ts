@@ -34,12 +34,18 @@ async function fakeApi(handle: (req: IncomingMessage, res: ServerResponse) => vo
   const port = (server.address() as { port: number }).port;
   const dir = mkdtempSync(join(tmpdir(), 'meshgate-cache-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-    'users: [{name: fake, user: {token: t}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
-  ].join('\n'));
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+      'users: [{name: fake, user: {token: t}}]',
+      'contexts: [{name: fake, context: {cluster: fake, user: fake}}]',
+      '',
+    ].join('\n'),
+  );
   const api: FakeApi = {
     kubeconfig,
     requests,
@@ -59,7 +65,12 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.end(JSON.stringify(body));
 };
 const event = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
-const svc = (name: string, rv: string): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop', resourceVersion: rv }, spec: { ports: [{ port: 80 }] } });
+const svc = (name: string, rv: string): Record<string, unknown> => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'shop', resourceVersion: rv },
+  spec: { ports: [{ port: 80 }] },
+});
 
 const RESOURCES: Resource[] = [
   { group: '', versions: ['v1'], plural: 'services', kind: 'Service' },
@@ -88,13 +99,20 @@ describe('the analysis object cache', () => {
         return;
       }
       if (url.startsWith('/apis/networking.istio.io/v1/virtualservices')) {
-        return json(res, 200, { kind: 'VirtualServiceList', apiVersion: 'networking.istio.io/v1', metadata: { resourceVersion: '20' }, items: [{ metadata: { name: 'cart', namespace: 'shop', resourceVersion: '19' }, spec: { hosts: ['cart'] } }] });
+        return json(res, 200, {
+          kind: 'VirtualServiceList',
+          apiVersion: 'networking.istio.io/v1',
+          metadata: { resourceVersion: '20' },
+          items: [{ metadata: { name: 'cart', namespace: 'shop', resourceVersion: '19' }, spec: { hosts: ['cart'] } }],
+        });
       }
       return json(res, 404, { kind: 'Status', code: 404, message: 'the server could not find the requested resource' });
     });
     const cache = createObjectCache({ kube: connect(api.kubeconfig, 2_000), log: pino({ level: 'silent' }), resources: RESOURCES, absentRetryMs: 60_000 });
     cache.start();
-    await until(() => cache.snapshot().objects.some((o) => o.metadata?.name === 'checkout') && !cache.snapshot().objects.some((o) => o.kind === 'Service' && o.metadata?.name === 'cart'));
+    await until(
+      () => cache.snapshot().objects.some((o) => o.metadata?.name === 'checkout') && !cache.snapshot().objects.some((o) => o.kind === 'Service' && o.metadata?.name === 'cart'),
+    );
     const snap = cache.snapshot();
     cache.stop();
     expect(snap.objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`).sort()).toEqual([
@@ -115,7 +133,8 @@ describe('the analysis object cache', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         return;
       }
-      if (url.startsWith('/apis/networking.istio.io/v1beta1/virtualservices')) return json(res, 200, { metadata: { resourceVersion: '3' }, items: [{ metadata: { name: 'old', namespace: 'ns' } }] });
+      if (url.startsWith('/apis/networking.istio.io/v1beta1/virtualservices'))
+        return json(res, 200, { metadata: { resourceVersion: '3' }, items: [{ metadata: { name: 'old', namespace: 'ns' } }] });
       return json(res, 404, { kind: 'Status', code: 404 });
     });
     const cache = createObjectCache({ kube: connect(api.kubeconfig, 2_000), log: pino({ level: 'silent' }), resources: RESOURCES.slice(1, 2) });

@@ -44,9 +44,14 @@ export function startWebhook(): Webhook {
         apiVersion: 'admission.k8s.io/v1',
         kind: 'AdmissionReview',
         request: {
-          uid: '00000000-0000-4000-8000-000000000000', operation: 'CREATE', dryRun: true,
-          kind: { group, version, kind: object['kind'] }, resource: { group, version, resource: plural },
-          namespace: 'default', name: (object['metadata'] as Record<string, unknown> | undefined)?.['name'] ?? '', object,
+          uid: '00000000-0000-4000-8000-000000000000',
+          operation: 'CREATE',
+          dryRun: true,
+          kind: { group, version, kind: object['kind'] },
+          resource: { group, version, resource: plural },
+          namespace: 'default',
+          name: (object['metadata'] as Record<string, unknown> | undefined)?.['name'] ?? '',
+          object,
         },
       };
       const res = await (app as FastifyInstance).inject({ method: 'POST', url: '/validate', payload: review });

@@ -26,12 +26,74 @@ interface Slot {
   readonly path: string;
 }
 
-const STRINGS = ['', ' ', '*', '*.example.com', 'foo.*.com', 'Bad_Name', 'a'.repeat(64), 'x'.repeat(300), '/', '//a', '/a/../b',
-  '10.0.0.0/8', '1.2.3.4', '::1', '300.1.1.1', 'unix:///var/run/x.sock', 'unix://rel', '0s', '0.5ms', '1d', '1h30m', '-1s',
-  '(?=x)', '^a(b', '.*', 'HTTP', 'http', 'TLS', 'TCP', 'GRPC', 'UDP', 'HTTPS', 'Exact', 'PathPrefix', 'RegularExpression',
-  'Cookie', 'Header', 'STRICT', 'DENY', 'ALLOW', 'CUSTOM', 'ISTIO_MUTUAL', 'SIMPLE', 'DNS', 'STATIC', 'NONE', 'MESH_INTERNAL',
-  'example.com/controller', 'Service', 'Gateway', 'ns/name', '~/x', './*', 'mesh', 'é', 'https://example.com/jwks', 'not a url',
-  'oci://ghcr.io/a/b:1', '%HOSTNAME%', 'X-Header', 'x-header', ':authority', 'GET', 'get', '5xx,gateway-error', 'true'];
+const STRINGS = [
+  '',
+  ' ',
+  '*',
+  '*.example.com',
+  'foo.*.com',
+  'Bad_Name',
+  'a'.repeat(64),
+  'x'.repeat(300),
+  '/',
+  '//a',
+  '/a/../b',
+  '10.0.0.0/8',
+  '1.2.3.4',
+  '::1',
+  '300.1.1.1',
+  'unix:///var/run/x.sock',
+  'unix://rel',
+  '0s',
+  '0.5ms',
+  '1d',
+  '1h30m',
+  '-1s',
+  '(?=x)',
+  '^a(b',
+  '.*',
+  'HTTP',
+  'http',
+  'TLS',
+  'TCP',
+  'GRPC',
+  'UDP',
+  'HTTPS',
+  'Exact',
+  'PathPrefix',
+  'RegularExpression',
+  'Cookie',
+  'Header',
+  'STRICT',
+  'DENY',
+  'ALLOW',
+  'CUSTOM',
+  'ISTIO_MUTUAL',
+  'SIMPLE',
+  'DNS',
+  'STATIC',
+  'NONE',
+  'MESH_INTERNAL',
+  'example.com/controller',
+  'Service',
+  'Gateway',
+  'ns/name',
+  '~/x',
+  './*',
+  'mesh',
+  'é',
+  'https://example.com/jwks',
+  'not a url',
+  'oci://ghcr.io/a/b:1',
+  '%HOSTNAME%',
+  'X-Header',
+  'x-header',
+  ':authority',
+  'GET',
+  'get',
+  '5xx,gateway-error',
+  'true',
+];
 const NUMBERS = [0, -1, 1, 80, 443, 65535, 65536, 100, 101, 1000000, 1000001, 2147483648, 4294967296, 0.5, 1.5, -0.1];
 
 function slots(v: Json, path: string, out: Slot[]): void {
@@ -69,12 +131,63 @@ function scalarFor(r: Rng, old: Json): Json {
 type Edit = (r: Rng, s: Slot) => string;
 
 const EDITS: readonly [number, Edit][] = [
-  [4, (r, s) => { const v = get(s); set(s, v !== null && typeof v === 'object' ? (Array.isArray(v) ? [] : {}) : scalarFor(r, v)); return `change ${s.path}`; }],
-  [3, (r, s) => { set(s, scalarFor(r, get(s))); return `set ${s.path}`; }],
-  [2, (_r, s) => { remove(s); return `remove ${s.path}`; }],
-  [2, (_r, s) => { set(s, null); return `null ${s.path}`; }],
-  [1, (r, s) => { const v = get(s); if (v !== null && typeof v === 'object' && !Array.isArray(v)) { (v as Record<string, Json>)[pick(r, ['bogus', 'Name', 'extra', 'port'])] = pick(r, STRINGS); return `add field under ${s.path}`; } set(s, [v]); return `wrap ${s.path} in a list`; }],
-  [2, (_r, s) => { const v = get(s); if (Array.isArray(v) && v.length > 0) { v.push(structuredClone(v[0])); return `duplicate ${s.path}[0]`; } if (Array.isArray(s.parent)) { s.parent.push(structuredClone(v)); return `duplicate ${s.path}`; } set(s, String(v)); return `stringify ${s.path}`; }],
+  [
+    4,
+    (r, s) => {
+      const v = get(s);
+      set(s, v !== null && typeof v === 'object' ? (Array.isArray(v) ? [] : {}) : scalarFor(r, v));
+      return `change ${s.path}`;
+    },
+  ],
+  [
+    3,
+    (r, s) => {
+      set(s, scalarFor(r, get(s)));
+      return `set ${s.path}`;
+    },
+  ],
+  [
+    2,
+    (_r, s) => {
+      remove(s);
+      return `remove ${s.path}`;
+    },
+  ],
+  [
+    2,
+    (_r, s) => {
+      set(s, null);
+      return `null ${s.path}`;
+    },
+  ],
+  [
+    1,
+    (r, s) => {
+      const v = get(s);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        (v as Record<string, Json>)[pick(r, ['bogus', 'Name', 'extra', 'port'])] = pick(r, STRINGS);
+        return `add field under ${s.path}`;
+      }
+      set(s, [v]);
+      return `wrap ${s.path} in a list`;
+    },
+  ],
+  [
+    2,
+    (_r, s) => {
+      const v = get(s);
+      if (Array.isArray(v) && v.length > 0) {
+        v.push(structuredClone(v[0]));
+        return `duplicate ${s.path}[0]`;
+      }
+      if (Array.isArray(s.parent)) {
+        s.parent.push(structuredClone(v));
+        return `duplicate ${s.path}`;
+      }
+      set(s, String(v));
+      return `stringify ${s.path}`;
+    },
+  ],
 ];
 
 function chooseEdit(r: Rng): Edit {

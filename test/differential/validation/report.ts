@@ -38,10 +38,14 @@ function table(all: readonly Verdicts[], failures: readonly Failure[]): string[]
     else r.cliWebhook++;
   }
   const pad = (s: string | number, n: number): string => String(s).padStart(n);
-  const lines = [`${'kind'.padEnd(56)}${pad('docs', 6)}${pad('api rej', 9)}${pad('istiod rej', 11)}${pad('cli rej', 9)}${pad('hook deny', 10)}${pad('ref agree', 11)}${pad('cli=hook', 10)}${pad('api err', 9)}`];
+  const lines = [
+    `${'kind'.padEnd(56)}${pad('docs', 6)}${pad('api rej', 9)}${pad('istiod rej', 11)}${pad('cli rej', 9)}${pad('hook deny', 10)}${pad('ref agree', 11)}${pad('cli=hook', 10)}${pad('api err', 9)}`,
+  ];
   for (const [k, r] of [...rows].sort()) {
     const judged = r.docs - r.errors;
-    lines.push(`${k.padEnd(56)}${pad(r.docs, 6)}${pad(r.apiRejected, 9)}${pad(r.istiodRejected, 11)}${pad(r.cliRejected, 9)}${pad(r.webhookDenied, 10)}${pad(`${judged - r.reference}/${judged}`, 11)}${pad(`${judged - r.cliWebhook}/${judged}`, 10)}${pad(r.errors, 9)}`);
+    lines.push(
+      `${k.padEnd(56)}${pad(r.docs, 6)}${pad(r.apiRejected, 9)}${pad(r.istiodRejected, 11)}${pad(r.cliRejected, 9)}${pad(r.webhookDenied, 10)}${pad(`${judged - r.reference}/${judged}`, 11)}${pad(`${judged - r.cliWebhook}/${judged}`, 10)}${pad(r.errors, 9)}`,
+    );
   }
   return lines;
 }
@@ -56,7 +60,13 @@ function groups(failures: readonly Failure[]): string[] {
     lines.push(`    e.g. #${ex.v.index} ${ex.v.source} [${ex.v.edits.join('; ')}]`);
     lines.push(`    api: ${ex.v.api.status} ${ex.v.api.message.slice(0, 220)}`);
     if (ex.v.istiod) lines.push(`    istiod: ${ex.v.istiod.allowed ? 'allowed' : 'denied'} ${ex.v.istiod.message.slice(0, 220)}`);
-    lines.push(`    cli: ${ex.v.cli.valid ? 'valid' : 'invalid'} ${ex.v.cli.errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ').slice(0, 300)}`);
+    lines.push(
+      `    cli: ${ex.v.cli.valid ? 'valid' : 'invalid'} ${ex.v.cli.errors
+        .slice(0, 3)
+        .map((e) => `${e.path}: ${e.message}`)
+        .join('; ')
+        .slice(0, 300)}`,
+    );
     if (ex.v.webhook) lines.push(`    webhook: ${ex.v.webhook.valid ? 'allowed' : 'denied'} ${ex.v.webhook.errors[0]?.message.slice(0, 220) ?? ''}`);
   }
   return lines;
@@ -80,7 +90,9 @@ export function formatReport(all: readonly Verdicts[], failures: readonly Failur
     '',
     errors > 0 ? `${errors} documents got an API error (not a verdict) and were not judged` : '',
     `${suite}: ${passed} passed, ${failed} failed`,
-  ].filter((l, i, a) => l !== '' || a[i - 1] !== '').join('\n');
+  ]
+    .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+    .join('\n');
 }
 
 /** Everything about one document, for `--show N`: where it comes from, the object and every verdict. */
@@ -90,6 +102,11 @@ export function describeVerdicts(v: Verdicts, failures: readonly Failure[]): str
     `# document #${v.index}: ${v.kind} from ${v.source}${v.edits.length > 0 ? ` [${v.edits.join('; ')}]` : ''} — ${mine.length === 0 ? 'every check agrees' : mine.map((f) => f.what).join('; ')}`,
     stringify(v.object),
     '# verdicts',
-    stringify({ api: v.api.status === 'error' ? v.api : { status: v.api.status, message: v.api.message }, istiod: v.istiod ?? 'not asked (not an Istio kind)', cli: v.cli, webhook: v.webhook ?? 'not asked (the API server rejected it)' }),
+    stringify({
+      api: v.api.status === 'error' ? v.api : { status: v.api.status, message: v.api.message },
+      istiod: v.istiod ?? 'not asked (not an Istio kind)',
+      cli: v.cli,
+      webhook: v.webhook ?? 'not asked (the API server rejected it)',
+    }),
   ].join('\n');
 }

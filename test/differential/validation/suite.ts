@@ -59,7 +59,10 @@ function cases(corpus: readonly Document[], res: Map<string, Resource>, opts: Su
     const resource = res.get(groupKind);
     return resource ? { source, edits, object: normalise(object, resource), resource, groupKind } : undefined;
   };
-  const out = corpus.map((d) => make(d.source, [], d.object)).filter((c): c is Case => c !== undefined).slice(0, opts.count);
+  const out = corpus
+    .map((d) => make(d.source, [], d.object))
+    .filter((c): c is Case => c !== undefined)
+    .slice(0, opts.count);
   const r = rng(opts.seed);
   while (out.length < opts.count && corpus.length > 0) {
     const d = corpus[Math.floor(r() * corpus.length)] as Document;
@@ -102,7 +105,12 @@ export async function runValidationSuite(opts: SuiteOptions): Promise<{ all: Ver
   let api: ApiVerdict[];
   try {
     const client = dryRunClient(cluster);
-    api = await mapLimit(all, 8, (c) => client.create(c.object, c.resource), (n) => n % 500 === 0 && opts.progress(`API server: ${n}/${all.length}`));
+    api = await mapLimit(
+      all,
+      8,
+      (c) => client.create(c.object, c.resource),
+      (n) => n % 500 === 0 && opts.progress(`API server: ${n}/${all.length}`),
+    );
     client.close();
   } finally {
     await cluster.stop();
@@ -114,10 +122,16 @@ export async function runValidationSuite(opts: SuiteOptions): Promise<{ all: Ver
   opts.progress('meshgate /validate (webhook)');
   const webhook = await webhookVerdicts(all, api);
   const verdicts: Verdicts[] = all.map((c, i) => ({
-    index: i, source: c.source, edits: c.edits, kind: c.groupKind, object: c.object,
+    index: i,
+    source: c.source,
+    edits: c.edits,
+    kind: c.groupKind,
+    object: c.object,
     family: c.groupKind.includes('istio.io/') ? 'istio' : 'gateway-api',
-    api: api[i] as ApiVerdict, cli: cli[i] as MeshgateVerdict,
-    ...(istiod[i] ? { istiod: istiod[i] } : {}), ...(webhook[i] ? { webhook: webhook[i] } : {}),
+    api: api[i] as ApiVerdict,
+    cli: cli[i] as MeshgateVerdict,
+    ...(istiod[i] ? { istiod: istiod[i] } : {}),
+    ...(webhook[i] ? { webhook: webhook[i] } : {}),
   }));
   return { all: verdicts, failures: judge(verdicts) };
 }

@@ -22,7 +22,12 @@ export async function ensureKubeBinaries(cacheRoot: string, progress: Progress):
   await checkGo();
   progress(`building Kubernetes ${version} (${KUBE_COMMANDS.join(', ')}) into ${binDir}: the first build takes 10-20 minutes on 2 cores`);
   const started = Date.now();
-  await goBuild(binDir, KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`), versionLdflags(version), progress);
+  await goBuild(
+    binDir,
+    KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`),
+    versionLdflags(version),
+    progress,
+  );
   progress(`built Kubernetes ${version} in ${Math.round((Date.now() - started) / 1000)}s`);
   return binaries;
 }

@@ -60,10 +60,7 @@ export function issue(ca: Ca, spec: CertSpec): Pem {
   const { key, keyPem } = rsaKey();
   const cert = baseCert(key, spec.cn, spec.orgs);
   cert.setIssuer(ca.cert.subject.attributes);
-  const altNames = [
-    ...(spec.dns ?? []).map((value) => ({ type: 2, value })),
-    ...(spec.ips ?? []).map((ip) => ({ type: 7, ip })),
-  ];
+  const altNames = [...(spec.dns ?? []).map((value) => ({ type: 2, value })), ...(spec.ips ?? []).map((ip) => ({ type: 7, ip }))];
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -111,12 +108,15 @@ export function writeClusterPki(dir: string, serviceIp: string): ClusterPki {
     caKey: write('ca.key', ca.keyPem, 0o600),
     etcdServer: pair('etcd-server', issue(ca, { cn: 'etcd', usage: 'peer', ...LOOPBACK })),
     etcdClient: pair('apiserver-etcd-client', issue(ca, { cn: 'kube-apiserver-etcd-client', usage: 'client' })),
-    apiserver: pair('apiserver', issue(ca, {
-      cn: 'kube-apiserver',
-      usage: 'server',
-      dns: [...LOOPBACK.dns, ...API_SERVER_NAMES],
-      ips: [...LOOPBACK.ips, serviceIp],
-    })),
+    apiserver: pair(
+      'apiserver',
+      issue(ca, {
+        cn: 'kube-apiserver',
+        usage: 'server',
+        dns: [...LOOPBACK.dns, ...API_SERVER_NAMES],
+        ips: [...LOOPBACK.ips, serviceIp],
+      }),
+    ),
     admin: pair('admin', issue(ca, { cn: 'kubernetes-admin', orgs: ['system:masters'], usage: 'client' })),
     controllerManager: pair('controller-manager', issue(ca, { cn: 'system:kube-controller-manager', usage: 'client' })),
     serviceAccountKey: write('sa.key', sa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600),

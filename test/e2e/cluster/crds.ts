@@ -48,7 +48,9 @@ export function crdFiles(channel: GatewayApiChannel): string[] {
 }
 
 export async function installCrds(kubectl: Kubectl, progress: Progress, channel: GatewayApiChannel = 'experimental'): Promise<void> {
-  const what = crdSources().bundles.map((b) => `${b.module}@${b.version}`).join(', ');
+  const what = crdSources()
+    .bundles.map((b) => `${b.module}@${b.version}`)
+    .join(', ');
   const files = crdFiles(channel);
   progress(`installing ${files.length} CRD files: ${what} (${channel})`);
   // Server-side apply: Istio's bundle is too large for the last-applied annotation.
@@ -58,7 +60,11 @@ export async function installCrds(kubectl: Kubectl, progress: Progress, channel:
 }
 
 /** Installs the CRD files of one pinned module (cert-manager's, the Prometheus Operator's). */
-export async function installModuleCrds(kubectl: Kubectl, progress: Progress, source: { readonly module: string; readonly version: string; readonly files: readonly string[] }): Promise<string[]> {
+export async function installModuleCrds(
+  kubectl: Kubectl,
+  progress: Progress,
+  source: { readonly module: string; readonly version: string; readonly files: readonly string[] },
+): Promise<string[]> {
   progress(`fetching CRDs: ${source.module}@${source.version}`);
   const dir = await goModDownload(source.module, source.version);
   const files = source.files.map((f) => join(dir, f));

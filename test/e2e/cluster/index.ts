@@ -97,7 +97,11 @@ async function boot({ binaries, etcd, dir, daemons, opts, progress }: BootContex
   const api = await startApiServer({ binary: binaries['kube-apiserver'], runDir: dir, pki, etcdUrl: store.url, extraArgs: opts.apiServerArgs }, progress);
   daemons.push(api.daemon);
   const kubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), {
-    server: api.url, caFile: pki.caCert, certFile: pki.admin.cert, keyFile: pki.admin.key, user: 'kubernetes-admin',
+    server: api.url,
+    caFile: pki.caCert,
+    certFile: pki.admin.cert,
+    keyFile: pki.admin.key,
+    user: 'kubernetes-admin',
   });
   const kubectl = kubectlFor(binaries.kubectl, kubeconfig);
   const kcm = await startControllerManager({ binary: binaries['kube-controller-manager'], runDir: dir, pki, server: api.url }, progress);
@@ -117,11 +121,7 @@ async function waitForControllers(kubectl: Kubectl, kcm: Daemon, progress: Progr
 }
 
 /** Waits for a namespace's `default` ServiceAccount: before it exists, Pods there are refused. */
-export async function waitForServiceAccount(
-  kubectl: Kubectl,
-  namespace: string,
-  opts: { abortIf?: () => string | undefined; timeoutMs?: number } = {},
-): Promise<void> {
+export async function waitForServiceAccount(kubectl: Kubectl, namespace: string, opts: { abortIf?: () => string | undefined; timeoutMs?: number } = {}): Promise<void> {
   await waitFor(async () => (await kubectl.run(['get', 'serviceaccount', 'default', '-n', namespace])).code === 0, {
     what: `ServiceAccount ${namespace}/default`,
     timeoutMs: opts.timeoutMs ?? 60_000,

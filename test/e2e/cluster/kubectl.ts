@@ -17,14 +17,12 @@ export interface Kubectl {
 
 export function kubectlFor(binary: string, kubeconfig: string): Kubectl {
   const env = { ...process.env, KUBECONFIG: kubeconfig };
-  const runK = (args: readonly string[], opts: KubectlOptions = {}): Promise<RunResult> =>
-    run(binary, args, { env, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
+  const runK = (args: readonly string[], opts: KubectlOptions = {}): Promise<RunResult> => run(binary, args, { env, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
   const ok = async (args: readonly string[], opts?: KubectlOptions): Promise<string> => {
     const res = await runK(args, opts);
     if (res.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${res.code}:\n${res.stderr.trim()}`);
     return res.stdout;
   };
-  const json = async <T>(args: readonly string[], opts?: KubectlOptions): Promise<T> =>
-    JSON.parse(await ok([...args, '-o', 'json'], opts)) as T;
+  const json = async <T>(args: readonly string[], opts?: KubectlOptions): Promise<T> => JSON.parse(await ok([...args, '-o', 'json'], opts)) as T;
   return { binary, kubeconfig, run: runK, ok, json };
 }

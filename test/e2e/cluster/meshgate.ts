@@ -68,10 +68,14 @@ export async function startMeshgate(opts: MeshgateOptions): Promise<Meshgate> {
   const url = `https://127.0.0.1:${port}`;
   const nativeSidecars = opts.nativeSidecars ?? true;
   const args = [
-    MESHGATE_BIN, 'serve',
-    '--listen', `127.0.0.1:${port}`,
-    '--tls-cert', certs.certFile,
-    '--tls-key', certs.keyFile,
+    MESHGATE_BIN,
+    'serve',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--tls-cert',
+    certs.certFile,
+    '--tls-key',
+    certs.keyFile,
     `--native-sidecars=${nativeSidecars}`,
     ...(opts.revision ? ['--revision', opts.revision] : []),
     ...(opts.valuesFile ? ['--values', opts.valuesFile] : []),
@@ -82,11 +86,15 @@ export async function startMeshgate(opts: MeshgateOptions): Promise<Meshgate> {
   const logFile = join(opts.dir, `${name}.log`);
   const daemon = startDaemon({ name, cmd: process.execPath, args, logFile, cwd: REPO_ROOT, env: { ...cleanEnv(), ...opts.env } });
   try {
-    await waitForHttps(`${url}/readyz`, { ca: readFileSync(certs.caFile, 'utf8') }, {
-      what: name,
-      timeoutMs: 30_000,
-      abortIf: () => (daemon.isRunning() ? undefined : `exited; log ${logFile}:\n${daemon.logTail(30)}`),
-    });
+    await waitForHttps(
+      `${url}/readyz`,
+      { ca: readFileSync(certs.caFile, 'utf8') },
+      {
+        what: name,
+        timeoutMs: 30_000,
+        abortIf: () => (daemon.isRunning() ? undefined : `exited; log ${logFile}:\n${daemon.logTail(30)}`),
+      },
+    );
   } catch (e) {
     await daemon.stop();
     throw e;
@@ -124,13 +132,15 @@ export function webhookEntries(yamlText: string): WebhookEntry[] {
   return parseAllDocuments(yamlText)
     .map((d) => d.toJS() as WebhookConfigDoc | null)
     .filter((d): d is WebhookConfigDoc => d?.kind === 'MutatingWebhookConfiguration' || d?.kind === 'ValidatingWebhookConfiguration')
-    .flatMap((d) => (d.webhooks ?? []).map((w) => ({
-      kind: d.kind as WebhookEntry['kind'],
-      configuration: d.metadata?.name ?? '',
-      name: w.name ?? '',
-      failurePolicy: w.failurePolicy ?? 'Fail',
-      url: w.clientConfig?.url ?? '',
-    })));
+    .flatMap((d) =>
+      (d.webhooks ?? []).map((w) => ({
+        kind: d.kind as WebhookEntry['kind'],
+        configuration: d.metadata?.name ?? '',
+        name: w.name ?? '',
+        failurePolicy: w.failurePolicy ?? 'Fail',
+        url: w.clientConfig?.url ?? '',
+      })),
+    );
 }
 
 /** Only the documents of the given kinds, as a YAML stream. */
@@ -200,12 +210,17 @@ async function activity(mg: MeshgateInfo): Promise<number> {
  */
 export async function waitForInjectorCalls(kubectl: Kubectl, mg: MeshgateInfo, namespace: string, timeoutMs = 30_000): Promise<void> {
   const pod = JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'webhook-probe', namespace },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'webhook-probe', namespace },
     spec: { containers: [{ name: 'app', image: 'registry.e2e.meshgate.test/probe:1' }] },
   });
   const before = await activity(mg);
-  await waitFor(async () => {
-    await kubectl.run(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: pod });
-    return (await activity(mg)) > before;
-  }, { what: `API server calling ${mg.url} for Pods in ${namespace}`, timeoutMs, intervalMs: 500 });
+  await waitFor(
+    async () => {
+      await kubectl.run(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: pod });
+      return (await activity(mg)) > before;
+    },
+    { what: `API server calling ${mg.url} for Pods in ${namespace}`, timeoutMs, intervalMs: 500 },
+  );
 }

@@ -17,9 +17,22 @@ export const K8S_MODULE_DIR = join(E2E_DIR, 'k8s');
  */
 export const CRD_MODULES = {
   /** For the chart's certManager mode (Issuer, Certificate): cert-manager's own CRD files. */
-  certManager: { module: 'github.com/cert-manager/cert-manager', version: 'v1.21.2', files: ['deploy/crds/cert-manager.io_issuers.yaml', 'deploy/crds/cert-manager.io_clusterissuers.yaml', 'deploy/crds/cert-manager.io_certificates.yaml', 'deploy/crds/cert-manager.io_certificaterequests.yaml'] },
+  certManager: {
+    module: 'github.com/cert-manager/cert-manager',
+    version: 'v1.21.2',
+    files: [
+      'deploy/crds/cert-manager.io_issuers.yaml',
+      'deploy/crds/cert-manager.io_clusterissuers.yaml',
+      'deploy/crds/cert-manager.io_certificates.yaml',
+      'deploy/crds/cert-manager.io_certificaterequests.yaml',
+    ],
+  },
   /** For the chart's ServiceMonitor and PodMonitor: the Prometheus Operator's CRD files. */
-  prometheusOperator: { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.85.0', files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml', 'example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml'] },
+  prometheusOperator: {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'v0.85.0',
+    files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml', 'example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml'],
+  },
 } as const;
 
 export function kubernetesVersion(goMod = join(K8S_MODULE_DIR, 'go.mod')): string {

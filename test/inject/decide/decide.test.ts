@@ -21,16 +21,34 @@ interface Row {
 const ROWS: ReadonlyArray<readonly [string, Row]> = [
   ['enabled policy, nothing set', { policy: 'enabled', want: 'inject' }],
   ['disabled policy, nothing set', { policy: 'disabled', want: 'skip:policy_disabled' }],
-  ['disabled policy, label true beats annotation false', { policy: 'disabled', labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' }, want: 'inject' }],
-  ['disabled policy, label false beats annotation true', { policy: 'disabled', labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' }, want: 'skip:explicitly_disabled' }],
+  [
+    'disabled policy, label true beats annotation false',
+    { policy: 'disabled', labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' }, want: 'inject' },
+  ],
+  [
+    'disabled policy, label false beats annotation true',
+    { policy: 'disabled', labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' }, want: 'skip:explicitly_disabled' },
+  ],
   ['enabled policy, label "random" falls back to the policy', { policy: 'enabled', labels: { 'sidecar.istio.io/inject': 'random' }, want: 'inject' }],
   ['disabled policy, annotation "on" falls back to the policy', { policy: 'disabled', annotations: { 'sidecar.istio.io/inject': 'on' }, want: 'skip:policy_disabled' }],
-  ['enabled policy, annotation true beats a matching never selector', { policy: 'enabled', labels: { never: 'yes' }, annotations: { 'sidecar.istio.io/inject': 'true' }, selectors: true, want: 'inject' }],
-  ['disabled policy, never and always both match: never wins', { policy: 'disabled', labels: { never: 'yes', always: 'yes' }, selectors: true, want: 'skip:never_inject_selector' }],
+  [
+    'enabled policy, annotation true beats a matching never selector',
+    { policy: 'enabled', labels: { never: 'yes' }, annotations: { 'sidecar.istio.io/inject': 'true' }, selectors: true, want: 'inject' },
+  ],
+  [
+    'disabled policy, never and always both match: never wins',
+    { policy: 'disabled', labels: { never: 'yes', always: 'yes' }, selectors: true, want: 'skip:never_inject_selector' },
+  ],
   ['enabled policy, never selector matches', { policy: 'enabled', labels: { never: 'yes' }, selectors: true, want: 'skip:never_inject_selector' }],
   ['disabled policy, always selector matches', { policy: 'disabled', labels: { always: 'yes' }, selectors: true, want: 'inject' }],
-  ['an empty label hides the annotation (enabled)', { policy: 'enabled', labels: { 'sidecar.istio.io/inject': '' }, annotations: { 'sidecar.istio.io/inject': 'false' }, want: 'inject' }],
-  ['an empty label hides the annotation (disabled)', { policy: 'disabled', labels: { 'sidecar.istio.io/inject': '' }, annotations: { 'sidecar.istio.io/inject': 'true' }, want: 'skip:policy_disabled' }],
+  [
+    'an empty label hides the annotation (enabled)',
+    { policy: 'enabled', labels: { 'sidecar.istio.io/inject': '' }, annotations: { 'sidecar.istio.io/inject': 'false' }, want: 'inject' },
+  ],
+  [
+    'an empty label hides the annotation (disabled)',
+    { policy: 'disabled', labels: { 'sidecar.istio.io/inject': '' }, annotations: { 'sidecar.istio.io/inject': 'true' }, want: 'skip:policy_disabled' },
+  ],
   ['annotation false alone', { policy: 'enabled', annotations: { 'sidecar.istio.io/inject': 'false' }, want: 'skip:explicitly_disabled' }],
 ];
 

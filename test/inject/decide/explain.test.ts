@@ -13,16 +13,25 @@ interface Row {
 const ROWS: ReadonlyArray<readonly [string, Row]> = [
   ['istio-injection=enabled namespace', { ns: { 'istio-injection': 'enabled' }, selects: ['namespace.'], verdict: 'inject' }],
   ['enabled namespace wins over a namespace revision label', { ns: { 'istio-injection': 'enabled', 'istio.io/rev': 'canary' }, selects: ['namespace.'], verdict: 'inject' }],
-  ['istio-injection=disabled stops even an opted-in Pod', { ns: { 'istio-injection': 'disabled' }, labels: { 'sidecar.istio.io/inject': 'true' }, selects: [], verdict: 'skip:namespace_disabled' }],
+  [
+    'istio-injection=disabled stops even an opted-in Pod',
+    { ns: { 'istio-injection': 'disabled' }, labels: { 'sidecar.istio.io/inject': 'true' }, selects: [], verdict: 'skip:namespace_disabled' },
+  ],
   ['unlabelled namespace, Pod label inject=true', { ns: {}, labels: { 'sidecar.istio.io/inject': 'true' }, selects: ['object.'], verdict: 'inject' }],
   ['unlabelled namespace, nothing set', { ns: {}, selects: [], verdict: 'skip:namespace_not_enabled' }],
-  ['Pod label inject=false in an enabled namespace', { ns: { 'istio-injection': 'enabled' }, labels: { 'sidecar.istio.io/inject': 'false' }, selects: [], verdict: 'skip:explicitly_disabled' }],
+  [
+    'Pod label inject=false in an enabled namespace',
+    { ns: { 'istio-injection': 'enabled' }, labels: { 'sidecar.istio.io/inject': 'false' }, selects: [], verdict: 'skip:explicitly_disabled' },
+  ],
   ['namespace istio.io/rev=default', { ns: { 'istio.io/rev': 'default' }, selects: ['rev.namespace.'], verdict: 'inject' }],
   ['Pod istio.io/rev=default in an unlabelled namespace', { ns: {}, labels: { 'istio.io/rev': 'default' }, selects: ['rev.object.'], verdict: 'inject' }],
   ['Pod selects canary, injector is default', { ns: {}, labels: { 'istio.io/rev': 'canary' }, selects: [], verdict: 'skip:revision_mismatch' }],
   ['Pod selects canary, injector is canary', { revision: 'canary', ns: {}, labels: { 'istio.io/rev': 'canary' }, selects: ['rev.object.'], verdict: 'inject' }],
   ['namespace selects canary, injector is canary', { revision: 'canary', ns: { 'istio.io/rev': 'canary' }, selects: ['rev.namespace.'], verdict: 'inject' }],
-  ['canary injector leaves istio-injection=enabled to the default revision', { revision: 'canary', ns: { 'istio-injection': 'enabled' }, selects: [], verdict: 'skip:revision_mismatch' }],
+  [
+    'canary injector leaves istio-injection=enabled to the default revision',
+    { revision: 'canary', ns: { 'istio-injection': 'enabled' }, selects: [], verdict: 'skip:revision_mismatch' },
+  ],
 ];
 
 describe('explain: webhook selectors', () => {

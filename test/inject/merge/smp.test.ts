@@ -12,11 +12,58 @@ const spec = (s: JsonObject): JsonObject => ({ spec: s });
 
 describe('strategic merge patch', () => {
   it.each([
-    ['new containers come before the Pod\'s', spec({ containers: [{ name: 'app' }] }), spec({ containers: [{ name: 'proxy' }] }), spec({ containers: [{ name: 'proxy' }, { name: 'app' }] })],
-    ['template volumes first, user volumes after', spec({ volumes: [{ name: 'u1' }, { name: 'u2' }] }), spec({ volumes: [{ name: 't1' }, { name: 't2' }] }), spec({ volumes: [{ name: 't1' }, { name: 't2' }, { name: 'u1' }, { name: 'u2' }] })],
-    ['patch order for named items; Pod-only items go first only when they came earlier', spec({ volumes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }), spec({ volumes: [{ name: 'c' }, { name: 'a' }] }), spec({ volumes: [{ name: 'b' }, { name: 'c' }, { name: 'a' }] })],
-    ['containers merge by name, env by name, args replaced', spec({ containers: [{ name: 'p', args: ['a'], env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }] }] }), spec({ containers: [{ name: 'p', args: ['b', 'c'], env: [{ name: 'Y', value: '3' }] }] }), spec({ containers: [{ name: 'p', args: ['b', 'c'], env: [{ name: 'X', value: '1' }, { name: 'Y', value: '3' }] }] })],
-    ['volume mounts merge by mountPath, ports by containerPort', spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', name: 'x' }], ports: [{ containerPort: 80, name: 'h' }] }] }), spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', readOnly: true }], ports: [{ containerPort: 80, protocol: 'TCP' }] }] }), spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', name: 'x', readOnly: true }], ports: [{ containerPort: 80, name: 'h', protocol: 'TCP' }] }] })],
+    [
+      "new containers come before the Pod's",
+      spec({ containers: [{ name: 'app' }] }),
+      spec({ containers: [{ name: 'proxy' }] }),
+      spec({ containers: [{ name: 'proxy' }, { name: 'app' }] }),
+    ],
+    [
+      'template volumes first, user volumes after',
+      spec({ volumes: [{ name: 'u1' }, { name: 'u2' }] }),
+      spec({ volumes: [{ name: 't1' }, { name: 't2' }] }),
+      spec({ volumes: [{ name: 't1' }, { name: 't2' }, { name: 'u1' }, { name: 'u2' }] }),
+    ],
+    [
+      'patch order for named items; Pod-only items go first only when they came earlier',
+      spec({ volumes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }),
+      spec({ volumes: [{ name: 'c' }, { name: 'a' }] }),
+      spec({ volumes: [{ name: 'b' }, { name: 'c' }, { name: 'a' }] }),
+    ],
+    [
+      'containers merge by name, env by name, args replaced',
+      spec({
+        containers: [
+          {
+            name: 'p',
+            args: ['a'],
+            env: [
+              { name: 'X', value: '1' },
+              { name: 'Y', value: '2' },
+            ],
+          },
+        ],
+      }),
+      spec({ containers: [{ name: 'p', args: ['b', 'c'], env: [{ name: 'Y', value: '3' }] }] }),
+      spec({
+        containers: [
+          {
+            name: 'p',
+            args: ['b', 'c'],
+            env: [
+              { name: 'X', value: '1' },
+              { name: 'Y', value: '3' },
+            ],
+          },
+        ],
+      }),
+    ],
+    [
+      'volume mounts merge by mountPath, ports by containerPort',
+      spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', name: 'x' }], ports: [{ containerPort: 80, name: 'h' }] }] }),
+      spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', readOnly: true }], ports: [{ containerPort: 80, protocol: 'TCP' }] }] }),
+      spec({ containers: [{ name: 'p', volumeMounts: [{ mountPath: '/a', name: 'x', readOnly: true }], ports: [{ containerPort: 80, name: 'h', protocol: 'TCP' }] }] }),
+    ],
     ['maps merge key by key', { metadata: { labels: { a: '1' } } }, { metadata: { labels: { b: '2' } } }, { metadata: { labels: { a: '1', b: '2' } } }],
     ['null deletes', { metadata: { labels: { a: '1', b: '2' } } }, { metadata: { labels: { a: null } } }, { metadata: { labels: { b: '2' } } }],
     ['nulls in new items are dropped', spec({}), spec({ volumes: [{ name: 'v', emptyDir: null }] }), spec({ volumes: [{ name: 'v' }] })],

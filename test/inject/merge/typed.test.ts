@@ -38,7 +38,12 @@ describe('typedRoundTrip', () => {
   });
 
   it('round-trips a DeploymentConfig as OpenShift types do: test and replicas always written', () => {
-    const dc: JsonObject = { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name: 'd' }, spec: { minReadySeconds: 0, paused: false, selector: { app: 'a' } } };
+    const dc: JsonObject = {
+      apiVersion: 'apps.openshift.io/v1',
+      kind: 'DeploymentConfig',
+      metadata: { name: 'd' },
+      spec: { minReadySeconds: 0, paused: false, selector: { app: 'a' } },
+    };
     expect(spec(typedRoundTrip(dc))).toEqual({ selector: { app: 'a' }, test: false, replicas: 0 });
   });
 
@@ -50,7 +55,8 @@ describe('typedRoundTrip', () => {
   });
 
   it('is what `meshgate inject` prints for a Deployment with explicit zeros', async () => {
-    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        livenessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 0, timeoutSeconds: 0}\n';
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        livenessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 0, timeoutSeconds: 0}\n';
     const io = capture({ stdin: deploy });
     expect(await inject(['-f', '-'], io)).toBe(0);
     expect(io.out()).toContain('livenessProbe:');

@@ -9,8 +9,21 @@ import { fromRaw } from '../../../src/inject/render/gotemplate/value.js';
 
 const funcs = injectionFuncs({ PLATFORM_NAME: 'test' });
 const data = {
-  a: 1, b: 'x', n: 1000000, big: 123456789, small: 0.00001, f: 1.5, t: true, no: false, zero: 0, e: '',
-  l: [1, 'a', true], m: { z: 1, a: 2, '10': 'ten', '9': 'nine' }, nul: null, s: 'héllo', nested: { x: { y: 'deep' } },
+  a: 1,
+  b: 'x',
+  n: 1000000,
+  big: 123456789,
+  small: 0.00001,
+  f: 1.5,
+  t: true,
+  no: false,
+  zero: 0,
+  e: '',
+  l: [1, 'a', true],
+  m: { z: 1, a: 2, '10': 'ten', '9': 'nine' },
+  nul: null,
+  s: 'héllo',
+  nested: { x: { y: 'deep' } },
 };
 const run = (text: string, d: unknown = data): string => parseGoTemplate('t', text, funcs).execute(fromRaw(T.anyMap, d));
 const error = (text: string, d: unknown = data): GoTemplateError => {
@@ -147,7 +160,10 @@ describe('Sprig and Istio functions', () => {
     ['{{ toYaml (dict "on" "yes" "n" 1 "s" "a: b" "e" "" "multi" "x\\ny") }}', 'e: ""\nmulti: |-\n  x\n  y\n"n": 1\n"on": "yes"\ns: \'a: b\'\n'],
     ['{{ valueOrDefault .e "d" }} {{ valueOrDefault .zero "d" }} {{ valueOrDefault .missing "d" }}', 'd 0 d'],
     ['{{ excludeInboundPort 15020 "" }}|{{ excludeInboundPort "15020" "80, 81" }}|{{ excludeInboundPort 15020 "80, 15020" }}', '15020|80,81,15020|80,15020,15020'],
-    ['{{ appendMultusNetwork "" "ns/net" }}|{{ appendMultusNetwork "a, b" "c" }}|{{ appendMultusNetwork "[{\\"name\\": \\"a\\"}]" "ns/b" }}', 'ns/net|a, b, c|[{"name": "a"}, {"name": "b", "namespace": "ns"}]'],
+    [
+      '{{ appendMultusNetwork "" "ns/net" }}|{{ appendMultusNetwork "a, b" "c" }}|{{ appendMultusNetwork "[{\\"name\\": \\"a\\"}]" "ns/b" }}',
+      'ns/net|a, b, c|[{"name": "a"}, {"name": "b", "namespace": "ns"}]',
+    ],
     ['{{ strdict "a" "1" "b" | toJsonMap }} {{ omit (strdict "a" "1" "b" "2") "a" | toJSON }}', '{"a":"1","b":""} {"b":"2"}'],
     ['{{ fromJSON "{\\"k\\": [1, 2]}" }} {{ fromJSON "bad" }}', 'map[k:[1 2]] {}'],
     ['{{ env "PLATFORM_NAME" "none" }} {{ env "UNSET" "none" }}', 'test none'],

@@ -20,9 +20,18 @@ describe('OpenShift proxy IDs', () => {
   });
 
   it('the built-in sidecar runs as the Namespace range on OpenShift', async () => {
-    const settings = buildInjectorSettings({ templates: await builtInTemplates(), values: { global: { platform: 'openshift' }, pilot: { cni: { enabled: true } } }, nativeSidecars: true, revision: '' });
+    const settings = buildInjectorSettings({
+      templates: await builtInTemplates(),
+      values: { global: { platform: 'openshift' }, pilot: { cni: { enabled: true } } },
+      nativeSidecars: true,
+      revision: '',
+    });
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'app', image: 'x' }] } };
-    const out = createInjector(settings).inject({ pod, namespace: 'ns', namespaceMeta: { annotations: { 'openshift.io/sa.scc.uid-range': '2000/100', 'openshift.io/sa.scc.supplemental-groups': '3000/100' } } });
+    const out = createInjector(settings).inject({
+      pod,
+      namespace: 'ns',
+      namespaceMeta: { annotations: { 'openshift.io/sa.scc.uid-range': '2000/100', 'openshift.io/sa.scc.supplemental-groups': '3000/100' } },
+    });
     if (out.kind !== 'inject') throw new Error(out.kind);
     const proxy = (out.pod['spec'] as { initContainers: { name: string; securityContext: Record<string, unknown> }[] }).initContainers.find((c) => c.name === 'istio-proxy');
     expect(proxy?.securityContext).toMatchObject({ runAsUser: 2099, runAsGroup: 3099 });

@@ -21,15 +21,59 @@ function outcome(t: CompiledTemplate, scope: Record<string, unknown>): Outcome {
 }
 
 const EXPRESSIONS = [
-  'a', 'm.x', 'm.x.y', 'm.?x.orValue("d")', 'm[?"x"].orValue(a)', 'm[?a].orValue(b)', 'm[a]', 'm["x"]',
-  '"x" in m', 'a in m', 'a in l', 'a == b', 'a != "x"', 'a == true', '!a', 'a && b', 'a || b', 'a && m.x', 'm.x || a',
-  'a ? m.x : "no"', 'a + b', 'a + "-" + b', 'has(m.x)', 'has(m.x.y)', 'size(m)', 'size(l)', 'size(a)', 'int(a)',
-  'int(m.?x.orValue("1"))', 'str(a)', 'default(a, b)', 'default(m.?x.orValue(""), "z")', 'l.join(",")', 'l.join(a)',
-  'values.v == a', 'values.w', 'values.missing', '!(has(values.w) && size(values.w) > 0) && a', 'type(a) == string ? a : "other"',
-  'l.exists(x, x == a)', 'nope', 'a.b', 'a ? 1 : 2', 'a == "x" ? values.v : b',
+  'a',
+  'm.x',
+  'm.x.y',
+  'm.?x.orValue("d")',
+  'm[?"x"].orValue(a)',
+  'm[?a].orValue(b)',
+  'm[a]',
+  'm["x"]',
+  '"x" in m',
+  'a in m',
+  'a in l',
+  'a == b',
+  'a != "x"',
+  'a == true',
+  '!a',
+  'a && b',
+  'a || b',
+  'a && m.x',
+  'm.x || a',
+  'a ? m.x : "no"',
+  'a + b',
+  'a + "-" + b',
+  'has(m.x)',
+  'has(m.x.y)',
+  'size(m)',
+  'size(l)',
+  'size(a)',
+  'int(a)',
+  'int(m.?x.orValue("1"))',
+  'str(a)',
+  'default(a, b)',
+  'default(m.?x.orValue(""), "z")',
+  'l.join(",")',
+  'l.join(a)',
+  'values.v == a',
+  'values.w',
+  'values.missing',
+  '!(has(values.w) && size(values.w) > 0) && a',
+  'type(a) == string ? a : "other"',
+  'l.exists(x, x == a)',
+  'nope',
+  'a.b',
+  'a ? 1 : 2',
+  'a == "x" ? values.v : b',
 ];
 
-const scalar = fc.oneof(fc.constantFrom('', 'x', '0', '12', '-0', '007', ' 1', 'true', '99999999999999999999'), fc.boolean(), fc.integer(), fc.double({ noNaN: true }), fc.constant(null));
+const scalar = fc.oneof(
+  fc.constantFrom('', 'x', '0', '12', '-0', '007', ' 1', 'true', '99999999999999999999'),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true }),
+  fc.constant(null),
+);
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('x', 'y', 'constructor', '__proto__'), tie('v'), { maxKeys: 3 })),
 })).v;
@@ -58,9 +102,16 @@ describe('the compiled fast path of expressions', () => {
 describe('the built-in templates with the fast path', () => {
   const ODD = ['', 'true', 'false', '0', '15020', 'NONE', 'TPROXY', '10.0.0.0/8', '*', '{"a": 1}', 'constructor'];
   const KEYS = [
-    'traffic.sidecar.istio.io/includeOutboundPorts', 'traffic.sidecar.istio.io/excludeOutboundPorts', 'sidecar.istio.io/logLevel',
-    'readiness.status.sidecar.istio.io/periodSeconds', 'kubectl.kubernetes.io/default-container', 'sidecar.istio.io/bootstrapOverride',
-    'istio.io/reroute-virtual-interfaces', 'traffic.sidecar.istio.io/excludeInterfaces', 'security.istio.io/tlsMode', 'constructor',
+    'traffic.sidecar.istio.io/includeOutboundPorts',
+    'traffic.sidecar.istio.io/excludeOutboundPorts',
+    'sidecar.istio.io/logLevel',
+    'readiness.status.sidecar.istio.io/periodSeconds',
+    'kubectl.kubernetes.io/default-container',
+    'sidecar.istio.io/bootstrapOverride',
+    'istio.io/reroute-virtual-interfaces',
+    'traffic.sidecar.istio.io/excludeInterfaces',
+    'security.istio.io/tlsMode',
+    'constructor',
   ];
   const pods = readdirSync(DATA)
     .filter((f) => f.endsWith('.yaml') && !/\.(injected|values|mesh)\.yaml$/.test(f))
@@ -75,7 +126,10 @@ describe('the built-in templates with the fast path', () => {
     fc.assert(
       fc.property(fc.constantFrom(...pods), extra, extra, (p, annotations, labels) => {
         const metadata = (p['metadata'] ?? {}) as Record<string, unknown>;
-        const pod = { ...p, metadata: { ...metadata, annotations: { ...(metadata['annotations'] as object), ...annotations }, labels: { ...(metadata['labels'] as object), ...labels } } };
+        const pod = {
+          ...p,
+          metadata: { ...metadata, annotations: { ...(metadata['annotations'] as object), ...annotations }, labels: { ...(metadata['labels'] as object), ...labels } },
+        };
         const d = templateData({ config: settings.config, pod, workload: workloadOf(pod, 'shop'), proxyConfig: podProxyConfig(settings.config, undefined), nativeSidecar: native });
         for (const [fast, cel] of pairs) expect(outcome(fast, d as unknown as Record<string, unknown>)).toEqual(outcome(cel, d as unknown as Record<string, unknown>));
       }),

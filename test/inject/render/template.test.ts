@@ -22,7 +22,7 @@ describe('template format', () => {
     ['$if false drops a map', 'spec: {a: {$if: false, x: 1}, b: {$if: true, y: 2}}', { spec: { b: { y: 2 } } }],
     ['$if drops a list item', 'spec: {l: [{$if: "1 == 2", a: 1}, {b: 2}]}', { spec: { l: [{ b: 2 }] } }],
     ['$items splices', 'spec: {l: [a, {$if: true, $items: [b, c]}, d]}', { spec: { l: ['a', 'b', 'c', 'd'] } }],
-    ['$merge adds entries', "spec: {m: {a: 1, $merge: [{$if: true, b: 2}, {$if: false, c: 3}]}}", { spec: { m: { a: 1, b: 2 } } }],
+    ['$merge adds entries', 'spec: {m: {a: 1, $merge: [{$if: true, b: 2}, {$if: false, c: 3}]}}', { spec: { m: { a: 1, b: 2 } } }],
     ['SMP directives pass through', 'spec: {volumes: [{$patch: replace}]}', { spec: { volumes: [{ $patch: 'replace' }] } }],
   ])('%s', (_name, source, want) => {
     expect(render(source)).toEqual(want);
@@ -35,7 +35,14 @@ describe('template format', () => {
 
   it('$for over a map iterates keys in sorted order', () => {
     const src = 'spec:\n  env:\n  - $for: k, v in m\n    $items: [{name: "${ k }", value: "${ v }"}]';
-    expect(render(src, { m: { b: '2', a: 1 } })).toEqual({ spec: { env: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }] } });
+    expect(render(src, { m: { b: '2', a: 1 } })).toEqual({
+      spec: {
+        env: [
+          { name: 'a', value: '1' },
+          { name: 'b', value: '2' },
+        ],
+      },
+    });
   });
 
   it('YAML anchors let one block appear in two places', () => {
@@ -44,7 +51,8 @@ describe('template format', () => {
   });
 
   it('helper functions', () => {
-    const src = "spec: {a: \"${ default('', 'x') }\", b: \"${ excludeInboundPort('15020', '1,2') }\", c: \"${ appendMultusNetwork('a', 'default/istio-cni') }\", d: \"${ toJSON({'k': 1}) }\", e: \"${ str(1.5) }\"}";
+    const src =
+      "spec: {a: \"${ default('', 'x') }\", b: \"${ excludeInboundPort('15020', '1,2') }\", c: \"${ appendMultusNetwork('a', 'default/istio-cni') }\", d: \"${ toJSON({'k': 1}) }\", e: \"${ str(1.5) }\"}";
     expect(render(src)).toEqual({ spec: { a: 'x', b: '1,2,15020', c: 'a, default/istio-cni', d: '{"k":1}', e: '1.5' } });
   });
 
@@ -89,7 +97,8 @@ describe('template errors', () => {
 });
 
 describe('user templates', () => {
-  const extra = 'metadata:\n  labels:\n    team: ${ default(labels[?"team"].orValue(""), "platform") }\nspec:\n  containers:\n  - $for: c in pod.spec.containers\n    $items:\n    - name: ${ c.name }\n      env: [{name: TEAM_AWARE, value: "1"}]\n';
+  const extra =
+    'metadata:\n  labels:\n    team: ${ default(labels[?"team"].orValue(""), "platform") }\nspec:\n  containers:\n  - $for: c in pod.spec.containers\n    $items:\n    - name: ${ c.name }\n      env: [{name: TEAM_AWARE, value: "1"}]\n';
 
   it('are added by name and combined with built-ins', async () => {
     const inj = createInjector(buildInjectorSettings({ templates: await builtInTemplates(), userTemplates: { team: extra }, nativeSidecars: true, revision: '' }));
@@ -119,12 +128,16 @@ describe('user templates', () => {
       buildInjectorSettings({ templates: await builtInTemplates(), values: { sidecarInjectorWebhook: siw }, nativeSidecars: true, revision: '' });
     await expect(build({ defaultTemplates: ['nope'] })()).rejects.toThrow(/sidecarInjectorWebhook\.defaultTemplates: template "nope" does not exist/);
     await expect(build({ aliases: { both: ['sidecar', 'gone'] } })()).rejects.toThrow(/aliases\.both: template "gone"/);
-    const inj = createInjector(buildInjectorSettings({ templates: await builtInTemplates(), values: { sidecarInjectorWebhook: { aliases: { gw: ['gateway'] } } }, nativeSidecars: true, revision: '' }));
+    const inj = createInjector(
+      buildInjectorSettings({ templates: await builtInTemplates(), values: { sidecarInjectorWebhook: { aliases: { gw: ['gateway'] } } }, nativeSidecars: true, revision: '' }),
+    );
     expect(inj.inject({ pod: pod({ annotations: { 'inject.istio.io/templates': 'gw' } }) }).kind).toBe('inject');
   });
 
   it('a template may be applied several times', async () => {
     const out = (await injector()).inject({ pod: pod({ annotations: { 'inject.istio.io/templates': 'sidecar,sidecar' } }) });
-    expect(out.kind === 'inject' && JSON.parse((out.pod['metadata'] as Record<string, Record<string, string>>)['annotations']?.['sidecar.istio.io/status'] ?? '').initContainers).toEqual(['istio-init', 'istio-proxy']);
+    expect(
+      out.kind === 'inject' && JSON.parse((out.pod['metadata'] as Record<string, Record<string, string>>)['annotations']?.['sidecar.istio.io/status'] ?? '').initContainers,
+    ).toEqual(['istio-init', 'istio-proxy']);
   });
 });

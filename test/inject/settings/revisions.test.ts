@@ -52,7 +52,9 @@ describe('revision tags in the webhook entries', () => {
   });
 
   it('the tag "default" also carries the namespace. and object. entries, as istioctl renders it', () => {
-    const names = webhookEntries('1-31', false, ['default']).filter((e) => e.tag === 'default').map((e) => e.name.split('.')[0]);
+    const names = webhookEntries('1-31', false, ['default'])
+      .filter((e) => e.tag === 'default')
+      .map((e) => e.name.split('.')[0]);
     expect(names).toEqual(['rev', 'rev', 'namespace', 'object']);
   });
 });
@@ -64,13 +66,18 @@ describe('inject (as istioctl kube-inject) and explain (as the webhook) on istio
     const injected = await runCli(['inject', '-f', '-'], labelled);
     expect(injected.code).toBe(0);
     expect(injected.stdout).toContain('istio-proxy');
-    expect(injected.stderr).toContain('warning: Pod "p": the Pod label istio.io/rev=canary selects revision "canary", and this injector serves revision "default"; to inject for it, use --revision canary (injected all the same');
+    expect(injected.stderr).toContain(
+      'warning: Pod "p": the Pod label istio.io/rev=canary selects revision "canary", and this injector serves revision "default"; to inject for it, use --revision canary (injected all the same',
+    );
     const explained = await runCli(['explain', '-f', '-', '-o', 'json'], labelled);
     expect(JSON.parse(explained.stdout)[0]).toMatchObject({ verdict: 'skip', reason: 'revision_mismatch', summary: expect.stringContaining('selects revision "canary"') });
   });
 
   it('--revision selects, and a tag of the revision is injected for it', async () => {
-    for (const argv of [['--revision', 'canary'], ['--revision', '1-31', '--tag', 'canary']]) {
+    for (const argv of [
+      ['--revision', 'canary'],
+      ['--revision', '1-31', '--tag', 'canary'],
+    ]) {
       const injected = await runCli(['inject', '-f', '-', ...argv], labelled);
       expect(injected.stdout, argv.join(' ')).toContain('istio-proxy');
       const explained = await runCli(['explain', '-f', '-', '-o', 'json', ...argv], labelled);
@@ -118,7 +125,7 @@ describe('ambient-labelled Pods and namespaces', () => {
     expect(injected.warnings.join('\n')).toContain('the namespace is labelled istio.io/dataplane-mode=ambient');
     const skipped = inj.explain({ pod: pod(), namespaceLabels: { 'istio.io/dataplane-mode': 'ambient' } });
     expect(skipped.verdict).toBe('skip');
-    expect(skipped.warnings.join('\n')).toContain('Istio\'s CNI enrols it in ambient mode');
+    expect(skipped.warnings.join('\n')).toContain("Istio's CNI enrols it in ambient mode");
   });
 
   it('ambientSource prefers the Pod label', () => {
@@ -130,7 +137,13 @@ describe('ambient-labelled Pods and namespaces', () => {
 
 describe('native sidecars in auto mode, from the Nodes', () => {
   it.each([
-    ['v1.33.0', 33], ['v1.34.2-eks-1', 34], ['1.32', 32], ['v1', 0], ['v1.31.4+k3s1', 31], ['not-a-version', undefined], ['', undefined],
+    ['v1.33.0', 33],
+    ['v1.34.2-eks-1', 34],
+    ['1.32', 32],
+    ['v1', 0],
+    ['v1.31.4+k3s1', 31],
+    ['not-a-version', undefined],
+    ['', undefined],
   ] as const)('kubelet %s has minor %s', (version, minor) => {
     expect(kubeletMinor(version)).toBe(minor);
   });
@@ -151,7 +164,7 @@ describe('native sidecars in auto mode, from the Nodes', () => {
     expect(d.why.length).toBeGreaterThan(10);
   });
 
-  it('the Pod\'s own annotation still wins over the Nodes', async () => {
+  it("the Pod's own annotation still wins over the Nodes", async () => {
     const inj = await injector();
     const out = inj.inject({ pod: pod({ annotations: { 'sidecar.istio.io/nativeSidecar': 'true' } }), nativeSidecars: false });
     expect(out.kind === 'inject' && JSON.stringify(out.pod)).toContain('"restartPolicy":"Always"');

@@ -12,7 +12,14 @@ import { readInjectionFiles, type InjectionFiles } from '../../../src/config-sou
 /** Reads the files and builds the settings, as `meshgate inject` does. */
 async function loadInjectorSettings(o: InjectionFiles & { nativeSidecars: boolean; revision: string }): Promise<ReturnType<typeof buildInjectorSettings>> {
   const docs = await readInjectionFiles(o);
-  return buildInjectorSettings({ templates: docs.templates ?? {}, ...(docs.values ? { values: docs.values } : {}), ...(docs.mesh ? { mesh: docs.mesh } : {}), ...(docs.userTemplates ? { userTemplates: docs.userTemplates } : {}), nativeSidecars: o.nativeSidecars, revision: o.revision });
+  return buildInjectorSettings({
+    templates: docs.templates ?? {},
+    ...(docs.values ? { values: docs.values } : {}),
+    ...(docs.mesh ? { mesh: docs.mesh } : {}),
+    ...(docs.userTemplates ? { userTemplates: docs.userTemplates } : {}),
+    nativeSidecars: o.nativeSidecars,
+    revision: o.revision,
+  });
 }
 import { builtInTemplates } from '../helpers.js';
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  headerEditProblem, headerNameProblem, headerValueProblem, isJwtClaimHeader, requestHeaderWriteProblem,
-} from '../../../src/validate/common/headers.js';
+import { headerEditProblem, headerNameProblem, headerValueProblem, isJwtClaimHeader, requestHeaderWriteProblem } from '../../../src/validate/common/headers.js';
 
 describe('header names', () => {
   it.each<[string, Parameters<typeof headerNameProblem>[1], boolean]>([
@@ -41,8 +39,15 @@ describe('header names', () => {
 
 describe('header values (Envoy formatter grammar)', () => {
   it.each([
-    '', 'plain', '%HOSTNAME%', '100%%', 'prefix %HOSTNAME% suffix', '%UPSTREAM_METADATA(["istio", "cluster"])%',
-    '%DOWNSTREAM_PEER_CERT_V_START(%b %e %H:%M:%S %Y %Z)%', '%REQ(x-a)%', 'tab\there',
+    '',
+    'plain',
+    '%HOSTNAME%',
+    '100%%',
+    'prefix %HOSTNAME% suffix',
+    '%UPSTREAM_METADATA(["istio", "cluster"])%',
+    '%DOWNSTREAM_PEER_CERT_V_START(%b %e %H:%M:%S %Y %Z)%',
+    '%REQ(x-a)%',
+    'tab\there',
     '%UPSTREAM_METADATA(\t["istio",\t"cluster"]\t)\t%',
   ])('accepts %j', (value) => {
     expect(headerValueProblem(value)).toBeUndefined();

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fqdnProblem, hostIsSubsetOf, hostsOverlap, isLabel, isWildcardLabel, namespacedHostProblems, partialWildcardProblem, wildcardHostProblem,
+  fqdnProblem,
+  hostIsSubsetOf,
+  hostsOverlap,
+  isLabel,
+  isWildcardLabel,
+  namespacedHostProblems,
+  partialWildcardProblem,
+  wildcardHostProblem,
 } from '../../../src/validate/common/hosts.js';
 
 describe('labels', () => {
@@ -49,7 +56,13 @@ describe('host names', () => {
     expect(wildcardHostProblem(host)).toBe(problem);
   });
 
-  it.each<[string, boolean]>([['*', false], ['*.a.com', false], ['*a.com', true], ['a.*.com', true], ['a.com', false]])('partial wildcard %s', (host, partial) => {
+  it.each<[string, boolean]>([
+    ['*', false],
+    ['*.a.com', false],
+    ['*a.com', true],
+    ['a.*.com', true],
+    ['a.com', false],
+  ])('partial wildcard %s', (host, partial) => {
     expect(partialWildcardProblem(host) !== undefined).toBe(partial);
   });
 });
@@ -81,7 +94,15 @@ describe('namespace/host', () => {
     ['1.1.1.1', true, []],
     ['1.1.1.1', false, ['"1.1.1.1" must have the form namespace/host, such as "./*", "istio-system/*" or "*/foo.example.com"']],
     ['~/foo.com', true, ['"~" is not a valid namespace; use "*", "." or a namespace name']],
-    ['/', false, ['"/" needs both a namespace and a host around the "/"', '"" is a short name; use a fully qualified name such as "svc.namespace.svc.cluster.local" or "*"', 'a host name must not be empty']],
+    [
+      '/',
+      false,
+      [
+        '"/" needs both a namespace and a host around the "/"',
+        '"" is a short name; use a fully qualified name such as "svc.namespace.svc.cluster.local" or "*"',
+        'a host name must not be empty',
+      ],
+    ],
     ['ns/foo', true, ['"foo" is a short name; use a fully qualified name such as "foo.namespace.svc.cluster.local" or "*"']],
   ])('%s (gateway %s)', (value, gateway, problems) => {
     expect(namespacedHostProblems(value, { gateway })).toEqual(problems);

@@ -21,7 +21,10 @@ function errors(o: KubeObject, old?: KubeObject): { path: string; message: strin
 
 describe('decoding: pruning, nulls and defaults', () => {
   it('reports every unknown field by path, including metadata and top-level keys', () => {
-    const o = { ...obj('networking.istio.io/v1', 'VirtualService', { hosts: ['a'], http: [{ route: [{ destination: { host: 'a', bogus: 1 } }] }] }, { colour: 'red' }), extra: true };
+    const o = {
+      ...obj('networking.istio.io/v1', 'VirtualService', { hosts: ['a'], http: [{ route: [{ destination: { host: 'a', bogus: 1 } }] }] }, { colour: 'red' }),
+      extra: true,
+    };
     expect(errors(o).map((e) => e.path)).toEqual(['extra', 'metadata.colour', 'spec.http[0].route[0].destination.bogus']);
   });
 
@@ -55,16 +58,49 @@ describe('decoding: pruning, nulls and defaults', () => {
 
 describe('schema keywords', () => {
   it.each<[string, KubeObject, { path: string; message: string }[]]>([
-    ['an enum', obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a'], resolution: 'dns' }), [
-      { path: 'spec.resolution', message: 'must be one of "NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"; got the string "dns"' }, { path: 'spec', message: NOTE }]],
-    ['a pattern (Gateway API hostname)', route({ hostnames: ['Bad_Host'], rules: [{ backendRefs: [backend] }] }), [
-      { path: 'spec.hostnames[0]', message: 'must match the pattern ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$; got the string "Bad_Host"' }]],
-    ['maxItems', route({ hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`), rules: [{ backendRefs: [backend] }] }), [
-      { path: 'spec.hostnames', message: 'must have at most 16 entries; it has 17' }, { path: 'spec', message: NOTE }]],
-    ['at most one of two oneOf fields (Istio)', obj('networking.istio.io/v1', 'DestinationRule', { host: 'a', trafficPolicy: { loadBalancer: { simple: 'RANDOM', consistentHash: { useSourceIp: true } } } }), [
-      { path: 'spec.trafficPolicy.loadBalancer', message: 'sets simple and consistentHash, which exclude each other; at most one of simple, consistentHash, backendUtilization may be set' }]],
-    ['a map list with a duplicate key', obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 80, name: 'http' }, { number: 81, name: 'http' }], resolution: 'DNS' }), [
-      { path: 'spec.ports[1]', message: 'duplicate entry with {"name":"http"}; each entry of this list must be unique' }]],
+    [
+      'an enum',
+      obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a'], resolution: 'dns' }),
+      [
+        { path: 'spec.resolution', message: 'must be one of "NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"; got the string "dns"' },
+        { path: 'spec', message: NOTE },
+      ],
+    ],
+    [
+      'a pattern (Gateway API hostname)',
+      route({ hostnames: ['Bad_Host'], rules: [{ backendRefs: [backend] }] }),
+      [{ path: 'spec.hostnames[0]', message: 'must match the pattern ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$; got the string "Bad_Host"' }],
+    ],
+    [
+      'maxItems',
+      route({ hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`), rules: [{ backendRefs: [backend] }] }),
+      [
+        { path: 'spec.hostnames', message: 'must have at most 16 entries; it has 17' },
+        { path: 'spec', message: NOTE },
+      ],
+    ],
+    [
+      'at most one of two oneOf fields (Istio)',
+      obj('networking.istio.io/v1', 'DestinationRule', { host: 'a', trafficPolicy: { loadBalancer: { simple: 'RANDOM', consistentHash: { useSourceIp: true } } } }),
+      [
+        {
+          path: 'spec.trafficPolicy.loadBalancer',
+          message: 'sets simple and consistentHash, which exclude each other; at most one of simple, consistentHash, backendUtilization may be set',
+        },
+      ],
+    ],
+    [
+      'a map list with a duplicate key',
+      obj('networking.istio.io/v1', 'ServiceEntry', {
+        hosts: ['a.example.com'],
+        ports: [
+          { number: 80, name: 'http' },
+          { number: 81, name: 'http' },
+        ],
+        resolution: 'DNS',
+      }),
+      [{ path: 'spec.ports[1]', message: 'duplicate entry with {"name":"http"}; each entry of this list must be unique' }],
+    ],
   ])('%s', (_name, o, expected) => {
     // istiod's hand-written rules may name the same problem again in their own words.
     expect(errors(o)).toEqual(expect.arrayContaining(expected));
@@ -78,9 +114,10 @@ describe('schema keywords', () => {
 
 describe('CEL rules', () => {
   it('runs rules with the Kubernetes libraries (url(), duration())', () => {
-    expect(errors(obj('security.istio.io/v1', 'RequestAuthentication', { jwtRules: [{ issuer: 'a', jwksUri: 'ftp://x/jwks' }] }))).toContainEqual(
-      { path: 'spec.jwtRules[0].jwksUri', message: 'url must have scheme http:// or https://' },
-    );
+    expect(errors(obj('security.istio.io/v1', 'RequestAuthentication', { jwtRules: [{ issuer: 'a', jwksUri: 'ftp://x/jwks' }] }))).toContainEqual({
+      path: 'spec.jwtRules[0].jwksUri',
+      message: 'url must have scheme http:// or https://',
+    });
   });
 
   it('reports a rule that cannot be evaluated with the reason', () => {
@@ -90,7 +127,11 @@ describe('CEL rules', () => {
   });
 
   it('compares an optional with null as cel-go does: never equal (XBackend port names)', () => {
-    const o = obj('gateway.networking.x-k8s.io/v1alpha1', 'XBackend', { type: 'ExternalHostname', externalHostname: { hostname: 'a.example.com' }, port: { name: 'http', port: 80 } });
+    const o = obj('gateway.networking.x-k8s.io/v1alpha1', 'XBackend', {
+      type: 'ExternalHostname',
+      externalHostname: { hostname: 'a.example.com' },
+      port: { name: 'http', port: 80 },
+    });
     expect(errors(o)).toContainEqual({ path: 'spec.port.name', message: 'Name must be a valid DNS label' });
   });
 
@@ -142,7 +183,9 @@ describe('metadata', () => {
 
 describe('which kinds and versions exist', () => {
   it('validates every kind the CRDs define, TrafficExtension included', () => {
-    const kinds = testValidators().kinds().map((k) => `${k.group}/${k.kind}`);
+    const kinds = testValidators()
+      .kinds()
+      .map((k) => `${k.group}/${k.kind}`);
     expect(kinds).toContain('extensions.istio.io/TrafficExtension');
     expect(kinds).toContain('gateway.networking.x-k8s.io/XBackendTrafficPolicy');
     expect(outcomeOf(obj('extensions.istio.io/v1alpha1', 'TrafficExtension', null)).checked).toBe(true);
@@ -153,7 +196,9 @@ describe('which kinds and versions exist', () => {
   });
 
   it('rejects a version the CRD does not serve', () => {
-    expect(errors(obj('networking.istio.io/v1', 'EnvoyFilter', {}))).toEqual([{ path: 'apiVersion', message: 'EnvoyFilter is served in networking.istio.io/v1alpha3, not networking.istio.io/v1' }]);
+    expect(errors(obj('networking.istio.io/v1', 'EnvoyFilter', {}))).toEqual([
+      { path: 'apiVersion', message: 'EnvoyFilter is served in networking.istio.io/v1alpha3, not networking.istio.io/v1' },
+    ]);
   });
 });
 

@@ -33,12 +33,18 @@ function viaClosures(rule: string, self: unknown, oldSelf?: unknown): Outcome {
   }
 }
 
-const route = { filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }], matches: [{ path: { type: 'PathPrefix', value: '/' } }] };
+const route = {
+  filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+  matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+};
 
 describe('closures agree with @marcbachmann/cel-js', () => {
   it.each<[string, unknown, unknown?]>([
     ["!(has(self.urlRewrite) && self.type != 'URLRewrite')", { type: 'CORS', urlRewrite: {} }],
-    ["self.filters.exists_one(f, has(f.urlRewrite) && f.urlRewrite.path.type == 'ReplacePrefixMatch') ? size(self.matches) == 1 && self.matches[0].path.type == 'PathPrefix' : true", route],
+    [
+      "self.filters.exists_one(f, has(f.urlRewrite) && f.urlRewrite.path.type == 'ReplacePrefixMatch') ? size(self.matches) == 1 && self.matches[0].path.type == 'PathPrefix' : true",
+      route,
+    ],
     ['has(self.matches[0].path)', route],
     ['self.x', {}],
     ['self.missing || true', {}],
@@ -52,7 +58,10 @@ describe('closures agree with @marcbachmann/cel-js', () => {
     ["duration(self) >= duration('1ms')", '1h30m'],
     ['self.startsWith("unix://") ? (self.substring(7, 8) == "/" || self.substring(7, 8) == "@") : true', 'unix://'],
     ['self.startsWith("unix://") ? (self.substring(7, 8) == "/" || self.substring(7, 8) == "@") : true', 'unix:///x'],
-    ["self.all(h, h.contains('*') ? (h.startsWith('*.') && h.substring(2).matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$')) : true)", ['*.a.com', 'b.*.com']],
+    [
+      "self.all(h, h.contains('*') ? (h.startsWith('*.') && h.substring(2).matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$')) : true)",
+      ['*.a.com', 'b.*.com'],
+    ],
     ["self.matches('^(?i)\\\\.?[a-z_][a-z_0-9]*(\\\\.[a-z_][a-z_0-9]*)*$')", 'Foo.Bar'],
     ['self.all(h, !isIP(h))', ['a.example.com', '10.0.0.1']],
     ['url(self).getScheme() in ["http", "https"]', 'ftp://x/y'],
@@ -60,7 +69,7 @@ describe('closures agree with @marcbachmann/cel-js', () => {
     ['isURL(self) ? (url(self).getScheme() in ["", "http", "https"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http"])', 'localhost:5000/f'],
     ['self.filter(l, l.port == 80).size() <= 1', [{ port: 80 }, { port: 80 }]],
     ['self.size() == 0 || self.map(x, x.n).exists(n, n > 2)', [{ n: 1 }, { n: 3 }]],
-    ["(has(self.selector) ? self.selector : {}).size() > 0", {}],
+    ['(has(self.selector) ? self.selector : {}).size() > 0', {}],
     ['self == oldSelf', 'a', 'b'],
     ['self.split("/")[0].size() < 253', 'a/b'],
     ["self.x in ['a', 'b'] && !(self.y in self.z)", { x: 'a', y: 'k', z: { k: 1 } }],
@@ -75,7 +84,7 @@ describe('closures agree with @marcbachmann/cel-js', () => {
 });
 
 describe('coverage', () => {
-  it('compiles all but a handful of the bundled CRDs\' rules to closures', () => {
+  it("compiles all but a handful of the bundled CRDs' rules to closures", () => {
     const rules = new Set<string>();
     const walk = (s: unknown): void => {
       if (!s || typeof s !== 'object') return;

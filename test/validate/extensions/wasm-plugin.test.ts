@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWasmPlugin , expectIssues } from '../../helpers/validators.js';
+import { validateWasmPlugin, expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from '../security/helpers.js';
 
@@ -15,12 +15,28 @@ describe('WasmPlugin', () => {
     ['an absolute path', { url: '/opt/filters/f.wasm' }],
     ['an https URL with checksum', { url: 'https://example.com/f.wasm', sha256: SHA }],
     ['an empty checksum', withUrl({ sha256: '' })],
-    ['everything else', withUrl({
-      selector: { matchLabels: { app: 'gw' } }, phase: 'AUTHN', priority: 10, type: 'HTTP', failStrategy: 'FAIL_OPEN', imagePullPolicy: 'Always',
-      imagePullSecret: 'pull-secret', pluginName: 'root', pluginConfig: { any: { nested: [1, 2] } },
-      vmConfig: { env: [{ name: 'POD', valueFrom: 'HOST' }, { name: 'MODE', value: 'strict' }, { name: 'X', valueFrom: 'INLINE', value: 'y' }] },
-      match: [{ mode: 'SERVER', ports: [{ number: 8080 }, { number: 9090 }] }],
-    })],
+    [
+      'everything else',
+      withUrl({
+        selector: { matchLabels: { app: 'gw' } },
+        phase: 'AUTHN',
+        priority: 10,
+        type: 'HTTP',
+        failStrategy: 'FAIL_OPEN',
+        imagePullPolicy: 'Always',
+        imagePullSecret: 'pull-secret',
+        pluginName: 'root',
+        pluginConfig: { any: { nested: [1, 2] } },
+        vmConfig: {
+          env: [
+            { name: 'POD', valueFrom: 'HOST' },
+            { name: 'MODE', value: 'strict' },
+            { name: 'X', valueFrom: 'INLINE', value: 'y' },
+          ],
+        },
+        match: [{ mode: 'SERVER', ports: [{ number: 8080 }, { number: 9090 }] }],
+      }),
+    ],
   ])('accepts %s', (_name, spec) => {
     expect(validateWasmPlugin(wasm(spec)).errors).toEqual([]);
   });
@@ -31,7 +47,11 @@ describe('WasmPlugin', () => {
     ['no url', {}, [issue('spec.url', 'required field is missing')]],
     ['an empty url', { url: '' }, [issue('spec.url', 'must not be empty')]],
     ['a null url', { url: null }, [issue('spec.url', 'must be a string, not null')]],
-    ['a registry with a port (read as the URL scheme "localhost", which the CRD rule refuses)', { url: 'localhost:5000/filter' }, [issue('spec.url', 'url must have schema one of [http, https, file, oci]')]],
+    [
+      'a registry with a port (read as the URL scheme "localhost", which the CRD rule refuses)',
+      { url: 'localhost:5000/filter' },
+      [issue('spec.url', 'url must have schema one of [http, https, file, oci]')],
+    ],
     ['an unsupported scheme', { url: 'fake://example.com/f.wasm' }, [issue('spec.url', 'uses the unsupported scheme "fake"; use oci://, https://, http:// or file://')]],
     ['an unparsable url', { url: '#%blah$#@' }, [issue('spec.url', '"#%blah$#@" is not a valid URL')]],
     ['a short checksum', withUrl({ sha256: 'abc' }), [issue('spec.sha256', 'must be a SHA-256 checksum: 64 lower-case hexadecimal digits')]],
@@ -56,15 +76,36 @@ describe('WasmPlugin', () => {
       withUrl({ selector: { matchLabels: { a: 'b' } }, targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'g' }] }),
       [issue('spec.targetRefs', 'set only one of selector, targetRef and targetRefs; this policy sets selector and targetRefs')],
     ],
-    ['a wildcard selector key', withUrl({ selector: { matchLabels: { 'istio*': 'bar' } } }), [issue('spec.selector.matchLabels["istio*"]', 'selector label key "istio*" contains "*"; selectors match exact labels, wildcards are not supported')]],
+    [
+      'a wildcard selector key',
+      withUrl({ selector: { matchLabels: { 'istio*': 'bar' } } }),
+      [issue('spec.selector.matchLabels["istio*"]', 'selector label key "istio*" contains "*"; selectors match exact labels, wildcards are not supported')],
+    ],
   ])('rejects %s', (_name, spec, expected) => {
     expectIssues(validateWasmPlugin(wasm(spec)).errors, expected);
   });
 
   it('never throws and always names a field', () => {
     assertTotal(validateWasmPlugin, 'extensions.istio.io/v1alpha1', 'WasmPlugin', [
-      'url', 'sha256', 'selector', 'targetRef', 'targetRefs', 'phase', 'priority', 'vmConfig', 'env', 'name', 'value', 'valueFrom',
-      'match', 'ports', 'number', 'mode', 'pluginConfig', 'pluginName', 'imagePullSecret',
+      'url',
+      'sha256',
+      'selector',
+      'targetRef',
+      'targetRefs',
+      'phase',
+      'priority',
+      'vmConfig',
+      'env',
+      'name',
+      'value',
+      'valueFrom',
+      'match',
+      'ports',
+      'number',
+      'mode',
+      'pluginConfig',
+      'pluginName',
+      'imagePullSecret',
     ]);
   });
 });

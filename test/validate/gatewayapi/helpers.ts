@@ -12,10 +12,46 @@ export function resource(kind: string, spec: unknown, apiVersion = V1): KubeObje
   return resourceOf(apiVersion, kind, spec);
 }
 
-const VALUES = ['', '/', '*', 'Exact', 'PathPrefix', 'RegularExpression', 'HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP', 'Terminate',
-  'Passthrough', 'Service', 'Gateway', 'RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite',
-  'RequestMirror', 'CORS', 'ExternalAuth', 'ExtensionRef', 'ReplacePrefixMatch', 'ReplaceFullPath', 'IPAddress', 'Hostname',
-  'URI', 'System', 'GRPC', 'Cookie', 'Header', 'Permanent', '(?!x)', '10s', '1.2.3.4', 'foo.example.com', 'a/b'];
+const VALUES = [
+  '',
+  '/',
+  '*',
+  'Exact',
+  'PathPrefix',
+  'RegularExpression',
+  'HTTP',
+  'HTTPS',
+  'TLS',
+  'TCP',
+  'UDP',
+  'Terminate',
+  'Passthrough',
+  'Service',
+  'Gateway',
+  'RequestHeaderModifier',
+  'ResponseHeaderModifier',
+  'RequestRedirect',
+  'URLRewrite',
+  'RequestMirror',
+  'CORS',
+  'ExternalAuth',
+  'ExtensionRef',
+  'ReplacePrefixMatch',
+  'ReplaceFullPath',
+  'IPAddress',
+  'Hostname',
+  'URI',
+  'System',
+  'GRPC',
+  'Cookie',
+  'Header',
+  'Permanent',
+  '(?!x)',
+  '10s',
+  '1.2.3.4',
+  'foo.example.com',
+  'a/b',
+];
 
 /** Whatever the spec holds, the validator neither throws nor gives up, and every issue names a field. */
 export function assertTotal(validate: Validator, kind: string, keys: readonly string[], apiVersion = V1): void {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validateAuthorizationPolicy , expectIssues , testValidators } from '../../helpers/validators.js';
+import { validateAuthorizationPolicy, expectIssues, testValidators } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
-const ap = (spec: unknown, annotations?: Record<string, string>) =>
-  resource('security.istio.io/v1', 'AuthorizationPolicy', spec, annotations);
+const ap = (spec: unknown, annotations?: Record<string, string>) => resource('security.istio.io/v1', 'AuthorizationPolicy', spec, annotations);
 const errorsOf = (spec: unknown, annotations?: Record<string, string>) => validateAuthorizationPolicy(ap(spec, annotations)).errors;
 const from = (source: unknown) => ({ rules: [{ from: [{ source }] }] });
 const to = (operation: unknown) => ({ rules: [{ to: [{ operation }] }] });
@@ -16,11 +15,14 @@ const COND = 'spec.rules[0].when[0]';
 describe('AuthorizationPolicy: accepted', () => {
   it.each<[string, unknown]>([
     ['no spec (allow nothing)', undefined],
-    ['ALLOW with sources and operations', {
-      selector: { matchLabels: { app: 'httpbin' } },
-      action: 'ALLOW',
-      rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep'] } }], to: [{ operation: { methods: ['GET'], paths: ['/info*'], ports: ['8080'] } }] }],
-    }],
+    [
+      'ALLOW with sources and operations',
+      {
+        selector: { matchLabels: { app: 'httpbin' } },
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep'] } }], to: [{ operation: { methods: ['GET'], paths: ['/info*'], ports: ['8080'] } }] }],
+      },
+    ],
     ['DENY with an empty rule (deny everything)', { action: 'DENY', rules: [{}] }],
     ['CUSTOM with a provider', { action: 'CUSTOM', provider: { name: 'ext-authz' }, rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] }],
     ['AUDIT', { action: 'AUDIT', rules: [{ to: [{ operation: { methods: ['POST'] } }] }] }],
@@ -40,7 +42,10 @@ describe('AuthorizationPolicy: accepted', () => {
     expect(errorsOf(spec)).toEqual([]);
   });
 
-  it.each([['ALLOW', 'true'], ['DENY', 'false']])('accepts the dry-run annotation with %s', (action, value) => {
+  it.each([
+    ['ALLOW', 'true'],
+    ['DENY', 'false'],
+  ])('accepts the dry-run annotation with %s', (action, value) => {
     expect(errorsOf({ action, rules: [{}] }, { 'istio.io/dry-run': value })).toEqual([]);
   });
 });
@@ -48,10 +53,22 @@ describe('AuthorizationPolicy: accepted', () => {
 describe('AuthorizationPolicy: actions', () => {
   it.each<[string, unknown, Issue[]]>([
     ['DENY without rules', { action: 'DENY' }, [issue('spec.rules', 'a DENY policy without rules never applies; add an empty rule {} to apply it to every request')]],
-    ['DENY with an empty rule list', { action: 'DENY', rules: [] }, [issue('spec.rules', 'a DENY policy without rules never applies; add an empty rule {} to apply it to every request')]],
-    ['CUSTOM without rules', { action: 'CUSTOM', provider: { name: 'x' } }, [issue('spec.rules', 'a CUSTOM policy without rules never applies; add an empty rule {} to apply it to every request')]],
+    [
+      'DENY with an empty rule list',
+      { action: 'DENY', rules: [] },
+      [issue('spec.rules', 'a DENY policy without rules never applies; add an empty rule {} to apply it to every request')],
+    ],
+    [
+      'CUSTOM without rules',
+      { action: 'CUSTOM', provider: { name: 'x' } },
+      [issue('spec.rules', 'a CUSTOM policy without rules never applies; add an empty rule {} to apply it to every request')],
+    ],
     ['CUSTOM without provider', { action: 'CUSTOM', rules: [{}] }, [issue('spec.provider', 'a CUSTOM policy must name the extension provider that decides')]],
-    ['CUSTOM with an empty provider name', { action: 'CUSTOM', provider: { name: '' }, rules: [{}] }, [issue('spec.provider.name', 'a CUSTOM policy must name the extension provider that decides')]],
+    [
+      'CUSTOM with an empty provider name',
+      { action: 'CUSTOM', provider: { name: '' }, rules: [{}] },
+      [issue('spec.provider.name', 'a CUSTOM policy must name the extension provider that decides')],
+    ],
     ['a provider on an ALLOW policy', { provider: { name: 'x' } }, [issue('spec.provider', "is only used by the CUSTOM action; this policy's action is ALLOW")]],
     ['an unknown action', { action: 'REJECT' }, [issue('spec.action', 'must be one of "ALLOW", "DENY", "AUDIT", "CUSTOM"; got the string "REJECT"')]],
     [
@@ -105,13 +122,33 @@ describe('AuthorizationPolicy: rules', () => {
       [issue(`${SRC}.serviceAccounts`, 'cannot be combined with namespaces in the same source; use separate from entries')],
     ],
     ['a wildcard service account', from({ serviceAccounts: ['ns/*'] }), [issue(`${SRC}.serviceAccounts[0]`, '"ns/*": wildcards are not allowed in service accounts')]],
-    ['a service account with two slashes', from({ notServiceAccounts: ['a/b/c'] }), [issue(`${SRC}.notServiceAccounts[0]`, '"a/b/c" must be "serviceAccount" or "namespace/serviceAccount"')]],
-    ['too many service accounts', from({ serviceAccounts: Array.from({ length: 17 }, (_, i) => `sa${i}`) }), [issue(`${SRC}.serviceAccounts`, 'must have at most 16 entries; it has 17')]],
-    ['a trust domain with a slash', from({ trustDomains: ['td/ns/foo'] }), [issue(`${SRC}.trustDomains[0]`, '"td/ns/foo" is a trust domain, which cannot contain "/" (is it a principal?)')]],
-    ['a trust domain with a middle wildcard', from({ notTrustDomains: ['a*b'] }), [issue(`${SRC}.notTrustDomains[0]`, '"a*b": a wildcard is allowed only as the whole value or at its start or end')]],
+    [
+      'a service account with two slashes',
+      from({ notServiceAccounts: ['a/b/c'] }),
+      [issue(`${SRC}.notServiceAccounts[0]`, '"a/b/c" must be "serviceAccount" or "namespace/serviceAccount"')],
+    ],
+    [
+      'too many service accounts',
+      from({ serviceAccounts: Array.from({ length: 17 }, (_, i) => `sa${i}`) }),
+      [issue(`${SRC}.serviceAccounts`, 'must have at most 16 entries; it has 17')],
+    ],
+    [
+      'a trust domain with a slash',
+      from({ trustDomains: ['td/ns/foo'] }),
+      [issue(`${SRC}.trustDomains[0]`, '"td/ns/foo" is a trust domain, which cannot contain "/" (is it a principal?)')],
+    ],
+    [
+      'a trust domain with a middle wildcard',
+      from({ notTrustDomains: ['a*b'] }),
+      [issue(`${SRC}.notTrustDomains[0]`, '"a*b": a wildcard is allowed only as the whole value or at its start or end')],
+    ],
     ['a named variable in a path', to({ paths: ['/{id}'] }), [issue(`${OP}.paths[0]`, 'path "/{id}": "{" and "}" may only appear as whole {*} or {**} segments')]],
     ['{**} before {*}', to({ paths: ['/{**}/{*}'] }), [issue(`${OP}.paths[0]`, 'path template "/{**}/{*}": {**} must be the last {*} or {**} segment')]],
-    ['a glob next to a template', to({ notPaths: ['/{*}/**'] }), [issue(`${OP}.notPaths[0]`, 'path template "/{*}/**": segment "**" has characters a path template does not allow')]],
+    [
+      'a glob next to a template',
+      to({ notPaths: ['/{*}/**'] }),
+      [issue(`${OP}.notPaths[0]`, 'path template "/{*}/**": segment "**" has characters a path template does not allow')],
+    ],
     ['rules that are not a list', { rules: { from: [] } }, [issue('spec.rules', 'must be a list, not an object')]],
     ['a null rule', { rules: [null] }, [issue('spec.rules[0]', 'must be an object (a map of fields), not null')]],
   ])('rejects %s', (_name, spec, expected) => {
@@ -126,13 +163,37 @@ describe('AuthorizationPolicy: conditions', () => {
     ['no values', { key: 'source.principal' }, [issue(`${COND}.values`, 'condition on "source.principal" must set values, notValues, or both')]],
     ['an empty value', { key: 'request.headers[x]', values: ['a', ''] }, [issue(`${COND}.values[1]`, 'must not be empty')]],
     ['a bad source.ip', { key: 'source.ip', values: ['a.b.c.d'] }, [issue(`${COND}.values[0]`, '"a.b.c.d" is not a valid IP address or CIDR block')]],
-    ['a bad destination.ip notValue', { key: 'destination.ip', notValues: ['1.2.3.4/99'] }, [issue(`${COND}.notValues[0]`, '"1.2.3.4/99" is not a valid IP address or CIDR block')]],
+    [
+      'a bad destination.ip notValue',
+      { key: 'destination.ip', notValues: ['1.2.3.4/99'] },
+      [issue(`${COND}.notValues[0]`, '"1.2.3.4/99" is not a valid IP address or CIDR block')],
+    ],
     ['a bad port', { key: 'destination.port', values: ['http'] }, [issue(`${COND}.values[0]`, '"http" is not a port number (0-65535)')]],
-    ['an empty service account name', { key: 'source.serviceAccount', values: ['ns/'] }, [issue(`${COND}.values[0]`, '"ns/" must be "serviceAccount" or "namespace/serviceAccount", with neither part empty')]],
-    ['a header key without a name', { key: 'request.headers[]', values: ['v'] }, [issue(`${COND}.key`, '"request.headers[]" must name an entry in brackets, like request.headers[name]')]],
-    ['a claim key without brackets', { key: 'request.auth.claims', values: ['v'] }, [issue(`${COND}.key`, '"request.auth.claims" must name an entry in brackets, like request.auth.claims[name]')]],
-    ['destination.namespace', { key: 'destination.namespace', values: ['ns'] }, [issue(`${COND}.key`, 'attribute "destination.namespace" is not supported; a policy applies in its own namespace (metadata.namespace)')]],
-    ['destination.labels', { key: 'destination.labels[app]', values: ['x'] }, [issue(`${COND}.key`, 'attribute "destination.labels[app]" is not supported; choose workloads with spec.selector instead')]],
+    [
+      'an empty service account name',
+      { key: 'source.serviceAccount', values: ['ns/'] },
+      [issue(`${COND}.values[0]`, '"ns/" must be "serviceAccount" or "namespace/serviceAccount", with neither part empty')],
+    ],
+    [
+      'a header key without a name',
+      { key: 'request.headers[]', values: ['v'] },
+      [issue(`${COND}.key`, '"request.headers[]" must name an entry in brackets, like request.headers[name]')],
+    ],
+    [
+      'a claim key without brackets',
+      { key: 'request.auth.claims', values: ['v'] },
+      [issue(`${COND}.key`, '"request.auth.claims" must name an entry in brackets, like request.auth.claims[name]')],
+    ],
+    [
+      'destination.namespace',
+      { key: 'destination.namespace', values: ['ns'] },
+      [issue(`${COND}.key`, 'attribute "destination.namespace" is not supported; a policy applies in its own namespace (metadata.namespace)')],
+    ],
+    [
+      'destination.labels',
+      { key: 'destination.labels[app]', values: ['x'] },
+      [issue(`${COND}.key`, 'attribute "destination.labels[app]" is not supported; choose workloads with spec.selector instead')],
+    ],
     ['destination.user', { key: 'destination.user', values: ['x'] }, [issue(`${COND}.key`, 'attribute "destination.user" was only supported by the old v1alpha1 API')]],
   ])('rejects %s', (_name, condition, expected) => {
     expectIssues(errorsOf(when(condition)), expected);
@@ -147,27 +208,53 @@ describe('AuthorizationPolicy: conditions', () => {
 
 describe('AuthorizationPolicy: selector and targets', () => {
   it.each<[string, unknown, Issue[]]>([
-    ['a wildcard label key', { selector: { matchLabels: { 'app*': 'x' } } }, [issue('spec.selector.matchLabels["app*"]', 'selector label key "app*" contains "*"; selectors match exact labels, wildcards are not supported')]],
-    ['a long label value', { selector: { matchLabels: { app: 'x'.repeat(64) } } }, [issue('spec.selector.matchLabels.app', 'label value is 64 characters long; at most 63 are allowed')]],
+    [
+      'a wildcard label key',
+      { selector: { matchLabels: { 'app*': 'x' } } },
+      [issue('spec.selector.matchLabels["app*"]', 'selector label key "app*" contains "*"; selectors match exact labels, wildcards are not supported')],
+    ],
+    [
+      'a long label value',
+      { selector: { matchLabels: { app: 'x'.repeat(64) } } },
+      [issue('spec.selector.matchLabels.app', 'label value is 64 characters long; at most 63 are allowed')],
+    ],
     ['a numeric label value', { selector: { matchLabels: { version: 1 } } }, [issue('spec.selector.matchLabels.version', 'must be a string, not the number 1')]],
     [
       'selector and targetRefs together',
       { selector: { matchLabels: { a: 'b' } }, targetRefs: [{ kind: 'Service', name: 's' }] },
       [issue('spec.targetRefs', 'set only one of selector, targetRef and targetRefs; this policy sets selector and targetRefs')],
     ],
-    ['a target in another namespace', { targetRef: { kind: 'Service', name: 's', namespace: 'other' } }, [issue('spec.targetRef.namespace', 'must be empty: a policy can only target resources in its own namespace')]],
+    [
+      'a target in another namespace',
+      { targetRef: { kind: 'Service', name: 's', namespace: 'other' } },
+      [issue('spec.targetRef.namespace', 'must be empty: a policy can only target resources in its own namespace')],
+    ],
     ['a target without name', { targetRef: { kind: 'Service' } }, [issue('spec.targetRef.name', 'required field is missing')]],
     [
       'a Pod target',
       { targetRef: { kind: 'Pod', name: 'p' } },
-      [issue('spec.targetRef.kind', 'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "", kind "Pod"')],
+      [
+        issue(
+          'spec.targetRef.kind',
+          'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "", kind "Pod"',
+        ),
+      ],
     ],
     [
       'a target in an unknown group',
       { targetRefs: [{ group: 'apps', kind: 'Deployment', name: 'd' }] },
-      [issue('spec.targetRefs[0].group', 'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "apps", kind "Deployment"')],
+      [
+        issue(
+          'spec.targetRefs[0].group',
+          'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "apps", kind "Deployment"',
+        ),
+      ],
     ],
-    ['a malformed group', { targetRef: { group: 'Bad_Group', kind: 'Gateway', name: 'g' } }, [issue('spec.targetRef.group', '"Bad_Group" is not a valid API group (lower-case DNS name, at most 253 characters)')]],
+    [
+      'a malformed group',
+      { targetRef: { group: 'Bad_Group', kind: 'Gateway', name: 'g' } },
+      [issue('spec.targetRef.group', '"Bad_Group" is not a valid API group (lower-case DNS name, at most 253 characters)')],
+    ],
   ])('rejects %s', (_name, spec, expected) => {
     expectIssues(errorsOf(spec), expected);
   });
@@ -202,9 +289,34 @@ describe('AuthorizationPolicy: the shape of the object', () => {
 
   it('never throws and always names a field', () => {
     assertTotal(validateAuthorizationPolicy, 'security.istio.io/v1', 'AuthorizationPolicy', [
-      'selector', 'matchLabels', 'targetRef', 'targetRefs', 'group', 'kind', 'name', 'namespace', 'action', 'provider', 'rules',
-      'from', 'source', 'to', 'operation', 'when', 'key', 'values', 'notValues', 'principals', 'namespaces', 'serviceAccounts',
-      'ipBlocks', 'trustDomains', 'ports', 'paths', 'methods', 'hosts',
+      'selector',
+      'matchLabels',
+      'targetRef',
+      'targetRefs',
+      'group',
+      'kind',
+      'name',
+      'namespace',
+      'action',
+      'provider',
+      'rules',
+      'from',
+      'source',
+      'to',
+      'operation',
+      'when',
+      'key',
+      'values',
+      'notValues',
+      'principals',
+      'namespaces',
+      'serviceAccounts',
+      'ipBlocks',
+      'trustDomains',
+      'ports',
+      'paths',
+      'methods',
+      'hosts',
     ]);
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validatePeerAuthentication , expectIssues } from '../../helpers/validators.js';
+import { validatePeerAuthentication, expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 
-const pa = (spec: unknown, annotations?: Record<string, string>) =>
-  resource('security.istio.io/v1', 'PeerAuthentication', spec, annotations);
+const pa = (spec: unknown, annotations?: Record<string, string>) => resource('security.istio.io/v1', 'PeerAuthentication', spec, annotations);
 const app = { matchLabels: { app: 'reviews' } };
 
 describe('PeerAuthentication', () => {
@@ -34,7 +33,11 @@ describe('PeerAuthentication', () => {
     ['port 0', { selector: app, portLevelMtls: { '0': { mode: 'STRICT' } } }, [issue('spec.portLevelMtls["0"]', 'port 0 is outside 1-65535')]],
     ['port 70000', { selector: app, portLevelMtls: { '70000': { mode: 'STRICT' } } }, [issue('spec.portLevelMtls["70000"]', 'port 70000 is outside 1-65535')]],
     ['a named port', { selector: app, portLevelMtls: { http: { mode: 'STRICT' } } }, [issue('spec.portLevelMtls.http', 'port "http" is not a number')]],
-    ['a wildcard label value', { selector: { matchLabels: { app: 'rev*' } } }, [issue('spec.selector.matchLabels.app', 'selector label value "rev*" contains "*"; selectors match exact labels, wildcards are not supported')]],
+    [
+      'a wildcard label value',
+      { selector: { matchLabels: { app: 'rev*' } } },
+      [issue('spec.selector.matchLabels.app', 'selector label value "rev*" contains "*"; selectors match exact labels, wildcards are not supported')],
+    ],
     ['an empty label key', { selector: { matchLabels: { '': 'x' } } }, [issue('spec.selector.matchLabels', 'selector label keys must not be empty')]],
     ['mtls as a string', { mtls: 'STRICT' }, [issue('spec.mtls', 'must be an object (a map of fields), not the string "STRICT"')]],
     ['spec as a list', [], [issue('spec', 'must be an object, not a list')]],
@@ -51,9 +54,7 @@ describe('PeerAuthentication', () => {
   it('rejects unknown spec fields and warns about selectors without labels', () => {
     const report = validatePeerAuthentication(pa({ selector: {}, mtlsMode: 'STRICT' }));
     expect(report.errors).toEqual([{ path: 'spec.mtlsMode', message: 'unknown field (the PeerAuthentication v1 schema has no such field)' }]);
-    expect(report.warnings).toEqual([
-      'spec.selector: workload selector has no labels, so it applies to every workload in the namespace',
-    ]);
+    expect(report.warnings).toEqual(['spec.selector: workload selector has no labels, so it applies to every workload in the namespace']);
   });
 
   it('never throws and always names a field', () => {

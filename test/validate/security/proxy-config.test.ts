@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateProxyConfig , expectIssues } from '../../helpers/validators.js';
+import { validateProxyConfig, expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, resource } from './helpers.js';
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequestAuthentication , expectIssues } from '../../helpers/validators.js';
+import { validateRequestAuthentication, expectIssues } from '../../helpers/validators.js';
 import type { Issue } from '../../../src/validate/issues.js';
 import { assertTotal, issue, matching, resource } from './helpers.js';
 
-const ra = (spec: unknown, annotations?: Record<string, string>) =>
-  resource('security.istio.io/v1beta1', 'RequestAuthentication', spec, annotations);
+const ra = (spec: unknown, annotations?: Record<string, string>) => resource('security.istio.io/v1beta1', 'RequestAuthentication', spec, annotations);
 const rule = (fields: Record<string, unknown>) => ({ jwtRules: [{ issuer: 'https://issuer.example.com', ...fields }] });
 const R = 'spec.jwtRules[0]';
 const RSA_PUBLIC = { kty: 'RSA', kid: 'k1', e: 'AQAB', n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1Wl' };
@@ -20,7 +19,15 @@ describe('RequestAuthentication', () => {
     ['every token location', rule({ fromHeaders: [{ name: 'authorization', prefix: 'Bearer ' }], fromParams: ['token'], fromCookies: ['session'] })],
     ['an inline key set', rule({ jwks: JSON.stringify({ keys: [RSA_PUBLIC] }) })],
     ['a single inline key', rule({ jwks: JSON.stringify(RSA_PUBLIC) })],
-    ['claims copied to headers', rule({ outputClaimToHeaders: [{ header: 'x-user_id', claim: 'sub' }, { header: 'X-Group', claim: 'groups' }] })],
+    [
+      'claims copied to headers',
+      rule({
+        outputClaimToHeaders: [
+          { header: 'x-user_id', claim: 'sub' },
+          { header: 'X-Group', claim: 'groups' },
+        ],
+      }),
+    ],
     ['a timeout and presence', rule({ timeout: '5s', presence: 'REQUIRED', forwardOriginalToken: true, audiences: ['api'] })],
     ['targetRefs to a Gateway', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }], ...rule({}) }],
   ])('accepts %s', (_name, spec) => {
@@ -28,12 +35,20 @@ describe('RequestAuthentication', () => {
   });
 
   it.each<[string, unknown, Issue[]]>([
-    ['a rule with neither issuer nor jwksUri', { jwtRules: [{ audiences: ['a'] }] }, [issue(`${R}.issuer`, 'set the issuer, or a jwksUri to fetch the keys from (the issuer is then not checked)')]],
+    [
+      'a rule with neither issuer nor jwksUri',
+      { jwtRules: [{ audiences: ['a'] }] },
+      [issue(`${R}.issuer`, 'set the issuer, or a jwksUri to fetch the keys from (the issuer is then not checked)')],
+    ],
     ['an empty issuer', { jwtRules: [{ issuer: '', jwksUri: 'https://x.example.com' }] }, [issue(`${R}.issuer`, 'must not be empty')]],
     ['an empty audience', rule({ audiences: [''] }), [issue(`${R}.audiences[0]`, 'must not be empty')]],
     ['a jwksUri without scheme', rule({ jwksUri: 'idp.example.com/keys' }), [issue(`${R}.jwksUri`, '"idp.example.com/keys" must be an http:// or https:// URL')]],
     ['a jwksUri with another scheme', rule({ jwksUri: 'ftp://idp.example.com/keys' }), [issue(`${R}.jwksUri`, '"ftp://idp.example.com/keys" must be an http:// or https:// URL')]],
-    ['a jwksUri with a named port', rule({ jwksUri: 'https://idp.example.com:https/keys' }), [issue(`${R}.jwksUri`, '"https://idp.example.com:https/keys" must be an http:// or https:// URL')]],
+    [
+      'a jwksUri with a named port',
+      rule({ jwksUri: 'https://idp.example.com:https/keys' }),
+      [issue(`${R}.jwksUri`, '"https://idp.example.com:https/keys" must be an http:// or https:// URL')],
+    ],
     ['a jwksUri with an unclosed IPv6 host', rule({ jwksUri: 'https://[::1/keys' }), [issue(`${R}.jwksUri`, '"https://[::1/keys" must be an http:// or https:// URL')]],
     ['a jwksUri with text after an IPv6 host', rule({ jwksUri: 'https://[::1]x/keys' }), [issue(`${R}.jwksUri`, '"https://[::1]x/keys" must be an http:// or https:// URL')]],
     [
@@ -43,7 +58,11 @@ describe('RequestAuthentication', () => {
     ],
     ['an inline key set that is not JSON', rule({ jwks: 'not-json' }), [issue(`${R}.jwks`, matching(/^is not a usable JSON Web Key Set: is not valid JSON \(/))]],
     ['an inline key without kty', rule({ jwks: '{"keys":[{"n":"x","e":"AQAB"}]}' }), [issue(`${R}.jwks`, 'is not a usable JSON Web Key Set: key 0 has no "kty" (key type)')]],
-    ['an inline RSA key without modulus', rule({ jwks: '{"keys":[{"kty":"RSA","e":"AQAB"}]}' }), [issue(`${R}.jwks`, 'is not a usable JSON Web Key Set: key 0 of type RSA lacks "n"')]],
+    [
+      'an inline RSA key without modulus',
+      rule({ jwks: '{"keys":[{"kty":"RSA","e":"AQAB"}]}' }),
+      [issue(`${R}.jwks`, 'is not a usable JSON Web Key Set: key 0 of type RSA lacks "n"')],
+    ],
     ['an empty header location', rule({ fromHeaders: [{ name: '' }] }), [issue(`${R}.fromHeaders[0].name`, 'must not be empty')]],
     ['a header location without name', rule({ fromHeaders: [{ prefix: 'Bearer ' }] }), [issue(`${R}.fromHeaders[0].name`, 'required field is missing')]],
     ['an empty query parameter', rule({ fromParams: [''] }), [issue(`${R}.fromParams[0]`, 'must not be empty')]],
@@ -69,7 +88,12 @@ describe('RequestAuthentication', () => {
     [
       'a targetRef in the wrong group',
       { targetRef: { group: 'wrong-group', kind: 'Gateway', name: 'foo' } },
-      [issue('spec.targetRef.group', 'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "wrong-group", kind "Gateway"')],
+      [
+        issue(
+          'spec.targetRef.group',
+          'a policy can target only a Service, a ServiceEntry (networking.istio.io), or a Gateway or GatewayClass (gateway.networking.k8s.io); got group "wrong-group", kind "Gateway"',
+        ),
+      ],
     ],
   ])('rejects %s', (_name, spec, expected) => {
     expectIssues(validateRequestAuthentication(ra(spec)).errors, expected);
@@ -89,8 +113,27 @@ describe('RequestAuthentication', () => {
 
   it('never throws and always names a field', () => {
     assertTotal(validateRequestAuthentication, 'security.istio.io/v1', 'RequestAuthentication', [
-      'selector', 'targetRef', 'targetRefs', 'jwtRules', 'issuer', 'audiences', 'jwksUri', 'jwks_uri', 'jwks', 'fromHeaders', 'name',
-      'prefix', 'fromParams', 'fromCookies', 'outputClaimToHeaders', 'header', 'claim', 'timeout', 'presence', 'kty', 'keys',
+      'selector',
+      'targetRef',
+      'targetRefs',
+      'jwtRules',
+      'issuer',
+      'audiences',
+      'jwksUri',
+      'jwks_uri',
+      'jwks',
+      'fromHeaders',
+      'name',
+      'prefix',
+      'fromParams',
+      'fromCookies',
+      'outputClaimToHeaders',
+      'header',
+      'claim',
+      'timeout',
+      'presence',
+      'kty',
+      'keys',
     ]);
   });
 });

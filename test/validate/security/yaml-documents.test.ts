@@ -14,10 +14,7 @@ const TOP_LEVEL = 'unknown top-level field; only apiVersion, kind, metadata, spe
 
 describe('YAML documents', () => {
   it.each<[string, Issue[]]>([
-    ['ap-fields-outside-spec.yaml', [
-      issue('selector', TOP_LEVEL),
-      issue('action', TOP_LEVEL),
-    ]],
+    ['ap-fields-outside-spec.yaml', [issue('selector', TOP_LEVEL), issue('action', TOP_LEVEL)]],
     ['ap-unquoted-port.yaml', [issue('spec.rules[0].to[0].operation.ports[0]', 'ports are strings in this API: write it in quotes, e.g. "5432"')]],
     ['ra-claim-header-null.yaml', [issue('spec.jwtRules[0].outputClaimToHeaders[0]', 'must be an object (a map of fields), not null')]],
     ['pa-port-level-yaml-int-key.yaml', []],

@@ -211,7 +211,19 @@ export const BUILTINS: ReadonlyMap<string, Func> = new Map<string, Func>(
     builtin('printf', [T.string, T.anySlice], true, T.string, (a) => stringVal(sprintf(a[0]?.v as string, a.slice(1))), false),
     builtin('html', anyVariadic, true, T.string, (a) => stringVal(evalArgs(a).replace(/[\0"'&<>]/g, (c) => HTML[c] ?? c)), false),
     builtin('js', anyVariadic, true, T.string, (a) => stringVal(jsEscape(evalArgs(a))), false),
-    builtin('urlquery', anyVariadic, true, T.string, (a) => stringVal(encodeURIComponent(evalArgs(a)).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)), false),
+    builtin(
+      'urlquery',
+      anyVariadic,
+      true,
+      T.string,
+      (a) =>
+        stringVal(
+          encodeURIComponent(evalArgs(a))
+            .replace(/%20/g, '+')
+            .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+        ),
+      false,
+    ),
     builtin('call', [R, RS], true, R, () => {
       throw new CallError('call is not supported: template data has no functions');
     }),

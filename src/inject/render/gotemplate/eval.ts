@@ -61,7 +61,12 @@ function idealConstant(s: State, at: Where, n: Extract<ArgNode, { kind: 'number'
 function constantNumber(n: Extract<ArgNode, { kind: 'number' }>, at: Where): Eval {
   const { number } = n;
   if (number.isComplex || (!number.isInt && !number.isFloat) || (number.isUint && !number.isInt && !number.isFloat)) return (s) => idealConstant(s, at, n);
-  const v = number.isFloat && !/^[+-]?0[xX]/.test(number.text) && !number.text.startsWith("'") && /[.eEpP]/.test(number.text) ? new Val(T.float64, number.float) : number.isInt ? new Val(T.int, number.int) : undefined;
+  const v =
+    number.isFloat && !/^[+-]?0[xX]/.test(number.text) && !number.text.startsWith("'") && /[.eEpP]/.test(number.text)
+      ? new Val(T.float64, number.float)
+      : number.isInt
+        ? new Val(T.int, number.int)
+        : undefined;
   return v === undefined ? (s) => idealConstant(s, at, n) : () => v;
 }
 
@@ -79,7 +84,10 @@ function emptyInterface(n: ArgNode, at: Where, sub: Eval | undefined): Eval {
 
 /** A literal argument for a parameter of type t. */
 function literal(n: ArgNode, t: GoType, at: Where): Eval {
-  const wrong = (what: string): Eval => (s) => s.fail(at, `expected ${what}; found ${at.action}`);
+  const wrong =
+    (what: string): Eval =>
+    (s) =>
+      s.fail(at, `expected ${what}; found ${at.action}`);
   if (t === REFLECT || t.isEmptyInterface) return emptyInterface(n, at, undefined);
   if (t.kind === 'bool') return n.kind === 'bool' ? () => new Val(t, n.value) : wrong('bool');
   if (t.kind === 'string') return n.kind === 'string' ? () => new Val(t, n.text) : wrong('string');
@@ -92,7 +100,10 @@ function literal(n: ArgNode, t: GoType, at: Where): Eval {
 /** evalArg: an argument node compiled for a parameter of type t (null: no type, a chain's head). */
 export function compileArg(n: ArgNode, t: GoType | null): Eval {
   const at = whereOf(n);
-  const check = (e: Eval): Eval => (s, dot) => validateType(s, at, e(s, dot), t);
+  const check =
+    (e: Eval): Eval =>
+    (s, dot) =>
+      validateType(s, at, e(s, dot), t);
   switch (n.kind) {
     case 'dot':
       return check((_s, dot) => dot);

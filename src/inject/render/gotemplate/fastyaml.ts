@@ -18,8 +18,28 @@ interface Line {
 }
 
 const BOOLS: Readonly<Record<string, boolean>> = {
-  y: true, Y: true, yes: true, Yes: true, YES: true, true: true, True: true, TRUE: true, on: true, On: true, ON: true,
-  n: false, N: false, no: false, No: false, NO: false, false: false, False: false, FALSE: false, off: false, Off: false, OFF: false,
+  y: true,
+  Y: true,
+  yes: true,
+  Yes: true,
+  YES: true,
+  true: true,
+  True: true,
+  TRUE: true,
+  on: true,
+  On: true,
+  ON: true,
+  n: false,
+  N: false,
+  no: false,
+  No: false,
+  NO: false,
+  false: false,
+  False: false,
+  FALSE: false,
+  off: false,
+  Off: false,
+  OFF: false,
 };
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
@@ -248,7 +268,25 @@ function stripComment(text: string): string {
   return (i >= 0 ? text.slice(0, i) : text).trim();
 }
 
-const DQ_ESCAPES: Readonly<Record<string, string>> = { '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029' };
+const DQ_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
+};
 
 /** A quoted scalar starting at `at` on one line: its value and the index after it. */
 export function quoted(text: string, at: number): [string, number] {
@@ -331,7 +369,14 @@ class Flow {
     const start = this.pos;
     while (this.pos < this.src.length) {
       const ch = this.src[this.pos];
-      if (ch === ',' || ch === '}' || ch === ']' || (ch === ':' && (this.src[this.pos + 1] === ' ' || this.pos + 1 === this.src.length)) || (ch === '#' && this.src[this.pos - 1] === ' ')) break;
+      if (
+        ch === ',' ||
+        ch === '}' ||
+        ch === ']' ||
+        (ch === ':' && (this.src[this.pos + 1] === ' ' || this.pos + 1 === this.src.length)) ||
+        (ch === '#' && this.src[this.pos - 1] === ' ')
+      )
+        break;
       if (ch === '[' || ch === '{') unsupported('a flow indicator inside a plain scalar');
       this.pos++;
     }

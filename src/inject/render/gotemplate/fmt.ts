@@ -84,7 +84,13 @@ function fmtInteger(n: number, verb: string, spec: Spec, v: Val): string {
 
 function fmtFloatVerb(x: number, verb: string, spec: Spec, v: Val): string {
   const map: Readonly<Record<string, ['e' | 'E' | 'f' | 'g' | 'G', number]>> = {
-    v: ['g', -1], g: ['g', -1], G: ['G', -1], e: ['e', 6], E: ['E', 6], f: ['f', 6], F: ['f', 6],
+    v: ['g', -1],
+    g: ['g', -1],
+    G: ['G', -1],
+    e: ['e', 6],
+    E: ['E', 6],
+    f: ['f', 6],
+    F: ['f', 6],
   };
   const m = map[verb];
   if (!m) return bad(verb, v);

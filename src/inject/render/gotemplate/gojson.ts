@@ -91,7 +91,7 @@ function structJSON(v: Val, o: JSONOptions): string {
     for (const f of t.fields) {
       if (f.flags & FLAG.noJSON) continue;
       const fv = fieldOf(s, [f]);
-      if ((f.flags & FLAG.embedded) && f.json === f.name && (f.type.kind === 'struct' || f.type.elem?.kind === 'struct')) {
+      if (f.flags & FLAG.embedded && f.json === f.name && (f.type.kind === 'struct' || f.type.elem?.kind === 'struct')) {
         const inner = f.type.kind === 'ptr' ? (isNil(fv) ? undefined : concrete(fromRaw(f.type.elem as GoType, fv.v, true))) : fv;
         if (inner) fields(inner.t, inner);
         continue;
@@ -128,7 +128,9 @@ export function marshal(v0: Val, o: JSONOptions = HTML_SAFE): string {
     }
     case 'map': {
       if (v.v === null || v.v === undefined) return 'null';
-      return `{${sortedKeys(v).map((k) => `${jsonString(k, o.escapeHTML)}:${marshal(mapIndex(v, k), o)}`).join(',')}}`;
+      return `{${sortedKeys(v)
+        .map((k) => `${jsonString(k, o.escapeHTML)}:${marshal(mapIndex(v, k), o)}`)
+        .join(',')}}`;
     }
     case 'struct':
       return structJSON(v, o);

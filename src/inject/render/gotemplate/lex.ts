@@ -4,11 +4,39 @@
 // offsets into the template text; the parser turns them into line and column for errors.
 
 export type TokenType =
-  | 'text' | 'leftDelim' | 'rightDelim' | 'space' | 'eof' | 'error'
-  | 'assign' | 'declare' | 'pipe' | 'leftParen' | 'rightParen' | 'char'
-  | 'string' | 'rawString' | 'charConstant' | 'number' | 'complex'
-  | 'identifier' | 'field' | 'variable' | 'dot' | 'bool' | 'nil'
-  | 'block' | 'break' | 'continue' | 'define' | 'else' | 'end' | 'if' | 'range' | 'template' | 'with';
+  | 'text'
+  | 'leftDelim'
+  | 'rightDelim'
+  | 'space'
+  | 'eof'
+  | 'error'
+  | 'assign'
+  | 'declare'
+  | 'pipe'
+  | 'leftParen'
+  | 'rightParen'
+  | 'char'
+  | 'string'
+  | 'rawString'
+  | 'charConstant'
+  | 'number'
+  | 'complex'
+  | 'identifier'
+  | 'field'
+  | 'variable'
+  | 'dot'
+  | 'bool'
+  | 'nil'
+  | 'block'
+  | 'break'
+  | 'continue'
+  | 'define'
+  | 'else'
+  | 'end'
+  | 'if'
+  | 'range'
+  | 'template'
+  | 'with';
 
 export interface Token {
   readonly type: TokenType;
@@ -17,8 +45,17 @@ export interface Token {
 }
 
 const KEYWORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
-  ['block', 'block'], ['break', 'break'], ['continue', 'continue'], ['define', 'define'], ['else', 'else'],
-  ['end', 'end'], ['if', 'if'], ['range', 'range'], ['template', 'template'], ['with', 'with'], ['nil', 'nil'],
+  ['block', 'block'],
+  ['break', 'break'],
+  ['continue', 'continue'],
+  ['define', 'define'],
+  ['else', 'else'],
+  ['end', 'end'],
+  ['if', 'if'],
+  ['range', 'range'],
+  ['template', 'template'],
+  ['with', 'with'],
+  ['nil', 'nil'],
 ]);
 
 const LEFT = '{{';

@@ -49,7 +49,6 @@ function getter(base: GoType, name: string): MethodImpl | undefined {
   return undefined;
 }
 
-
 const SPECIAL: Readonly<Record<string, Readonly<Record<string, MethodImpl>>>> = {
   'resource.Quantity': {
     String: (r) => stringVal(quantityText(r)),
@@ -84,7 +83,22 @@ function quantityText(r: Val): string {
 
 function quantityNumber(r: Val): number {
   const m = /^([+-]?[0-9.]+)([a-zA-Z]*)$/.exec(quantityText(r));
-  const unit: Readonly<Record<string, number>> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6 };
+  const unit: Readonly<Record<string, number>> = {
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    Pi: 1024 ** 5,
+    Ei: 1024 ** 6,
+  };
   return m ? Number(m[1]) * (unit[m[2] as string] ?? 1) : 0;
 }
 
@@ -162,7 +176,9 @@ function gogoField(v: Val): string {
     return `[]${shortName(t.elem)}{${items.map((_x, i) => `${gogoString(sliceIndex(v, i)).replace('&', '')},`).join('')}}`;
   }
   if (t.kind === 'map') {
-    return `map[${t.key?.name ?? ''}]${t.elem?.name ?? ''}{${sortedKeys(v).map((k) => `${k}: ${formatValue(mapIndex(v, k), 'v', plainSpec(), 1)},`).join('')}}`;
+    return `map[${t.key?.name ?? ''}]${t.elem?.name ?? ''}{${sortedKeys(v)
+      .map((k) => `${k}: ${formatValue(mapIndex(v, k), 'v', plainSpec(), 1)},`)
+      .join('')}}`;
   }
   return formatValue(v, 'v', plainSpec(), 1);
 }

@@ -70,7 +70,7 @@ function normalize(v: unknown, t: GoType, path: string): unknown {
   if (v === null) return null;
   if (t.kind === 'ptr') return normalize(v, t.elem as GoType, path);
   if (t.kind === 'interface') return v;
-  if (SPECIAL_SCALARS.has(t.name) || t.kind !== 'struct' && t.kind !== 'slice' && t.kind !== 'map' && t.kind !== 'array') {
+  if (SPECIAL_SCALARS.has(t.name) || (t.kind !== 'struct' && t.kind !== 'slice' && t.kind !== 'map' && t.kind !== 'array')) {
     if (!scalarOK(v, t)) mismatch(path, v, t);
     return v;
   }

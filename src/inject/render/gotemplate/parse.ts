@@ -315,7 +315,10 @@ class Parser {
       case 'number':
       case 'nil':
       case 'dot':
-        return this.fail(`unexpected . after term ${JSON.stringify(node.kind === 'dot' ? '.' : node.kind === 'nil' ? 'nil' : node.kind === 'bool' ? String(node.value) : node.kind === 'string' ? node.quoted : node.number.text)}`, pos);
+        return this.fail(
+          `unexpected . after term ${JSON.stringify(node.kind === 'dot' ? '.' : node.kind === 'nil' ? 'nil' : node.kind === 'bool' ? String(node.value) : node.kind === 'string' ? node.quoted : node.number.text)}`,
+          pos,
+        );
     }
     return { kind: 'chain', pos, node, field: fields };
   }
@@ -369,5 +372,16 @@ class Parser {
 }
 
 const OPERAND_START: ReadonlySet<TokenType> = new Set<TokenType>([
-  'bool', 'charConstant', 'complex', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'leftParen',
+  'bool',
+  'charConstant',
+  'complex',
+  'dot',
+  'field',
+  'identifier',
+  'number',
+  'nil',
+  'rawString',
+  'string',
+  'variable',
+  'leftParen',
 ]);

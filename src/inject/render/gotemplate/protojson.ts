@@ -10,7 +10,16 @@ import { enumName } from './methods.js';
 import type { GoType } from './types.js';
 import { durationParts, elem, fieldOf, isNil, lengthOf, mapIndex, sliceIndex, sortedKeys, Val } from './value.js';
 
-const WRAPPERS = new Set(['wrapperspb.BoolValue', 'wrapperspb.Int32Value', 'wrapperspb.UInt32Value', 'wrapperspb.Int64Value', 'wrapperspb.UInt64Value', 'wrapperspb.DoubleValue', 'wrapperspb.FloatValue', 'wrapperspb.StringValue']);
+const WRAPPERS = new Set([
+  'wrapperspb.BoolValue',
+  'wrapperspb.Int32Value',
+  'wrapperspb.UInt32Value',
+  'wrapperspb.Int64Value',
+  'wrapperspb.UInt64Value',
+  'wrapperspb.DoubleValue',
+  'wrapperspb.FloatValue',
+  'wrapperspb.StringValue',
+]);
 
 function duration(raw: unknown): string {
   const [s, n] = durationParts(raw);
@@ -61,7 +70,10 @@ function value(v: Val): string {
     for (let i = 0; i < n; i++) items.push(value(sliceIndex(v, i)));
     return `[${items.join(',')}]`;
   }
-  if (t.kind === 'map') return `{${sortedKeys(v).map((k) => `${jsonString(k)}:${value(mapIndex(v, k))}`).join(',')}}`;
+  if (t.kind === 'map')
+    return `{${sortedKeys(v)
+      .map((k) => `${jsonString(k)}:${value(mapIndex(v, k))}`)
+      .join(',')}}`;
   if (t.kind === 'interface') return isNil(v) ? 'null' : value(v.v as Val);
   return scalar(v);
 }

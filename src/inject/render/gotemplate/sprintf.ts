@@ -118,7 +118,10 @@ export function sprintf(f: string, args: readonly Val[]): string {
     }
   }
   if (!c.reordered && c.arg < args.length) {
-    out += `%!(EXTRA ${args.slice(c.arg).map((a) => `${concrete(a).t.kind === 'interface' ? '<nil>' : concrete(a).t.name}=${formatValue(a, 'v', plainSpec(), 0)}`).join(', ')})`;
+    out += `%!(EXTRA ${args
+      .slice(c.arg)
+      .map((a) => `${concrete(a).t.kind === 'interface' ? '<nil>' : concrete(a).t.name}=${formatValue(a, 'v', plainSpec(), 0)}`)
+      .join(', ')})`;
   }
   return out;
 }

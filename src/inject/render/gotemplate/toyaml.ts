@@ -104,7 +104,48 @@ export function naturalLess(a: string, b: string): number {
   return ar.length - br.length;
 }
 
-const BOOLS_AND_NULLS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '<<']);
+const BOOLS_AND_NULLS = new Set([
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  '',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  '.nan',
+  '.NaN',
+  '.NAN',
+  '.inf',
+  '.Inf',
+  '.INF',
+  '+.inf',
+  '+.Inf',
+  '+.INF',
+  '-.inf',
+  '-.Inf',
+  '-.INF',
+  '<<',
+]);
 
 /** Whether a plain scalar would read back as something other than this string (yaml.v2 resolve). */
 export function resolvesAsNonString(s: string): boolean {
@@ -148,7 +189,15 @@ function analyze(s: string): Analysis {
       else if ((ch === '?' || ch === ':' || ch === '-') && followedByBlank) blockIndicators = true;
     } else if ((ch === ':' && followedByBlank) || (ch === '#' && precededByBlank)) blockIndicators = true;
     const cp = ch.codePointAt(0) as number;
-    const printable = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0x7e) || cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) || cp >= 0x10000;
+    const printable =
+      cp === 0x9 ||
+      cp === 0xa ||
+      cp === 0xd ||
+      (cp >= 0x20 && cp <= 0x7e) ||
+      cp === 0x85 ||
+      (cp >= 0xa0 && cp <= 0xd7ff) ||
+      (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) ||
+      cp >= 0x10000;
     if (!printable) special = true;
   });
   const plain = !(leadingSpace || trailingSpace || trailingBreak || breakSpace || spaceBreak || special || breaks || blockIndicators);
@@ -189,7 +238,10 @@ function scalar(s: string, indent: number, isKey: boolean): string {
 
 function num(text: string): string {
   if (/^-?[0-9]+$/.test(text)) return String(BigInt(text));
-  return formatFloat(Number(text), 'g', -1).replace(/^\+Inf$/, '.inf').replace(/^-Inf$/, '-.inf').replace(/^NaN$/, '.nan');
+  return formatFloat(Number(text), 'g', -1)
+    .replace(/^\+Inf$/, '.inf')
+    .replace(/^-Inf$/, '-.inf')
+    .replace(/^NaN$/, '.nan');
 }
 
 function inline(n: Node, indent: number): string | undefined {

@@ -5,10 +5,33 @@
 import { ROOT_TYPE, TYPES } from './generated/gotypes.js';
 
 export type Kind =
-  | 'invalid' | 'bool' | 'int' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'uintptr'
-  | 'float32' | 'float64' | 'complex64' | 'complex128' | 'string'
-  | 'map' | 'slice' | 'array' | 'struct' | 'ptr' | 'interface' | 'func' | 'chan' | 'unsafe.Pointer';
+  | 'invalid'
+  | 'bool'
+  | 'int'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'uintptr'
+  | 'float32'
+  | 'float64'
+  | 'complex64'
+  | 'complex128'
+  | 'string'
+  | 'map'
+  | 'slice'
+  | 'array'
+  | 'struct'
+  | 'ptr'
+  | 'interface'
+  | 'func'
+  | 'chan'
+  | 'unsafe.Pointer';
 
 /** One method of the generated table: name, parameter and result type names. */
 export interface MethodDesc {
@@ -146,7 +169,25 @@ function searchField(t: GoType, name: string): FieldPath | null {
 
 const registry = new Map<string, GoType>();
 
-const BASIC: readonly Kind[] = ['bool', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'string'];
+const BASIC: readonly Kind[] = [
+  'bool',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'uintptr',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
+  'string',
+];
 
 function link(t: GoType, d: TypeDesc): void {
   if (d.e !== undefined) t.elem = typeNamed(d.e);
@@ -161,7 +202,12 @@ function link(t: GoType, d: TypeDesc): void {
     t.enumValues = new Map(d.en.map(([n, v]) => [n, v] as const));
   }
   t.fields = (d.f ?? []).map(([name, json, type, flags, protoName]) => ({
-    name, json, protoName, flags, type: typeNamed(type), oneof: d.o?.[name],
+    name,
+    json,
+    protoName,
+    flags,
+    type: typeNamed(type),
+    oneof: d.o?.[name],
   }));
 }
 

@@ -75,10 +75,25 @@ function numberOf(t: GoType, raw: unknown): number {
 
 /** Special structs whose JSON form is not an object (quantities, durations, wrappers…). */
 export const SPECIAL_STRUCTS: ReadonlySet<string> = new Set([
-  'resource.Quantity', 'intstr.IntOrString', 'v1.Time', 'v1.MicroTime', 'time.Time', 'durationpb.Duration', 'timestamppb.Timestamp',
-  'wrapperspb.BoolValue', 'wrapperspb.Int32Value', 'wrapperspb.UInt32Value', 'wrapperspb.Int64Value', 'wrapperspb.UInt64Value',
-  'wrapperspb.DoubleValue', 'wrapperspb.FloatValue', 'wrapperspb.StringValue', 'wrapperspb.BytesValue',
-  'structpb.Struct', 'structpb.Value', 'structpb.ListValue',
+  'resource.Quantity',
+  'intstr.IntOrString',
+  'v1.Time',
+  'v1.MicroTime',
+  'time.Time',
+  'durationpb.Duration',
+  'timestamppb.Timestamp',
+  'wrapperspb.BoolValue',
+  'wrapperspb.Int32Value',
+  'wrapperspb.UInt32Value',
+  'wrapperspb.Int64Value',
+  'wrapperspb.UInt64Value',
+  'wrapperspb.DoubleValue',
+  'wrapperspb.FloatValue',
+  'wrapperspb.StringValue',
+  'wrapperspb.BytesValue',
+  'structpb.Struct',
+  'structpb.Value',
+  'structpb.ListValue',
 ]);
 
 /** The Val of type t whose data is `raw` (absent data is t's zero value). */

@@ -209,7 +209,8 @@ function compileMap(node: { items: { key: unknown; value: unknown }[] }, cx: Con
     const key = keyOf(pair.key, cx);
     if (key === '$if') cond = compileCondition(pair.value, at(cx, '.$if'));
     else if (key === '$merge') merges.push(...compileMerge(pair.value, at(cx, '.$merge')));
-    else if (key.startsWith('$') && !SMP_DIRECTIVES.test(key)) fail(cx, `unknown directive ${key} (maps accept $if and $merge; $for and $items belong to list items; $patch and $retainKeys are passed to the merge)`);
+    else if (key.startsWith('$') && !SMP_DIRECTIVES.test(key))
+      fail(cx, `unknown directive ${key} (maps accept $if and $merge; $for and $items belong to list items; $patch and $retainKeys are passed to the merge)`);
     else {
       const omitEmpty = key.endsWith('?');
       const name = omitEmpty ? key.slice(0, -1) : key;
@@ -295,7 +296,10 @@ function parseLoop(node: unknown, cx: Context): Loop {
 /** Pairs to bind for each iteration: lists give (index, item), maps give sorted (key, value). */
 function iterations(v: unknown): [unknown, unknown][] {
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);
-  if (isObject(v)) return Object.keys(v).sort().map((k) => [k, v[k]]);
+  if (isObject(v))
+    return Object.keys(v)
+      .sort()
+      .map((k) => [k, v[k]]);
   return [];
 }
 

@@ -55,7 +55,9 @@ function charAt(s: string, i: number): string {
 function registerLists(env: Env): void {
   env
     .registerFunction('list.isSorted(): bool', (l: Scalar[]) => l.every((x, i) => i === 0 || (l[i - 1] as Scalar) <= x))
-    .registerFunction('list.sum(): dyn', (l: Scalar[]) => l.reduce<Scalar>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : Number(a) + Number(b)), l.length > 0 && typeof l[0] !== 'bigint' ? 0 : 0n))
+    .registerFunction('list.sum(): dyn', (l: Scalar[]) =>
+      l.reduce<Scalar>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : Number(a) + Number(b)), l.length > 0 && typeof l[0] !== 'bigint' ? 0 : 0n),
+    )
     // biome-ignore lint/complexity/useMathMinMax: CEL values are bigints and strings as well as numbers
     .registerFunction('list.min(): dyn', (l: Scalar[]) => (l.length === 0 ? fail('min of an empty list') : l.reduce((a, b) => (b < a ? b : a))))
     // biome-ignore lint/complexity/useMathMinMax: CEL values are bigints and strings as well as numbers

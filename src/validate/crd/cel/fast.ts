@@ -25,7 +25,10 @@ class Dur {
   constructor(readonly nanos: number) {}
 }
 class Opt {
-  constructor(readonly value: unknown, readonly present: boolean) {}
+  constructor(
+    readonly value: unknown,
+    readonly present: boolean,
+  ) {}
 }
 
 const fail = (m: string): never => {
@@ -177,19 +180,32 @@ function macro(name: string, target: Compiled, slot: number, body: Compiled): Co
 
 function binary(op: string, l: Compiled, r: Compiled): Compiled {
   switch (op) {
-    case '&&': return logical(l, r, false);
-    case '||': return logical(l, r, true);
-    case '==': return (s) => equal(l(s), r(s));
-    case '!=': return (s) => !equal(l(s), r(s));
-    case '<': return (s) => compare(l(s), r(s)) < 0;
-    case '<=': return (s) => compare(l(s), r(s)) <= 0;
-    case '>': return (s) => compare(l(s), r(s)) > 0;
-    case '>=': return (s) => compare(l(s), r(s)) >= 0;
-    case '+': return (s) => plus(l(s), r(s));
-    case '-': return (s) => num(l(s)) - num(r(s));
-    case 'in': return (s) => within(l(s), r(s));
-    case '[]': return (s) => index(l(s), r(s));
-    default: throw new Unsupported(op);
+    case '&&':
+      return logical(l, r, false);
+    case '||':
+      return logical(l, r, true);
+    case '==':
+      return (s) => equal(l(s), r(s));
+    case '!=':
+      return (s) => !equal(l(s), r(s));
+    case '<':
+      return (s) => compare(l(s), r(s)) < 0;
+    case '<=':
+      return (s) => compare(l(s), r(s)) <= 0;
+    case '>':
+      return (s) => compare(l(s), r(s)) > 0;
+    case '>=':
+      return (s) => compare(l(s), r(s)) >= 0;
+    case '+':
+      return (s) => plus(l(s), r(s));
+    case '-':
+      return (s) => num(l(s)) - num(r(s));
+    case 'in':
+      return (s) => within(l(s), r(s));
+    case '[]':
+      return (s) => index(l(s), r(s));
+    default:
+      throw new Unsupported(op);
   }
 }
 
@@ -277,7 +293,11 @@ function rcall(args: unknown, bound: Bound): Compiled {
   const method = METHODS[name];
   if (!method) throw new Unsupported(name);
   const ps = params.map((p) => compileNode(p, bound));
-  return (s) => method(t(s), ps.map((p) => p(s)));
+  return (s) =>
+    method(
+      t(s),
+      ps.map((p) => p(s)),
+    );
 }
 
 /** Variable name → its slot. */
@@ -287,7 +307,8 @@ function compileNode(n: Node, bound: Bound): Compiled {
   const a = n.args;
   const sub = (x: Node): Compiled => compileNode(x, bound);
   switch (n.op) {
-    case 'value': return literal(a);
+    case 'value':
+      return literal(a);
     case 'id': {
       // Only self, oldSelf and macro variables; library namespaces (format, sets) go to cel-js.
       const slot = bound.get(a as string);
@@ -317,8 +338,10 @@ function compileNode(n: Node, bound: Bound): Compiled {
       const entries = (a as [Node, Node][]).map(([k, v]) => [sub(k), sub(v)] as const);
       return (s) => Object.fromEntries(entries.map(([k, v]) => [String(k(s)), v(s)]));
     }
-    case 'call': return call(a, bound);
-    case 'rcall': return rcall(a, bound);
+    case 'call':
+      return call(a, bound);
+    case 'rcall':
+      return rcall(a, bound);
     case '!_': {
       const x = sub(a as Node);
       return (s) => !bool(x(s));
@@ -343,7 +366,13 @@ function compileNode(n: Node, bound: Bound): Compiled {
 /** The rule as a closure over a scope [self, oldSelf] returning its value (throwing on a CEL error), or undefined when outside the subset. */
 export function compileFast(ast: unknown): Program | undefined {
   try {
-    return compileNode(ast as Node, new Map([['self', 0], ['oldSelf', 1]]));
+    return compileNode(
+      ast as Node,
+      new Map([
+        ['self', 0],
+        ['oldSelf', 1],
+      ]),
+    );
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;

@@ -13,7 +13,27 @@ import { STRING_FUNCS } from './sprig-strings.js';
 import type { Impl } from './util.js';
 
 /** Functions whose result depends on the clock, randomness or the host, which Sprig has but an injector must not use. */
-const REFUSED = new Set(['env', 'expandenv', 'getHostByName', 'now', 'date', 'dateInZone', 'date_in_zone', 'dateModify', 'date_modify', 'mustDateModify', 'must_date_modify', 'ago', 'htmlDate', 'htmlDateInZone', 'toDate', 'mustToDate', 'unixEpoch', 'duration', 'durationRound']);
+const REFUSED = new Set([
+  'env',
+  'expandenv',
+  'getHostByName',
+  'now',
+  'date',
+  'dateInZone',
+  'date_in_zone',
+  'dateModify',
+  'date_modify',
+  'mustDateModify',
+  'must_date_modify',
+  'ago',
+  'htmlDate',
+  'htmlDateInZone',
+  'toDate',
+  'mustToDate',
+  'unixEpoch',
+  'duration',
+  'durationRound',
+]);
 
 function funcOf(name: string, impl: Impl): Func | undefined {
   const sig = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined;

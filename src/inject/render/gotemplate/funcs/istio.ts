@@ -138,7 +138,13 @@ export function istioFunctions(env: Readonly<Record<string, string>>): Record<st
     structToJSON: (a) => stringVal(arg(a, 0) === NIL ? '{}' : safe(() => marshal(arg(a, 0)), '{}')),
     protoToJSON: (a) => stringVal(safe(() => protoToJSON(arg(a, 0)), '{}')),
     toYaml: (a) => stringVal(safe(() => toYaml(arg(a, 0)), '')),
-    indent: (a) => stringVal(text(a, 1).split('\n').map((l, i) => (i === 0 ? l : ' '.repeat(Math.max(arg(a, 0).v as number, 0)) + l)).join('\n')),
+    indent: (a) =>
+      stringVal(
+        text(a, 1)
+          .split('\n')
+          .map((l, i) => (i === 0 ? l : ' '.repeat(Math.max(arg(a, 0).v as number, 0)) + l))
+          .join('\n'),
+      ),
     directory: (a) => stringVal(text(a, 0).slice(0, text(a, 0).lastIndexOf('/') + 1)),
     contains: (a) => bool(text(a, 1).includes(text(a, 0))),
     toLower: (a) => stringVal(text(a, 0).toLowerCase()),

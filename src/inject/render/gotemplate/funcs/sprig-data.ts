@@ -110,7 +110,13 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   has: (a) => bool((listItems(arg(a, 1)) ?? []).some((x) => equalVals(x, arg(a, 0)))),
   concat: (a) => anyList(a.flatMap((x) => mustList(x, 'concat'))),
   sortAlpha: (a) => stringList((listItems(arg(a, 0)) ?? [arg(a, 0)]).map(strval).sort()),
-  join: (a) => stringVal((listItems(arg(a, 1)) ?? (concrete(arg(a, 1)) === NIL ? [] : [arg(a, 1)])).filter((x) => concrete(x) !== NIL).map(strval).join((arg(a, 0).v as string) ?? '')),
+  join: (a) =>
+    stringVal(
+      (listItems(arg(a, 1)) ?? (concrete(arg(a, 1)) === NIL ? [] : [arg(a, 1)]))
+        .filter((x) => concrete(x) !== NIL)
+        .map(strval)
+        .join((arg(a, 0).v as string) ?? ''),
+    ),
   toStrings: (a) => stringList((listItems(arg(a, 0)) ?? [arg(a, 0)]).filter((x) => concrete(x) !== NIL).map(strval)),
   until: (a) => until(0, arg(a, 0).v as number, (arg(a, 0).v as number) >= 0 ? 1 : -1),
   untilStep: (a) => until(arg(a, 0).v as number, arg(a, 1).v as number, arg(a, 2).v as number),
@@ -118,7 +124,7 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   get: (a) => {
     const raw = (concrete(arg(a, 0)).v as Record<string, unknown> | null) ?? {};
     const k = arg(a, 1).v as string;
-    return  Object.hasOwn(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : stringVal('');
+    return Object.hasOwn(raw, k) ? (raw[k] instanceof Val ? (raw[k] as Val) : fromJSONValue(raw[k])) : stringVal('');
   },
   set: (a) => {
     mutable(arg(a, 0), 'set')[arg(a, 1).v as string] = rawOf(arg(a, 2));
@@ -132,7 +138,14 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   pick: (a) => anyMap(mapEntries(arg(a, 0)).filter(([k]) => a.slice(1).some((x) => x.v === k))),
   keys: (a) => stringList(a.flatMap((m) => mapEntries(m).map(([k]) => k))),
   values: (a) => anyList(mapEntries(arg(a, 0)).map(([, v]) => v)),
-  pluck: (a) => anyList(a.slice(1).flatMap((m) => mapEntries(m).filter(([k]) => k === arg(a, 0).v).map(([, v]) => v))),
+  pluck: (a) =>
+    anyList(
+      a.slice(1).flatMap((m) =>
+        mapEntries(m)
+          .filter(([k]) => k === arg(a, 0).v)
+          .map(([, v]) => v),
+      ),
+    ),
   merge: (a) => merge(a, false),
   mergeOverwrite: (a) => merge(a, true),
   dig,
@@ -165,9 +178,21 @@ export const DATA_FUNCS: Readonly<Record<string, Impl>> = {
   max: (a) => numbers(a, (x, y) => Math.max(x, y)),
   min: (a) => numbers(a, (x, y) => Math.min(x, y)),
   addf: (a) => float(a.map(toFloat64).reduce((x, y) => x + y, 0)),
-  subf: (a) => float(a.slice(1).map(toFloat64).reduce((x, y) => x - y, toFloat64(arg(a, 0)))),
+  subf: (a) =>
+    float(
+      a
+        .slice(1)
+        .map(toFloat64)
+        .reduce((x, y) => x - y, toFloat64(arg(a, 0))),
+    ),
   mulf: (a) => float(a.map(toFloat64).reduce((x, y) => x * y, 1)),
-  divf: (a) => float(a.slice(1).map(toFloat64).reduce((x, y) => x / y, toFloat64(arg(a, 0)))),
+  divf: (a) =>
+    float(
+      a
+        .slice(1)
+        .map(toFloat64)
+        .reduce((x, y) => x / y, toFloat64(arg(a, 0))),
+    ),
   floor: (a) => float(Math.floor(toFloat64(arg(a, 0)))),
   ceil: (a) => float(Math.ceil(toFloat64(arg(a, 0)))),
   typeOf: (a) => stringVal(typeName(arg(a, 0))),

@@ -56,8 +56,18 @@ function title(text: string): string {
 }
 
 export const STRING_FUNCS: Readonly<Record<string, Impl>> = {
-  quote: (a) => stringVal(nonNil(a).map((x) => quote(strval(x))).join(' ')),
-  squote: (a) => stringVal(nonNil(a).map((x) => `'${strval(x)}'`).join(' ')),
+  quote: (a) =>
+    stringVal(
+      nonNil(a)
+        .map((x) => quote(strval(x)))
+        .join(' '),
+    ),
+  squote: (a) =>
+    stringVal(
+      nonNil(a)
+        .map((x) => `'${strval(x)}'`)
+        .join(' '),
+    ),
   cat: (a) => stringVal(nonNil(a).map(strval).join(' ')),
   nindent: (a) => stringVal(`\n${sprigIndent(n(a, 0), s(a, 1))}`),
   trunc: (a) => stringVal(trunc(n(a, 0), s(a, 1))),
@@ -77,10 +87,34 @@ export const STRING_FUNCS: Readonly<Record<string, Impl>> = {
   repeat: (a) => stringVal(s(a, 1).repeat(Math.max(n(a, 0), 0))),
   nospace: (a) => stringVal(s(a, 0).replace(/\s+/gu, '')),
   abbrev: (a) => stringVal(n(a, 0) < 4 || s(a, 1).length <= n(a, 0) ? s(a, 1) : `${s(a, 1).slice(0, n(a, 0) - 3)}...`),
-  initials: (a) => stringVal(words(s(a, 0)).map((w) => w[0]).join('')),
-  camelcase: (a) => stringVal(s(a, 0).split(/[_\s-]+/).filter((w) => w !== '').map((w) => (w[0] as string).toUpperCase() + w.slice(1)).join('')),
-  snakecase: (a) => stringVal(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[\s-]+/g, '_').toLowerCase()),
-  kebabcase: (a) => stringVal(s(a, 0).replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[\s_]+/g, '-').toLowerCase()),
+  initials: (a) =>
+    stringVal(
+      words(s(a, 0))
+        .map((w) => w[0])
+        .join(''),
+    ),
+  camelcase: (a) =>
+    stringVal(
+      s(a, 0)
+        .split(/[_\s-]+/)
+        .filter((w) => w !== '')
+        .map((w) => (w[0] as string).toUpperCase() + w.slice(1))
+        .join(''),
+    ),
+  snakecase: (a) =>
+    stringVal(
+      s(a, 0)
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/[\s-]+/g, '_')
+        .toLowerCase(),
+    ),
+  kebabcase: (a) =>
+    stringVal(
+      s(a, 0)
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .replace(/[\s_]+/g, '-')
+        .toLowerCase(),
+    ),
   swapcase: (a) => stringVal([...s(a, 0)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
   plural: (a) => stringVal(n(a, 2) === 1 ? s(a, 0) : s(a, 1)),
   splitList: (a) => stringList(s(a, 1).split(s(a, 0))),
@@ -102,8 +136,18 @@ export const STRING_FUNCS: Readonly<Record<string, Impl>> = {
     const m = regex(s(a, 0)).matcher(s(a, 1));
     return stringVal(m.find() ? (m.group() ?? '') : '');
   },
-  regexReplaceAll: (a) => stringVal(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(s(a, 2).replace(/\$\{?(\w+)\}?/g, '$$$1'))),
-  regexReplaceAllLiteral: (a) => stringVal(regex(s(a, 0)).matcher(s(a, 1)).replaceAll(RE2JS.quoteReplacement(s(a, 2)))),
+  regexReplaceAll: (a) =>
+    stringVal(
+      regex(s(a, 0))
+        .matcher(s(a, 1))
+        .replaceAll(s(a, 2).replace(/\$\{?(\w+)\}?/g, '$$$1')),
+    ),
+  regexReplaceAllLiteral: (a) =>
+    stringVal(
+      regex(s(a, 0))
+        .matcher(s(a, 1))
+        .replaceAll(RE2JS.quoteReplacement(s(a, 2))),
+    ),
   regexQuoteMeta: (a) => stringVal(RE2JS.quote(s(a, 0))),
   base: (a) => stringVal(pathBase(s(a, 0))),
   dir: (a) => stringVal(pathDir(s(a, 0))),
