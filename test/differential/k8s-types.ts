@@ -1,4 +1,4 @@
-// src/inject/k8s-types.ts is generated from the harness's `typeinfo` (the Kubernetes Go types
+// src/inject/merge/k8s-types.ts is generated from the harness's `typeinfo` (the Kubernetes Go types
 // kube-inject decodes into); the differential suite checks it is current and rewrites it with
 // `npm run test:differential -- --update-types`.
 import { fileURLToPath } from 'node:url';

@@ -27,7 +27,7 @@ Commands:
   serve     Istio's injection and validation webhooks over HTTPS on 127.0.0.1
   version   print the Istio module version and the default proxy image
   typeinfo  print how kube-inject's Kubernetes Go types encode each JSON field (for meshgate's
-            typed round trip, src/inject/k8s-types.json)
+            typed round trip, src/inject/merge/k8s-types.ts)
 
 Istio reads some istiod settings from the environment when it starts (for example
 ENABLE_NATIVE_SIDECARS, COMPLIANCE_POLICY, PLATFORM=openshift): give them as environment

@@ -1,7 +1,8 @@
 // `typeinfo`: describes, by reflection over the Kubernetes Go types Istio's kube-inject reads
 // and writes, how each JSON field survives a trip through those types (kept when zero or
 // dropped, pointer, list, map, special encodings). meshgate's typed round trip
-// (src/inject/typed.ts) is driven by this table, regenerated with scripts/k8s-types.mjs.
+// (src/inject/merge/typed.ts) is driven by this table, regenerated into src/inject/merge/k8s-types.ts
+// with `npm run test:differential -- --update-types`.
 package main
 
 import (
