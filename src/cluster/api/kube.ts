@@ -114,7 +114,6 @@ async function orAbsent<T>(call: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** One kind of named object: read, create (conflict when it exists), replace (conflict when changed). */
 /**
  * The wait before the next list-and-watch round: after a failed round, or a watch that ended
  * within a second (refused, or the server going away, so it must not spin), 0.5 s doubling to
@@ -125,6 +124,57 @@ export function nextBackoff(previousMs: number, failed: boolean, ranMs: number):
   return ranMs < 1_000 ? Math.min(Math.max(previousMs * 2, 500), 10_000) : 0;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+export interface RelistCycle {
+  /** Names the watched thing in log lines ("Nodes", "ConfigMap istio-system/istio"). */
+  readonly what: string;
+  readonly log: Logger;
+  /** Lists and returns the list's resourceVersion ('' when the answer had none: listed again). */
+  list(): Promise<string>;
+  /** Watches from `rv`; resolves when the watch ends for any reason. */
+  watch(rv: string): Promise<void>;
+  stopped(): boolean;
+  /** When true, the first list's retries stop (an earlier list already succeeded). */
+  listed?(): boolean;
+  /** Called after every round, before the backoff. */
+  afterRound?(): void;
+}
+
+/** Lists once (retrying, 0.5 s doubling to 10 s, until it works or the cycle is stopped), then runs the cycle in the background. */
+export async function startRelistCycle(c: RelistCycle): Promise<void> {
+  let rv = '';
+  for (let attempt = 0; rv === '' && !(c.listed?.() ?? false) && !c.stopped(); attempt++) {
+    try {
+      rv = await c.list();
+    } catch (e) {
+      c.log.warn({ err: messageOf(e) }, `cannot list ${c.what}; retrying`);
+      await sleep(Math.min(500 * 2 ** attempt, 10_000));
+    }
+  }
+  void runCycle(c, rv);
+}
+
+async function runCycle(c: RelistCycle, firstRv: string): Promise<void> {
+  let rv = firstRv;
+  let backoff = 0;
+  while (!c.stopped()) {
+    const started = Date.now();
+    try {
+      if (rv === '') rv = await c.list();
+      await c.watch(rv);
+      backoff = nextBackoff(backoff, false, Date.now() - started);
+    } catch (e) {
+      backoff = nextBackoff(backoff, true, 0);
+      c.log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${c.what}; retrying`);
+    }
+    rv = '';
+    c.afterRound?.();
+    if (!c.stopped() && backoff > 0) await sleep(backoff);
+  }
+}
+
+/** One kind of named object: read, create (conflict when it exists), replace (conflict when changed). */
 export interface Store<T> {
   get(name: string): Promise<T | undefined>;
   create(body: T): Promise<WriteResult>;
@@ -229,8 +279,6 @@ export interface NamedWatchOptions<T> {
 
 type Meta = { metadata?: { resourceVersion?: string } };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
-
 /** A watch of the object `name`, delivering its state after every list and every event. */
 export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWatch {
   const fieldSelector = `metadata.name=${opts.name}`;
@@ -296,36 +344,10 @@ export function watchNamed<T extends Meta>(opts: NamedWatchOptions<T>): NamedWat
     deliver(list.items[0]);
     return list.metadata?.resourceVersion ?? '';
   };
-  const loop = async (firstRv: string): Promise<void> => {
-    let rv = firstRv;
-    let backoff = 0;
-    while (!stopped) {
-      const started = Date.now();
-      try {
-        if (rv === '') rv = await listOnce();
-        await watchOnce(rv);
-        backoff = nextBackoff(backoff, false, Date.now() - started);
-      } catch (e) {
-        backoff = nextBackoff(backoff, true, 0);
-        log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
-      }
-      rv = '';
-      if (!stopped && backoff > 0) await sleep(backoff);
-    }
-  };
   return {
-    start: async () => {
+    start: () => {
       stopped = false;
-      let rv = '';
-      for (let attempt = 0; rv === '' && !stopped; attempt++) {
-        try {
-          rv = await listOnce();
-        } catch (e) {
-          log.warn({ err: messageOf(e) }, `cannot list ${opts.source.what} ${opts.name}; retrying`);
-          await sleep(Math.min(500 * 2 ** attempt, 10_000));
-        }
-      }
-      void loop(rv);
+      return startRelistCycle({ what: `${opts.source.what} ${opts.name}`, log, list: listOnce, watch: watchOnce, stopped: () => stopped });
     },
     stop: () => {
       stopped = true;

@@ -3,7 +3,7 @@
 // hangs. Only a projection of each object is kept (a Node's name and kubelet version, not its
 // image list), so the cache stays small in large clusters.
 import type { Logger } from 'pino';
-import { messageOf, nextBackoff, type Kube } from '../api/kube.js';
+import { messageOf, startRelistCycle, type Kube } from '../api/kube.js';
 
 interface Meta {
   metadata?: { name?: string; resourceVersion?: string };
@@ -37,8 +37,6 @@ export interface ListWatch<V> {
   /** True once a list has succeeded. */
   synced(): boolean;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 export function createListWatch<T extends Meta, V>(opts: ListWatchOptions<T, V>): ListWatch<V> {
   let items = new Map<string, V>();
@@ -94,37 +92,20 @@ export function createListWatch<T extends Meta, V>(opts: ListWatchOptions<T, V>)
           else abort = c;
         }, finish);
     });
-  const loop = async (firstRv: string): Promise<void> => {
-    let rv = firstRv;
-    let backoff = 0;
-    while (!stopped) {
-      const started = Date.now();
-      try {
-        if (rv === '') rv = await listAll();
-        await watchOnce(rv);
-        backoff = nextBackoff(backoff, false, Date.now() - started);
-      } catch (e) {
-        backoff = nextBackoff(backoff, true, 0);
-        log.warn({ err: messageOf(e), retryMs: backoff }, `cannot list ${opts.what}; retrying`);
-      }
-      rv = '';
-      abort = undefined;
-      if (!stopped && backoff > 0) await sleep(backoff);
-    }
-  };
   return {
-    start: async () => {
+    start: () => {
       stopped = false;
-      let rv = '';
-      for (let attempt = 0; rv === '' && !synced && !stopped; attempt++) {
-        try {
-          rv = await listAll();
-        } catch (e) {
-          log.warn({ err: messageOf(e) }, `cannot list ${opts.what}; retrying`);
-          await sleep(Math.min(500 * 2 ** attempt, 10_000));
-        }
-      }
-      void loop(rv);
+      return startRelistCycle({
+        what: opts.what,
+        log,
+        list: listAll,
+        watch: watchOnce,
+        stopped: () => stopped,
+        listed: () => synced,
+        afterRound: () => {
+          abort = undefined;
+        },
+      });
     },
     stop: () => {
       stopped = true;
