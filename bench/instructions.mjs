@@ -15,15 +15,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WORKLOADS } from './data/make.mjs';
-import { ROOT, certDir, deploymentNodeOptions, freePort, httpsGet } from '../scripts/lib.mjs';
+import { ROOT, certDir, deploymentNodeOptions, freePort, httpsGet, serveArgv } from '../scripts/lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
     only: { type: 'string' },
     requests: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '400' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (opts.help) {
+  console.log(`Usage: npm run bench:instructions -- [--only NAME[,NAME]] [--requests N] [--warmup N]
+
+Counts the machine instructions per request (valgrind's callgrind) of meshgate and of the ceiling
+server on the bodies in bench/data, and writes bench/results/instructions-<date>.json.
+  --only       workloads, comma-separated (default: all of ${Object.keys(WORKLOADS).join(', ')})
+  --requests   measured requests per workload (default 200)
+  --warmup     requests before the counters are zeroed (default 400)`);
+  process.exit(0);
+}
 const N = Number(opts.requests);
 const WARMUP = Number(opts.warmup);
 const log = (msg) => process.stderr.write(`[instructions] ${msg}\n`);
@@ -112,25 +123,7 @@ async function main() {
   try {
     const port = await freePort();
     log(`meshgate under callgrind (${deploymentNodeOptions().join(' ')}); ${WARMUP} warm-up and ${N} measured requests per workload`);
-    const mg = await underCallgrind(
-      'meshgate',
-      [
-        ...deploymentNodeOptions(),
-        join(ROOT, 'dist', 'main.js'),
-        'serve',
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--tls-cert',
-        join(certs.dir, 'tls.crt'),
-        '--tls-key',
-        join(certs.dir, 'tls.key'),
-        '--log-level',
-        'info',
-      ],
-      port,
-      '/readyz',
-      outDir,
-    );
+    const mg = await underCallgrind('meshgate', serveArgv(port, certs.dir, { serveArgs: ['--log-level', 'info'] }), port, '/readyz', outDir);
     const canned = {};
     try {
       for (const n of names) canned[n] = await post(port, routeOf(n), bodies[n], n);

@@ -34,6 +34,12 @@ export function certDir() {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Node's arguments for `meshgate serve` from dist/ on 127.0.0.1:`port` with the certificates in `certsDir`, under the Deployment's Node options. */
+export function serveArgv(port, certsDir, { nodeArgs = [], serveArgs = [] } = {}) {
+  const serve = ['serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', join(certsDir, 'tls.crt'), '--tls-key', join(certsDir, 'tls.key')];
+  return [...deploymentNodeOptions(), ...nodeArgs, join(ROOT, 'dist', 'main.js'), ...serve, ...serveArgs];
+}
+
 /**
  * Starts `meshgate serve` from dist/ on a free port; `stdio` as for spawn (stdout carries the
  * JSON logs). Resolves when /readyz answers.
@@ -41,23 +47,7 @@ export function certDir() {
 export async function startMeshgate({ nodeArgs = [], serveArgs = [], stdio = ['ignore', 'ignore', 'pipe'] } = {}) {
   const port = await freePort();
   const certs = certDir();
-  const child = spawn(
-    process.execPath,
-    [
-      ...deploymentNodeOptions(),
-      ...nodeArgs,
-      join(ROOT, 'dist', 'main.js'),
-      'serve',
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--tls-cert',
-      join(certs.dir, 'tls.crt'),
-      '--tls-key',
-      join(certs.dir, 'tls.key'),
-      ...serveArgs,
-    ],
-    { stdio },
-  );
+  const child = spawn(process.execPath, serveArgv(port, certs.dir, { nodeArgs, serveArgs }), { stdio });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`meshgate exited with ${child.exitCode} before it was ready`);
