@@ -60,10 +60,25 @@ export function parseDurationNanos(text: string, options: DurationOptions = {}):
   return negative ? -total : total;
 }
 
+// Valid Go durations by text: admission requests repeat the same few ("3s" on every route) and
+// parsing is BigInt work. Emptied when full, so input cannot grow it without bound.
+const NANOS = new Map<string, number>();
+const NANOS_MAX = 512;
+
 /** Nanoseconds as a number (exact up to 2^53, about 104 days). */
 export function durationNanos(text: string, options?: DurationOptions): number | undefined {
-  const n = parseDurationNanos(text, options);
-  return n === undefined ? undefined : Number(n);
+  if (options?.days) {
+    const n = parseDurationNanos(text, options);
+    return n === undefined ? undefined : Number(n);
+  }
+  const known = NANOS.get(text);
+  if (known !== undefined) return known;
+  const n = parseDurationNanos(text);
+  if (n === undefined) return undefined;
+  if (NANOS.size >= NANOS_MAX) NANOS.clear();
+  const nanos = Number(n);
+  NANOS.set(text, nanos);
+  return nanos;
 }
 
 /** Milliseconds, rounded to the nearest whole millisecond. */

@@ -85,9 +85,21 @@ function toInt(v: unknown): number {
   return /^[+-]?\d+$/.test(s) && Math.abs(Number(s)) <= Number.MAX_SAFE_INTEGER ? Number(s) : fail(`cannot convert ${JSON.stringify(s)} to int`);
 }
 
+// Parsed durations by text (a resource repeats a few, parsing is BigInt work); Dur is immutable,
+// so one instance serves every rule. Emptied when full: input cannot grow it without bound.
+const DURATIONS = new Map<string, Dur>();
+const DURATIONS_MAX = 512;
+
 function toDuration(v: unknown): Dur {
-  const n = durationNanos(str(v));
-  return n === undefined ? fail(`invalid duration ${JSON.stringify(v)}`) : new Dur(n);
+  const text = str(v);
+  const known = DURATIONS.get(text);
+  if (known !== undefined) return known;
+  const n = durationNanos(text);
+  if (n === undefined) return fail(`invalid duration ${JSON.stringify(v)}`);
+  if (DURATIONS.size >= DURATIONS_MAX) DURATIONS.clear();
+  const d = new Dur(n);
+  DURATIONS.set(text, d);
+  return d;
 }
 
 function substring(s: string, a: number, b?: number): string {
