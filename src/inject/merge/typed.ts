@@ -33,7 +33,8 @@ function encodeStruct(value: Json, type: string): Json {
   if (!fields || !isObject(value)) return value;
   const out: JsonObject = {};
   for (const [name, raw] of Object.entries(value)) {
-    const spec = fields[name];
+    // Own fields only: a Pod field named like an Object.prototype member (`constructor`) is unknown to Go, so dropped.
+    const spec = Object.hasOwn(fields, name) ? fields[name] : undefined;
     if (spec === undefined) continue;
     const f = fieldOf(spec);
     const v = encode(raw, f.code);

@@ -27,6 +27,12 @@ describe('typedRoundTrip', () => {
     expect(first(typedRoundTrip(pod({ containers: [c] })))).toEqual({ name: 'app', image: 'x', env: [{ name: 'A' }] });
   });
 
+  it('drops unknown fields named like Object.prototype members, as Go does', () => {
+    const c = JSON.parse('{"name":"app","image":"x","constructor":{"a":1},"toString":"s","hasOwnProperty":0}') as JsonObject;
+    expect(first(typedRoundTrip(pod({ containers: [c], constructor: [] }, { name: 'p', valueOf: 1 })))).toEqual({ name: 'app', image: 'x' });
+    expect(Object.keys(spec(typedRoundTrip(pod({ containers: [c], constructor: [] }))))).toEqual(['containers']);
+  });
+
   it('keeps a volume source written as {} (it is a pointer)', () => {
     const out = typedRoundTrip(pod({ containers: [{ name: 'app' }], volumes: [{ name: 'd', emptyDir: {} }] }));
     expect(spec(out)['volumes']).toEqual([{ name: 'd', emptyDir: {} }]);
